@@ -1,0 +1,262 @@
+"""Every way a request can fail, as one exception tree.
+
+::
+
+    ApiError                     .status .code .message .detail .retry_after
+    ├── AuthenticationError      401, or 403 that is not about money: the key is wrong
+    ├── QuotaError               402, 403 about credits, 429 exceeded_current_quota_error:
+    │                            the account is out of balance; never retried
+    ├── RateLimitError           429 rate_limit_reached_error / engine_overloaded_error:
+    │                            retried with backoff before the first byte
+    ├── ServerError              5xx; retried before the first byte
+    ├── BadRequestError          400, 404, 413, 422: the request itself is wrong
+    ├── NetworkError             no HTTP answer: connect error, timeout, dropped stream
+    └── ProtocolError            an answer we cannot read: malformed JSON, HTML where
+                                 JSON belongs, a stream that ends without finishing
+
+``message`` is the sentence a person reads: what happened and what to do.
+``detail`` is the provider's own words, cleaned (no HTML, no key, bounded length).
+``str(error)`` is ``message``. The API key never appears in either: every text
+taken from a response passes through :func:`redact`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from time import time
+from typing import Any
+
+_DETAIL_LIMIT = 300
+_KEY_LIKE = re.compile(r"\b(sk|ak|key)-[A-Za-z0-9_\-]{8,}", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+class ApiError(Exception):
+    """Base of every failure; see the module docstring for the tree."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, "
+            f"message={self.message!r})"
+        )
+
+
+class AuthenticationError(ApiError):
+    """The endpoint rejected the API key (or the key lacks permission)."""
+
+
+class QuotaError(ApiError):
+    """The account is out of balance or credits; retrying cannot help."""
+
+
+class RateLimitError(ApiError):
+    """Too many requests, or the engine is overloaded; worth retrying later."""
+
+
+class ServerError(ApiError):
+    """The provider failed (5xx)."""
+
+
+class BadRequestError(ApiError):
+    """The provider refused the request as malformed or unsupported."""
+
+
+class NetworkError(ApiError):
+    """No usable HTTP answer: the connection failed, timed out or dropped."""
+
+
+class ProtocolError(ApiError):
+    """The answer arrived but does not follow the protocol."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Remove ``secret`` and anything shaped like an API key from ``text``."""
+    if secret:
+        text = text.replace(secret, "[redacted]")
+        if len(secret) > 12:  # providers echo keys half-masked: "sk-abc***xyz"
+            text = text.replace(secret[:8], "[redacted]")
+    return _KEY_LIKE.sub("[redacted]", text)
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Read ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time() if now is None else now))
+
+
+def _clean(text: str, secret: str | None) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    text = redact(text, secret)
+    if len(text) > _DETAIL_LIMIT:
+        text = text[: _DETAIL_LIMIT - 1].rstrip() + "…"
+    return text
+
+
+def _looks_like_html(body: str, content_type: str) -> bool:
+    start = body.lstrip()[:200].lower()
+    return "html" in content_type or start.startswith(("<!doctype", "<html", "<head", "<body"))
+
+
+def _html_title(body: str) -> str | None:
+    match = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+    if match:
+        return html.unescape(_TAG.sub("", match.group(1)))
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.IGNORECASE | re.DOTALL)
+    return html.unescape(_TAG.sub("", match.group(1))) if match else None
+
+
+def parse_error_body(body: bytes, content_type: str = "") -> tuple[str | None, str | None, str]:
+    """Return ``(type, code, provider message)`` from any error body we know.
+
+    Shapes: OpenAI ``{"error": {"message", "type", "code"}}``, Anthropic
+    ``{"type": "error", "error": {"type", "message"}}``, AceData
+    ``{"success": false, "error": {"code", "message"}, "trace_id"}``, a bare
+    ``{"message": ...}`` or ``{"detail": ...}``, an HTML page, or plain text.
+    """
+    text = body.decode("utf-8", errors="replace")
+    if _looks_like_html(text, content_type.lower()):
+        title = _html_title(text)
+        return None, None, f"the server answered with a web page ({title})" if title else (
+            "the server answered with a web page instead of an API response"
+        )
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        return None, None, text
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict):
+            message = err.get("message") or err.get("msg") or ""
+            etype = err.get("type")
+            code = err.get("code")
+            return (
+                str(etype) if etype is not None else None,
+                str(code) if code is not None else None,
+                str(message),
+            )
+        if isinstance(err, str):
+            return None, None, err
+        for key in ("message", "detail", "msg"):
+            if isinstance(data.get(key), str):
+                return None, None, data[key]
+    if isinstance(data, str):
+        return None, None, data
+    return None, None, text
+
+
+_QUOTA_WORDS = ("quota", "balance", "credit", "insufficient", "billing", "payment", "recharge")
+
+
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    secret: str | None = None,
+) -> ApiError:
+    """Turn a non-2xx HTTP answer into the right :class:`ApiError`."""
+    etype, code, raw_detail = parse_error_body(body, headers.get("content-type", ""))
+    detail = _clean(raw_detail, secret) or None
+    marker = " ".join(filter(None, (etype, code, raw_detail))).lower()
+    retry_after = retry_after_seconds(headers)
+    kind = code or etype
+    about_money = any(word in marker for word in _QUOTA_WORDS)
+
+    def make(cls: type[ApiError], message: str) -> ApiError:
+        return cls(message, status=status, code=kind, detail=detail, retry_after=retry_after)
+
+    if status == 401:
+        return make(
+            AuthenticationError,
+            "The API key was rejected. Check the key for this endpoint in Settings.",
+        )
+    if status == 402 or (status in (403, 429) and about_money):
+        return make(
+            QuotaError,
+            "The account has run out of balance or credits. Top up with the provider, "
+            "then try again.",
+        )
+    if status == 403:
+        return make(
+            AuthenticationError,
+            "The endpoint refused access with this API key. Check the key and its "
+            "permissions in Settings.",
+        )
+    if status == 429:
+        wait = f" Retrying in {retry_after:.0f} s may help." if retry_after else ""
+        if "overload" in marker:
+            return make(RateLimitError, "The model is overloaded right now." + wait)
+        return make(RateLimitError, "Too many requests: the endpoint's rate limit was hit." + wait)
+    if status >= 500:
+        return make(
+            ServerError,
+            f"The provider had a server error ({status}). Try again in a moment.",
+        )
+    if status == 404:
+        return make(
+            BadRequestError,
+            "The endpoint answered 404 Not Found. Check the base URL (and the model name) "
+            "in Settings.",
+        )
+    if status == 413:
+        return make(
+            BadRequestError,
+            "The request was too large for the endpoint. Remove some images or start a "
+            "new conversation.",
+        )
+    if "context_length" in marker or "context length" in marker:
+        return make(
+            BadRequestError,
+            "The conversation is longer than the model's context window. Start a new "
+            "conversation or remove some messages.",
+        )
+    return make(BadRequestError, f"The endpoint refused the request ({status}).")
+
+
+def describe(error: BaseException) -> str:
+    """The sentence a person reads for any failure, with the provider's words if any."""
+    if isinstance(error, ApiError):
+        if error.detail and error.detail.lower() not in error.message.lower():
+            return f"{error.message}\nThe provider said: {error.detail}"
+        return error.message
+    return f"Something unexpected went wrong: {type(error).__name__}."

@@ -1,0 +1,78 @@
+"""Conversations and messages as they are stored and shown."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from kimi_desktop.domain.events import Usage
+from kimi_desktop.domain.messages import Role
+
+
+class MessageStatus(enum.StrEnum):
+    """Lifecycle of a stored message.
+
+    An assistant row starts ``STREAMING`` and ends ``COMPLETE``, ``STOPPED`` (the
+    user pressed Stop), ``INTERRUPTED`` (the stream or the app died) or ``ERROR``
+    (the request failed before any text arrived).
+    """
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An image stored with a message, addressed by the SHA-256 of its bytes."""
+
+    sha256: str
+    mime: str
+    width: int
+    height: int
+    size: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A chat thread; times are Unix seconds (UTC)."""
+
+    id: int
+    title: str
+    created_at: float
+    updated_at: float
+    pinned: bool = False
+    system_prompt: str = ""
+    endpoint_id: str | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message row. ``error`` holds the sentence shown when a reply failed."""
+
+    id: int
+    conversation_id: int
+    role: Role
+    text: str
+    created_at: float
+    status: MessageStatus = MessageStatus.COMPLETE
+    reasoning: str = ""
+    reasoning_seconds: float | None = None
+    model: str | None = None
+    usage: Usage | None = None
+    error: str | None = None
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the conversation and a snippet with the match marked."""
+
+    conversation_id: int
+    message_id: int
+    title: str
+    snippet: str
