@@ -156,8 +156,12 @@ def parse_error_body(body: bytes, content_type: str = "") -> tuple[str | None, s
     text = body.decode("utf-8", errors="replace")
     if _looks_like_html(text, content_type.lower()):
         title = _html_title(text)
-        return None, None, f"the server answered with a web page ({title})" if title else (
-            "the server answered with a web page instead of an API response"
+        return (
+            None,
+            None,
+            f"the server answered with a web page ({title})"
+            if title
+            else ("the server answered with a web page instead of an API response"),
         )
     try:
         data: Any = json.loads(text)
@@ -260,3 +264,23 @@ def describe(error: BaseException) -> str:
             return f"{error.message}\nThe provider said: {error.detail}"
         return error.message
     return f"Something unexpected went wrong: {type(error).__name__}."
+
+
+_STATUS_HINTS = (
+    (("auth", "api_key", "invalid_token", "unauthorized"), 401),
+    (("quota", "credit", "balance", "billing"), 402),
+    (("rate_limit", "overload", "too_many"), 429),
+    (("invalid_request", "bad_request", "not_found", "context_length"), 400),
+)
+
+
+def error_from_payload(payload: Mapping[str, Any], *, secret: str | None = None) -> ApiError:
+    """An error object that arrived inside a 200 stream (either dialect).
+
+    There is no HTTP status to go on, so the error's type or code picks one.
+    """
+    err = payload.get("error")
+    marker = json.dumps(err if err is not None else payload).lower()
+    status = next((s for words, s in _STATUS_HINTS if any(w in marker for w in words)), 500)
+    body = json.dumps(dict(payload)).encode()
+    return error_from_response(status, {"content-type": "application/json"}, body, secret=secret)

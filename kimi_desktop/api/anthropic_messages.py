@@ -1,0 +1,198 @@
+"""The Anthropic Messages dialect (Moonshot's and kimi-k2.ai's ``/messages``).
+
+Differences from the OpenAI dialect that matter here: the system prompt is a
+top-level field, ``max_tokens`` is mandatory, images are base64 ``image``
+blocks, and the stream is typed events (``message_start``,
+``content_block_delta`` with ``thinking_delta`` / ``text_delta``,
+``message_delta`` with usage and ``stop_reason``, ``message_stop``, ``ping``).
+Reasoning is not sent back in history: thinking blocks need the provider's
+signature, which an OpenAI-format conversation never had.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from kimi_desktop.api.errors import error_from_payload
+from kimi_desktop.api.request import ChatRequest
+from kimi_desktop.api.stream_state import StreamState, as_int
+from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
+
+ANTHROPIC_VERSION = "2023-06-01"
+#: Sent when the caller sets no limit; the format makes ``max_tokens`` mandatory.
+DEFAULT_MAX_TOKENS = 8192
+#: With thinking on, the budget must leave room for the answer itself.
+THINKING_MAX_TOKENS = 16384
+
+_STOP_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+}
+
+
+def _content(message: Message) -> str | list[dict[str, Any]]:
+    if not message.images or message.role != "user":
+        return message.text
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "image",
+            "source": {
+                "type": "base64",
+                "media_type": image.mime,
+                "data": base64.b64encode(image.data).decode("ascii"),
+            },
+        }
+        for image in message.images
+    ]
+    if message.text:
+        blocks.append({"type": "text", "text": message.text})
+    return blocks
+
+
+def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
+    """The JSON body of ``POST .../v1/messages``."""
+    system = "\n\n".join(m.text for m in request.messages if m.role == "system" and m.text)
+    messages = [
+        {"role": m.role, "content": _content(m)}
+        for m in request.messages
+        if m.role != "system" and (m.text or m.images)
+    ]
+    default_max = THINKING_MAX_TOKENS if request.thinking else DEFAULT_MAX_TOKENS
+    max_tokens = request.max_tokens or default_max
+    body: dict[str, Any] = {
+        "model": request.model,
+        "max_tokens": max_tokens,
+        "messages": messages,
+        "stream": stream,
+    }
+    if system:
+        body["system"] = system
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.thinking is True:
+        body["thinking"] = {"type": "enabled", "budget_tokens": max(1024, max_tokens // 2)}
+    elif request.thinking is False:
+        body["thinking"] = {"type": "disabled"}
+    if request.tools:
+        body["tools"] = list(request.tools)
+    return body
+
+
+class AnthropicStreamParser:
+    """Turns a Messages event stream into our events."""
+
+    def __init__(self) -> None:
+        self.state = StreamState()
+        self._input_tokens = 0
+        self._cached_tokens = 0
+        self._output_tokens = 0
+        self._saw_usage = False
+        self._tool_index: dict[int, int] = {}
+
+    def feed(self, event: str, data: str) -> list[StreamEvent]:
+        """Events from one SSE message (``event:`` name and ``data:`` JSON)."""
+        payload = self.state.decode(data)
+        kind = payload.get("type") or event
+        if kind == "error":
+            raise error_from_payload(payload)
+        if kind == "message_start":
+            self._read_usage((payload.get("message") or {}).get("usage"))
+        elif kind == "content_block_start":
+            return self._block_start(as_int(payload.get("index")), payload.get("content_block"))
+        elif kind == "content_block_delta":
+            return self._block_delta(as_int(payload.get("index")), payload.get("delta") or {})
+        elif kind == "message_delta":
+            reason = (payload.get("delta") or {}).get("stop_reason")
+            if reason:
+                self.state.finish_reason = _STOP_REASONS.get(reason, str(reason))
+            self._read_usage(payload.get("usage"))
+        elif kind == "message_stop":
+            self.state.done = True
+        return []  # ping, content_block_stop and unknown events carry nothing to show
+
+    def _block_start(self, index: int, block: Any) -> list[StreamEvent]:
+        if not isinstance(block, dict):
+            return []
+        if block.get("type") == "tool_use":
+            self._tool_index[index] = len(self._tool_index)
+            self.state.tool_call(
+                self._tool_index[index], id=block.get("id"), name=block.get("name"), arguments=""
+            )
+        return _block_events(block)
+
+    def _block_delta(self, index: int, delta: dict[str, Any]) -> list[StreamEvent]:
+        kind = delta.get("type")
+        if kind == "text_delta" and delta.get("text"):
+            return [ContentDelta(str(delta["text"]))]
+        if kind == "thinking_delta" and delta.get("thinking"):
+            return [ReasoningDelta(str(delta["thinking"]))]
+        if kind == "input_json_delta" and index in self._tool_index:
+            self.state.tool_call(
+                self._tool_index[index],
+                id=None,
+                name=None,
+                arguments=str(delta.get("partial_json") or ""),
+            )
+        return []  # signature_delta and anything new
+
+    def _read_usage(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            return
+        self._saw_usage = True
+        if "input_tokens" in raw:
+            cached = as_int(raw.get("cache_read_input_tokens"))
+            self._cached_tokens = cached
+            self._input_tokens = (
+                as_int(raw.get("input_tokens"))
+                + cached
+                + as_int(raw.get("cache_creation_input_tokens"))
+            )
+        if "output_tokens" in raw:
+            self._output_tokens = as_int(raw.get("output_tokens"))
+        self.state.usage = Usage(self._input_tokens, self._output_tokens, self._cached_tokens)
+
+    def finish(self) -> list[StreamEvent]:
+        """The closing ``Usage`` and ``Finish``; raises if the stream was cut short."""
+        return self.state.closing_events()
+
+
+def _block_events(block: dict[str, Any]) -> list[StreamEvent]:
+    if block.get("type") == "text" and block.get("text"):
+        return [ContentDelta(str(block["text"]))]
+    if block.get("type") == "thinking" and block.get("thinking"):
+        return [ReasoningDelta(str(block["thinking"]))]
+    return []
+
+
+def parse_message(payload: dict[str, Any]) -> list[StreamEvent]:
+    """Events from a whole (non-streamed) Messages response."""
+    parser = AnthropicStreamParser()
+    events: list[StreamEvent] = []
+    for index, block in enumerate(payload.get("content") or ()):
+        events += parser._block_start(index, block)
+        if isinstance(block, dict) and block.get("type") == "tool_use":
+            parser.state.tool_call(
+                parser._tool_index[index],
+                id=None,
+                name=None,
+                arguments=json.dumps(block.get("input") or {}),
+            )
+    parser._read_usage(payload.get("usage"))
+    reason = payload.get("stop_reason") or "end_turn"
+    parser.state.finish_reason = _STOP_REASONS.get(reason, str(reason))
+    parser.state.done = True
+    return events + parser.finish()
+
+
+def parse_models(payload: Any) -> list[ModelInfo]:
+    """``GET /v1/models`` in Anthropic's shape (``data[].id``)."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    return [
+        ModelInfo(id=str(item["id"]), owned_by=item.get("owned_by"))
+        for item in data or ()
+        if isinstance(item, dict) and item.get("id")
+    ]

@@ -1,0 +1,247 @@
+"""``KimiClient``: one endpoint, one key, both request formats, retries in one place.
+
+Contract (DESIGN.md): an error before the first event raises from the first
+``__anext__``; an error mid-stream raises after the events already yielded, so
+callers keep partial text. Retries (429, some 5xx, connection failures) happen
+only before the reply starts; a started stream is never re-sent.
+
+Callers that may stop reading early should close the stream explicitly
+(``contextlib.aclosing``) so the HTTP response is closed on the right loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from httpx_sse import EventSource
+
+from kimi_desktop.api.dialects import Dialect, dialect_for
+from kimi_desktop.api.errors import (
+    ApiError,
+    BadRequestError,
+    NetworkError,
+    ProtocolError,
+    error_from_response,
+    redact,
+)
+from kimi_desktop.api.request import ChatRequest
+from kimi_desktop.api.retry import RetryPolicy, backoff_delay
+from kimi_desktop.domain import Endpoint, ModelInfo, StreamEvent
+
+#: Reasoning models can think quietly for a while; a silent minute is still alive.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=180.0, write=60.0, pool=15.0)
+
+RetryCallback = Callable[[int, float, ApiError], None]
+
+
+class KimiClient:
+    """Talks to one :class:`Endpoint` with one API key.
+
+    ``transport`` replaces the network (tests, the offline demo); ``sleep`` and
+    ``on_retry`` let callers observe and control backoff waits.
+    ``credits_remaining`` follows kimi-k2.ai's ``X-Credits-Remaining`` header.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        api_key: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        on_retry: RetryCallback | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self._key = api_key
+        self._dialect: Dialect = dialect_for(endpoint, api_key)
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep or asyncio.sleep
+        self._on_retry = on_retry
+        self.credits_remaining: float | None = None
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            proxy=endpoint.proxy if transport is None else None,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:  # never the key
+        return f"KimiClient(endpoint={self.endpoint.id!r}, base_url={self.endpoint.base_url!r})"
+
+    async def __aenter__(self) -> KimiClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close pooled connections."""
+        await self._http.aclose()
+
+    async def list_models(self) -> list[ModelInfo]:
+        """The models the endpoint serves, with capabilities where it says them."""
+        async with self._send(
+            "GET", self._dialect.models_url, None, not_found_code="no_models"
+        ) as r:
+            payload = await self._read_json(r)
+        return self._dialect.parse_models(payload)
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """Stream one reply as ``ReasoningDelta | ContentDelta | Usage | Finish``."""
+        body = self._dialect.build_body(request)
+        async with self._send("POST", self._dialect.chat_url, body) as response:
+            content_type = response.headers.get("content-type", "").lower()
+            if "text/event-stream" not in content_type:
+                # Some servers ignore "stream": true and answer in one piece.
+                payload = await self._read_json(response)
+                for event in self._dialect.parse_completion(payload):
+                    yield event
+                return
+            parser = self._dialect.stream_parser()
+            try:
+                async for sse in EventSource(response).aiter_sse():
+                    for event in parser.feed(sse.event, sse.data):
+                        yield event
+            except httpx.TransportError as exc:
+                raise self._network_error(exc, started=True) from None
+            for event in parser.finish():
+                yield event
+
+    @asynccontextmanager
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        *,
+        not_found_code: str | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """An open, successful response; retried per policy until its headers arrive."""
+        headers = dict(self._dialect.headers)
+        if body is not None:
+            headers["accept"] = "text/event-stream" if body.get("stream") else "application/json"
+        attempt = 0
+        while True:
+            attempt += 1
+            error = await self._try_send(method, url, body, headers, not_found_code)
+            if isinstance(error, httpx.Response):
+                try:
+                    yield error
+                finally:
+                    await error.aclose()
+                return
+            delay = backoff_delay(self._retry, attempt, error)
+            if delay is None:
+                raise error
+            if self._on_retry is not None:
+                self._on_retry(attempt, delay, error)
+            await self._sleep(delay)
+
+    async def _try_send(
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
+        not_found_code: str | None,
+    ) -> httpx.Response | ApiError:
+        """One try: the open response on success, else the error (not raised)."""
+        try:
+            request = self._http.build_request(method, url, json=body, headers=headers)
+            response = await self._http.send(request, stream=True)
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            return self._network_error(exc, started=False)
+        self._note_headers(response.headers)
+        if response.is_success:
+            return response
+        try:
+            raw = await response.aread()
+        except httpx.TransportError as exc:
+            return self._network_error(exc, started=False)
+        finally:
+            await response.aclose()
+        if response.status_code == 404 and not_found_code:
+            return BadRequestError(
+                "This endpoint does not list its models. Type a model id instead, or pick "
+                "one of the known Kimi models.",
+                status=404,
+                code=not_found_code,
+            )
+        if 300 <= response.status_code < 400:
+            where = redact(response.headers.get("location", "elsewhere"), self._key)
+            return BadRequestError(
+                f"The endpoint redirected the request to {where}. Check the base URL in Settings.",
+                status=response.status_code,
+                code="redirect",
+            )
+        return error_from_response(response.status_code, response.headers, raw, secret=self._key)
+
+    async def _read_json(self, response: httpx.Response) -> Any:
+        try:
+            raw = await response.aread()
+        except httpx.TransportError as exc:
+            raise self._network_error(exc, started=True) from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            snippet = redact(raw[:200].decode("utf-8", errors="replace"), self._key)
+            looks_html = snippet.lstrip().startswith("<")
+            raise ProtocolError(
+                "The endpoint answered with a web page instead of an API response. Check "
+                "the base URL in Settings (a login page or proxy may be in the way)."
+                if looks_html
+                else "The endpoint's answer could not be read. Check the base URL in Settings.",
+                status=response.status_code,
+                code="not_json",
+                detail=None if looks_html else snippet,
+            ) from None
+
+    def _note_headers(self, headers: httpx.Headers) -> None:
+        credits = headers.get("x-credits-remaining")
+        if credits is not None:
+            with suppress(ValueError):
+                self.credits_remaining = float(credits)
+
+    def _network_error(self, exc: Exception, *, started: bool) -> NetworkError:
+        host = urlsplit(self.endpoint.base_url).netloc or self.endpoint.base_url
+        detail = redact(str(exc), self._key) or None
+        if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+            message, code = (
+                f"“{self.endpoint.base_url}” is not a usable http(s) address. Fix the base URL "
+                "in Settings.",
+                "invalid_url",
+            )
+        elif isinstance(exc, httpx.ConnectTimeout):
+            message, code = (
+                f"Connecting to {host} timed out. Check your connection.",
+                ("connect_timeout"),
+            )
+        elif isinstance(exc, httpx.ProxyError):
+            message, code = "The proxy refused the connection. Check the proxy setting.", "proxy"
+        elif isinstance(exc, httpx.ConnectError):
+            message, code = (
+                f"Could not connect to {host}. Check the base URL and your internet connection.",
+                "connect",
+            )
+        elif isinstance(exc, httpx.ReadTimeout):
+            message, code = (
+                f"{host} stopped sending data and the request timed out.",
+                ("read_timeout"),
+            )
+        elif started:
+            message, code = (
+                f"The connection to {host} dropped before the reply was complete. The text "
+                "received so far was kept.",
+                "dropped",
+            )
+        else:
+            message, code = f"{host} closed the connection without answering.", "no_response"
+        return NetworkError(message, code=code, detail=detail)

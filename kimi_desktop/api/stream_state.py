@@ -1,0 +1,78 @@
+"""What both dialects' stream parsers keep between messages, and how a stream ends.
+
+Both parsers hold back ``Usage`` and ``Finish`` until the stream is over, so
+callers always see: deltas in arrival order, then at most one ``Usage``, then
+``Finish`` last — whatever order the provider sent them in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kimi_desktop.api.errors import ProtocolError
+from kimi_desktop.domain import Finish, StreamEvent, ToolCall, Usage
+
+
+def as_int(value: Any) -> int:
+    """Token counts and indexes as ints; providers sometimes send null."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass
+class _PartialToolCall:
+    id: str = ""
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StreamState:
+    """Accumulated facts of one stream."""
+
+    done: bool = False
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    tool_calls: dict[int, _PartialToolCall] = field(default_factory=dict)
+
+    def decode(self, data: str) -> dict[str, Any]:
+        """One JSON payload, or a :class:`ProtocolError` a person can read."""
+        try:
+            payload = json.loads(data)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise ProtocolError(
+                "The endpoint sent a damaged piece of the reply. The text received so far "
+                "was kept; try again.",
+                code="malformed_chunk",
+                detail=data[:200],
+            )
+        return payload
+
+    def tool_call(self, index: int, *, id: Any, name: Any, arguments: str) -> None:
+        """Add one tool-call fragment; fragments with one index belong together."""
+        call = self.tool_calls.setdefault(index, _PartialToolCall())
+        if id:
+            call.id = str(id)
+        if name:
+            call.name += str(name)
+        call.arguments.append(arguments)
+
+    def closing_events(self) -> list[StreamEvent]:
+        """``[Usage?, Finish]``, or raise when the stream ended before finishing."""
+        if self.finish_reason is None and not self.done:
+            raise ProtocolError(
+                "The reply ended before it was complete. The text received so far was "
+                "kept; try again.",
+                code="incomplete_stream",
+            )
+        calls = tuple(
+            ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))
+            for _, c in sorted(self.tool_calls.items())
+        )
+        reason = self.finish_reason or ("tool_calls" if calls else "stop")
+        events: list[StreamEvent] = [] if self.usage is None else [self.usage]
+        events.append(Finish(reason=reason, tool_calls=calls))
+        return events
