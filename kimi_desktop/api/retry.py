@@ -56,7 +56,7 @@ def backoff_delay(
         return None
     if error.retry_after is not None:
         return error.retry_after if error.retry_after <= policy.max_retry_after else None
-    ceiling = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     # Half fixed, half random: spreads clients apart without ever retrying at once.
     jitter: float = (rand or random).uniform(0, ceiling / 2)
     return ceiling / 2 + jitter
