@@ -1,0 +1,170 @@
+"""An offline endpoint for ``--demo``: canned Kimi replies over the real client stack.
+
+The transport answers ``/models`` and ``/chat/completions`` exactly as Moonshot
+does (SSE with ``reasoning_content`` first, usage in the last choice), so the
+demo exercises the same parser, session, persistence and view as a real
+endpoint. Replies are picked from the prompt: "error" shows a failure, "table",
+"code" and anything else show the matching showcase.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+
+from kimi_desktop.domain import Endpoint
+
+DEMO_ENDPOINT = Endpoint(id="demo", name="Offline demo", base_url="https://demo.invalid/v1")
+DEMO_MODELS = [
+    {
+        "id": "kimi-k2.5",
+        "object": "model",
+        "owned_by": "moonshot",
+        "context_length": 262144,
+        "supports_image_in": True,
+        "supports_reasoning": True,
+    },
+    {
+        "id": "kimi-k2-0905-preview",
+        "object": "model",
+        "owned_by": "moonshot",
+        "context_length": 262144,
+        "supports_image_in": False,
+        "supports_reasoning": False,
+    },
+]
+
+_CODE_REPLY = """Here is a small React component for that card:
+
+```tsx
+export function ProfileCard({ name, role }: { name: string; role: string }) {
+  return (
+    <div className="rounded-xl shadow p-4 flex gap-3 items-center">
+      <img className="w-12 h-12 rounded-full" src="/avatar.png" alt="" />
+      <div>
+        <h2 className="font-semibold">{name}</h2>
+        <p className="text-sm text-gray-500">{role}</p>
+      </div>
+    </div>
+  );
+}
+```
+
+- Uses **Tailwind** classes for spacing and colour
+- Keeps the avatar decorative (`alt=""`)
+- Works in any React 18 project
+"""
+
+_TABLE_REPLY = """A quick comparison:
+
+| Model | Context | Vision | Reasoning |
+|---|---|---|---|
+| kimi-k2.5 | 256K | yes | yes |
+| kimi-k2-0905-preview | 256K | no | no |
+| kimi-k2-thinking | 256K | no | yes |
+
+1. Pick **kimi-k2.5** for screenshots.
+2. Pick *thinking* models for long plans.
+- [x] streaming
+- [ ] magic
+"""
+
+_DEFAULT_REPLY = """Hello! This is the **offline demo** of Kimi Desktop — no network, no key.
+
+Try asking for:
+- `code` — a highlighted code block with a Copy button
+- `table` — a table, lists and task lists
+- `error` — what a failed reply looks like
+
+Add a real API key in **Settings** (Ctrl+,) to talk to Kimi.
+"""
+
+_REASONING = (
+    "The user wrote to the demo. I should show what a reply looks like: some markdown, "
+    "a list, and a pointer to Settings. Keep it short and friendly."
+)
+
+
+def _pick_reply(prompt: str) -> str | None:
+    lowered = prompt.lower()
+    if "error" in lowered:
+        return None
+    if "table" in lowered:
+        return _TABLE_REPLY
+    if "code" in lowered or "react" in lowered or "screenshot" in lowered:
+        return _CODE_REPLY
+    return _DEFAULT_REPLY
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _sse(payload: object) -> bytes:
+    return f"data: {json.dumps(payload)}\n\n".encode()
+
+
+class _DemoStream(httpx.AsyncByteStream):
+    """SSE in Moonshot's shape, paced like a fast model so the UI can be seen working."""
+
+    def __init__(self, reply: str, pace: float) -> None:
+        self._reply = reply
+        self._pace = pace
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        base = {"id": "chatcmpl-demo", "object": "chat.completion.chunk", "model": "kimi-k2.5"}
+        for piece in _chunks(_REASONING, 6):
+            yield _sse({**base, "choices": [{"index": 0, "delta": {"reasoning_content": piece}}]})
+            await asyncio.sleep(self._pace)
+        for piece in _chunks(self._reply, 4):
+            yield _sse({**base, "choices": [{"index": 0, "delta": {"content": piece}}]})
+            await asyncio.sleep(self._pace)
+        usage = {
+            "prompt_tokens": 42,
+            "completion_tokens": len(self._reply) // 4,
+            "total_tokens": 42 + len(self._reply) // 4,
+            "cached_tokens": 16,
+        }
+        yield _sse(
+            {
+                **base,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop", "usage": usage}],
+            }
+        )
+        yield b"data: [DONE]\n\n"
+
+
+class DemoTransport(httpx.AsyncBaseTransport):
+    """Answers like Moonshot would, without a network; ``pace`` is seconds per chunk."""
+
+    def __init__(self, pace: float = 0.012) -> None:
+        self._pace = pace
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"object": "list", "data": DEMO_MODELS})
+        body = json.loads(request.content or b"{}")
+        messages = body.get("messages") or [{}]
+        prompt = messages[-1].get("content") or ""
+        if isinstance(prompt, list):
+            prompt = " ".join(p.get("text", "") for p in prompt if isinstance(p, dict))
+        reply = _pick_reply(str(prompt))
+        if reply is None:
+            return httpx.Response(
+                429,
+                json={
+                    "error": {
+                        "message": "Your account is suspended due to insufficient balance "
+                        "(demo error).",
+                        "type": "exceeded_current_quota_error",
+                    }
+                },
+            )
+        return httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            stream=_DemoStream(reply, self._pace),
+        )

@@ -1,0 +1,292 @@
+"""The chat history as domain objects: conversations, messages, attachments, search.
+
+Everything above ``store/`` sees :class:`Conversation`, :class:`StoredMessage`
+and friends, never rows or SQL. Every method is a short blocking call; the
+service layer runs the slow ones (search, purge) through ``asyncio.to_thread``.
+
+Any change to a conversation's messages (add, streaming update, finish,
+delete) bumps its ``updated_at``, which orders the sidebar. Renaming, pinning
+and settings changes do not: they should not move a chat to the top.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from kimi_desktop.domain import (
+    Conversation,
+    MessageStatus,
+    Role,
+    SearchHit,
+    StoredMessage,
+    Usage,
+)
+from kimi_desktop.store import messages as message_sql
+from kimi_desktop.store import rows
+from kimi_desktop.store.db import Database
+from kimi_desktop.store.messages import NewAttachment
+from kimi_desktop.store.search import search as search_history
+
+
+class NotFoundError(LookupError):
+    """The conversation or message does not exist (or was already purged)."""
+
+
+class ConversationRepository:
+    """Reads and writes conversations and their messages in a :class:`Database`.
+
+    ``clock`` returns Unix seconds; tests pass a fake one to control ordering.
+    """
+
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- conversations -------------------------------------------------------
+
+    def create_conversation(
+        self,
+        title: str = "",
+        *,
+        endpoint_id: str | None = None,
+        model: str | None = None,
+        system_prompt: str = "",
+    ) -> Conversation:
+        now = self._clock()
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO conversations"
+                " (title, created_at, updated_at, system_prompt, endpoint_id, model)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (title, now, now, system_prompt, endpoint_id, model),
+            )
+            conversation_id = int(cursor.lastrowid or 0)
+        return Conversation(
+            id=conversation_id,
+            title=title,
+            created_at=now,
+            updated_at=now,
+            system_prompt=system_prompt,
+            endpoint_id=endpoint_id,
+            model=model,
+        )
+
+    def get_conversation(self, conversation_id: int) -> Conversation | None:
+        """The conversation, or ``None`` if it does not exist or is deleted."""
+        with self._db.read() as conn:
+            row = conn.execute(
+                f"SELECT {rows.CONVERSATION_COLUMNS} FROM conversations"
+                " WHERE id = ? AND deleted_at IS NULL",
+                (conversation_id,),
+            ).fetchone()
+        return None if row is None else rows.conversation(row)
+
+    def list_conversations(self) -> list[Conversation]:
+        """Conversations not deleted: pinned first, then most recently updated first."""
+        with self._db.read() as conn:
+            found = conn.execute(
+                f"SELECT {rows.CONVERSATION_COLUMNS} FROM conversations"
+                " WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC"
+            ).fetchall()
+        return [rows.conversation(row) for row in found]
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._update_conversation(conversation_id, "title = ?", title)
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._update_conversation(conversation_id, "pinned = ?", int(pinned))
+
+    def set_system_prompt(self, conversation_id: int, text: str) -> None:
+        self._update_conversation(conversation_id, "system_prompt = ?", text)
+
+    def set_model(self, conversation_id: int, endpoint_id: str | None, model: str | None) -> None:
+        self._update_conversation(conversation_id, "endpoint_id = ?, model = ?", endpoint_id, model)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Hide the conversation from the list and from search until restored or purged."""
+        self._update_conversation(conversation_id, "deleted_at = ?", self._clock())
+
+    def restore_conversation(self, conversation_id: int) -> None:
+        """Undo :meth:`delete_conversation`."""
+        self._update_conversation(conversation_id, "deleted_at = NULL")
+
+    def purge_deleted(self) -> int:
+        """Really delete soft-deleted conversations (messages cascade); return how many."""
+        with self._db.transaction() as conn:
+            count = conn.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+            message_sql.drop_orphan_blobs(conn)
+        return count
+
+    def _update_conversation(self, conversation_id: int, assignments: str, *values: object) -> None:
+        # ``assignments`` is always a literal from this class, never user input.
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE conversations SET {assignments} WHERE id = ?", (*values, conversation_id)
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no conversation with id {conversation_id}")
+
+    # -- messages ------------------------------------------------------------
+
+    def messages(self, conversation_id: int) -> list[StoredMessage]:
+        """All messages of a conversation in order, with their attachments."""
+        with self._db.read() as conn:
+            return message_sql.load_all(conn, conversation_id)
+
+    def get_message(self, message_id: int) -> StoredMessage | None:
+        with self._db.read() as conn:
+            return message_sql.load_one(conn, message_id)
+
+    def message_count(self, conversation_id: int) -> int:
+        with self._db.read() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+            ).fetchone()
+        return int(row[0])
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: Role,
+        text: str,
+        *,
+        status: MessageStatus = MessageStatus.COMPLETE,
+        reasoning: str = "",
+        model: str | None = None,
+        attachments: Sequence[NewAttachment] = (),
+    ) -> StoredMessage:
+        """Append a message; its images are stored once per distinct content.
+
+        The message, its attachment rows and any new image bytes are written
+        in one transaction, so a message never exists without its images.
+        """
+        described = [(item.describe(), item.data) for item in attachments]
+        now = self._clock()
+        with self._db.transaction() as conn:
+            if not message_sql.touch_conversation(conn, conversation_id, now):
+                raise NotFoundError(f"no conversation with id {conversation_id}")
+            message_id = message_sql.insert(
+                conn,
+                conversation_id,
+                role,
+                text,
+                status=status,
+                reasoning=reasoning,
+                model=model,
+                created_at=now,
+                attachments=described,
+            )
+        return StoredMessage(
+            id=message_id,
+            conversation_id=conversation_id,
+            role=role,
+            text=text,
+            created_at=now,
+            status=status,
+            reasoning=reasoning,
+            model=model,
+            attachments=tuple(meta for meta, _ in described),
+        )
+
+    def blob(self, sha256: str) -> bytes | None:
+        """The bytes of a stored image, by the hash in its :class:`Attachment`."""
+        with self._db.read() as conn:
+            row = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def update_streaming(self, message_id: int, text: str, reasoning: str) -> bool:
+        """Save the text of a reply still streaming; called about once a second.
+
+        Two primary-key UPDATEs in one commit, no fsync (WAL + NORMAL), and no
+        search-index work: streaming rows are indexed when they finish. Only
+        a row still ``streaming`` is touched, so a late throttled write can
+        never overwrite a finished reply; returns whether the row was updated.
+        """
+        with self._db.transaction() as conn:
+            if not message_sql.save_streaming(conn, message_id, text, reasoning):
+                return False
+            message_sql.touch_conversation_of(conn, message_id, self._clock())
+        return True
+
+    def finish_message(
+        self,
+        message_id: int,
+        *,
+        status: MessageStatus,
+        text: str,
+        reasoning: str,
+        reasoning_seconds: float | None = None,
+        usage: Usage | None = None,
+        error: str | None = None,
+    ) -> StoredMessage | None:
+        """Write a reply's final state; ``None`` if the message is gone (deleted meanwhile)."""
+        with self._db.transaction() as conn:
+            found = message_sql.save_final(
+                conn,
+                message_id,
+                status=status,
+                text=text,
+                reasoning=reasoning,
+                reasoning_seconds=reasoning_seconds,
+                usage=usage,
+                error=error,
+            )
+            if not found:
+                return None
+            message_sql.touch_conversation_of(conn, message_id, self._clock())
+            return message_sql.load_one(conn, message_id)
+
+    def delete_message(self, message_id: int) -> None:
+        with self._db.transaction() as conn:
+            message_sql.touch_conversation_of(conn, message_id, self._clock())
+            conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            message_sql.drop_orphan_blobs(conn)
+
+    def delete_messages_from(self, conversation_id: int, message_id: int) -> int:
+        """Delete ``message_id`` and every later message of the conversation; return how many.
+
+        Used to edit-and-resend or regenerate: the conversation is cut back to
+        just before that message.
+        """
+        with self._db.transaction() as conn:
+            count = conn.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
+                (conversation_id, message_id),
+            ).rowcount
+            if count:
+                message_sql.touch_conversation(conn, conversation_id, self._clock())
+                message_sql.drop_orphan_blobs(conn)
+        return count
+
+    def recover_interrupted(self) -> int:
+        """Mark replies left ``streaming`` by a crash or kill as ``interrupted``.
+
+        Called once at startup, before any stream starts. The partial text
+        saved by the last :meth:`update_streaming` stays, and becomes searchable.
+        """
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'"
+            ).rowcount
+
+    def conversation_usage(self, conversation_id: int) -> Usage:
+        """Token totals over every reply of the conversation that reported usage."""
+        with self._db.read() as conn:
+            row = conn.execute(
+                "SELECT coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),"
+                " coalesce(sum(cached_tokens), 0) FROM messages WHERE conversation_id = ?",
+                (conversation_id,),
+            ).fetchone()
+        return Usage(prompt_tokens=row[0], completion_tokens=row[1], cached_tokens=row[2])
+
+    # -- search --------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Search titles and messages of conversations not deleted; see :mod:`.search`.
+
+        Snippets mark matches with ``\\x02`` ... ``\\x03``; a title hit has
+        ``message_id == 0``. Any typed text is safe; an empty query gives ``[]``.
+        """
+        with self._db.read() as conn:
+            return search_history(conn, query, limit)

@@ -1,0 +1,173 @@
+"""Message, attachment and image-blob SQL as plain functions over a connection.
+
+:class:`~kimi_desktop.store.conversations.ConversationRepository` calls these
+inside its own lock or transaction; keeping them apart lets the repository read
+as the list of operations the app performs, and keeps each query in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kimi_desktop.domain import Attachment, MessageStatus, Role, StoredMessage, Usage
+from kimi_desktop.store import rows
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """An image to store with a new message; hash and size are derived from ``data``."""
+
+    mime: str
+    data: bytes
+    width: int
+    height: int
+    name: str = ""
+
+    def __repr__(self) -> str:  # bytes would flood logs and test output
+        return (
+            f"NewAttachment(mime={self.mime!r}, {self.width}x{self.height}, "
+            f"{len(self.data)} bytes, name={self.name!r})"
+        )
+
+    def describe(self) -> Attachment:
+        """The stored description; hashing happens here, outside any lock."""
+        return Attachment(
+            sha256=hashlib.sha256(self.data).hexdigest(),
+            mime=self.mime,
+            width=self.width,
+            height=self.height,
+            size=len(self.data),
+            name=self.name,
+        )
+
+
+def insert(
+    conn: sqlite3.Connection,
+    conversation_id: int,
+    role: Role,
+    text: str,
+    *,
+    status: MessageStatus,
+    reasoning: str,
+    model: str | None,
+    created_at: float,
+    attachments: Sequence[tuple[Attachment, bytes]],
+) -> int:
+    """Insert a message with its attachments; image bytes already stored are not written again."""
+    cursor = conn.execute(
+        "INSERT INTO messages (conversation_id, role, text, reasoning, status, model, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (conversation_id, role, text, reasoning, status.value, model, created_at),
+    )
+    message_id = int(cursor.lastrowid or 0)
+    for position, (meta, data) in enumerate(attachments):
+        conn.execute(
+            "INSERT INTO blobs (sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (meta.sha256, data),
+        )
+        conn.execute(
+            "INSERT INTO attachments"
+            " (message_id, position, sha256, mime, width, height, size, name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (message_id, position, meta.sha256, meta.mime, *_dimensions(meta), meta.name),
+        )
+    return message_id
+
+
+def _dimensions(meta: Attachment) -> tuple[int, int, int]:
+    return meta.width, meta.height, meta.size
+
+
+def load_all(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessage]:
+    """A conversation's messages in order; two queries however many attachments there are."""
+    message_rows = conn.execute(
+        f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
+        (conversation_id,),
+    ).fetchall()
+    attachment_rows = conn.execute(
+        f"SELECT a.message_id, {rows.ATTACHMENT_COLUMNS} FROM attachments AS a"
+        " JOIN messages AS m ON m.id = a.message_id"
+        " WHERE m.conversation_id = ? ORDER BY a.message_id, a.position",
+        (conversation_id,),
+    ).fetchall()
+    by_message: dict[int, list[Attachment]] = {}
+    for row in attachment_rows:
+        by_message.setdefault(row["message_id"], []).append(rows.attachment(row))
+    return [rows.message(row, tuple(by_message.get(row["id"], ()))) for row in message_rows]
+
+
+def load_one(conn: sqlite3.Connection, message_id: int) -> StoredMessage | None:
+    row = conn.execute(
+        f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    attachment_rows = conn.execute(
+        f"SELECT {rows.ATTACHMENT_COLUMNS} FROM attachments AS a"
+        " WHERE a.message_id = ? ORDER BY a.position",
+        (message_id,),
+    ).fetchall()
+    return rows.message(row, tuple(rows.attachment(a) for a in attachment_rows))
+
+
+def save_streaming(conn: sqlite3.Connection, message_id: int, text: str, reasoning: str) -> bool:
+    """Overwrite the text of a row that is still ``streaming``; ``False`` if it is not."""
+    cursor = conn.execute(
+        "UPDATE messages SET text = ?, reasoning = ? WHERE id = ? AND status = 'streaming'",
+        (text, reasoning, message_id),
+    )
+    return cursor.rowcount > 0
+
+
+def save_final(
+    conn: sqlite3.Connection,
+    message_id: int,
+    *,
+    status: MessageStatus,
+    text: str,
+    reasoning: str,
+    reasoning_seconds: float | None,
+    usage: Usage | None,
+    error: str | None,
+) -> bool:
+    """Write a reply's final state; ``False`` if the row does not exist."""
+    tokens = (
+        (None, None, None)
+        if usage is None
+        else (usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens)
+    )
+    cursor = conn.execute(
+        "UPDATE messages SET status = ?, text = ?, reasoning = ?, reasoning_seconds = ?,"
+        " prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?, error = ?"
+        " WHERE id = ?",
+        (status.value, text, reasoning, reasoning_seconds, *tokens, error, message_id),
+    )
+    return cursor.rowcount > 0
+
+
+def touch_conversation(conn: sqlite3.Connection, conversation_id: int, now: float) -> bool:
+    """Bump a conversation's ``updated_at``; ``False`` if it does not exist."""
+    cursor = conn.execute(
+        "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
+    )
+    return cursor.rowcount > 0
+
+
+def touch_conversation_of(conn: sqlite3.Connection, message_id: int, now: float) -> None:
+    """Bump ``updated_at`` of the conversation a message belongs to."""
+    conn.execute(
+        "UPDATE conversations SET updated_at = ?"
+        " WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)",
+        (now, message_id),
+    )
+
+
+def drop_orphan_blobs(conn: sqlite3.Connection) -> None:
+    """Delete image bytes no attachment refers to any more (one index probe per blob)."""
+    conn.execute(
+        "DELETE FROM blobs WHERE NOT EXISTS"
+        " (SELECT 1 FROM attachments AS a WHERE a.sha256 = blobs.sha256)"
+    )

@@ -1,0 +1,213 @@
+"""Schema migrations: ordered, named functions tracked by ``PRAGMA user_version``.
+
+Migration *n* (1-based position in :data:`MIGRATIONS`) brings the schema from
+version *n - 1* to *n*. All pending steps run in one ``BEGIN IMMEDIATE``
+transaction together with the ``user_version`` bump, so a crash mid-way leaves
+the old schema untouched and the next start simply tries again. A step must
+therefore never commit on its own: use ``conn.execute`` per statement, not
+``executescript`` (which commits first).
+
+To change the schema, append ``m00N_what_it_does`` and never edit a released
+step: databases out there already ran it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Final
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the app.
+
+    Opening it anyway could corrupt data this version does not understand, so
+    the app refuses and says which versions are involved.
+    """
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"The chat history database has schema version {found}, but this version of "
+            f"Kimi Desktop only knows versions up to {known}. It was written by a newer "
+            "Kimi Desktop; please update the app (the file was left unchanged)."
+        )
+        self.found = found
+        self.known = known
+
+
+_M001_STATEMENTS: Final = (
+    """
+    CREATE TABLE conversations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        title         TEXT NOT NULL DEFAULT '',
+        created_at    REAL NOT NULL,
+        updated_at    REAL NOT NULL,
+        pinned        INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+        system_prompt TEXT NOT NULL DEFAULT '',
+        endpoint_id   TEXT,
+        model         TEXT,
+        deleted_at    REAL
+    )
+    """,
+    # The sidebar query, in index order; deleted rows are left out of the index.
+    """
+    CREATE INDEX conversations_by_recency
+        ON conversations (pinned DESC, updated_at DESC, id DESC)
+        WHERE deleted_at IS NULL
+    """,
+    # AUTOINCREMENT: ids are never reused, so an id the UI still holds (a search
+    # hit, the row being streamed) can never come to mean a different message,
+    # and id order is creation order, which search and paging rely on.
+    """
+    CREATE TABLE messages (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id   INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        role              TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+        text              TEXT NOT NULL DEFAULT '',
+        reasoning         TEXT NOT NULL DEFAULT '',
+        reasoning_seconds REAL,
+        status            TEXT NOT NULL DEFAULT 'complete' CHECK (status IN
+                              ('complete', 'streaming', 'stopped', 'interrupted', 'error')),
+        model             TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        cached_tokens     INTEGER,
+        error             TEXT,
+        created_at        REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX messages_by_conversation ON messages (conversation_id, id)",
+    "CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'",
+    # Image bytes stored once per content hash, however many messages use them.
+    "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    """
+    CREATE TABLE attachments (
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        sha256     TEXT NOT NULL REFERENCES blobs (sha256),
+        mime       TEXT NOT NULL,
+        width      INTEGER NOT NULL,
+        height     INTEGER NOT NULL,
+        size       INTEGER NOT NULL,
+        name       TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (message_id, position)
+    )
+    """,
+    "CREATE INDEX attachments_by_blob ON attachments (sha256)",
+    # Full-text search. The trigram tokenizer indexes every 3-character window,
+    # which gives substring search ("thread" finds "asyncio.to_thread", "State"
+    # finds "useState") and works for Chinese and Japanese, written without
+    # spaces, where unicode61 would index a whole sentence as one word and find
+    # it only by its first characters. The price is a larger index and no match
+    # for 1-2 character terms; search.py handles those with LIKE instead.
+    #
+    # A reply is indexed once it stops streaming: rewriting its index entry on
+    # every throttled update would make streaming writes expensive for text
+    # nobody searches mid-reply. The view is the external content, so FTS5's
+    # 'rebuild' and 'integrity-check' agree with what is indexed.
+    "CREATE VIEW searchable_messages AS SELECT id, text FROM messages WHERE status != 'streaming'",
+    """
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        text, content = 'searchable_messages', content_rowid = 'id', tokenize = 'trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+    WHEN new.status != 'streaming'
+    BEGIN
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+    WHEN old.status != 'streaming'
+    BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, status ON messages
+    WHEN old.text IS NOT new.text
+        OR (old.status = 'streaming') != (new.status = 'streaming')
+    BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text)
+            SELECT 'delete', old.id, old.text WHERE old.status != 'streaming';
+        INSERT INTO messages_fts (rowid, text)
+            SELECT new.id, new.text WHERE new.status != 'streaming';
+    END
+    """,
+    """
+    CREATE VIRTUAL TABLE conversations_fts USING fts5 (
+        title, content = 'conversations', content_rowid = 'id', tokenize = 'trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations
+    BEGIN
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations
+    BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title)
+            VALUES ('delete', old.id, old.title);
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations
+    WHEN old.title IS NOT new.title
+    BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title)
+            VALUES ('delete', old.id, old.title);
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
+    END
+    """,
+)
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """Conversations, messages, content-addressed image blobs and the search index."""
+    for statement in _M001_STATEMENTS:
+        conn.execute(statement)
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial,)
+LATEST_VERSION: Final = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database file (0 for a new file)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every pending migration and return the resulting schema version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). An
+    up-to-date database is only read, never written.
+    """
+    version = schema_version(conn)
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(version, LATEST_VERSION)
+    if version == LATEST_VERSION:
+        return version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another copy of the app may have
+        # migrated the file between our first look and now.
+        version = schema_version(conn)
+        if version > LATEST_VERSION:
+            raise SchemaTooNewError(version, LATEST_VERSION)
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {number:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return LATEST_VERSION

@@ -1,0 +1,68 @@
+"""Turning rows into domain objects, in one place so every query selects the same columns."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from kimi_desktop.domain import Attachment, Conversation, MessageStatus, StoredMessage, Usage
+
+CONVERSATION_COLUMNS: Final = (
+    "id, title, created_at, updated_at, pinned, system_prompt, endpoint_id, model"
+)
+MESSAGE_COLUMNS: Final = (
+    "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
+    " prompt_tokens, completion_tokens, cached_tokens, error, created_at"
+)
+ATTACHMENT_COLUMNS: Final = "a.sha256, a.mime, a.width, a.height, a.size, a.name"
+
+
+def conversation(row: sqlite3.Row) -> Conversation:
+    return Conversation(
+        id=row["id"],
+        title=row["title"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        pinned=bool(row["pinned"]),
+        system_prompt=row["system_prompt"],
+        endpoint_id=row["endpoint_id"],
+        model=row["model"],
+    )
+
+
+def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
+    # Usage is all-or-nothing: a reply either reported token counts or it did not.
+    usage = (
+        None
+        if row["prompt_tokens"] is None
+        else Usage(
+            prompt_tokens=row["prompt_tokens"],
+            completion_tokens=row["completion_tokens"] or 0,
+            cached_tokens=row["cached_tokens"] or 0,
+        )
+    )
+    return StoredMessage(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        role=row["role"],
+        text=row["text"],
+        created_at=row["created_at"],
+        status=MessageStatus(row["status"]),
+        reasoning=row["reasoning"],
+        reasoning_seconds=row["reasoning_seconds"],
+        model=row["model"],
+        usage=usage,
+        error=row["error"],
+        attachments=attachments,
+    )
+
+
+def attachment(row: sqlite3.Row) -> Attachment:
+    return Attachment(
+        sha256=row["sha256"],
+        mime=row["mime"],
+        width=row["width"],
+        height=row["height"],
+        size=row["size"],
+        name=row["name"],
+    )

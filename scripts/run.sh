@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs Kimi Desktop into .venv (first run only) and launches it. Arguments go to the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
+if [[ ! -x .venv/bin/kimi-desktop ]] || [[ pyproject.toml -nt .venv/.installed ]]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e .
+  touch .venv/.installed
+fi
+exec .venv/bin/kimi-desktop "$@"

@@ -1,0 +1,78 @@
+"""Schema migrations: fresh databases, idempotent reopening, refusing newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kimi_desktop.store import LATEST_VERSION, Database, SchemaTooNewError
+from kimi_desktop.store.migrations import MIGRATIONS, migrate, schema_version
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
+        return {name for (name,) in rows}
+
+
+def test_migrations_are_named_in_order() -> None:
+    names = [step.__name__ for step in MIGRATIONS]
+    assert names[0] == "m001_initial"
+    assert [name[:4] for name in names] == [f"m{n:03d}" for n in range(1, len(names) + 1)]
+    assert len(MIGRATIONS) == LATEST_VERSION
+
+
+def test_fresh_database_reaches_latest_version(db_path: Path) -> None:
+    with Database.open(db_path) as db, db.read() as conn:
+        assert schema_version(conn) == LATEST_VERSION
+    assert {"conversations", "messages", "attachments", "blobs", "messages_fts"} <= _tables(db_path)
+
+
+def test_reopening_is_a_no_op(db_path: Path) -> None:
+    with Database.open(db_path):
+        pass
+    schema_before = _schema(db_path)
+    with Database.open(db_path) as db, db.read() as conn:
+        assert schema_version(conn) == LATEST_VERSION
+        assert migrate(conn) == LATEST_VERSION
+    assert _schema(db_path) == schema_before
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT name, sql FROM sqlite_schema ORDER BY name").fetchall()
+
+
+def test_too_new_database_is_refused_and_left_unchanged(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE from_the_future (x)")
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    with pytest.raises(SchemaTooNewError, match="newer") as excinfo:
+        Database.open(db_path)
+    assert excinfo.value.found == LATEST_VERSION + 1
+    assert excinfo.value.known == LATEST_VERSION
+    assert _tables(db_path) == {"from_the_future"}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION + 1
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(
+        "kimi_desktop.store.migrations.MIGRATIONS", (*MIGRATIONS, broken), raising=True
+    )
+    monkeypatch.setattr("kimi_desktop.store.migrations.LATEST_VERSION", LATEST_VERSION + 1)
+    conn = sqlite3.connect(tmp_path / "x.sqlite3", isolation_level=None)
+    try:
+        with pytest.raises(RuntimeError, match="boom"):
+            migrate(conn)
+        assert schema_version(conn) == 0
+        assert conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0
+    finally:
+        conn.close()
