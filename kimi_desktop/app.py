@@ -1,0 +1,107 @@
+"""The composition root: parse arguments, build every object, wire them, run the loop.
+
+Nothing else in the package creates long-lived collaborators; everything is
+passed in through constructors so tests can build any piece alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from qasync import QEventLoop
+
+from kimi_desktop import __version__
+from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.history import HistoryService
+from kimi_desktop.settings.paths import AppPaths
+from kimi_desktop.settings.secrets import SecretStore, environment_override
+from kimi_desktop.settings.store import SettingsStore
+from kimi_desktop.store.conversations import ConversationRepository
+from kimi_desktop.store.db import Database
+from kimi_desktop.ui.main_window import MainWindow
+from kimi_desktop.ui.style import apply_style, is_dark
+
+_log = logging.getLogger("kimi_desktop")
+#: --smoke-test: how long the event loop runs after the window shows.
+SMOKE_TEST_MS = 500
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="kimi-desktop", description="A desktop chat client for Kimi K2 / K2.5."
+    )
+    parser.add_argument("--version", action="version", version=f"Kimi Desktop {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="use a built-in offline endpoint (no key needed)"
+    )
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="show the window, settle, and exit 0"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app; returns when the last window closes."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kimi Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kimi-desktop")
+
+    paths = AppPaths.from_environment()
+    settings = SettingsStore(paths)
+    secrets = SecretStore(
+        paths.ensure_config_dir(), store_keys_in_file=settings.preferences.store_keys_in_file
+    )
+    warnings = list(settings.load_warnings)
+    try:
+        override = environment_override()
+    except ValueError as exc:
+        override, warnings = None, [*warnings, str(exc)]
+    database = Database.open(paths.ensure_data_dir() / "history.sqlite3")
+    repository = ConversationRepository(database)
+    history = HistoryService(repository)
+    history.housekeeping()
+    endpoints = EndpointService(
+        settings,
+        secrets,
+        environment=(override.profile, override.api_key) if override else None,
+        demo=args.demo,
+    )
+    chat = ChatSession(repository, endpoints.open_client)
+    window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
+    dark = is_dark(settings.preferences.theme)
+    apply_style(app, dark)
+    window.set_dark(dark)
+    window.restore_geometry()
+
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    window.show()
+    if warnings:
+        QTimer.singleShot(
+            0, lambda: QMessageBox.warning(window, "Kimi Desktop", "\n\n".join(warnings))
+        )
+    if args.smoke_test:
+        QTimer.singleShot(SMOKE_TEST_MS, window.close)
+    elif not endpoints.needs_key(endpoints.active_id):
+        QTimer.singleShot(0, window.refresh_models)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+            loop.run_until_complete(chat.shutdown())
+    finally:
+        asyncio.set_event_loop(None)
+        database.close()
+    return 0

@@ -1,0 +1,1 @@
+"""QObjects that own asyncio tasks, persistence and cancellation, and signal the UI."""

@@ -1,0 +1,333 @@
+"""``ChatSession``: sends prompts, streams replies, and saves them as they grow.
+
+One asyncio task per reply, so Stop is ``task.cancel()``. The assistant row is
+created ``streaming`` before the first byte, saved about once a second while
+text arrives, and ends ``complete``, ``stopped``, ``interrupted`` or ``error`` —
+after a crash the store's recovery marks it ``interrupted``, so at most about a
+second of text is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from contextlib import aclosing
+
+from PySide6.QtCore import QObject, Signal
+
+from kimi_desktop.api import (
+    ApiError,
+    AuthenticationError,
+    ChatRequest,
+    ContentDelta,
+    Finish,
+    ImageData,
+    KimiClient,
+    Message,
+    QuotaError,
+    ReasoningDelta,
+    Usage,
+    describe,
+)
+from kimi_desktop.domain import MessageStatus, StoredMessage
+from kimi_desktop.store.conversations import ConversationRepository, NewAttachment
+
+#: How often a streaming reply is written to disk: the most a crash can lose.
+SAVE_INTERVAL = 1.0
+_TITLE_LENGTH = 60
+
+#: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
+#: Raises :class:`ApiError` (e.g. no key configured) with a sentence for the user.
+ClientOpener = Callable[[str, Callable[[int, float, ApiError], None]], KimiClient]
+
+
+class ChatSession(QObject):
+    """Runs the replies of every conversation; the window shows one of them.
+
+    Signals:
+        message_added(StoredMessage): a user or assistant row was created.
+        message_changed(StoredMessage): a row reached its final state.
+        messages_removed(int conversation_id, list[int] message ids): rows deleted.
+        reasoning_received(int message_id, str delta): reasoning text arrived.
+        content_received(int message_id, str delta): answer text arrived.
+        reply_running_changed(int conversation_id, bool running)
+        retry_scheduled(int conversation_id, str sentence): waiting before a retry.
+        conversation_changed(int conversation_id): title or settings changed.
+        credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
+        reply_failed(int message_id, str fix): a reply failed; ``fix`` is "settings"
+            (wrong key, no balance) or "retry".
+    """
+
+    message_added = Signal(object)
+    message_changed = Signal(object)
+    messages_removed = Signal(int, list)
+    reasoning_received = Signal(int, str)
+    content_received = Signal(int, str)
+    reply_running_changed = Signal(int, bool)
+    retry_scheduled = Signal(int, str)
+    conversation_changed = Signal(int)
+    credits_changed = Signal(str, float)
+    reply_failed = Signal(int, str)
+
+    def __init__(
+        self,
+        repository: ConversationRepository,
+        open_client: ClientOpener,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._repo = repository
+        self._open_client = open_client
+        self._clock = clock
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+
+    # -- queries -----------------------------------------------------------------
+
+    def is_running(self, conversation_id: int) -> bool:
+        """Whether a reply is streaming in this conversation."""
+        task = self._tasks.get(conversation_id)
+        return task is not None and not task.done()
+
+    # -- commands ----------------------------------------------------------------
+
+    def send(
+        self,
+        conversation_id: int,
+        text: str,
+        *,
+        endpoint_id: str,
+        model: str,
+        thinking: bool | None,
+        attachments: Sequence[NewAttachment] = (),
+    ) -> StoredMessage:
+        """Store the user's prompt and start streaming the reply."""
+        if self.is_running(conversation_id):
+            raise RuntimeError("a reply is already streaming in this conversation")
+        conversation = self._repo.get_conversation(conversation_id)
+        if conversation is not None and not conversation.title:
+            self._repo.rename(conversation_id, _title_from(text))
+        self._repo.set_model(conversation_id, endpoint_id, model)
+        self.conversation_changed.emit(conversation_id)
+        message = self._repo.add_message(conversation_id, "user", text, attachments=attachments)
+        self.message_added.emit(message)
+        self._start_reply(conversation_id, endpoint_id, model, thinking)
+        return message
+
+    def regenerate(
+        self, conversation_id: int, *, endpoint_id: str, model: str, thinking: bool | None
+    ) -> None:
+        """Drop the last answer (and anything after the last prompt), answer again."""
+        messages = self._repo.messages(conversation_id)
+        last_user = next((m for m in reversed(messages) if m.role == "user"), None)
+        if last_user is None or self.is_running(conversation_id):
+            return
+        after = [m.id for m in messages if m.id > last_user.id]
+        if after:
+            self._repo.delete_messages_from(conversation_id, after[0])
+            self.messages_removed.emit(conversation_id, after)
+        self._start_reply(conversation_id, endpoint_id, model, thinking)
+
+    def edit_last_prompt(
+        self,
+        conversation_id: int,
+        text: str,
+        *,
+        endpoint_id: str,
+        model: str,
+        thinking: bool | None,
+    ) -> None:
+        """Replace the last prompt (dropping what followed it) and send it again."""
+        messages = self._repo.messages(conversation_id)
+        last_user = next((m for m in reversed(messages) if m.role == "user"), None)
+        if last_user is None or self.is_running(conversation_id):
+            return
+        removed = [m.id for m in messages if m.id >= last_user.id]
+        attachments = [
+            NewAttachment(a.mime, self._repo.blob(a.sha256) or b"", a.width, a.height, a.name)
+            for a in last_user.attachments
+        ]
+        self._repo.delete_messages_from(conversation_id, last_user.id)
+        self.messages_removed.emit(conversation_id, removed)
+        self.send(
+            conversation_id,
+            text,
+            endpoint_id=endpoint_id,
+            model=model,
+            thinking=thinking,
+            attachments=attachments,
+        )
+
+    def delete_message(self, conversation_id: int, message_id: int) -> None:
+        """Delete one message (not while its own reply is streaming)."""
+        self._repo.delete_message(message_id)
+        self.messages_removed.emit(conversation_id, [message_id])
+
+    def stop(self, conversation_id: int) -> None:
+        """Stop the streaming reply; what arrived is kept and marked stopped."""
+        task = self._tasks.get(conversation_id)
+        if task is not None:
+            task.cancel()
+
+    async def shutdown(self) -> None:
+        """Stop every reply and wait until each has saved its final state."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- the reply task ----------------------------------------------------------
+
+    def _start_reply(
+        self, conversation_id: int, endpoint_id: str, model: str, thinking: bool | None
+    ) -> None:
+        request = ChatRequest(
+            model=model, messages=self._history(conversation_id), thinking=thinking
+        )
+        reply = self._repo.add_message(
+            conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
+        )
+        self.message_added.emit(reply)
+        task = asyncio.ensure_future(self._stream(reply, endpoint_id, request))
+        self._tasks[conversation_id] = task
+        self.reply_running_changed.emit(conversation_id, True)
+        task.add_done_callback(lambda _: self._on_task_done(conversation_id, task))
+
+    def _on_task_done(self, conversation_id: int, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(conversation_id) is task:
+            del self._tasks[conversation_id]
+        self.reply_running_changed.emit(conversation_id, False)
+
+    def _history(self, conversation_id: int) -> list[Message]:
+        conversation = self._repo.get_conversation(conversation_id)
+        history: list[Message] = []
+        if conversation is not None and conversation.system_prompt.strip():
+            history.append(Message("system", conversation.system_prompt))
+        for stored in self._repo.messages(conversation_id):
+            if stored.role == "assistant" and not stored.text:
+                continue  # failed or empty replies are not part of the dialogue
+            images = tuple(
+                ImageData(a.mime, data)
+                for a in stored.attachments
+                if (data := self._repo.blob(a.sha256)) is not None
+            )
+            history.append(Message(stored.role, stored.text, images, stored.reasoning or None))
+        return history
+
+    async def _stream(self, reply: StoredMessage, endpoint_id: str, request: ChatRequest) -> None:
+        reply_state = _ReplyState(self._clock)
+        status, error, usage = MessageStatus.COMPLETE, None, None
+
+        def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
+            self.retry_scheduled.emit(
+                reply.conversation_id, f"{exc.message} Retrying in {delay:.0f} s…"
+            )
+
+        try:
+            client = self._open_client(endpoint_id, on_retry)
+        except ApiError as exc:
+            self._finish(reply, reply_state, MessageStatus.ERROR, describe(exc), None, exc)
+            return
+        try:
+            async with client, aclosing(client.stream_chat(request)) as events:
+                async for event in events:
+                    if isinstance(event, ReasoningDelta):
+                        reply_state.add_reasoning(event.text)
+                        self.reasoning_received.emit(reply.id, event.text)
+                    elif isinstance(event, ContentDelta):
+                        reply_state.add_content(event.text)
+                        self.content_received.emit(reply.id, event.text)
+                    elif isinstance(event, Usage):
+                        usage = event
+                    elif isinstance(event, Finish) and event.reason == "length":
+                        error = "The reply hit the length limit and may be cut short."
+                    if reply_state.save_due():
+                        self._repo.update_streaming(
+                            reply.id, reply_state.text, reply_state.reasoning
+                        )
+                if client.credits_remaining is not None:
+                    self.credits_changed.emit(endpoint_id, client.credits_remaining)
+        except asyncio.CancelledError:
+            status = MessageStatus.STOPPED
+        except ApiError as exc:
+            status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
+            self._finish(reply, reply_state, status, describe(exc), usage, exc)
+            return
+        self._finish(reply, reply_state, status, error, usage, None)
+
+    def _finish(
+        self,
+        reply: StoredMessage,
+        state: _ReplyState,
+        status: MessageStatus,
+        error: str | None,
+        usage: Usage | None,
+        exc: ApiError | None,
+    ) -> None:
+        final = self._repo.finish_message(
+            reply.id,
+            status=status,
+            text=state.text,
+            reasoning=state.reasoning,
+            reasoning_seconds=state.reasoning_seconds(),
+            usage=usage,
+            error=error,
+        )
+        if final is not None:
+            self.message_changed.emit(final)
+        if exc is not None:
+            fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
+            self.reply_failed.emit(reply.id, fix)
+
+
+class _ReplyState:
+    """Text accumulated by one reply and the clocks that go with it."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._started = clock()
+        self._reasoning_ended: float | None = None
+        self._last_save = self._started
+
+    @property
+    def text(self) -> str:
+        return "".join(self._content)
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(self._reasoning)
+
+    @property
+    def has_output(self) -> bool:
+        return bool(self._content or self._reasoning)
+
+    def add_reasoning(self, text: str) -> None:
+        self._reasoning.append(text)
+
+    def add_content(self, text: str) -> None:
+        if self._reasoning and self._reasoning_ended is None:
+            self._reasoning_ended = self._clock()
+        self._content.append(text)
+
+    def reasoning_seconds(self) -> float | None:
+        if not self._reasoning:
+            return None
+        return (self._reasoning_ended or self._clock()) - self._started
+
+    def save_due(self) -> bool:
+        now = self._clock()
+        if now - self._last_save >= SAVE_INTERVAL:
+            self._last_save = now
+            return True
+        return False
+
+
+def _title_from(prompt: str) -> str:
+    line = next((ln.strip() for ln in prompt.splitlines() if ln.strip()), "")
+    if not line:
+        return "Image"
+    return line if len(line) <= _TITLE_LENGTH else line[: _TITLE_LENGTH - 1].rstrip() + "…"

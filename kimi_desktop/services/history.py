@@ -1,0 +1,77 @@
+"""``HistoryService``: the conversation list, search, and housekeeping, as signals.
+
+The window never talks to the store directly; it asks this service and
+listens for ``conversations_changed`` to refresh the sidebar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from kimi_desktop.domain import Conversation, SearchHit, StoredMessage, Usage
+from kimi_desktop.store.conversations import ConversationRepository
+
+
+class HistoryService(QObject):
+    """Conversations as the sidebar and chat view need them.
+
+    Signals:
+        conversations_changed(): the list (titles, order, pins, members) changed.
+        conversation_deleted(int conversation_id): deleted; ``restore`` undoes it.
+    """
+
+    conversations_changed = Signal()
+    conversation_deleted = Signal(int)
+
+    def __init__(self, repository: ConversationRepository, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._repo = repository
+
+    def conversations(self) -> list[Conversation]:
+        return self._repo.list_conversations()
+
+    def conversation(self, conversation_id: int) -> Conversation | None:
+        return self._repo.get_conversation(conversation_id)
+
+    def messages(self, conversation_id: int) -> list[StoredMessage]:
+        return self._repo.messages(conversation_id)
+
+    def image_bytes(self, sha256: str) -> bytes | None:
+        return self._repo.blob(sha256)
+
+    def usage(self, conversation_id: int) -> Usage:
+        return self._repo.conversation_usage(conversation_id)
+
+    def search(self, query: str) -> list[SearchHit]:
+        return self._repo.search(query, limit=200)
+
+    def create(self, *, endpoint_id: str | None, model: str | None) -> Conversation:
+        conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)
+        self.conversations_changed.emit()
+        return conversation
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._repo.rename(conversation_id, title.strip())
+        self.conversations_changed.emit()
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._repo.set_pinned(conversation_id, pinned)
+        self.conversations_changed.emit()
+
+    def set_system_prompt(self, conversation_id: int, text: str) -> None:
+        self._repo.set_system_prompt(conversation_id, text)
+
+    def delete(self, conversation_id: int) -> None:
+        """Hide the conversation; it is purged at the next start unless restored."""
+        self._repo.delete_conversation(conversation_id)
+        self.conversation_deleted.emit(conversation_id)
+        self.conversations_changed.emit()
+
+    def restore(self, conversation_id: int) -> None:
+        self._repo.restore_conversation(conversation_id)
+        self.conversations_changed.emit()
+
+    def housekeeping(self) -> int:
+        """At start: purge deleted conversations, mark crashed replies interrupted."""
+        self._repo.purge_deleted()
+        return self._repo.recover_interrupted()

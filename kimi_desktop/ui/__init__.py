@@ -1,0 +1,1 @@
+"""Qt widgets and models. Knows services, never SQL or HTTP."""

@@ -1,0 +1,171 @@
+"""Where the prompt is written: a growing text box with Send / Stop beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+_MIN_LINES, _MAX_LINES = 2, 10
+
+
+class PromptEdit(QPlainTextEdit):
+    """Plain-text prompt box: Enter sends, Shift+Enter breaks the line (or Ctrl+Enter sends).
+
+    Signals:
+        submitted(): the user asked to send.
+    """
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.setAccessibleName("Message")
+        self.setPlaceholderText("Message Kimi…  (Enter to send, Shift+Enter for a new line)")
+        self.setTabChangesFocus(True)
+        self.enter_sends = True
+        self.document().contentsChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def set_enter_sends(self, enter_sends: bool) -> None:
+        """Enter sends (Shift+Enter breaks), or Ctrl+Enter sends (Enter breaks)."""
+        self.enter_sends = enter_sends
+        self.setPlaceholderText(
+            "Message Kimi…  (Enter to send, Shift+Enter for a new line)"
+            if enter_sends
+            else "Message Kimi…  (Ctrl+Enter to send)"
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers()
+            ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+            if (self.enter_sends and not shift) or (not self.enter_sends and ctrl):
+                self.submitted.emit()
+                return
+        super().keyPressEvent(event)
+
+    def _fit_height(self) -> None:
+        lines = max(_MIN_LINES, min(_MAX_LINES, self.document().blockCount()))
+        wrapped = max(lines, min(_MAX_LINES, int(self.document().size().height())))
+        line_height = self.fontMetrics().lineSpacing()
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setFixedHeight(
+            int(wrapped * line_height + margins + 2 * self.document().documentMargin())
+        )
+
+
+class ComposerPanel(QWidget):
+    """The prompt box, the attach button, Send and Stop, and an inline notice line.
+
+    Signals:
+        send_requested(str text)
+        stop_requested()
+        attach_requested()
+    """
+
+    send_requested = Signal(str)
+    stop_requested = Signal()
+    attach_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = PromptEdit(self)
+        self.edit.submitted.connect(self._on_submit)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("composerNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.notice.setAccessibleName("Notice")
+        self.attach_strip = QWidget(self)
+        self.attach_strip.setObjectName("attachmentStrip")
+        self.attach_strip.setAccessibleName("Attached images")
+        self.attach_strip.setLayout(QHBoxLayout())
+        self.attach_strip.layout().setContentsMargins(0, 0, 0, 0)
+        self.attach_strip.setVisible(False)
+
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setText("+")
+        self.attach_button.setToolTip("Attach images (or drop / paste them)")
+        self.attach_button.setAccessibleName("Attach images")
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setToolTip("Send (Enter)")
+        self.send_button.setAccessibleName("Send")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self._on_submit)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.edit, 1)
+        buttons = QVBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 10)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.attach_strip)
+        layout.addLayout(row)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            key_event = event
+            assert isinstance(key_event, QKeyEvent)
+            if key_event.key() == Qt.Key.Key_Escape and self.stop_button.isVisible():
+                self.stop_requested.emit()
+                return True
+        return super().eventFilter(watched, event)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setPlainText(text)
+        cursor = self.edit.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.edit.setTextCursor(cursor)
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def set_running(self, running: bool) -> None:
+        """While a reply streams, Stop replaces Send; typing the next prompt stays possible."""
+        self.stop_button.setVisible(running)
+        self.send_button.setVisible(not running)
+
+    def show_notice(self, text: str, *, error: bool = True) -> None:
+        """An inline message next to the composer; an empty text hides it."""
+        self.notice.setProperty("error", error)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+
+    def _on_submit(self) -> None:
+        if self.stop_button.isVisible():
+            return
+        self.send_requested.emit(self.text())

@@ -1,0 +1,503 @@
+"""The main window: sidebar of conversations, the chat, the composer, the top bar."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from kimi_desktop.domain import Conversation, StoredMessage
+from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.history import HistoryService
+from kimi_desktop.settings.store import SettingsStore
+from kimi_desktop.ui.chat_items import MessageItem
+from kimi_desktop.ui.chat_view import ChatView
+from kimi_desktop.ui.composer import ComposerPanel
+from kimi_desktop.ui.conversation_list import (
+    ConversationListModel,
+    ConversationListView,
+    ConversationRole,
+)
+from kimi_desktop.ui.top_bar import TopBar
+from kimi_desktop.ui.welcome import WelcomePage
+
+_SEARCH_DELAY_MS = 150
+
+
+def usage_text(prompt: int, completion: int, cached: int) -> str:
+    """ "12.3K in · 4.5K out · 10K cached": a conversation's token total."""
+
+    def short(n: int) -> str:
+        return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"
+
+    if not (prompt or completion):
+        return ""
+    text = f"{short(prompt)} in · {short(completion)} out"
+    return text + (f" · {short(cached)} cached" if cached else "")
+
+
+class MainWindow(QMainWindow):
+    """Composes the widgets and routes between them and the services.
+
+    Signals:
+        settings_requested(): the app opens the settings dialog.
+    """
+
+    settings_requested = Signal()
+
+    def __init__(
+        self,
+        *,
+        history: HistoryService,
+        chat: ChatSession,
+        endpoints: EndpointService,
+        settings: SettingsStore,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Kimi Desktop")
+        self.resize(1180, 780)
+        self._history = history
+        self._chat = chat
+        self._endpoints = endpoints
+        self._settings = settings
+        self._conversation: Conversation | None = None
+        self._fixes: dict[int, str] = {}
+        self._editing = False
+        self._build()
+        self._wire()
+        self.apply_preferences()
+        self._refresh_endpoints()
+        self._refresh_conversations()
+        self._show_page()
+
+    # -- construction ------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setObjectName("conversationSearch")
+        self.search.setPlaceholderText("Search all chats  (Ctrl+K)")
+        self.search.setAccessibleName("Search conversations")
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton("+  New chat", self)
+        self.new_button.setObjectName("newChatButton")
+        self.new_button.setToolTip("New chat (Ctrl+N)")
+        self.new_button.setAccessibleName("New chat")
+        self.conversation_model = ConversationListModel(self)
+        self.conversation_list = ConversationListView(self)
+        self.conversation_list.setModel(self.conversation_model)
+        sidebar = QWidget(self)
+        sidebar.setObjectName("sidebar")
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(8, 8, 8, 8)
+        side.addWidget(self.new_button)
+        side.addWidget(self.search)
+        side.addWidget(self.conversation_list, 1)
+
+        self.top_bar = TopBar(self)
+        self.chat_view = ChatView(self)
+        self.composer = ComposerPanel(self)
+        chat_page = QWidget(self)
+        column = QVBoxLayout(chat_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.top_bar)
+        column.addWidget(self.chat_view, 1)
+        column.addWidget(self.composer)
+        self.welcome = WelcomePage(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(chat_page)
+        self.pages.addWidget(self.welcome)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(sidebar)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 920])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _wire(self) -> None:
+        self.new_button.clicked.connect(self.new_conversation)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.conversation_list.selectionModel().currentChanged.connect(
+            self._on_conversation_list_current_changed
+        )
+        self.conversation_list.rename_requested.connect(self._rename)
+        self.conversation_list.pin_requested.connect(self._history.set_pinned)
+        self.conversation_list.delete_requested.connect(self._delete)
+
+        self.composer.send_requested.connect(self._on_composer_send_requested)
+        self.composer.stop_requested.connect(self.stop)
+        self.top_bar.endpoint_chosen.connect(self._endpoints.set_active)
+        self.top_bar.model_chosen.connect(self._on_top_bar_model_chosen)
+        self.top_bar.refresh_models_requested.connect(self.refresh_models)
+        self.top_bar.settings_requested.connect(self.settings_requested)
+        self.welcome.key_submitted.connect(self._on_welcome_key_submitted)
+        self.welcome.demo_requested.connect(self._endpoints.use_demo)
+        self.welcome.settings_requested.connect(self.settings_requested)
+
+        self.chat_view.link_activated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.chat_view.action_requested.connect(self._on_chat_view_action_requested)
+        self.chat_view.code_copied.connect(
+            lambda _: self.statusBar().showMessage("Code copied to the clipboard", 2500)
+        )
+
+        self._history.conversations_changed.connect(self._refresh_conversations)
+        self._chat.message_added.connect(self._on_chat_message_added)
+        self._chat.message_changed.connect(self._on_chat_message_changed)
+        self._chat.messages_removed.connect(self._on_chat_messages_removed)
+        self._chat.reasoning_received.connect(self._on_chat_reasoning_received)
+        self._chat.content_received.connect(self._on_chat_content_received)
+        self._chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
+        self._chat.reply_failed.connect(self._on_chat_reply_failed)
+        self._chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
+        self._chat.conversation_changed.connect(lambda _: self._refresh_conversations())
+        self._chat.credits_changed.connect(self._on_chat_credits_changed)
+        self._endpoints.endpoints_changed.connect(self._refresh_endpoints)
+        self._endpoints.active_changed.connect(self._on_endpoints_active_changed)
+        self._endpoints.models_changed.connect(self._on_endpoints_models_changed)
+        self._endpoints.models_failed.connect(
+            lambda _, text: self.statusBar().showMessage(f"Models: {text}", 8000)
+        )
+
+        for keys, slot in (
+            ("Ctrl+N", self.new_conversation),
+            ("Ctrl+K", self._focus_search),
+            ("Ctrl+F", self._focus_search),
+            ("Ctrl+,", self.settings_requested.emit),
+            ("Esc", self.stop),
+        ):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+
+    # -- public ------------------------------------------------------------------
+
+    def apply_preferences(self) -> None:
+        """Apply theme-independent preferences (called again when they change)."""
+        prefs = self._settings.preferences
+        self.composer.edit.set_enter_sends(prefs.send_shortcut == "enter")
+        self.chat_view.set_reasoning_expanded_default(prefs.reasoning_expanded)
+        self.chat_view.set_font_point_size(prefs.font_size)
+
+    def set_dark(self, dark: bool) -> None:
+        self.chat_view.set_dark(dark)
+
+    def open_conversation(self, conversation_id: int | None) -> None:
+        """Show a conversation (``None``: a fresh, not yet saved chat)."""
+        conversation = self._history.conversation(conversation_id) if conversation_id else None
+        self._conversation = conversation
+        self._editing = False
+        items = (
+            [self._item(m) for m in self._history.messages(conversation.id)] if conversation else []
+        )
+        self.chat_view.set_messages(items)
+        running = conversation is not None and self._chat.is_running(conversation.id)
+        self.composer.set_running(running)
+        self.composer.show_notice("")
+        if conversation is not None and conversation.endpoint_id:
+            self._endpoints.set_active(conversation.endpoint_id)
+            if conversation.model:
+                self.top_bar.set_models(
+                    self._endpoints.models(self._endpoints.active_id), conversation.model
+                )
+        self._update_usage()
+        self.composer.edit.setFocus()
+
+    def new_conversation(self) -> None:
+        self.conversation_list.clearSelection()
+        self.conversation_list.setCurrentIndex(self.conversation_model.index(-1))
+        self.open_conversation(None)
+
+    def stop(self) -> None:
+        if self._conversation is not None:
+            self._chat.stop(self._conversation.id)
+
+    # -- conversations -----------------------------------------------------------
+
+    def _refresh_conversations(self) -> None:
+        if self.search.text().strip():
+            self._run_search()
+            return
+        self.conversation_model.set_conversations(self._history.conversations())
+        self._select_current_row()
+
+    def _select_current_row(self) -> None:
+        if self._conversation is None:
+            return
+        row = self.conversation_model.row_of(self._conversation.id)
+        if row >= 0:
+            selection = self.conversation_list.selectionModel()
+            selection.blockSignals(True)
+            self.conversation_list.setCurrentIndex(self.conversation_model.index(row))
+            selection.blockSignals(False)
+
+    def _run_search(self) -> None:
+        query = self.search.text().strip()
+        if not query:
+            self.conversation_model.set_conversations(self._history.conversations())
+        else:
+            conversations = {c.id: c for c in self._history.conversations()}
+            self.conversation_model.set_search_results(self._history.search(query), conversations)
+        self._select_current_row()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_conversation_list_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        conversation = current.data(ConversationRole) if current.isValid() else None
+        if isinstance(conversation, Conversation) and (
+            self._conversation is None or conversation.id != self._conversation.id
+        ):
+            self.open_conversation(conversation.id)
+
+    def _rename(self, conversation_id: int) -> None:
+        conversation = self._history.conversation(conversation_id)
+        if conversation is None:
+            return
+        title, ok = QInputDialog.getText(
+            self, "Rename conversation", "Title:", text=conversation.title
+        )
+        if ok and title.strip():
+            self._history.rename(conversation_id, title)
+
+    def _delete(self, conversation_id: int) -> None:
+        if self._chat.is_running(conversation_id):
+            self._chat.stop(conversation_id)
+        self._history.delete(conversation_id)
+        if self._conversation is not None and self._conversation.id == conversation_id:
+            self.open_conversation(None)
+        undo = QPushButton("Undo", self)
+        undo.setFlat(True)
+        undo.setAccessibleName("Undo delete")
+
+        def restore() -> None:
+            self._history.restore(conversation_id)
+            self.statusBar().clearMessage()
+
+        undo.clicked.connect(restore)
+        self.statusBar().addPermanentWidget(undo)
+        self.statusBar().showMessage("Conversation deleted.", 8000)
+        QTimer.singleShot(8000, undo.deleteLater)
+
+    # -- sending -----------------------------------------------------------------
+
+    def _on_composer_send_requested(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        endpoint_id = self._endpoints.active_id
+        model = self.top_bar.current_model()
+        if not model:
+            self.composer.show_notice("Pick a model first, or type a model id.")
+            return
+        if self._endpoints.needs_key(endpoint_id):
+            self.composer.show_notice(
+                "No API key is set for this endpoint. Add one in Settings (Ctrl+,)."
+            )
+            return
+        if self._conversation is None:
+            created = self._history.create(endpoint_id=endpoint_id, model=model)
+            self._conversation = created
+            self.chat_view.set_messages([])
+        conversation_id = self._conversation.id
+        if self._chat.is_running(conversation_id):
+            return
+        self.composer.show_notice("")
+        thinking = self.top_bar.thinking()
+        if self._editing:
+            self._editing = False
+            self._chat.edit_last_prompt(
+                conversation_id, text, endpoint_id=endpoint_id, model=model, thinking=thinking
+            )
+        else:
+            self._chat.send(
+                conversation_id, text, endpoint_id=endpoint_id, model=model, thinking=thinking
+            )
+        self.composer.clear()
+        self._endpoints.remember_model(endpoint_id, model)
+        self._select_current_row()
+
+    def _on_chat_view_action_requested(self, action: str, message_id: int) -> None:
+        if self._conversation is None:
+            return
+        conversation_id = self._conversation.id
+        endpoint_id = self._endpoints.active_id
+        model = self.top_bar.current_model()
+        thinking = self.top_bar.thinking()
+        message = next(
+            (m for m in self._history.messages(conversation_id) if m.id == message_id), None
+        )
+        if action == "copy" and message is not None:
+            QGuiApplication.clipboard().setText(message.text)
+            self.statusBar().showMessage("Message copied to the clipboard", 2500)
+        elif action == "delete":
+            self._chat.delete_message(conversation_id, message_id)
+        elif action == "edit" and message is not None:
+            self._editing = True
+            self.composer.set_text(message.text)
+            self.composer.show_notice(
+                "Editing your last message — send to replace it.", error=False
+            )
+            self.composer.edit.setFocus()
+        elif action in ("regenerate", "retry"):
+            self._chat.regenerate(
+                conversation_id, endpoint_id=endpoint_id, model=model, thinking=thinking
+            )
+        elif action == "settings":
+            self.settings_requested.emit()
+
+    # -- chat session signals ----------------------------------------------------
+
+    def _is_shown(self, conversation_id: int) -> bool:
+        return self._conversation is not None and self._conversation.id == conversation_id
+
+    def _item(self, message: StoredMessage) -> MessageItem:
+        item = MessageItem.from_stored(message)
+        fix = self._fixes.get(message.id)
+        if fix and item.error:
+            item = replace(item, error_action=fix)
+        return item
+
+    def _on_chat_message_added(self, message: StoredMessage) -> None:
+        if self._is_shown(message.conversation_id):
+            self.chat_view.append_message(self._item(message))
+
+    def _on_chat_message_changed(self, message: StoredMessage) -> None:
+        if self._is_shown(message.conversation_id):
+            self.chat_view.update_message(self._item(message))
+            self._update_usage()
+
+    def _on_chat_reply_failed(self, message_id: int, fix: str) -> None:
+        self._fixes[message_id] = fix
+        if self._conversation is None or message_id not in self.chat_view.message_ids():
+            return
+        message = next(
+            (m for m in self._history.messages(self._conversation.id) if m.id == message_id), None
+        )
+        if message is not None:
+            self.chat_view.update_message(self._item(message))
+
+    def _on_chat_messages_removed(self, conversation_id: int, message_ids: list[int]) -> None:
+        if self._is_shown(conversation_id):
+            for message_id in message_ids:
+                self.chat_view.remove_message(message_id)
+            self._update_usage()
+
+    def _on_chat_reasoning_received(self, message_id: int, text: str) -> None:
+        if message_id in self.chat_view.message_ids():
+            self.chat_view.append_reasoning(message_id, text)
+
+    def _on_chat_content_received(self, message_id: int, text: str) -> None:
+        if message_id in self.chat_view.message_ids():
+            self.chat_view.append_content(message_id, text)
+
+    def _on_chat_reply_running_changed(self, conversation_id: int, running: bool) -> None:
+        if self._is_shown(conversation_id):
+            self.composer.set_running(running)
+            if not running:
+                self.statusBar().clearMessage()
+
+    def _on_chat_retry_scheduled(self, conversation_id: int, text: str) -> None:
+        if self._is_shown(conversation_id):
+            self.statusBar().showMessage(text, 10000)
+
+    def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            self.top_bar.credits_label.setText(f"{credits:,.0f} credits left")
+
+    def _update_usage(self) -> None:
+        if self._conversation is None:
+            self.top_bar.usage_label.setText("")
+            return
+        usage = self._history.usage(self._conversation.id)
+        self.top_bar.usage_label.setText(
+            usage_text(usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens)
+        )
+
+    # -- endpoints and models ----------------------------------------------------
+
+    def _refresh_endpoints(self) -> None:
+        profiles = self._endpoints.profiles()
+        self.top_bar.set_endpoints([(p.id, p.name) for p in profiles], self._endpoints.active_id)
+        self.welcome.set_providers(
+            [(p.id, p.name) for p in profiles if p.key_required], self._endpoints.active_id
+        )
+        self._show_models()
+
+    def _show_models(self) -> None:
+        endpoint_id = self._endpoints.active_id
+        current = self.top_bar.current_model() if self._conversation else None
+        remembered = current or self._endpoints.remembered_model(endpoint_id)
+        models = self._endpoints.models(endpoint_id)
+        self.top_bar.set_models(models, remembered or (models[0].id if models else None))
+        self.top_bar.credits_label.setText("")
+
+    def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
+        self.top_bar.set_endpoints(
+            [(p.id, p.name) for p in self._endpoints.profiles()], endpoint_id
+        )
+        self.top_bar.set_models(
+            self._endpoints.models(endpoint_id), self._endpoints.remembered_model(endpoint_id)
+        )
+        self._show_page()
+        if not self._endpoints.needs_key(endpoint_id):
+            self.refresh_models()
+
+    def _on_endpoints_models_changed(self, endpoint_id: str) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            self.top_bar.set_models(
+                self._endpoints.models(endpoint_id), self.top_bar.current_model() or None
+            )
+
+    def _on_top_bar_model_chosen(self, model: str) -> None:
+        self._endpoints.remember_model(self._endpoints.active_id, model)
+
+    @asyncSlot()
+    async def refresh_models(self) -> None:
+        await self._endpoints.refresh_models(self._endpoints.active_id)
+
+    def _on_welcome_key_submitted(self, endpoint_id: str, key: str) -> None:
+        warning = self._endpoints.save_key(endpoint_id, key)
+        self._endpoints.set_active(endpoint_id)
+        self._show_page()
+        if warning:
+            self.composer.show_notice(warning, error=False)
+        self.refresh_models()
+
+    def _show_page(self) -> None:
+        """The welcome page while the active endpoint lacks a key, else the chat."""
+        needs_key = self._endpoints.needs_key(self._endpoints.active_id)
+        self.pages.setCurrentWidget(self.welcome if needs_key else self.pages.widget(0))
+
+    def show_welcome(self) -> None:
+        self.pages.setCurrentWidget(self.welcome)
+
+    # -- window state ------------------------------------------------------------
+
+    def restore_geometry(self) -> None:
+        saved = self._settings.state.window_geometry
+        if isinstance(saved, str) and saved:
+            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        self._settings.set_window_geometry(geometry)
+        super().closeEvent(event)

@@ -1,0 +1,183 @@
+"""The bar above the chat: endpoint, model (with capabilities), thinking, usage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from kimi_desktop.domain import ModelInfo
+
+ModelRole = Qt.ItemDataRole.UserRole + 1
+
+
+def capability_text(model: ModelInfo) -> str:
+    """ "vision · reasoning · 256K": what a person wants to know when picking."""
+    parts = []
+    if model.supports_images:
+        parts.append("vision")
+    if model.supports_reasoning:
+        parts.append("reasoning")
+    if model.context_length:
+        parts.append(f"{model.context_length // 1024}K" if model.context_length >= 1024 else "")
+    return " · ".join(p for p in parts if p)
+
+
+class TopBar(QWidget):
+    """Endpoint picker, model picker (typed ids allowed), thinking toggle, totals.
+
+    Signals:
+        endpoint_chosen(str endpoint_id)
+        model_chosen(str model_id)
+        thinking_toggled(bool)
+        refresh_models_requested()
+        settings_requested()
+    """
+
+    endpoint_chosen = Signal(str)
+    model_chosen = Signal(str)
+    thinking_toggled = Signal(bool)
+    refresh_models_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topBar")
+        self._models: dict[str, ModelInfo] = {}
+        self._updating = False
+        self._reasons = True
+
+        self.endpoint_picker = QComboBox(self)
+        self.endpoint_picker.setObjectName("endpointPicker")
+        self.endpoint_picker.setAccessibleName("Endpoint")
+        self.endpoint_picker.setToolTip("Which provider endpoint to talk to")
+        self.endpoint_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.endpoint_picker.activated.connect(self._on_endpoint_activated)
+
+        self.model_picker = QComboBox(self)
+        self.model_picker.setObjectName("modelPicker")
+        self.model_picker.setAccessibleName("Model")
+        self.model_picker.setToolTip("Model — pick one, or type a model id")
+        self.model_picker.setEditable(True)
+        self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model_picker.setMinimumContentsLength(18)
+        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_picker.activated.connect(self._on_model_activated)
+        self.model_picker.lineEdit().editingFinished.connect(self._on_model_typed)
+
+        self.refresh_button = QToolButton(self)
+        self.refresh_button.setText("⟳")
+        self.refresh_button.setToolTip("Refresh the model list from the endpoint")
+        self.refresh_button.setAccessibleName("Refresh models")
+        self.refresh_button.clicked.connect(self.refresh_models_requested)
+
+        self.capabilities = QLabel(self)
+        self.capabilities.setObjectName("modelCapabilities")
+        self.capabilities.setAccessibleName("Model capabilities")
+
+        self.thinking_toggle = QToolButton(self)
+        self.thinking_toggle.setObjectName("thinkingToggle")
+        self.thinking_toggle.setText("Thinking")
+        self.thinking_toggle.setCheckable(True)
+        self.thinking_toggle.setChecked(True)
+        self.thinking_toggle.setToolTip("Let the model reason before answering")
+        self.thinking_toggle.setAccessibleName("Thinking")
+        self.thinking_toggle.toggled.connect(self.thinking_toggled)
+
+        self.usage_label = QLabel(self)
+        self.usage_label.setObjectName("usageLabel")
+        self.usage_label.setAccessibleName("Conversation usage")
+        self.usage_label.setToolTip("Tokens used in this conversation")
+        self.credits_label = QLabel(self)
+        self.credits_label.setObjectName("creditsLabel")
+        self.credits_label.setAccessibleName("Remaining balance")
+
+        self.settings_button = QToolButton(self)
+        self.settings_button.setText("⚙")
+        self.settings_button.setToolTip("Settings (Ctrl+,)")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.clicked.connect(self.settings_requested)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.addWidget(self.endpoint_picker)
+        layout.addWidget(self.model_picker)
+        layout.addWidget(self.refresh_button)
+        layout.addWidget(self.capabilities)
+        layout.addWidget(self.thinking_toggle)
+        layout.addStretch(1)
+        layout.addWidget(self.usage_label)
+        layout.addWidget(self.credits_label)
+        layout.addWidget(self.settings_button)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    # -- filling -----------------------------------------------------------------
+
+    def set_endpoints(self, endpoints: Sequence[tuple[str, str]], active: str | None) -> None:
+        """``(id, name)`` pairs; selects ``active``."""
+        self._updating = True
+        self.endpoint_picker.clear()
+        for endpoint_id, name in endpoints:
+            self.endpoint_picker.addItem(name, endpoint_id)
+        index = self.endpoint_picker.findData(active)
+        self.endpoint_picker.setCurrentIndex(max(index, 0))
+        self._updating = False
+
+    def set_models(self, models: Sequence[ModelInfo], current: str | None) -> None:
+        """The models of the active endpoint; ``current`` stays even if not listed."""
+        self._updating = True
+        self._models = {m.id: m for m in models}
+        self.model_picker.clear()
+        for model in models:
+            self.model_picker.addItem(model.id, model.id)
+            row = self.model_picker.count() - 1
+            caps = capability_text(model)
+            self.model_picker.setItemData(row, caps or model.id, Qt.ItemDataRole.ToolTipRole)
+        if current and self.model_picker.findData(current) < 0:
+            self.model_picker.addItem(current, current)
+        self.model_picker.setCurrentIndex(max(self.model_picker.findData(current), 0))
+        self._updating = False
+        self._show_capabilities()
+
+    def current_model(self) -> str:
+        return self.model_picker.currentText().strip()
+
+    def model_info(self, model_id: str) -> ModelInfo | None:
+        return self._models.get(model_id)
+
+    def set_thinking(self, enabled: bool) -> None:
+        self.thinking_toggle.setChecked(enabled)
+
+    def thinking(self) -> bool | None:
+        """``None`` (server default) when the model does not reason."""
+        return self.thinking_toggle.isChecked() if self._reasons else None
+
+    # -- slots -------------------------------------------------------------------
+
+    def _on_endpoint_activated(self, index: int) -> None:
+        if not self._updating:
+            self.endpoint_chosen.emit(self.endpoint_picker.itemData(index))
+
+    def _on_model_activated(self, index: int) -> None:
+        if not self._updating:
+            self._show_capabilities()
+            self.model_chosen.emit(self.current_model())
+
+    def _on_model_typed(self) -> None:
+        if not self._updating and self.current_model():
+            self._show_capabilities()
+            self.model_chosen.emit(self.current_model())
+
+    def _show_capabilities(self) -> None:
+        model = self._models.get(self.current_model())
+        self.capabilities.setText(capability_text(model) if model else "")
+        self._reasons = model is None or model.supports_reasoning is not False
+        self.thinking_toggle.setVisible(self._reasons)

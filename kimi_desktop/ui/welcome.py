@@ -1,0 +1,116 @@
+"""First run: paste a key for a provider, or try the offline demo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class WelcomePage(QWidget):
+    """Shown instead of the chat while the active endpoint has no key.
+
+    Signals:
+        key_submitted(str endpoint_id, str key)
+        demo_requested()
+        settings_requested()
+    """
+
+    key_submitted = Signal(str, str)
+    demo_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePage")
+        card = QFrame(self)
+        card.setObjectName("welcomeCard")
+        card.setMaximumWidth(520)
+
+        title = QLabel("Welcome to Kimi Desktop", card)
+        title.setObjectName("welcomeTitle")
+        intro = QLabel(
+            "Chat with Kimi K2 and K2.5: live reasoning, code you can copy, and "
+            "screenshots turned into UI code. Paste an API key to start — it is kept "
+            "in your system's keyring, never in a file.",
+            card,
+        )
+        intro.setWordWrap(True)
+
+        self.provider = QComboBox(card)
+        self.provider.setAccessibleName("Provider")
+        self.provider.setToolTip("Which provider your key is for")
+        self.key_edit = QLineEdit(card)
+        self.key_edit.setObjectName("welcomeApiKey")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText("sk-…")
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.returnPressed.connect(self._on_submit)
+        self.message = QLabel(card)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("welcomeMessage")
+
+        start = QPushButton("Start chatting", card)
+        start.setObjectName("welcomeStart")
+        start.setDefault(True)
+        start.setAccessibleName("Save key and start chatting")
+        start.clicked.connect(self._on_submit)
+        demo = QPushButton("Try the offline demo", card)
+        demo.setObjectName("welcomeDemo")
+        demo.setToolTip("Explore every feature with canned replies — no key, no network")
+        demo.setAccessibleName("Try the offline demo")
+        demo.clicked.connect(self.demo_requested)
+        more = QPushButton("More settings…", card)
+        more.setFlat(True)
+        more.setAccessibleName("Open settings")
+        more.clicked.connect(self.settings_requested)
+
+        form = QFormLayout()
+        form.addRow("Provider", self.provider)
+        form.addRow("API key", self.key_edit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(more)
+        buttons.addStretch(1)
+        buttons.addWidget(demo)
+        buttons.addWidget(start)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(12)
+        inner.addWidget(title)
+        inner.addWidget(intro)
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+    def set_providers(self, providers: Sequence[tuple[str, str]], active: str | None) -> None:
+        """``(endpoint id, name)`` pairs of endpoints that take a key."""
+        self.provider.clear()
+        for endpoint_id, name in providers:
+            self.provider.addItem(name, endpoint_id)
+        self.provider.setCurrentIndex(max(self.provider.findData(active), 0))
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _on_submit(self) -> None:
+        key = self.key_edit.text().strip()
+        if not key:
+            self.show_message("Paste your API key first — or try the offline demo.")
+            return
+        self.key_edit.clear()
+        self.key_submitted.emit(self.provider.currentData(), key)
