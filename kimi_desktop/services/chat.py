@@ -91,6 +91,11 @@ class ChatSession(QObject):
         task = self._tasks.get(conversation_id)
         return task is not None and not task.done()
 
+    def reply_task(self, conversation_id: int) -> asyncio.Task[None] | None:
+        """The task streaming this conversation's reply, if one runs (await it to wait)."""
+        task = self._tasks.get(conversation_id)
+        return task if task is not None and not task.done() else None
+
     # -- commands ----------------------------------------------------------------
 
     def send(

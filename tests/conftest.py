@@ -1,0 +1,35 @@
+"""Shared fixtures: offscreen Qt, an isolated app home, and the qasync event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config and data folder and no keys from the environment."""
+    home = tmp_path / "kimi-home"
+    monkeypatch.setenv("KIMI_DESKTOP_HOME", str(home))
+    for name in ("KIMI_API_KEY", "MOONSHOT_API_KEY", "KIMI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop on the test's QApplication, as the app runs it."""
+    from qasync import QEventLoop
+
+    loop = QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()
+    asyncio.set_event_loop(None)
