@@ -1,0 +1,82 @@
+"""User settings: preferences, endpoint profiles, presets, known models and API keys.
+
+No Qt here. The settings dialog is generated from :data:`SETTINGS`; files live
+in :class:`AppPaths`; keys go through :class:`SecretStore` and never into a
+settings file.
+"""
+
+from kimi_desktop.settings.endpoints import (
+    ENVIRONMENT_ENDPOINT_ID,
+    EndpointProfile,
+    Prices,
+    UrlIssue,
+    check_base_url,
+    is_local_host,
+    new_profile_id,
+    suggest_base_url,
+    validate_base_url,
+    validate_proxy_url,
+)
+from kimi_desktop.settings.known_models import (
+    KNOWN_MODELS,
+    KnownModel,
+    effective_prices,
+    fallback_models,
+    known_entry,
+    known_model,
+    known_prices,
+    merge_model_info,
+)
+from kimi_desktop.settings.paths import AppPaths
+from kimi_desktop.settings.presets import PRESETS, Preset, match_preset, preset_by_id
+from kimi_desktop.settings.schema import SETTINGS, Preferences, SettingSpec, setting
+from kimi_desktop.settings.secrets import (
+    EnvironmentOverride,
+    KeyFileError,
+    KeyringStatus,
+    KeyringUnavailable,
+    SecretStore,
+    SecretStoreError,
+    environment_override,
+)
+from kimi_desktop.settings.store import CachedModels, SettingsStore, UiState
+
+__all__ = [
+    "ENVIRONMENT_ENDPOINT_ID",
+    "KNOWN_MODELS",
+    "PRESETS",
+    "SETTINGS",
+    "AppPaths",
+    "CachedModels",
+    "EndpointProfile",
+    "EnvironmentOverride",
+    "KeyFileError",
+    "KeyringStatus",
+    "KeyringUnavailable",
+    "KnownModel",
+    "Preferences",
+    "Preset",
+    "Prices",
+    "SecretStore",
+    "SecretStoreError",
+    "SettingSpec",
+    "SettingsStore",
+    "UiState",
+    "UrlIssue",
+    "check_base_url",
+    "effective_prices",
+    "environment_override",
+    "fallback_models",
+    "is_local_host",
+    "known_entry",
+    "known_model",
+    "known_prices",
+    "match_preset",
+    "merge_model_info",
+    "new_profile_id",
+    "preset_by_id",
+    "setting",
+    "suggest_base_url",
+    "validate_base_url",
+    "validate_proxy_url",
+]

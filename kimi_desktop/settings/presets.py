@@ -1,0 +1,172 @@
+"""Ready-made endpoints: pick one, paste a key, chat.
+
+Base URLs follow the OpenAI SDK convention the API client uses: ``/chat/completions``,
+``/models`` and ``/messages`` are appended to them. Sources: each provider's own
+documentation (Moonshot AI platform docs, api.kimi.villamarket.ai, kimi-k2.ai,
+AceData Cloud).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kimi_desktop.domain import Protocol
+from kimi_desktop.settings.endpoints import EndpointProfile
+
+__all__ = ["PRESETS", "Preset", "match_preset", "preset_by_id"]
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A known provider endpoint.
+
+    ``has_models_endpoint`` False means the model list must come from
+    ``fallback_model_ids`` (see :func:`kimi_desktop.settings.known_models.fallback_models`).
+    ``balance_url`` answers ``GET`` with the account balance, ``health_url`` with
+    the server's health, without a key. ``list_prices`` True means Moonshot's
+    published USD prices per token apply to this endpoint.
+    """
+
+    id: str
+    name: str
+    base_url: str
+    protocol: Protocol
+    default_model: str | None
+    has_models_endpoint: bool
+    description: str
+    key_required: bool = True
+    balance_url: str | None = None
+    health_url: str | None = None
+    fallback_model_ids: tuple[str, ...] = ()
+    list_prices: bool = False
+
+    def to_profile(self, profile_id: str | None = None) -> EndpointProfile:
+        """A new endpoint profile for this preset (its id is the preset's by default)."""
+        return EndpointProfile(
+            id=profile_id or self.id,
+            name=self.name,
+            base_url=self.base_url,
+            protocol=self.protocol,
+            key_required=self.key_required,
+            model=self.default_model,
+            preset=self.id,
+        )
+
+
+_MOONSHOT_MODELS = (
+    "kimi-k2.5",
+    "kimi-k2-thinking",
+    "kimi-k2-thinking-turbo",
+    "kimi-k2-0905-preview",
+    "kimi-k2-turbo-preview",
+)
+
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        id="moonshot-global",
+        name="Moonshot AI (global)",
+        base_url="https://api.moonshot.ai/v1",
+        protocol="openai",
+        default_model="kimi-k2.5",
+        has_models_endpoint=True,
+        balance_url="https://api.moonshot.ai/v1/users/me/balance",
+        fallback_model_ids=_MOONSHOT_MODELS,
+        list_prices=True,
+        description="The official Kimi API from Moonshot AI (platform.moonshot.ai).",
+    ),
+    Preset(
+        id="moonshot-cn",
+        name="Moonshot AI (China)",
+        base_url="https://api.moonshot.cn/v1",
+        protocol="openai",
+        default_model="kimi-k2.5",
+        has_models_endpoint=True,
+        balance_url="https://api.moonshot.cn/v1/users/me/balance",
+        fallback_model_ids=_MOONSHOT_MODELS,
+        description="The official Kimi API for mainland China (platform.moonshot.cn), "
+        "billed in CNY.",
+    ),
+    Preset(
+        id="moonshot-anthropic",
+        name="Moonshot AI (Anthropic format)",
+        base_url="https://api.moonshot.ai/anthropic",
+        protocol="anthropic",
+        default_model="kimi-k2.5",
+        has_models_endpoint=False,
+        balance_url="https://api.moonshot.ai/v1/users/me/balance",
+        fallback_model_ids=_MOONSHOT_MODELS,
+        list_prices=True,
+        description="The official Kimi API through its Anthropic Messages compatible "
+        "interface; uses the same key as Moonshot AI (global).",
+    ),
+    Preset(
+        id="villamarket",
+        name="Kimi VillaMarket",
+        base_url="https://api.kimi.villamarket.ai/v1",
+        protocol="openai",
+        default_model="kimi-k2.5",
+        has_models_endpoint=True,
+        health_url="https://api.kimi.villamarket.ai/health",
+        fallback_model_ids=("kimi-k2.5",),
+        description="Kimi K2.5 reseller; usage is metered per key.",
+    ),
+    Preset(
+        id="kimi-k2-ai",
+        name="kimi-k2.ai (OpenAI format)",
+        base_url="https://kimi-k2.ai/api/v1",
+        protocol="openai",
+        default_model="kimi-k2-0905",
+        has_models_endpoint=True,
+        fallback_model_ids=("kimi-k2-0905", "kimi-k2"),
+        description="Kimi K2 reseller billed in credits (one per request).",
+    ),
+    Preset(
+        id="kimi-k2-ai-anthropic",
+        name="kimi-k2.ai (Anthropic format)",
+        base_url="https://kimi-k2.ai/api/v1",
+        protocol="anthropic",
+        default_model="kimi-k2-0905",
+        has_models_endpoint=False,
+        fallback_model_ids=("kimi-k2-0905", "kimi-k2"),
+        description="kimi-k2.ai through its Anthropic Messages compatible interface.",
+    ),
+    Preset(
+        id="acedata",
+        name="AceData Cloud",
+        base_url="https://api.acedata.cloud/kimi",
+        protocol="openai",
+        default_model="kimi-k2.5",
+        has_models_endpoint=False,
+        # The provider documents kimi-k2.5 only; other ids can be typed in.
+        fallback_model_ids=("kimi-k2.5",),
+        description="Kimi reseller without a model list; pick or type a model id.",
+    ),
+    Preset(
+        id="local",
+        name="Local server (OpenAI-compatible)",
+        base_url="http://127.0.0.1:8080/v1",
+        protocol="openai",
+        default_model=None,
+        has_models_endpoint=True,
+        key_required=False,
+        description="llama.cpp, vLLM, Ollama, LM Studio or any OpenAI-compatible server; "
+        "a key is optional.",
+    ),
+)
+"""Every preset, in the order a first run lists them (Moonshot global first)."""
+
+_BY_ID = {preset.id: preset for preset in PRESETS}
+
+
+def preset_by_id(preset_id: str | None) -> Preset | None:
+    """The preset with this id, or ``None``."""
+    return None if preset_id is None else _BY_ID.get(preset_id)
+
+
+def match_preset(base_url: str, protocol: Protocol) -> Preset | None:
+    """The preset whose base URL and protocol these are (ignoring case and a final /)."""
+    normalized = base_url.strip().rstrip("/").lower()
+    for preset in PRESETS:
+        if preset.protocol == protocol and preset.base_url.lower() == normalized:
+            return preset
+    return None

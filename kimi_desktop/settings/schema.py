@@ -1,0 +1,262 @@
+"""Every user preference, declared once.
+
+Each field of :class:`Preferences` carries its title, description, section and,
+for numbers, its range; choices come from the field's ``Literal`` type. The
+settings dialog is generated from :data:`SETTINGS`, the same declarations read
+back as :class:`SettingSpec` objects, so adding a preference is one field here.
+
+Preferences are what the user chooses. Window geometry, the last endpoint used
+and similar remembered state live elsewhere (see :mod:`.store`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Theme = Literal["system", "light", "dark"]
+SendShortcut = Literal["enter", "ctrl_enter"]
+SettingKind = Literal["bool", "int", "choice"]
+
+_META_KEY = "kimi_desktop.setting"
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    title: str
+    description: str
+    section: str
+    choice_titles: Mapping[str, str] = field(default_factory=dict)
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def _meta(
+    *,
+    title: str,
+    description: str,
+    section: str,
+    choice_titles: Mapping[str, str] | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> dict[str, _Meta]:
+    return {
+        _META_KEY: _Meta(title, description, section, dict(choice_titles or {}), minimum, maximum)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """The user's preferences, always valid: construction checks every value.
+
+    Build from untrusted data (a file) with :meth:`from_dict`, which never raises
+    and explains every value it had to replace.
+    """
+
+    theme: Theme = field(
+        default="system",
+        metadata=_meta(
+            title="Theme",
+            description="Light or dark colours, or follow the operating system.",
+            section="Appearance",
+            choice_titles={"system": "Same as the system", "light": "Light", "dark": "Dark"},
+        ),
+    )
+    font_size: int = field(
+        default=11,
+        metadata=_meta(
+            title="Font size",
+            description="Size of the conversation text, in points.",
+            section="Appearance",
+            minimum=8,
+            maximum=32,
+        ),
+    )
+    send_shortcut: SendShortcut = field(
+        default="enter",
+        metadata=_meta(
+            title="Send with",
+            description="Which key sends a message; the other combination starts a new line.",
+            section="Chat",
+            choice_titles={
+                "enter": "Enter (Shift+Enter for a new line)",
+                "ctrl_enter": "Ctrl+Enter (Enter for a new line)",
+            },
+        ),
+    )
+    reasoning_expanded: bool = field(
+        default=True,
+        metadata=_meta(
+            title="Show reasoning while it streams",
+            description=(
+                "Keep the model's reasoning panel open while it thinks. When off, the "
+                "reasoning is collapsed and can be opened with a click."
+            ),
+            section="Chat",
+        ),
+    )
+    store_keys_in_file: bool = field(
+        default=False,
+        metadata=_meta(
+            title="Store API keys in a file when no keyring is available",
+            description=(
+                "Only used when the system has no working keyring. Keys are then saved "
+                "unencrypted in a file that only your user account can read; anyone with "
+                "access to your account or your backups can read them. When off, a key "
+                "is kept for the current session only."
+            ),
+            section="Security",
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        for spec in SETTINGS:
+            problem = spec.check(getattr(self, spec.name))
+            if problem is not None:
+                raise ValueError(problem)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> tuple[Preferences, list[str]]:
+        """Preferences from stored data, plus a warning for every value replaced.
+
+        Unknown names are ignored (a newer version may have written them); a
+        value of the wrong type or outside its choices falls back to the default;
+        a number outside its range is clamped.
+        """
+        values: dict[str, Any] = {}  # each value checked by its spec
+        warnings: list[str] = []
+        for spec in SETTINGS:
+            if spec.name not in data:
+                continue
+            value, warning = spec.coerce(data[spec.name])
+            values[spec.name] = value
+            if warning is not None:
+                warnings.append(warning)
+        return cls(**values), warnings
+
+    def to_dict(self) -> dict[str, object]:
+        """Every preference by name, ready for JSON."""
+        return {spec.name: getattr(self, spec.name) for spec in SETTINGS}
+
+    def with_value(self, name: str, value: object) -> Preferences:
+        """A copy with one preference changed; ``ValueError`` if it is not valid."""
+        spec = setting(name)
+        problem = spec.check(value)
+        if problem is not None:
+            raise ValueError(problem)
+        changes: dict[str, Any] = {name: value}
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One preference as the settings dialog needs it.
+
+    ``kind`` tells which editor to build: a check box (``"bool"``), a spin box
+    within ``minimum``..``maximum`` (``"int"``) or a combo box over ``choices``,
+    pairs of (stored value, title shown) (``"choice"``).
+    """
+
+    name: str
+    kind: SettingKind
+    default: bool | int | str
+    title: str
+    description: str
+    section: str
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def check(self, value: object) -> str | None:
+        """Why ``value`` is not acceptable, in plain words, or ``None`` if it is."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                return f"“{self.title}” must be on or off, not {value!r}."
+        elif self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"“{self.title}” must be a whole number, not {value!r}."
+            if (self.minimum is not None and value < self.minimum) or (
+                self.maximum is not None and value > self.maximum
+            ):
+                return (
+                    f"“{self.title}” must be between {self.minimum} and {self.maximum}, "
+                    f"not {value}."
+                )
+        elif value not in {choice for choice, _ in self.choices}:
+            allowed = ", ".join(f"“{choice}”" for choice, _ in self.choices)
+            return f"“{self.title}” must be one of {allowed}, not {value!r}."
+        return None
+
+    def coerce(self, value: object) -> tuple[object, str | None]:
+        """``value`` if valid, else a usable replacement and a warning saying why."""
+        problem = self.check(value)
+        if problem is None:
+            return value, None
+        if (
+            self.kind == "int"
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.minimum is not None
+            and self.maximum is not None
+        ):
+            clamped = min(max(value, self.minimum), self.maximum)
+            return clamped, f"{problem} Using {clamped} instead."
+        return self.default, f"{problem} Using the default ({self.describe(self.default)}) instead."
+
+    def describe(self, value: object) -> str:
+        """``value`` as the dialog shows it: "on"/"off", a choice's title, a number."""
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        for choice, title in self.choices:
+            if choice == value:
+                return title
+        return str(value)
+
+
+def _build_specs() -> tuple[SettingSpec, ...]:
+    hints = typing.get_type_hints(Preferences)
+    specs: list[SettingSpec] = []
+    for declared in dataclasses.fields(Preferences):
+        meta = declared.metadata[_META_KEY]
+        assert isinstance(meta, _Meta)
+        hint = hints[declared.name]
+        kind: SettingKind
+        choices: tuple[tuple[str, str], ...] = ()
+        if hint is bool:
+            kind = "bool"
+        elif hint is int:
+            kind = "int"
+        elif typing.get_origin(hint) is Literal:
+            kind = "choice"
+            values = typing.get_args(hint)
+            choices = tuple((value, meta.choice_titles.get(value, value)) for value in values)
+        else:  # pragma: no cover - a declaration error, caught at import
+            raise TypeError(f"unsupported preference type for {declared.name}: {hint!r}")
+        specs.append(
+            SettingSpec(
+                name=declared.name,
+                kind=kind,
+                default=declared.default,  # type: ignore[arg-type]
+                title=meta.title,
+                description=meta.description,
+                section=meta.section,
+                choices=choices,
+                minimum=meta.minimum,
+                maximum=meta.maximum,
+            )
+        )
+    return tuple(specs)
+
+
+SETTINGS: tuple[SettingSpec, ...] = _build_specs()
+"""Every preference in declaration order (the order the dialog shows them)."""
+
+_BY_NAME = {spec.name: spec for spec in SETTINGS}
+
+
+def setting(name: str) -> SettingSpec:
+    """The declaration of preference ``name``; ``KeyError`` if there is none."""
+    return _BY_NAME[name]

@@ -1,0 +1,459 @@
+"""Preferences, endpoint profiles and remembered UI state on disk.
+
+Three JSON files in the config directory, kept apart because they change for
+different reasons:
+
+``preferences.json``
+    What the user chose in Settings (see :mod:`.schema`).
+``endpoints.json``
+    The endpoint list, in the user's order. Seeded with the presets on first run.
+``state.json``
+    What the app remembers by itself: the last endpoint, each endpoint's model
+    list with the time it was fetched, the main window's geometry.
+
+Every write is atomic. A file that cannot be parsed is renamed to
+``<name>.corrupt-<timestamp>`` and the defaults are used; a single broken
+profile is skipped while the others load. Both are explained in
+:attr:`SettingsStore.load_warnings`. No secret is ever written: profiles hold
+no keys, and the endpoint made from environment variables (id ``"env"``) is
+never stored, nor is anything about it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kimi_desktop.domain import ModelInfo
+from kimi_desktop.settings.endpoints import (
+    ENVIRONMENT_ENDPOINT_ID,
+    EndpointProfile,
+    new_profile_id,
+)
+from kimi_desktop.settings.files import (
+    JsonFileError,
+    atomic_write_json,
+    copy_aside,
+    move_aside,
+    read_json,
+)
+from kimi_desktop.settings.paths import AppPaths
+from kimi_desktop.settings.presets import PRESETS
+from kimi_desktop.settings.schema import Preferences
+
+__all__ = ["CachedModels", "SettingsStore", "UiState"]
+
+_log = logging.getLogger(__name__)
+
+PREFERENCES_FILE = "preferences.json"
+ENDPOINTS_FILE = "endpoints.json"
+STATE_FILE = "state.json"
+_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CachedModels:
+    """An endpoint's model list as last fetched; ``fetched_at`` in Unix seconds."""
+
+    models: tuple[ModelInfo, ...]
+    fetched_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class UiState:
+    """What the app remembers between runs without the user choosing it.
+
+    ``window_geometry`` and ``window_state`` are base64 text of Qt's
+    ``saveGeometry()`` / ``saveState()`` bytes.
+    """
+
+    last_endpoint_id: str | None = None
+    window_geometry: str | None = None
+    window_state: str | None = None
+    model_cache: Mapping[str, CachedModels] = field(default_factory=dict)
+
+
+class SettingsStore:
+    """Loads the three files at construction and saves each change at once.
+
+    Mutators raise :class:`OSError` when a file cannot be written; the change
+    is then kept in memory only. Profile methods raise :class:`KeyError` for
+    an unknown id and :class:`ValueError` for an id already taken or reserved.
+    """
+
+    def __init__(self, paths: AppPaths) -> None:
+        self._paths = paths
+        self._preferences = Preferences()
+        self._profiles: list[EndpointProfile] = []
+        self._state = UiState()
+        self.load_warnings: list[str] = []
+        """Plain-words explanations of anything that could not be loaded as stored."""
+        self.reload()
+
+    def __repr__(self) -> str:
+        return f"SettingsStore({self._paths.config_dir!s}, {len(self._profiles)} endpoints)"
+
+    @property
+    def config_dir(self) -> Path:
+        """Where the three files live."""
+        return self._paths.config_dir
+
+    def reload(self) -> None:
+        """(Re)read every file; :attr:`load_warnings` then describes this load only."""
+        self.load_warnings = []
+        self._load_preferences()
+        self._load_profiles()
+        self._load_state()
+        for warning in self.load_warnings:
+            _log.warning("%s", warning)
+
+    # -- preferences -------------------------------------------------------------
+
+    @property
+    def preferences(self) -> Preferences:
+        """The current preferences."""
+        return self._preferences
+
+    def set_preferences(self, preferences: Preferences) -> None:
+        """Replace the preferences and save them."""
+        self._preferences = preferences
+        self._write(PREFERENCES_FILE, preferences.to_dict())
+
+    # -- endpoint profiles -------------------------------------------------------
+
+    @property
+    def profiles(self) -> tuple[EndpointProfile, ...]:
+        """Every stored profile in the user's order."""
+        return tuple(self._profiles)
+
+    def profile(self, profile_id: str) -> EndpointProfile | None:
+        """The profile with this id, or ``None``."""
+        return next((p for p in self._profiles if p.id == profile_id), None)
+
+    def default_profile(self) -> EndpointProfile | None:
+        """The profile to start with: the last one used if it still exists, else the first."""
+        last = self._state.last_endpoint_id
+        chosen = self.profile(last) if last else None
+        return chosen or (self._profiles[0] if self._profiles else None)
+
+    def add_profile(self, profile: EndpointProfile, index: int | None = None) -> EndpointProfile:
+        """Store a new profile at ``index`` (default: at the end)."""
+        self._check_new_id(profile.id)
+        position = len(self._profiles) if index is None else index
+        self._profiles.insert(position, profile)
+        self._save_profiles()
+        return profile
+
+    def update_profile(self, profile: EndpointProfile) -> None:
+        """Replace the stored profile that has the same id."""
+        self._profiles[self._index(profile.id)] = profile
+        self._save_profiles()
+
+    def remember_model(self, profile_id: str, model: str | None) -> None:
+        """Record ``model`` as the last one used with this profile."""
+        index = self._index(profile_id)
+        self._profiles[index] = self._profiles[index].with_model(model)
+        self._save_profiles()
+
+    def duplicate_profile(self, profile_id: str, name: str | None = None) -> EndpointProfile:
+        """A copy with a new id, placed right after the original.
+
+        The API key is not copied (it is filed under the id): the caller copies
+        it if the user wants that.
+        """
+        index = self._index(profile_id)
+        original = self._profiles[index]
+        copy_name = name or f"{original.name} (copy)"
+        copy = dataclasses.replace(
+            original,
+            id=new_profile_id(copy_name, {p.id for p in self._profiles}),
+            name=copy_name,
+        )
+        self._profiles.insert(index + 1, copy)
+        self._save_profiles()
+        return copy
+
+    def remove_profile(self, profile_id: str) -> EndpointProfile:
+        """Delete a profile and what the state remembers about it; returns it.
+
+        Its API key stays in the keyring: delete it through the secret store.
+        """
+        removed = self._profiles.pop(self._index(profile_id))
+        self._save_profiles()
+        cache = {k: v for k, v in self._state.model_cache.items() if k != profile_id}
+        last = self._state.last_endpoint_id
+        self._set_state(model_cache=cache, last_endpoint_id=None if last == profile_id else last)
+        return removed
+
+    def move_profile(self, profile_id: str, index: int) -> None:
+        """Move a profile to position ``index`` (clamped to the list)."""
+        profile = self._profiles.pop(self._index(profile_id))
+        self._profiles.insert(max(0, min(index, len(self._profiles))), profile)
+        self._save_profiles()
+
+    # -- remembered state --------------------------------------------------------
+
+    @property
+    def state(self) -> UiState:
+        """What the app remembers between runs."""
+        return self._state
+
+    def set_last_endpoint_id(self, profile_id: str | None) -> None:
+        """Remember the endpoint in use (the environment endpoint is not written)."""
+        self._set_state(last_endpoint_id=profile_id)
+
+    def set_window_geometry(self, geometry: str | None) -> None:
+        """Remember the main window's geometry (base64 of ``saveGeometry()``)."""
+        self._set_state(window_geometry=geometry)
+
+    def set_window_state(self, window_state: str | None) -> None:
+        """Remember the main window's toolbars and docks (base64 of ``saveState()``)."""
+        self._set_state(window_state=window_state)
+
+    def cached_models(self, profile_id: str) -> CachedModels | None:
+        """The model list last fetched for this endpoint, if any."""
+        return self._state.model_cache.get(profile_id)
+
+    def cache_models(
+        self, profile_id: str, models: Iterable[ModelInfo], fetched_at: float | None = None
+    ) -> CachedModels:
+        """Remember an endpoint's model list, fetched now unless ``fetched_at`` says."""
+        entry = CachedModels(tuple(models), time.time() if fetched_at is None else fetched_at)
+        self._set_state(model_cache={**self._state.model_cache, profile_id: entry})
+        return entry
+
+    # -- loading -----------------------------------------------------------------
+
+    def _load_preferences(self) -> None:
+        data = self._read(
+            PREFERENCES_FILE,
+            "Your preferences",
+            "the defaults are used",
+            expected=dict,
+        )
+        if data is None:
+            self._preferences = Preferences()
+            return
+        self._preferences, warnings = Preferences.from_dict(data)
+        self.load_warnings += warnings
+
+    def _load_profiles(self) -> None:
+        path = self._path(ENDPOINTS_FILE)
+        existed = path.exists()
+        data = self._read(
+            ENDPOINTS_FILE,
+            "Your endpoint list",
+            "the built-in presets were restored",
+            expected=(dict, list),
+        )
+        entries = data.get("endpoints") if isinstance(data, dict) else data
+        if data is not None and not isinstance(entries, list):
+            self._quarantine(
+                ENDPOINTS_FILE,
+                "Your endpoint list",
+                "the built-in presets were restored",
+                "has no list of endpoints",
+            )
+            entries = None
+        if entries is None:
+            self._profiles = [preset.to_profile() for preset in PRESETS]
+            if existed and path.exists():
+                return  # unreadable for another reason: do not overwrite it
+            try:
+                self._save_profiles()
+            except OSError as exc:
+                self.load_warnings.append(
+                    f"The endpoint list could not be saved in {self.config_dir}: {_reason(exc)}."
+                )
+            return
+        self._profiles = self._parse_profiles(entries, path)
+
+    def _parse_profiles(self, entries: list[Any], path: Path) -> list[EndpointProfile]:
+        profiles: list[EndpointProfile] = []
+        skipped: list[str] = []
+        for number, entry in enumerate(entries, start=1):
+            label = f"Endpoint {number}"
+            if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+                label += f" (“{entry['name']}”)"
+            try:
+                profile = EndpointProfile.from_dict(entry)
+                self._check_new_id(profile.id, profiles)
+            except ValueError as exc:
+                skipped.append(f"{label} was skipped because {_lower_first(str(exc))}")
+                continue
+            profiles.append(profile)
+        if skipped:
+            try:
+                backup = f" A copy of the file was kept as {copy_aside(path, 'invalid').name}."
+            except OSError:
+                backup = ""
+            for message in skipped:
+                self.load_warnings.append(f"{message.rstrip('.')} (in {path.name}).{backup}")
+        return profiles
+
+    def _load_state(self) -> None:
+        data = self._read(
+            STATE_FILE,
+            "The remembered window layout and model lists",
+            "they were reset",
+            expected=dict,
+        )
+        self._state = _state_from_dict(data) if data is not None else UiState()
+
+    def _read(
+        self, name: str, what: str, consequence: str, *, expected: type | tuple[type, ...]
+    ) -> Any:
+        """The file's JSON, or ``None`` (missing, or reported and moved aside)."""
+        path = self._path(name)
+        try:
+            data = read_json(path)
+        except JsonFileError:
+            self._quarantine(name, what, consequence, "is damaged")
+            return None
+        except OSError as exc:
+            self.load_warnings.append(
+                f"{what} could not be read ({path}: {_reason(exc)}), so {consequence} "
+                "for this session."
+            )
+            return None
+        if data is not None and not isinstance(data, expected):
+            self._quarantine(name, what, consequence, "does not have the expected layout")
+            return None
+        return data
+
+    def _quarantine(self, name: str, what: str, consequence: str, why: str) -> None:
+        path = self._path(name)
+        try:
+            kept = f" The unreadable file was kept as {move_aside(path).name}."
+        except OSError:
+            kept = ""
+        self.load_warnings.append(
+            f"{what} could not be read because {path.name} {why}, so {consequence}.{kept}"
+        )
+
+    # -- saving ------------------------------------------------------------------
+
+    def _save_profiles(self) -> None:
+        stored = [p.to_dict() for p in self._profiles if p.id != ENVIRONMENT_ENDPOINT_ID]
+        self._write(ENDPOINTS_FILE, {"version": _FORMAT_VERSION, "endpoints": stored})
+
+    def _set_state(self, **changes: Any) -> None:
+        self._state = dataclasses.replace(self._state, **changes)
+        self._write(STATE_FILE, _state_to_dict(self._state))
+
+    def _write(self, name: str, data: object) -> None:
+        self._paths.ensure_config_dir()
+        atomic_write_json(self._path(name), data)
+
+    def _path(self, name: str) -> Path:
+        return self._paths.config_dir / name
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _index(self, profile_id: str) -> int:
+        for index, profile in enumerate(self._profiles):
+            if profile.id == profile_id:
+                return index
+        raise KeyError(profile_id)
+
+    def _check_new_id(
+        self, profile_id: str, existing: Iterable[EndpointProfile] | None = None
+    ) -> None:
+        if profile_id == ENVIRONMENT_ENDPOINT_ID:
+            raise ValueError(f"the id {profile_id!r} is reserved for the environment endpoint")
+        pool = self._profiles if existing is None else existing
+        if any(p.id == profile_id for p in pool):
+            raise ValueError(f"another endpoint already has the id {profile_id!r}")
+
+
+def _state_to_dict(state: UiState) -> dict[str, object]:
+    keep = ENVIRONMENT_ENDPOINT_ID
+    return {
+        "version": _FORMAT_VERSION,
+        "last_endpoint_id": None if state.last_endpoint_id == keep else state.last_endpoint_id,
+        "window_geometry": state.window_geometry,
+        "window_state": state.window_state,
+        "models": {
+            endpoint_id: {
+                "fetched_at": entry.fetched_at,
+                "models": [dataclasses.asdict(model) for model in entry.models],
+            }
+            for endpoint_id, entry in state.model_cache.items()
+            if endpoint_id != keep
+        },
+    }
+
+
+def _state_from_dict(data: Mapping[str, Any]) -> UiState:
+    """Lenient: state is a convenience, so anything odd is dropped quietly."""
+    last = data.get("last_endpoint_id")
+    cache: dict[str, CachedModels] = {}
+    raw_cache = data.get("models")
+    if isinstance(raw_cache, Mapping):
+        for endpoint_id, raw in raw_cache.items():
+            entry = _cached_models(raw)
+            if entry is not None:
+                cache[str(endpoint_id)] = entry
+    return UiState(
+        last_endpoint_id=last if isinstance(last, str) else None,
+        window_geometry=_base64_or_none(data.get("window_geometry")),
+        window_state=_base64_or_none(data.get("window_state")),
+        model_cache=cache,
+    )
+
+
+def _cached_models(raw: object) -> CachedModels | None:
+    if not isinstance(raw, Mapping):
+        return None
+    fetched_at = raw.get("fetched_at")
+    models = raw.get("models")
+    if isinstance(fetched_at, bool) or not isinstance(fetched_at, int | float):
+        return None
+    if not isinstance(models, list):
+        return None
+    parsed = [m for m in (_model_info(item) for item in models) if m is not None]
+    return CachedModels(tuple(parsed), float(fetched_at))
+
+
+def _model_info(raw: object) -> ModelInfo | None:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+        return None
+
+    def typed(name: str, kind: type) -> Any:
+        value = raw.get(name)
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return value
+        return None
+
+    return ModelInfo(
+        id=raw["id"],
+        owned_by=typed("owned_by", str),
+        context_length=typed("context_length", int),
+        supports_images=typed("supports_images", bool),
+        supports_reasoning=typed("supports_reasoning", bool),
+    )
+
+
+def _base64_or_none(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return value
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
