@@ -1,0 +1,236 @@
+"""Each provider's own error answers, with their real statuses and body shapes.
+
+Moonshot tells its three 429s apart by ``error.type``; kimi-k2.ai answers in
+OpenAI shape on ``/chat/completions`` and Anthropic shape on ``/messages``;
+AceData wraps errors in ``{"success": false, "error": {...}, "trace_id"}``;
+VillaMarket signals an empty budget with 402; llama.cpp uses numeric codes.
+Where a doc names no code for a case, the body keeps the provider's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from tests.fakes.builders import error_reply
+from tests.fakes.faults import JsonDict, Reply
+
+ErrorKind = Literal[
+    "auth", "quota", "rate_limit", "overloaded", "server", "bad_request", "not_found"
+]
+_TRACE_ID = "2cf86e86-22a4-46e1-ac2f-032c0f2a4e89"
+
+_ErrorSpec = tuple[int, JsonDict]
+
+
+def _openai(message: str, type_: str, code: str | int | None = None) -> JsonDict:
+    error: JsonDict = {"message": message, "type": type_}
+    if code is not None:
+        error["code"] = code
+    return {"error": error}
+
+
+def _anthropic(type_: str, message: str) -> JsonDict:
+    return {"type": "error", "error": {"type": type_, "message": message}}
+
+
+def _acedata(code: str, message: str) -> JsonDict:
+    return {"success": False, "error": {"code": code, "message": message}, "trace_id": _TRACE_ID}
+
+
+def _moonshot_errors(key: str) -> dict[str, _ErrorSpec]:
+    account = "org-5d1b2c3a4f <ak-f3b8e9d0c1>"
+    return {
+        # Moonshot echoes the presented key, as OpenAI-style servers do.
+        "auth": (
+            401,
+            _openai(
+                f"Invalid Authentication: incorrect API key provided: {key}",
+                "invalid_authentication_error",
+            ),
+        ),
+        "quota": (
+            429,
+            _openai(
+                f"Your account {account} is suspended, please check your plan and billing details",
+                "exceeded_current_quota_error",
+            ),
+        ),
+        "rate_limit": (
+            429,
+            _openai(
+                f"Your account {account} request reached organization max RPM: 3, "
+                "please try again after 1 seconds",
+                "rate_limit_reached_error",
+            ),
+        ),
+        "overloaded": (
+            429,
+            _openai(
+                "The engine is currently overloaded, please try again later",
+                "engine_overloaded_error",
+            ),
+        ),
+        "server": (500, _openai("Internal server error, please try again later", "server_error")),
+        "bad_request": (
+            400,
+            _openai(
+                "Invalid request: invalid temperature: only 1 is allowed for this model",
+                "invalid_request_error",
+            ),
+        ),
+        "not_found": (
+            404,
+            _openai("Not found the model or Permission denied", "resource_not_found_error"),
+        ),
+    }
+
+
+def _anthropic_errors(key: str) -> dict[str, _ErrorSpec]:
+    return {
+        "auth": (
+            401,
+            _anthropic("authentication_error", f"Invalid API key{': ' + key if key else ''}"),
+        ),
+        "quota": (
+            403,
+            _anthropic("permission_error", "Insufficient credits: please top up your balance"),
+        ),
+        "rate_limit": (429, _anthropic("rate_limit_error", "Rate limit exceeded")),
+        "overloaded": (529, _anthropic("overloaded_error", "Overloaded")),
+        "server": (500, _anthropic("api_error", "Internal server error")),
+        "bad_request": (400, _anthropic("invalid_request_error", "max_tokens: field required")),
+        "not_found": (404, _anthropic("not_found_error", "Not found")),
+    }
+
+
+def _kimik2_errors(key: str) -> dict[str, _ErrorSpec]:
+    return {
+        "auth": (
+            401,
+            _openai("Invalid API key provided", "invalid_request_error", "invalid_api_key"),
+        ),
+        "quota": (
+            403,
+            _openai("Credit balance is insufficient", "insufficient_quota", "insufficient_credits"),
+        ),
+        "rate_limit": (
+            429,
+            _openai("Too many requests", "rate_limit_error", "rate_limit_exceeded"),
+        ),
+        "overloaded": (
+            503,
+            _openai("Service temporarily unavailable", "api_error", "service_unavailable"),
+        ),
+        "server": (500, _openai("Internal server error", "api_error", "internal_error")),
+        "bad_request": (
+            400,
+            _openai("Request validation failed", "invalid_request_error", "invalid_request"),
+        ),
+        "not_found": (404, _openai("Invalid endpoint", "invalid_request_error", "not_found")),
+    }
+
+
+def _villamarket_errors(key: str) -> dict[str, _ErrorSpec]:
+    return {
+        "auth": (401, _openai("Invalid API key", "invalid_request_error", "invalid_api_key")),
+        "quota": (
+            402,
+            _openai(
+                "Budget exhausted for this API key ($10.00 of $10.00 used)",
+                "insufficient_quota",
+                "budget_exceeded",
+            ),
+        ),
+        "rate_limit": (
+            429,
+            _openai("Rate limit exceeded", "rate_limit_error", "rate_limit_exceeded"),
+        ),
+        "overloaded": (503, _openai("Upstream model is overloaded", "server_error", "overloaded")),
+        "server": (500, _openai("Internal server error", "server_error", "internal_error")),
+        "bad_request": (
+            400,
+            _openai("messages: field required", "invalid_request_error", "invalid_request"),
+        ),
+        "not_found": (404, _openai("Not Found", "invalid_request_error", "not_found")),
+    }
+
+
+def _acedata_errors(key: str) -> dict[str, _ErrorSpec]:
+    return {
+        "auth": (
+            401,
+            _acedata("invalid_token", "Unauthorized, invalid or missing authorization token."),
+        ),
+        "quota": (
+            403,
+            _acedata("used_up", "The balance of your credential is used up, please recharge."),
+        ),
+        "rate_limit": (
+            429,
+            _acedata("too_many_requests", "Too many requests, you have exceeded the rate limit."),
+        ),
+        "overloaded": (503, _acedata("api_error", "upstream overloaded")),
+        "server": (500, _acedata("api_error", "fetch failed")),
+        "bad_request": (
+            400,
+            _acedata("token_mismatched", "Bad request, missing or invalid parameters."),
+        ),
+        "not_found": (404, _acedata("not_found", "The requested API does not exist.")),
+    }
+
+
+def _generic_errors(key: str) -> dict[str, _ErrorSpec]:
+    # llama.cpp's server: OpenAI shape with a numeric code.
+    return {
+        "auth": (401, _openai("Invalid API Key", "authentication_error", 401)),
+        "quota": (402, _openai("Payment required", "insufficient_quota", 402)),
+        "rate_limit": (429, _openai("Too many requests", "rate_limit_error", 429)),
+        "overloaded": (503, _openai("Loading model", "unavailable_error", 503)),
+        "server": (500, _openai("Internal server error", "server_error", 500)),
+        "bad_request": (
+            400,
+            _openai("the request exceeds the available context size", "invalid_request_error", 400),
+        ),
+        "not_found": (404, _openai("File Not Found", "not_found_error", 404)),
+    }
+
+
+_TABLES: dict[str, Callable[[str], dict[str, _ErrorSpec]]] = {
+    "moonshot": _moonshot_errors,
+    "moonshot-anthropic": _anthropic_errors,
+    "villamarket": _villamarket_errors,
+    "kimik2": _kimik2_errors,
+    "acedata": _acedata_errors,
+    "generic": _generic_errors,
+}
+#: Providers that also serve the Anthropic format, and so answer in its error shape there.
+ANTHROPIC_CAPABLE = frozenset({"moonshot-anthropic", "kimik2"})
+
+
+def provider_error(
+    dialect: str,
+    kind: ErrorKind,
+    *,
+    protocol: Literal["openai", "anthropic"] | None = None,
+    key: str = "",
+    retry_after: float | None = None,
+) -> Reply:
+    """The provider's own error answer for ``kind``, with its real status.
+
+    ``protocol="anthropic"`` picks the Anthropic-shaped body on providers that
+    serve both formats (kimi-k2.ai's ``/v1/messages``). ``key`` is echoed where
+    the provider echoes the presented key.
+    """
+    table = _TABLES[dialect]
+    if protocol == "anthropic":
+        if dialect not in ANTHROPIC_CAPABLE:
+            raise ValueError(f"{dialect} has no Anthropic-format endpoint")
+        if dialect == "kimik2":
+            table = _anthropic_errors
+            key = ""  # kimi-k2.ai's Anthropic errors do not echo the key
+    status, body = table(key)[kind]
+    reply = error_reply(status, body)
+    if retry_after is not None:
+        reply = reply.with_retry_after(retry_after)
+    return reply

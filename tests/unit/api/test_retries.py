@@ -1,0 +1,182 @@
+"""Retries: when the client tries again, how long it waits, and when it gives up.
+
+``sleep`` is a recorder, so backoff is observed without waiting; the number of
+requests the fake recorded is the ground truth for "retried" and "not re-sent".
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from kimi_desktop.api import NetworkError, QuotaError, RateLimitError, ServerError
+from kimi_desktop.api.retry import RetryPolicy
+from tests.fakes import MOONSHOT_CONTENT, FakeKimiServer, Reply, html_error, provider_error
+from tests.unit.api.support import (
+    FAST_RETRY,
+    RecordingSleep,
+    RetryLog,
+    assert_plain_sentence,
+    collect,
+    make_client,
+)
+
+StartServer = Callable[..., FakeKimiServer]
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (connecting is refused at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("dialect", "kind", "code"),
+    [
+        ("moonshot", "rate_limit", "rate_limit_reached_error"),
+        ("moonshot", "overloaded", "engine_overloaded_error"),
+        ("kimik2", "rate_limit", "rate_limit_exceeded"),
+    ],
+)
+async def test_rate_limits_are_retried_then_raised(
+    fake_server: StartServer, dialect: str, kind: str, code: str
+) -> None:
+    server = fake_server(dialect)
+    server.enqueue(provider_error(dialect, kind), times=10)  # type: ignore[arg-type]
+    sleep, log = RecordingSleep(), RetryLog()
+    async with make_client(server, sleep=sleep, on_retry=log) as client:
+        outcome = await collect(client)
+    error = outcome.error
+    assert isinstance(error, RateLimitError)
+    assert error.status == 429
+    assert error.code == code
+    assert_plain_sentence(error.message)
+    assert len(server.chat_requests) == FAST_RETRY.max_attempts
+    assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
+    assert all(0 <= d <= FAST_RETRY.max_delay for d in sleep.delays)
+    assert [delay for _, delay, _ in log.calls] == sleep.delays
+    assert all(isinstance(e, RateLimitError) for _, _, e in log.calls)
+    attempts = [attempt for attempt, _, _ in log.calls]
+    assert attempts == sorted(set(attempts))
+
+
+@pytest.mark.asyncio
+async def test_retry_after_is_waited_exactly(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(provider_error("moonshot", "rate_limit", retry_after=7))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    assert sleep.delays == [7.0]
+    assert outcome.content == "".join(MOONSHOT_CONTENT)
+    assert len(server.chat_requests) == 2
+
+
+@pytest.mark.asyncio
+async def test_retry_after_longer_than_the_limit_raises_at_once(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(provider_error("moonshot", "overloaded", retry_after=120))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, RateLimitError)
+    assert outcome.error.retry_after == 120
+    assert sleep.delays == []
+    assert len(server.chat_requests) == 1
+
+
+@pytest.mark.asyncio
+async def test_quota_is_never_retried_even_with_retry_after(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(provider_error("moonshot", "quota", retry_after=1), times=4)
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, QuotaError)
+    assert len(server.chat_requests) == 1
+    assert sleep.delays == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [
+        (provider_error("moonshot", "server"), 500),
+        (html_error(502), 502),
+        (html_error(503), 503),
+    ],
+)
+async def test_server_errors_are_retried_then_raised(
+    fake_server: StartServer, reply: Reply, status: int
+) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(reply, times=10)
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ServerError)
+    assert outcome.error.status == status
+    assert_plain_sentence(outcome.error.message)
+    assert len(server.chat_requests) == FAST_RETRY.max_attempts
+    assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
+
+
+@pytest.mark.asyncio
+async def test_success_on_the_second_attempt_yields_the_whole_reply(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(html_error(503))
+    sleep, log = RecordingSleep(), RetryLog()
+    async with make_client(server, sleep=sleep, on_retry=log) as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    assert outcome.content == "".join(MOONSHOT_CONTENT)
+    assert outcome.finish is not None
+    assert len(server.chat_requests) == 2
+    assert len(sleep.delays) == 1
+    [(_, delay, error)] = log.calls
+    assert delay == sleep.delays[0]
+    assert isinstance(error, ServerError)
+
+
+@pytest.mark.asyncio
+async def test_a_single_attempt_policy_does_not_retry(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(html_error(503), times=4)
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep, retry=RetryPolicy(max_attempts=1)) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ServerError)
+    assert len(server.chat_requests) == 1
+    assert sleep.delays == []
+
+
+@pytest.mark.asyncio
+async def test_connection_refused_is_a_network_error_after_retries() -> None:
+    sleep = RecordingSleep()
+    base_url = f"http://127.0.0.1:{closed_port()}/v1"
+    async with make_client(base_url=base_url, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, NetworkError)
+    assert outcome.events == []
+    assert_plain_sentence(outcome.error.message)
+    assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
+
+
+@pytest.mark.asyncio
+async def test_list_models_is_retried_too(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.override("GET", "/v1/models", html_error(502))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        with pytest.raises(ServerError):
+            await client.list_models()
+    assert len([r for r in server.requests if r.path == "/v1/models"]) == FAST_RETRY.max_attempts
+    assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
