@@ -21,11 +21,13 @@ from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.settings.paths import AppPaths
+from kimi_desktop.settings.schema import Preferences
 from kimi_desktop.settings.secrets import SecretStore, environment_override
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 from kimi_desktop.ui.main_window import MainWindow
+from kimi_desktop.ui.settings_dialog import SettingsDialog
 from kimi_desktop.ui.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
@@ -79,9 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     chat = ChatSession(repository, endpoints.open_client)
     window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
-    dark = is_dark(settings.preferences.theme)
-    apply_style(app, dark)
-    window.set_dark(dark)
+
+    def apply_preferences(preferences: Preferences) -> None:
+        dark = is_dark(preferences.theme)
+        apply_style(app, dark)
+        window.set_dark(dark)
+        window.apply_preferences()
+        secrets.store_keys_in_file = preferences.store_keys_in_file
+
+    def open_settings() -> None:
+        dialog = SettingsDialog(settings, endpoints, window)
+        dialog.preferences_changed.connect(apply_preferences)
+        dialog.open()
+
+    window.settings_requested.connect(open_settings)
+    apply_preferences(settings.preferences)
     window.restore_geometry()
 
     loop = QEventLoop(app)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,7 +94,7 @@ class KimiClient:
             payload = await self._read_json(r)
         return self._dialect.parse_models(payload)
 
-    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream_chat(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Stream one reply as ``ReasoningDelta | ContentDelta | Usage | Finish``."""
         body = self._dialect.build_body(request)
         async with self._send("POST", self._dialect.chat_url, body) as response:

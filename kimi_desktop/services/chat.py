@@ -31,7 +31,7 @@ from kimi_desktop.api import (
     describe,
 )
 from kimi_desktop.domain import MessageStatus, StoredMessage
-from kimi_desktop.store.conversations import ConversationRepository, NewAttachment
+from kimi_desktop.store import ConversationRepository, NewAttachment
 
 #: How often a streaming reply is written to disk: the most a crash can lose.
 SAVE_INTERVAL = 1.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -146,6 +147,11 @@ class EndpointService(QObject):
             return f"{exc} The key is kept for this session only."
         return None
 
+    def forget_key(self, endpoint_id: str) -> None:
+        """Delete a removed endpoint's key from wherever it was kept."""
+        with suppress(KeyringUnavailable):
+            self._secrets.delete(endpoint_id)
+
     # -- clients and models ------------------------------------------------------
 
     def open_client(self, endpoint_id: str, on_retry: RetryCallback | None = None) -> KimiClient:
@@ -158,16 +164,19 @@ class EndpointService(QObject):
             raise AuthenticationError(
                 f"No API key is set for “{profile.name}”. Add one in Settings.", code="no_key"
             )
-        transport = self._transport_factory(profile) if self._transport_factory else None
-        if profile.id == DEMO_PROFILE.id:
-            transport = DemoTransport()
         return KimiClient(
             profile.endpoint,
             key,
-            transport=transport,
+            transport=self.transport_for(profile),
             retry=RetryPolicy(),
             on_retry=on_retry,
         )
+
+    def transport_for(self, profile: EndpointProfile) -> httpx.AsyncBaseTransport | None:
+        """The demo's canned transport, a test's, or ``None`` for the network."""
+        if profile.id == DEMO_PROFILE.id:
+            return DemoTransport()
+        return self._transport_factory(profile) if self._transport_factory else None
 
     def models(self, endpoint_id: str) -> list[ModelInfo]:
         """Cached models (fetched, or stored from an earlier run, or known)."""

@@ -91,8 +91,8 @@ class ComposerPanel(QWidget):
         self.attach_strip = QWidget(self)
         self.attach_strip.setObjectName("attachmentStrip")
         self.attach_strip.setAccessibleName("Attached images")
-        self.attach_strip.setLayout(QHBoxLayout())
-        self.attach_strip.layout().setContentsMargins(0, 0, 0, 0)
+        strip_layout = QHBoxLayout(self.attach_strip)
+        strip_layout.setContentsMargins(0, 0, 0, 0)
         self.attach_strip.setVisible(False)
 
         self.attach_button = QToolButton(self)

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.top_bar = TopBar(self)
         self.chat_view = ChatView(self)
         self.composer = ComposerPanel(self)
-        chat_page = QWidget(self)
+        self.chat_page = chat_page = QWidget(self)
         column = QVBoxLayout(chat_page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -134,9 +134,11 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.new_button.clicked.connect(self.new_conversation)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
-        self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(_SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(self._search_timer.start)
         self.conversation_list.selectionModel().currentChanged.connect(
             self._on_conversation_list_current_changed
         )
@@ -185,7 +187,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+,", self.settings_requested.emit),
             ("Esc", self.stop),
         ):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+            QShortcut(QKeySequence(keys), self, slot)
 
     # -- public ------------------------------------------------------------------
 
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _on_conversation_list_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _on_conversation_list_current_changed(self, current, _previous) -> None:
         conversation = current.data(ConversationRole) if current.isValid() else None
         if isinstance(conversation, Conversation) and (
             self._conversation is None or conversation.id != self._conversation.id
@@ -485,7 +487,7 @@ class MainWindow(QMainWindow):
     def _show_page(self) -> None:
         """The welcome page while the active endpoint lacks a key, else the chat."""
         needs_key = self._endpoints.needs_key(self._endpoints.active_id)
-        self.pages.setCurrentWidget(self.welcome if needs_key else self.pages.widget(0))
+        self.pages.setCurrentWidget(self.welcome if needs_key else self.chat_page)
 
     def show_welcome(self) -> None:
         self.pages.setCurrentWidget(self.welcome)

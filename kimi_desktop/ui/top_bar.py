@@ -71,7 +71,9 @@ class TopBar(QWidget):
         self.model_picker.setMinimumContentsLength(18)
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.model_picker.activated.connect(self._on_model_activated)
-        self.model_picker.lineEdit().editingFinished.connect(self._on_model_typed)
+        typed = self.model_picker.lineEdit()
+        assert typed is not None  # the picker is editable
+        typed.editingFinished.connect(self._on_model_typed)
 
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText("⟳")

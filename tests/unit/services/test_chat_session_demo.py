@@ -28,17 +28,21 @@ def test_reply_streams_into_signals_and_store(tmp_path, qloop) -> None:
     session.reasoning_received.connect(lambda _id, text: reasoning.append(text))
     session.content_received.connect(lambda _id, text: content.append(text))
 
-    session.send(conversation.id, "show me a table", endpoint_id="demo", model="kimi-k2.5",
-                 thinking=None)
+    session.send(
+        conversation.id, "show me a table", endpoint_id="demo", model="kimi-k2.5", thinking=None
+    )
     qloop.run_until_complete(session.reply_task(conversation.id))
 
     messages = repo.messages(conversation.id)
     assert [m.role for m in messages] == ["user", "assistant"]
     reply = messages[1]
     assert reply.status is MessageStatus.COMPLETE
-    assert reply.text == "".join(content) and "| Model |" in reply.text
-    assert reply.reasoning == "".join(reasoning) and reply.reasoning
-    assert reply.usage is not None and reply.usage.cached_tokens == 16
+    assert reply.text == "".join(content)
+    assert "| Model |" in reply.text
+    assert reply.reasoning == "".join(reasoning)
+    assert reply.reasoning
+    assert reply.usage is not None
+    assert reply.usage.cached_tokens == 16
     assert repo.get_conversation(conversation.id).title == "show me a table"
 
 
@@ -47,8 +51,9 @@ def test_stop_keeps_partial_text_marked_stopped(tmp_path, qloop) -> None:
     conversation = repo.create_conversation()
     session.content_received.connect(lambda *_: session.stop(conversation.id))
 
-    session.send(conversation.id, "code please", endpoint_id="demo", model="kimi-k2.5",
-                 thinking=None)
+    session.send(
+        conversation.id, "code please", endpoint_id="demo", model="kimi-k2.5", thinking=None
+    )
     task = session.reply_task(conversation.id)
     qloop.run_until_complete(asyncio.wait([task]))
 
