@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -49,24 +51,38 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the app; returns when the last window closes."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Kimi Desktop")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("kimi-desktop")
+@dataclass
+class AppParts:
+    """Everything :func:`build` wires together; tests drive the app through these."""
 
-    paths = AppPaths.from_environment()
+    window: MainWindow
+    chat: ChatSession
+    history: HistoryService
+    endpoints: EndpointService
+    settings: SettingsStore
+    database: Database
+    warnings: list[str]
+
+    def close(self) -> None:
+        """Release the database (the window is closed by its owner)."""
+        self.database.close()
+
+
+def build(
+    app: QApplication,
+    *,
+    demo: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> AppParts:
+    """Build and wire every object of the app; nothing runs until the loop does."""
+    paths = AppPaths.from_environment(environ)
     settings = SettingsStore(paths)
     secrets = SecretStore(
         paths.ensure_config_dir(), store_keys_in_file=settings.preferences.store_keys_in_file
     )
     warnings = list(settings.load_warnings)
     try:
-        override = environment_override()
+        override = environment_override(environ)
     except ValueError as exc:
         override, warnings = None, [*warnings, str(exc)]
     database = Database.open(paths.ensure_data_dir() / "history.sqlite3")
@@ -77,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings,
         secrets,
         environment=(override.profile, override.api_key) if override else None,
-        demo=args.demo,
+        demo=demo,
     )
     chat = ChatSession(repository, endpoints.open_client)
     window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
@@ -97,25 +113,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.settings_requested.connect(open_settings)
     apply_preferences(settings.preferences)
     window.restore_geometry()
+    return AppParts(window, chat, history, endpoints, settings, database, warnings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app; returns when the last window closes."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kimi Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kimi-desktop")
+    parts = build(app, demo=args.demo)
+    window = parts.window
 
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.show()
-    if warnings:
+    if parts.warnings:
         QTimer.singleShot(
-            0, lambda: QMessageBox.warning(window, "Kimi Desktop", "\n\n".join(warnings))
+            0, lambda: QMessageBox.warning(window, "Kimi Desktop", "\n\n".join(parts.warnings))
         )
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
-    elif not endpoints.needs_key(endpoints.active_id):
+    elif not parts.endpoints.needs_key(parts.endpoints.active_id):
         QTimer.singleShot(0, window.refresh_models)
     try:
         with loop:
             loop.run_until_complete(closed.wait())
-            loop.run_until_complete(chat.shutdown())
+            loop.run_until_complete(parts.chat.shutdown())
     finally:
         asyncio.set_event_loop(None)
-        database.close()
+        parts.close()
     return 0

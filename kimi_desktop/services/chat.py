@@ -296,7 +296,7 @@ class _ReplyState:
         self._reasoning: list[str] = []
         self._started = clock()
         self._reasoning_ended: float | None = None
-        self._last_save = self._started
+        self._last_save: float | None = None  # the first delta is saved at once
 
     @property
     def text(self) -> str:
@@ -325,7 +325,7 @@ class _ReplyState:
 
     def save_due(self) -> bool:
         now = self._clock()
-        if now - self._last_save >= SAVE_INTERVAL:
+        if self._last_save is None or now - self._last_save >= SAVE_INTERVAL:
             self._last_save = now
             return True
         return False

@@ -1,0 +1,99 @@
+"""A real app process killed with SIGKILL mid-reply: the next start shows the partial reply."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kimi_desktop.app import build
+from kimi_desktop.domain import MessageStatus
+from tests.fakes import FakeKimiServer, Gate, openai_stream
+
+_APP_SCRIPT = textwrap.dedent(
+    """
+    import asyncio
+    from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
+    from kimi_desktop.app import build
+
+    app = QApplication([])
+    parts = build(app)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    parts.window.show()
+    parts.window.composer.set_text("Tell me a long story")
+    parts.window.composer.send_button.click()
+    with loop:
+        loop.run_forever()
+    """
+)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition did not come true in time")
+        time.sleep(0.05)
+
+
+def _saved_partial(database: Path) -> bool:
+    if not database.exists():
+        return False
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT text FROM messages WHERE role = 'assistant' AND status = 'streaming'"
+        ).fetchone()
+    return row is not None and row[0] != ""
+
+
+@pytest.mark.slow
+def test_reply_survives_sigkill_marked_interrupted(tmp_path, qapp, qloop) -> None:
+    home = tmp_path / "home"
+    gate = Gate()
+    with FakeKimiServer("moonshot") as server:
+        server.enqueue(
+            openai_stream([], ["Once upon a time", ", a fox", " never finished"]).stalled(
+                gate, after_events=3
+            )
+        )
+        env = {
+            **os.environ,
+            "KIMI_DESKTOP_HOME": str(home),
+            "KIMI_BASE_URL": server.base_url,
+            "KIMI_API_KEY": server.api_key,
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        process = subprocess.Popen([sys.executable, "-c", _APP_SCRIPT], env=env)
+        try:
+            assert gate.reached.wait(30), "the app never asked for a reply"
+            _wait_for(lambda: _saved_partial(home / "data" / "history.sqlite3"))
+            process.send_signal(signal.SIGKILL)
+            assert process.wait(10) == -signal.SIGKILL
+        finally:
+            if process.poll() is None:
+                process.kill()
+            gate.open()
+
+        parts = build(qapp, environ={"KIMI_DESKTOP_HOME": str(home)})
+        try:
+            conversation = parts.history.conversations()[0]
+            reply = parts.history.messages(conversation.id)[-1]
+            assert reply.status is MessageStatus.INTERRUPTED
+            assert reply.text.startswith("Once upon a time")
+            parts.window.open_conversation(conversation.id)
+            widget = parts.window.chat_view.message_widget(reply.id)
+            assert widget is not None
+            assert widget.item.error_action == "retry"
+        finally:
+            parts.window.close()
+            parts.close()

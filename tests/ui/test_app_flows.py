@@ -1,0 +1,185 @@
+"""The whole app, as built by ``app.build``, against the loopback fake Kimi server.
+
+Each test drives the real window the way a person would (type, press Send or
+Esc, search) and checks what the window shows and what the history keeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kimi_desktop.app import AppParts, build
+from kimi_desktop.domain import MessageStatus
+from tests.fakes import FakeKimiServer, Gate, moonshot_stream, openai_stream, provider_error
+from tests.fakes.dialects import MOONSHOT_CONTENT, MOONSHOT_REASONING
+
+MakeApp = Callable[..., AppParts]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeKimiServer]:
+    with FakeKimiServer("moonshot") as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
+    built: list[AppParts] = []
+
+    def make(server: FakeKimiServer, *, key: str | None = None, home: Path | None = None):
+        environ = {
+            "KIMI_DESKTOP_HOME": str(home or tmp_path / "home"),
+            "KIMI_BASE_URL": server.base_url,
+            "KIMI_API_KEY": server.api_key if key is None else key,
+        }
+        parts = build(qapp, environ=environ)
+        parts.window.show()
+        built.append(parts)
+        return parts
+
+    yield make
+    for parts in built:
+        qloop.run_until_complete(parts.chat.shutdown())
+        parts.window.close()
+        parts.close()
+
+
+def _send(parts: AppParts, text: str) -> int:
+    parts.window.composer.set_text(text)
+    parts.window.composer.send_button.click()
+    conversation = parts.window._conversation
+    assert conversation is not None
+    return conversation.id
+
+
+def _finish(loop: asyncio.AbstractEventLoop, parts: AppParts, conversation_id: int) -> None:
+    task = parts.chat.reply_task(conversation_id)
+    if task is not None:
+        loop.run_until_complete(asyncio.wait([task], timeout=20))
+
+
+def _last_widget(parts: AppParts):
+    ids = parts.window.chat_view.message_ids()
+    widget = parts.window.chat_view.message_widget(ids[-1])
+    assert widget is not None
+    return widget
+
+
+def test_reply_streams_reasoning_then_answer_and_is_saved(server, make_app, qloop, qtbot) -> None:
+    server.enqueue(moonshot_stream())
+    parts = make_app(server)
+    conversation_id = _send(parts, "Explain decorators")
+    _finish(qloop, parts, conversation_id)
+
+    widget = _last_widget(parts)
+    answer = "".join(MOONSHOT_CONTENT)
+    assert widget.item.text == answer
+    qtbot.waitUntil(lambda: widget.plain_text().split() == answer.split())
+    panel = widget.reasoning_panel()
+    assert panel.text() == "".join(MOONSHOT_REASONING)
+    assert not panel.is_expanded()  # collapsed itself when the answer started
+    assert panel.header_text().startswith("Thought for")
+    stored = parts.history.messages(conversation_id)
+    assert [m.status for m in stored] == [MessageStatus.COMPLETE, MessageStatus.COMPLETE]
+    body = server.chat_requests[-1].json()
+    assert body["messages"][-1] == {"role": "user", "content": "Explain decorators"}
+    assert parts.window.conversation_model.rowCount() == 1
+
+
+def test_stop_keeps_what_arrived(server, make_app, qloop, qtbot) -> None:
+    gate = Gate()
+    server.enqueue(
+        openai_stream(["thinking"], ["partial ", "answer"]).stalled(gate, after_events=3)
+    )
+    parts = make_app(server)
+    conversation_id = _send(parts, "long one please")
+    qloop.run_until_complete(asyncio.to_thread(gate.reached.wait, 10))
+    qloop.run_until_complete(asyncio.sleep(0))
+    parts.window.composer.stop_button.click()
+    _finish(qloop, parts, conversation_id)
+    gate.open()
+
+    reply = parts.history.messages(conversation_id)[-1]
+    assert reply.status is MessageStatus.STOPPED
+    assert reply.reasoning == "thinking"
+    assert parts.window.composer.send_button.isVisibleTo(parts.window)
+
+
+def test_dropped_stream_keeps_partial_text_and_offers_retry(server, make_app, qloop, qtbot) -> None:
+    server.enqueue(openai_stream([], ["Half of ", "the answer", " never"]).dropped(after_events=3))
+    parts = make_app(server)
+    conversation_id = _send(parts, "tell me")
+    _finish(qloop, parts, conversation_id)
+
+    reply = parts.history.messages(conversation_id)[-1]
+    assert reply.status is MessageStatus.INTERRUPTED
+    assert reply.text == "Half of the answer"
+    assert "dropped" in (reply.error or "")
+    widget = _last_widget(parts)
+    assert widget.item.error_action == "retry"
+
+    server.enqueue(openai_stream([], ["Whole answer."]))
+    widget.action_requested.emit("retry", reply.id)
+    _finish(qloop, parts, conversation_id)
+    assert parts.history.messages(conversation_id)[-1].text == "Whole answer."
+
+
+def test_wrong_key_says_so_and_offers_settings(server, make_app, qloop) -> None:
+    server.enqueue(provider_error("moonshot", "auth"))
+    parts = make_app(server, key="wrong-key-123456")
+    conversation_id = _send(parts, "hello")
+    _finish(qloop, parts, conversation_id)
+
+    reply = parts.history.messages(conversation_id)[-1]
+    assert reply.status is MessageStatus.ERROR
+    assert "key was rejected" in (reply.error or "")
+    assert "wrong-key-123456" not in (reply.error or "")
+    assert _last_widget(parts).item.error_action == "settings"
+
+
+def test_search_finds_an_old_chat_and_restart_keeps_everything(
+    server, make_app, qloop, qtbot, tmp_path
+) -> None:
+    home = tmp_path / "home"
+    parts = make_app(server, home=home)
+    server.enqueue(openai_stream([], ["Paris is the capital of France."]))
+    first = _send(parts, "capital of France?")
+    _finish(qloop, parts, first)
+    parts.window.new_conversation()
+    server.enqueue(openai_stream([], ["Use asyncio.to_thread."]))
+    _send(parts, "blocking call in asyncio?")
+    _finish(qloop, parts, parts.window._conversation.id)
+
+    parts.window.search.setText("capital")
+    qtbot.waitUntil(lambda: parts.window.conversation_model.rowCount() == 1)
+    index = parts.window.conversation_model.index(0)
+    assert index.data(Qt.ItemDataRole.DisplayRole) == "capital of France?"
+
+    qloop.run_until_complete(parts.chat.shutdown())
+    parts.window.close()
+    parts.close()
+    again = make_app(server, home=home)
+    titles = [c.title for c in again.history.conversations()]
+    assert titles == ["blocking call in asyncio?", "capital of France?"]
+    again.window.open_conversation(first)
+    assert [m.text for m in again.history.messages(first)][-1] == (
+        "Paris is the capital of France."
+    )
+    assert len(again.window.chat_view.message_ids()) == 2
+
+
+def test_model_picker_lists_the_endpoint_models(server, make_app, qloop, qtbot) -> None:
+    parts = make_app(server)
+    qloop.run_until_complete(parts.endpoints.refresh_models(parts.endpoints.active_id))
+    picker = parts.window.top_bar.model_picker
+    models = [picker.itemText(i) for i in range(picker.count())]
+    assert "kimi-k2.5" in models
+    assert "kimi-k2-0905-preview" in models
+    picker.setCurrentIndex(models.index("kimi-k2.5"))
+    assert "vision" in parts.window.top_bar.capabilities.text()
+    assert parts.window.top_bar.thinking_toggle.isVisibleTo(parts.window)
