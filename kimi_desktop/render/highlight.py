@@ -1,0 +1,134 @@
+"""Syntax highlighting with pygments, by the language a code fence names.
+
+The language is never guessed: a fence without one, or with one pygments does
+not know, stays plain text. Guessing turns prose and logs into confetti, and
+costs far more than lexing.
+
+Highlighted code is ``<span class="k">``-style HTML; the colours are in the
+stylesheet :func:`pygments_css` makes for a theme.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from markdown_it.common.utils import escapeHtml
+
+# No type stubs ship with pygments; everything it returns is treated as Any here
+# and given a type at this module's boundary.
+from pygments import highlight  # type: ignore[import-untyped]
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+from pygments.token import Error  # type: ignore[import-untyped]
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+_RECENT_SIZE = 32
+
+PLAIN_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output"})
+"""Fence languages that mean "no highlighting"."""
+
+LANGUAGE_ALIASES = {
+    "c#": "csharp",
+    "cs": "csharp",
+    "f#": "fsharp",
+    "golang": "go",
+    "js": "javascript",
+    "py3": "python",
+    "shell": "bash",
+    "sh": "bash",
+    "zsh": "bash",
+    "ps": "powershell",
+    "ps1": "powershell",
+    "vue": "html",
+    "svelte": "html",
+    "objc": "objective-c",
+    "proto": "protobuf",
+    "dockerfile": "docker",
+    "tf": "terraform",
+}
+"""Names models write that pygments spells differently (pygments knows most others)."""
+
+
+def fence_language(info: str) -> str:
+    """The language word of a fence's info string: ``"python"`` for `` ```{.python} x``."""
+    words = info.split(maxsplit=1)
+    return words[0].strip("{}.") if words else ""
+
+
+class CodeHighlighter:
+    """Highlights code as HTML spans; lexers are looked up once per language."""
+
+    def __init__(self) -> None:
+        self._formatter: Any = HtmlFormatter(nowrap=True)
+        self._lexers: dict[str, Any] = {}
+        self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def knows(self, language: str) -> bool:
+        """Whether ``language`` gets highlighted (rather than shown as plain text)."""
+        return self._lexer(language) is not None
+
+    def to_html(self, code: str, language: str) -> str:
+        """``code`` as HTML: highlighted if the language is known, else just escaped.
+
+        Recent results are kept: while a message streams, its code blocks are
+        rendered again and again with the same code.
+        """
+        lexer = self._lexer(language)
+        if lexer is None or not code:
+            return escapeHtml(code)
+        key = (language, code)
+        html = self._recent.get(key)
+        if html is None:
+            html = str(highlight(code, lexer, self._formatter)).removesuffix("\n")
+            self._recent[key] = html
+            if len(self._recent) > _RECENT_SIZE:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(key)
+        return html
+
+    def _lexer(self, language: str) -> Any:
+        key = language.lower()
+        if key not in self._lexers:
+            self._lexers[key] = _find_lexer(key)
+        return self._lexers[key]
+
+
+def _find_lexer(language: str) -> Any:
+    if language in PLAIN_LANGUAGES:
+        return None
+    try:
+        return get_lexer_by_name(
+            LANGUAGE_ALIASES.get(language, language), stripnl=False, ensurenl=False
+        )
+    except ClassNotFound:
+        return None
+
+
+def pygments_css(style: str) -> str:
+    """The token colours of a pygments style as CSS rules on bare token classes.
+
+    Error tokens keep their colour but lose border and background: half-streamed
+    code often lexes as an error for a moment, and a flashing red box is noise.
+    """
+    formatter: Any = HtmlFormatter(style=style, nowrap=True)
+    error_class = str(formatter.ttype2class.get(Error, "err"))
+    rules: list[str] = []
+    for line in formatter.get_token_style_defs(""):
+        rule = str(line).split(" /*", 1)[0]
+        if rule.startswith(f".{error_class} "):
+            rule = _without_box(rule)
+        if rule:
+            rules.append(rule)
+    return "\n".join(rules)
+
+
+def _without_box(rule: str) -> str:
+    selector, _, body = rule.partition("{")
+    kept = [
+        decl.strip()
+        for decl in body.rstrip("} ").split(";")
+        if decl.strip() and not decl.strip().startswith(("border", "background"))
+    ]
+    return f"{selector.strip()} {{ {'; '.join(kept)} }}" if kept else ""

@@ -1,0 +1,293 @@
+"""Markdown from the model to HTML that Qt's rich-text engine shows well.
+
+The output targets ``QTextDocument`` (https://doc.qt.io/qt-6/richtext-html-subset.html),
+not a browser: code blocks and quotes are tables (the only boxes Qt can pad and
+colour), task list items use Qt's own ``li.checked``/``li.unchecked`` markers,
+and colours come from the stylesheet in :mod:`kimi_desktop.render.theme`.
+
+Model output is untrusted:
+
+- raw HTML is not parsed (``html=False``) and shows as text;
+- images are never ``<img>``: an ``http(s)`` image becomes a link labelled with
+  its alt text, so nothing remote is ever fetched;
+- links keep only ``http:``, ``https:`` and ``mailto:`` targets; any other link
+  (``javascript:``, ``file:``, ``data:``, relative) shows its label as plain text;
+- code is highlighted with the lexer its fence names, never a guessed one.
+
+Each code block is preceded by a header with the language and a ``copy:N`` link;
+N indexes :attr:`RenderedMarkdown.code_blocks`, which holds the exact code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from kimi_desktop.render.highlight import CodeHighlighter, fence_language
+
+Env = MutableMapping[str, Any]
+
+_ALLOWED_HREF = re.compile(r"(?:https?://|mailto:)\S", re.IGNORECASE)
+_IMAGE_HREF = re.compile(r"https?://\S", re.IGNORECASE)
+_CHECKBOX_PREFIX = '<input class="task-list-item-checkbox"'
+
+# Keys of the markdown-it env used while rendering.
+_CODES = "kimi_code_blocks"
+_FIRST_CODE = "kimi_first_code_index"
+_LINKS = "kimi_open_links"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    """HTML for one message and the raw code its ``copy:N`` links refer to."""
+
+    html: str
+    code_blocks: tuple[str, ...]
+
+
+class MarkdownRenderer:
+    """Turns markdown into Qt rich-text HTML; build one and share it (it caches lexers).
+
+    ``render`` is all most callers need. ``parse`` and ``render_tokens`` exist for
+    :class:`~kimi_desktop.render.incremental.IncrementalMarkdown`, which renders a
+    message block by block.
+    """
+
+    def __init__(self) -> None:
+        md = MarkdownIt("commonmark", {"html": False}, renderer_cls=_QtRenderer)
+        md.enable(["table", "strikethrough"])
+        md.use(tasklists_plugin)
+        md.core.ruler.after("github-tasklists", "kimi_task_markers", _mark_task_items)
+        md.core.ruler.push("kimi_list_ends", _mark_list_ends)
+        # Every URL is let through the parser so that the renderer alone decides
+        # what becomes a link; a rejected URL would otherwise leave ``[x](...)``
+        # source text behind.
+        md.validateLink = _accept_any_url  # type: ignore[method-assign]
+        assert isinstance(md.renderer, _QtRenderer)
+        md.renderer.highlighter = CodeHighlighter()
+        self._md = md
+
+    def render(self, text: str) -> str:
+        """The HTML for ``text``."""
+        return self.render_with_code(text).html
+
+    def render_with_code(self, text: str) -> RenderedMarkdown:
+        """The HTML for ``text`` and the code blocks its copy links refer to."""
+        env: Env = {}
+        return self.render_tokens(self.parse(text, env), env)
+
+    def parse(self, text: str, env: Env) -> list[Token]:
+        """Block and inline tokens of ``text``; link reference definitions land in ``env``."""
+        return self._md.parse(text, env)
+
+    def render_tokens(
+        self, tokens: Sequence[Token], env: Env, *, first_code_index: int = 0
+    ) -> RenderedMarkdown:
+        """Render tokens from :meth:`parse`; copy links are numbered from ``first_code_index``."""
+        codes: list[str] = []
+        env[_CODES] = codes
+        env[_FIRST_CODE] = first_code_index
+        env[_LINKS] = []
+        try:
+            html = self._md.renderer.render(tokens, self._md.options, env)
+        finally:
+            del env[_CODES], env[_FIRST_CODE], env[_LINKS]
+        return RenderedMarkdown(html, tuple(codes))
+
+
+def _accept_any_url(url: str) -> bool:
+    return True
+
+
+def _mark_task_items(state: StateCore) -> None:
+    """Turn the plugin's ``<input>`` checkboxes into a ``checked`` flag on the item.
+
+    Qt has no form controls, but draws a checkbox for ``<li class="checked">``.
+    """
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        children = token.children
+        if token.type != "inline" or not children or i < 2:
+            continue
+        first = children[0]
+        if first.type != "html_inline" or not first.content.startswith(_CHECKBOX_PREFIX):
+            continue
+        tokens[i - 2].meta["task"] = "checked" if 'checked="checked"' in first.content else "open"
+        del children[0]
+        if children and children[0].type == "text":
+            children[0].content = children[0].content.lstrip()
+
+
+_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
+_LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
+
+
+def _mark_list_ends(state: StateCore) -> None:
+    """Mark the lists whose last item is the last block of a whole (outer) list.
+
+    Qt puts a list's bottom margin on the list's last item, even when a nested
+    list follows inside that item; so the space below a list has to come from
+    the innermost list that really ends it. Those lists get ``meta["spaced"]``.
+    """
+    tokens = state.tokens
+    parent: dict[int, int] = {}  # list -> the list whose item it sits in directly
+    trailing: dict[int, int] = {}  # list -> the nested list that ends its last item
+    stack: list[int] = []  # open lists, by token index
+    for i, token in enumerate(tokens):
+        if token.type in _LIST_OPEN:
+            if stack and token.level == tokens[stack[-1]].level + 2:
+                parent[i] = stack[-1]
+            stack.append(i)
+        elif token.type in _LIST_CLOSE:
+            opened = stack.pop()
+            if opened in parent and _ends_last_item(tokens, i):
+                trailing[parent[opened]] = opened
+    for index, token in enumerate(tokens):
+        if token.type not in _LIST_OPEN or index in trailing:
+            continue
+        outermost = index
+        while outermost in parent and trailing.get(parent[outermost]) == outermost:
+            outermost = parent[outermost]
+        token.meta["spaced"] = outermost not in parent
+
+
+def _ends_last_item(tokens: Sequence[Token], close: int) -> bool:
+    """Whether the list closing at ``close`` is the end of its parent list's last item."""
+    return (
+        close + 2 < len(tokens)
+        and tokens[close + 1].type == "list_item_close"
+        and tokens[close + 2].type in _LIST_CLOSE
+    )
+
+
+class _QtRenderer(RendererHTML):
+    """markdown-it's HTML renderer with the rules Qt and safety need."""
+
+    highlighter: CodeHighlighter
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        token = tokens[idx]
+        return self._code_block(token.content, fence_language(token.info), env)
+
+    def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return self._code_block(tokens[idx].content, "", env)
+
+    def _code_block(self, content: str, language: str, env: Env) -> str:
+        code = content[:-1] if content.endswith("\n") else content
+        codes: list[str] = env[_CODES]
+        index = env[_FIRST_CODE] + len(codes)
+        codes.append(code)
+        body = self._highlight(content, language)
+        label = escapeHtml(language) if language else "code"
+        return (
+            '<table class="codeblock" width="100%" border="0" cellspacing="0" cellpadding="0">'
+            f'<tr><td class="codelang">{label}</td>'
+            f'<td class="codecopy" align="right"><a href="copy:{index}">Copy</a></td></tr>'
+            f'<tr><td class="codebody" colspan="2"><pre>{body}</pre></td></tr>'
+            "</table>\n"
+        )
+
+    def _highlight(self, content: str, language: str) -> str:
+        """Highlighted code; a last line still arriving (open fence) stays plain.
+
+        Highlighting only whole lines means a streaming code block is lexed again
+        once per line, not once per delta (the lexer's result is cached).
+        """
+        if content.endswith("\n") or not content:
+            return self.highlighter.to_html(content[:-1], language)
+        cut = content.rfind("\n")
+        partial = escapeHtml(content[cut + 1 :])
+        if cut == -1:
+            return partial
+        return self.highlighter.to_html(content[:cut], language) + "\n" + partial
+
+    def code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return f"<code>{escapeHtml(tokens[idx].content)}</code>"
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        href = tokens[idx].attrGet("href")
+        allowed = isinstance(href, str) and _ALLOWED_HREF.match(href) is not None
+        env[_LINKS].append(allowed)
+        return f'<a href="{escapeHtml(str(href))}">' if allowed else ""
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        links: list[bool] = env[_LINKS]
+        return "</a>" if links and links.pop() else ""
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        token = tokens[idx]
+        alt = escapeHtml(self.renderInlineAsText(token.children, options, env))
+        src = token.attrGet("src")
+        if True in env[_LINKS] or not isinstance(src, str) or not _IMAGE_HREF.match(src):
+            return alt
+        return f'<a href="{escapeHtml(src)}">{alt or escapeHtml(src)}</a>'
+
+    def bullet_list_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return "<ul>\n" if not tokens[idx].meta.get("spaced") else '<ul class="spaced">\n'
+
+    def ordered_list_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        start = tokens[idx].attrGet("start")
+        attrs = f' start="{escapeHtml(str(start))}"' if start is not None else ""
+        if tokens[idx].meta.get("spaced"):
+            attrs += ' class="spaced"'
+        return f"<ol{attrs}>\n"
+
+    def list_item_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        task = tokens[idx].meta.get("task")
+        if task is None:
+            return "<li>"
+        return '<li class="checked">' if task == "checked" else '<li class="unchecked">'
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return '<table class="grid" border="0" cellspacing="0" cellpadding="0">\n'
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _cell_open("th", tokens[idx])
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _cell_open("td", tokens[idx])
+
+    def blockquote_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return (
+            '<table class="quote" width="100%" border="0" cellspacing="0" cellpadding="0">'
+            '<tr><td class="quotebody">\n'
+        )
+
+    def blockquote_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return "</td></tr></table>\n"
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return escapeHtml(tokens[idx].content)
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return f"<p>{escapeHtml(tokens[idx].content)}</p>\n"
+
+
+def _cell_open(tag: str, token: Token) -> str:
+    # Alignment as an attribute: a cell with a style attribute loses the
+    # stylesheet's borders in Qt.
+    style = str(token.attrGet("style") or "")
+    align = style.removeprefix("text-align:").strip()
+    if align in ("left", "right", "center"):
+        return f'<{tag} align="{align}">'
+    return f"<{tag}>"
