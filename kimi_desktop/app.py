@@ -13,8 +13,11 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
 
@@ -30,6 +33,7 @@ from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 from kimi_desktop.ui.main_window import MainWindow
 from kimi_desktop.ui.settings_dialog import SettingsDialog
+from kimi_desktop.ui.single_instance import SingleInstance, instance_key, raise_window
 from kimi_desktop.ui.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
@@ -48,6 +52,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--smoke-test", action="store_true", help="show the window, settle, and exit 0"
     )
+    parser.add_argument("paths", nargs="*", help="images to attach to the next message")
     return parser.parse_args(argv)
 
 
@@ -125,8 +130,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Kimi Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kimi-desktop")
+    icon = files("kimi_desktop.resources").joinpath("kimi-desktop.svg")
+    app.setWindowIcon(QIcon.fromTheme("kimi-desktop", QIcon(str(icon))))
+    paths = [str(Path(p).resolve()) for p in args.paths]
+    instance = SingleInstance(instance_key(AppPaths.from_environment().data_dir))
+    if not args.smoke_test and instance.try_forward(paths):
+        return 0  # the running window took the files and came to the front
     parts = build(app, demo=args.demo)
     window = parts.window
+    if not args.smoke_test:
+        instance.listen()
+
+    def on_second_launch(forwarded: list[str]) -> None:
+        raise_window(window)
+        window.attach_paths(forwarded)
+
+    instance.activated.connect(on_second_launch)
 
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -137,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(
             0, lambda: QMessageBox.warning(window, "Kimi Desktop", "\n\n".join(parts.warnings))
         )
+    window.attach_paths(paths)
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     elif not parts.endpoints.needs_key(parts.endpoints.active_id):
@@ -147,5 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             loop.run_until_complete(parts.chat.shutdown())
     finally:
         asyncio.set_event_loop(None)
+        instance.close()
         parts.close()
     return 0

@@ -1,6 +1,6 @@
 """Render the app icon from its SVG master into every bitmap a platform wants.
 
-    python packaging/build_icons.py OUT_DIR [--svg resources/kimi-desktop.svg]
+    python packaging/build_icons.py OUT_DIR [--svg kimi_desktop/resources/kimi-desktop.svg]
 
 writes
 
@@ -28,7 +28,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
-SVG = ROOT / "resources" / "kimi-desktop.svg"
+SVG = ROOT / "kimi_desktop" / "resources" / "kimi-desktop.svg"
 ICON_NAME = "kimi-desktop"
 
 #: Sizes installed into the hicolor theme (the ones desktops ask for).

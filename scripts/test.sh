@@ -6,7 +6,7 @@ bash scripts/system-deps.sh --test
 if [[ ! -x .venv/bin/pytest ]] || [[ pyproject.toml -nt .venv/.installed-test ]]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,package]"
   touch .venv/.installed-test
 fi
 export QT_QPA_PLATFORM=offscreen

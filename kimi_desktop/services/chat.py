@@ -31,6 +31,7 @@ from kimi_desktop.api import (
     describe,
 )
 from kimi_desktop.domain import MessageStatus, StoredMessage
+from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
 from kimi_desktop.store import ConversationRepository, NewAttachment
 
 #: How often a streaming reply is written to disk: the most a crash can lose.
@@ -206,19 +207,34 @@ class ChatSession(QObject):
         self.reply_running_changed.emit(conversation_id, False)
 
     def _history(self, conversation_id: int) -> list[Message]:
+        """The dialogue to send: failed replies left out, images within the request budget.
+
+        Images are re-sent with the turns that carried them, newest first; once
+        the request's image budget is spent, older turns go without theirs (the
+        model already answered about them) so the request stays under the
+        provider's body limit.
+        """
         conversation = self._repo.get_conversation(conversation_id)
+        turns = [
+            m
+            for m in self._repo.messages(conversation_id)
+            if m.role != "assistant" or m.text  # failed or empty replies are no dialogue
+        ]
+        budget = MAX_REQUEST_IMAGE_BYTES
         history: list[Message] = []
-        if conversation is not None and conversation.system_prompt.strip():
-            history.append(Message("system", conversation.system_prompt))
-        for stored in self._repo.messages(conversation_id):
-            if stored.role == "assistant" and not stored.text:
-                continue  # failed or empty replies are not part of the dialogue
-            images = tuple(
-                ImageData(a.mime, data)
-                for a in stored.attachments
-                if (data := self._repo.blob(a.sha256)) is not None
+        for stored in reversed(turns):
+            images: list[ImageData] = []
+            for attachment in stored.attachments:
+                data = self._repo.blob(attachment.sha256)
+                if data is not None and len(data) <= budget:
+                    budget -= len(data)
+                    images.append(ImageData(attachment.mime, data))
+            history.append(
+                Message(stored.role, stored.text, tuple(images), stored.reasoning or None)
             )
-            history.append(Message(stored.role, stored.text, images, stored.reasoning or None))
+        history.reverse()
+        if conversation is not None and conversation.system_prompt.strip():
+            history.insert(0, Message("system", conversation.system_prompt))
         return history
 
     async def _stream(self, reply: StoredMessage, endpoint_id: str, request: ChatRequest) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.ui.attachments import AttachmentTray, mime_has_images, sources_from_mime
+
 _MIN_LINES, _MAX_LINES = 2, 10
 
 
@@ -23,9 +28,11 @@ class PromptEdit(QPlainTextEdit):
 
     Signals:
         submitted(): the user asked to send.
+        images_received(list sources): images were pasted or dropped on the text.
     """
 
     submitted = Signal()
+    images_received = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +52,17 @@ class PromptEdit(QPlainTextEdit):
             if enter_sends
             else "Message Kimi…  (Ctrl+Enter to send)"
         )
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return mime_has_images(source) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted or dropped images become attachments; text is inserted as usual."""
+        sources = sources_from_mime(source) if mime_has_images(source) else []
+        if sources:
+            self.images_received.emit(sources)
+        else:
+            super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -81,6 +99,8 @@ class ComposerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._rejections: list[str] = []
+        self._attach_tasks: set[asyncio.Task[list[str]]] = set()
         self.edit = PromptEdit(self)
         self.edit.submitted.connect(self._on_submit)
         self.notice = QLabel(self)
@@ -88,12 +108,14 @@ class ComposerPanel(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
         self.notice.setAccessibleName("Notice")
-        self.attach_strip = QWidget(self)
-        self.attach_strip.setObjectName("attachmentStrip")
-        self.attach_strip.setAccessibleName("Attached images")
-        strip_layout = QHBoxLayout(self.attach_strip)
-        strip_layout.setContentsMargins(0, 0, 0, 0)
-        self.attach_strip.setVisible(False)
+        self.notice_action = QPushButton(self)
+        self.notice_action.setObjectName("composerNoticeAction")
+        self.notice_action.setVisible(False)
+        self.notice_action.clicked.connect(self._on_notice_action_clicked)
+        self._notice_callback: Callable[[], None] | None = None
+        self.tray = AttachmentTray(self)
+        self.tray.rejected.connect(self._on_tray_rejected)
+        self.edit.images_received.connect(self.attach)
 
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
@@ -125,8 +147,11 @@ class ComposerPanel(QWidget):
         row.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 10)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.attach_strip)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.notice_action)
+        layout.addLayout(notice_row)
+        layout.addWidget(self.tray)
         layout.addLayout(row)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.edit.installEventFilter(self)
@@ -157,13 +182,42 @@ class ComposerPanel(QWidget):
         self.stop_button.setVisible(running)
         self.send_button.setVisible(not running)
 
-    def show_notice(self, text: str, *, error: bool = True) -> None:
-        """An inline message next to the composer; an empty text hides it."""
+    def show_notice(
+        self,
+        text: str,
+        *,
+        error: bool = True,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """An inline message next to the composer (empty hides it), maybe with a button."""
+        self._rejections = []
         self.notice.setProperty("error", error)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         self.notice.style().unpolish(self.notice)
         self.notice.style().polish(self.notice)
+        self._notice_callback = action[1] if action and text else None
+        self.notice_action.setText(action[0] if action else "")
+        self.notice_action.setVisible(self._notice_callback is not None)
+
+    def attach(self, sources: list[str | bytes]) -> asyncio.Task[list[str]]:
+        """Attach images from files or raw data; refusals show as a notice."""
+        self.show_notice("")
+        task = asyncio.ensure_future(self.tray.add_sources(sources))
+        self._attach_tasks.add(task)
+        task.add_done_callback(self._attach_tasks.discard)
+        return task
+
+    def _on_tray_rejected(self, sentence: str) -> None:
+        rejections = [*self._rejections, sentence]
+        self.show_notice("\n".join(rejections))
+        self._rejections = rejections
+
+    def _on_notice_action_clicked(self) -> None:
+        callback = self._notice_callback
+        self.show_notice("")
+        if callback is not None:
+            callback()
 
     def _on_submit(self) -> None:
         if self.stop_button.isVisible():

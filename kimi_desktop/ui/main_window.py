@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
+    QFileDialog,
     QInputDialog,
     QLineEdit,
     QMainWindow,
@@ -19,11 +28,14 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from kimi_desktop.domain import Conversation, StoredMessage
+from kimi_desktop.images import format_size, make_thumbnail
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.settings.known_models import known_model
 from kimi_desktop.settings.store import SettingsStore
-from kimi_desktop.ui.chat_items import MessageItem
+from kimi_desktop.ui.attachments import mime_has_images, sources_from_mime
+from kimi_desktop.ui.chat_items import AttachmentView, MessageItem
 from kimi_desktop.ui.chat_view import ChatView
 from kimi_desktop.ui.composer import ComposerPanel
 from kimi_desktop.ui.conversation_list import (
@@ -31,10 +43,12 @@ from kimi_desktop.ui.conversation_list import (
     ConversationListView,
     ConversationRole,
 )
+from kimi_desktop.ui.image_preview import DropOverlay, ImagePreviewDialog
 from kimi_desktop.ui.top_bar import TopBar
 from kimi_desktop.ui.welcome import WelcomePage
 
 _SEARCH_DELAY_MS = 150
+MESSAGE_THUMB_SIDE = 160
 
 
 def usage_text(prompt: int, completion: int, cached: int) -> str:
@@ -130,6 +144,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 920])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+        self.setAcceptDrops(True)
+        self.drop_overlay = DropOverlay(self)
         self.statusBar().setSizeGripEnabled(False)
 
     def _wire(self) -> None:
@@ -147,6 +163,10 @@ class MainWindow(QMainWindow):
         self.conversation_list.delete_requested.connect(self._delete)
 
         self.composer.send_requested.connect(self._on_composer_send_requested)
+        self.composer.attach_requested.connect(self._on_composer_attach_requested)
+        self.composer.tray.preview_requested.connect(
+            lambda image: self._preview(image.data, image.name)
+        )
         self.composer.stop_requested.connect(self.stop)
         self.top_bar.endpoint_chosen.connect(self._endpoints.set_active)
         self.top_bar.model_chosen.connect(self._on_top_bar_model_chosen)
@@ -303,12 +323,18 @@ class MainWindow(QMainWindow):
 
     def _on_composer_send_requested(self, text: str) -> None:
         text = text.strip()
-        if not text:
+        tray = self.composer.tray
+        if not text and not tray.images():
+            return
+        if tray.is_busy():
+            self.composer.show_notice("The images are still being prepared…", error=False)
             return
         endpoint_id = self._endpoints.active_id
         model = self.top_bar.current_model()
         if not model:
             self.composer.show_notice("Pick a model first, or type a model id.")
+            return
+        if tray.images() and not self._model_sees_images(model):
             return
         if self._endpoints.needs_key(endpoint_id):
             self.composer.show_notice(
@@ -331,13 +357,87 @@ class MainWindow(QMainWindow):
             )
         else:
             self._chat.send(
-                conversation_id, text, endpoint_id=endpoint_id, model=model, thinking=thinking
+                conversation_id,
+                text,
+                endpoint_id=endpoint_id,
+                model=model,
+                thinking=thinking,
+                attachments=tray.new_attachments(),
             )
         self.composer.clear()
+        tray.clear()
         self._endpoints.remember_model(endpoint_id, model)
         self._select_current_row()
 
+    def _model_sees_images(self, model: str) -> bool:
+        """Say so before sending when the model is known to be blind, and offer one that sees."""
+        info = self.top_bar.model_info(model) or known_model(model)
+        if info is None or info.supports_images is not False:
+            return True
+        seeing = next(
+            (m.id for m in self._endpoints.models(self._endpoints.active_id) if m.supports_images),
+            None,
+        )
+        if seeing is None:
+            self.composer.show_notice(
+                f"“{model}” cannot see images, and this endpoint lists no model that can. "
+                "Remove the images or switch endpoints."
+            )
+        else:
+            self.composer.show_notice(
+                f"“{model}” cannot see images. Switch to {seeing}, which can?",
+                action=(f"Use {seeing}", lambda: self._switch_model(seeing)),
+            )
+        return False
+
+    def _switch_model(self, model: str) -> None:
+        self.top_bar.set_models(self._endpoints.models(self._endpoints.active_id), model)
+        self._endpoints.remember_model(self._endpoints.active_id, model)
+
+    def attach_paths(self, paths: list[str]) -> None:
+        """Attach files given on the command line or by a second launch."""
+        if paths:
+            self.composer.attach(list(paths))
+
+    def _on_composer_attach_requested(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Attach images",
+            "",
+            "Images (*.png *.jpg *.jpeg *.webp *.gif);;All files (*)",
+        )
+        self.attach_paths(files)
+
+    def _preview(self, data: bytes, name: str) -> None:
+        ImagePreviewDialog(data, name or "Image", self).open()
+
+    # -- drag and drop -----------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if mime_has_images(event.mimeData()) and self.pages.currentWidget() is self.chat_page:
+            event.acceptProposedAction()
+            self.drop_overlay.show_over(self.chat_view)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
+        sources = sources_from_mime(event.mimeData())
+        if sources:
+            event.acceptProposedAction()
+            self.composer.attach(sources)
+
     def _on_chat_view_action_requested(self, action: str, message_id: int) -> None:
+        if action.startswith("preview:"):
+            sha256 = action.partition(":")[2]
+            data = self._history.image_bytes(sha256)
+            if data is not None:
+                self._preview(data, "Image")
+            return
         if self._conversation is None:
             return
         conversation_id = self._conversation.id
@@ -347,8 +447,7 @@ class MainWindow(QMainWindow):
         message = next(
             (m for m in self._history.messages(conversation_id) if m.id == message_id), None
         )
-        if action == "copy" and message is not None:
-            QGuiApplication.clipboard().setText(message.text)
+        if action == "copy":  # the view has put the text on the clipboard
             self.statusBar().showMessage("Message copied to the clipboard", 2500)
         elif action == "delete":
             self._chat.delete_message(conversation_id, message_id)
@@ -372,11 +471,24 @@ class MainWindow(QMainWindow):
         return self._conversation is not None and self._conversation.id == conversation_id
 
     def _item(self, message: StoredMessage) -> MessageItem:
-        item = MessageItem.from_stored(message)
+        item = MessageItem.from_stored(message, self._attachment_views(message))
         fix = self._fixes.get(message.id)
         if fix and item.error:
             item = replace(item, error_action=fix)
         return item
+
+    def _attachment_views(self, message: StoredMessage) -> tuple[AttachmentView, ...]:
+        views = []
+        for attachment in message.attachments:
+            data = self._history.image_bytes(attachment.sha256) or b""
+            views.append(
+                AttachmentView(
+                    sha256=attachment.sha256,
+                    thumbnail=make_thumbnail(data, MESSAGE_THUMB_SIDE),
+                    label=f"{attachment.name or 'image'} · {format_size(attachment.size)}",
+                )
+            )
+        return tuple(views)
 
     def _on_chat_message_added(self, message: StoredMessage) -> None:
         if self._is_shown(message.conversation_id):
@@ -404,12 +516,10 @@ class MainWindow(QMainWindow):
             self._update_usage()
 
     def _on_chat_reasoning_received(self, message_id: int, text: str) -> None:
-        if message_id in self.chat_view.message_ids():
-            self.chat_view.append_reasoning(message_id, text)
+        self.chat_view.append_reasoning(message_id, text)  # ignores messages not shown
 
     def _on_chat_content_received(self, message_id: int, text: str) -> None:
-        if message_id in self.chat_view.message_ids():
-            self.chat_view.append_content(message_id, text)
+        self.chat_view.append_content(message_id, text)
 
     def _on_chat_reply_running_changed(self, conversation_id: int, running: bool) -> None:
         if self._is_shown(conversation_id):

@@ -89,5 +89,11 @@ def apply_style(app: QApplication, dark: bool) -> None:
             padding: 6px 16px; font-weight: 600;
         }}
         #stopButton {{ border-radius: 8px; padding: 6px 16px; }}
+        #dropOverlay {{
+            background: rgba(47, 111, 235, 40); color: {colours["highlight"]};
+            border: 2px dashed {colours["highlight"]}; border-radius: 12px;
+            font-size: 16pt; font-weight: 600;
+        }}
+        #attachmentThumbnail {{ border: 1px solid {colours["border"]}; border-radius: 6px; }}
         """
     )

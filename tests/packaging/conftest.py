@@ -15,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 RESOURCES = ROOT / "resources"
+#: The icon master lives in the package: it is the window icon too.
+ICON_MASTER = ROOT / "kimi_desktop" / "resources" / "kimi-desktop.svg"
 APP = "kimi-desktop"
 
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QImageReader
 
-from tests.packaging.conftest import APP, PACKAGING, RESOURCES, load_script
+from tests.packaging.conftest import APP, ICON_MASTER, PACKAGING, load_script
 
 build_icons = load_script(PACKAGING / "build_icons.py")
 
@@ -21,7 +21,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_the_master_is_real_vector_art() -> None:
-    svg = (RESOURCES / f"{APP}.svg").read_text()
+    svg = ICON_MASTER.read_text()
     assert "<path" in svg
     assert "<image" not in svg
     assert "data:" not in svg
@@ -39,7 +39,7 @@ def test_every_hicolor_size_is_rendered(icons_dir: Path, size: int, qapp: object
 
 def test_the_scalable_icon_is_the_master(icons_dir: Path) -> None:
     scalable = icons_dir / "hicolor" / "scalable" / "apps" / f"{APP}.svg"
-    assert scalable.read_bytes() == (RESOURCES / f"{APP}.svg").read_bytes()
+    assert scalable.read_bytes() == ICON_MASTER.read_bytes()
 
 
 def test_ico_holds_every_size(icons_dir: Path, qapp: object) -> None:
