@@ -22,6 +22,26 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> object:
+    """An in-memory keyring for every test, unless it is marked ``real_keyring``.
+
+    The machine's keyring is never touched by accident: its Secret Service
+    backend would prompt, keep D-Bus sockets open, or hold real keys.
+    """
+    if request.node.get_closest_marker("real_keyring"):
+        return None
+    import keyring
+    import keyring.core
+
+    from tests.fakes.keyring import MemoryKeyring
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
 @pytest.fixture
 def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop on the test's QApplication, as the app runs it."""
