@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
@@ -16,8 +14,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -28,39 +24,23 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from kimi_desktop.domain import Conversation, StoredMessage
-from kimi_desktop.images import format_size, make_thumbnail
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.settings.known_models import known_model
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.attachments import mime_has_images, sources_from_mime
-from kimi_desktop.ui.chat_items import AttachmentView, MessageItem
+from kimi_desktop.ui.chat_items import MessageItem
 from kimi_desktop.ui.chat_view import ChatView
 from kimi_desktop.ui.composer import ComposerPanel
-from kimi_desktop.ui.conversation_list import (
-    ConversationListModel,
-    ConversationListView,
-    ConversationRole,
-)
 from kimi_desktop.ui.image_preview import DropOverlay, ImagePreviewDialog
+from kimi_desktop.ui.message_items import MessageItemFactory
+from kimi_desktop.ui.sidebar import Sidebar
 from kimi_desktop.ui.top_bar import TopBar
 from kimi_desktop.ui.welcome import WelcomePage
 
 _SEARCH_DELAY_MS = 150
 MESSAGE_THUMB_SIDE = 160
-
-
-def usage_text(prompt: int, completion: int, cached: int) -> str:
-    """ "12.3K in · 4.5K out · 10K cached": a conversation's token total."""
-
-    def short(n: int) -> str:
-        return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"
-
-    if not (prompt or completion):
-        return ""
-    text = f"{short(prompt)} in · {short(completion)} out"
-    return text + (f" · {short(cached)} cached" if cached else "")
 
 
 class MainWindow(QMainWindow):
@@ -90,37 +70,23 @@ class MainWindow(QMainWindow):
         self._endpoints = endpoints
         self._settings = settings
         self._conversation: Conversation | None = None
-        self._fixes: dict[int, str] = {}
+        self._items = MessageItemFactory(history, endpoints)
         self._editing = False
         self._build()
         self._wire()
         self.apply_preferences()
         self._refresh_endpoints()
-        self._refresh_conversations()
+        self.sidebar.refresh()
         self._show_page()
 
     # -- construction ------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search = QLineEdit(self)
-        self.search.setObjectName("conversationSearch")
-        self.search.setPlaceholderText("Search all chats  (Ctrl+K)")
-        self.search.setAccessibleName("Search conversations")
-        self.search.setClearButtonEnabled(True)
-        self.new_button = QPushButton("+  New chat", self)
-        self.new_button.setObjectName("newChatButton")
-        self.new_button.setToolTip("New chat (Ctrl+N)")
-        self.new_button.setAccessibleName("New chat")
-        self.conversation_model = ConversationListModel(self)
-        self.conversation_list = ConversationListView(self)
-        self.conversation_list.setModel(self.conversation_model)
-        sidebar = QWidget(self)
-        sidebar.setObjectName("sidebar")
-        side = QVBoxLayout(sidebar)
-        side.setContentsMargins(8, 8, 8, 8)
-        side.addWidget(self.new_button)
-        side.addWidget(self.search)
-        side.addWidget(self.conversation_list, 1)
+        self.sidebar = Sidebar(self._history, self)
+        # The window's parts by their documented object names, for tests and tools.
+        self.search = self.sidebar.search
+        self.conversation_model = self.sidebar.model
+        self.conversation_list = self.sidebar.list
 
         self.top_bar = TopBar(self)
         self.chat_view = ChatView(self)
@@ -138,7 +104,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(sidebar)
+        splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 920])
@@ -149,18 +115,9 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
     def _wire(self) -> None:
-        self.new_button.clicked.connect(self.new_conversation)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(_SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(self._search_timer.start)
-        self.conversation_list.selectionModel().currentChanged.connect(
-            self._on_conversation_list_current_changed
-        )
-        self.conversation_list.rename_requested.connect(self._rename)
-        self.conversation_list.pin_requested.connect(self._history.set_pinned)
-        self.conversation_list.delete_requested.connect(self._delete)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.conversation_chosen.connect(self.open_conversation)
+        self.sidebar.delete_requested.connect(self._delete)
 
         self.composer.send_requested.connect(self._on_composer_send_requested)
         self.composer.attach_requested.connect(self._on_composer_attach_requested)
@@ -182,7 +139,6 @@ class MainWindow(QMainWindow):
             lambda _: self.statusBar().showMessage("Code copied to the clipboard", 2500)
         )
 
-        self._history.conversations_changed.connect(self._refresh_conversations)
         self._chat.message_added.connect(self._on_chat_message_added)
         self._chat.message_changed.connect(self._on_chat_message_changed)
         self._chat.messages_removed.connect(self._on_chat_messages_removed)
@@ -191,7 +147,7 @@ class MainWindow(QMainWindow):
         self._chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
         self._chat.reply_failed.connect(self._on_chat_reply_failed)
         self._chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
-        self._chat.conversation_changed.connect(lambda _: self._refresh_conversations())
+        self._chat.conversation_changed.connect(lambda _: self.sidebar.refresh())
         self._chat.credits_changed.connect(self._on_chat_credits_changed)
         self._endpoints.endpoints_changed.connect(self._refresh_endpoints)
         self._endpoints.active_changed.connect(self._on_endpoints_active_changed)
@@ -202,8 +158,8 @@ class MainWindow(QMainWindow):
 
         for keys, slot in (
             ("Ctrl+N", self.new_conversation),
-            ("Ctrl+K", self._focus_search),
-            ("Ctrl+F", self._focus_search),
+            ("Ctrl+K", self.sidebar.focus_search),
+            ("Ctrl+F", self.sidebar.focus_search),
             ("Ctrl+,", self.settings_requested.emit),
             ("Esc", self.stop),
         ):
@@ -226,6 +182,7 @@ class MainWindow(QMainWindow):
         conversation = self._history.conversation(conversation_id) if conversation_id else None
         self._conversation = conversation
         self._editing = False
+        self.sidebar.set_current(conversation.id if conversation else None)
         items = (
             [self._item(m) for m in self._history.messages(conversation.id)] if conversation else []
         )
@@ -243,8 +200,6 @@ class MainWindow(QMainWindow):
         self.composer.edit.setFocus()
 
     def new_conversation(self) -> None:
-        self.conversation_list.clearSelection()
-        self.conversation_list.setCurrentIndex(self.conversation_model.index(-1))
         self.open_conversation(None)
 
     def stop(self) -> None:
@@ -252,53 +207,6 @@ class MainWindow(QMainWindow):
             self._chat.stop(self._conversation.id)
 
     # -- conversations -----------------------------------------------------------
-
-    def _refresh_conversations(self) -> None:
-        if self.search.text().strip():
-            self._run_search()
-            return
-        self.conversation_model.set_conversations(self._history.conversations())
-        self._select_current_row()
-
-    def _select_current_row(self) -> None:
-        if self._conversation is None:
-            return
-        row = self.conversation_model.row_of(self._conversation.id)
-        if row >= 0:
-            selection = self.conversation_list.selectionModel()
-            selection.blockSignals(True)
-            self.conversation_list.setCurrentIndex(self.conversation_model.index(row))
-            selection.blockSignals(False)
-
-    def _run_search(self) -> None:
-        query = self.search.text().strip()
-        if not query:
-            self.conversation_model.set_conversations(self._history.conversations())
-        else:
-            conversations = {c.id: c for c in self._history.conversations()}
-            self.conversation_model.set_search_results(self._history.search(query), conversations)
-        self._select_current_row()
-
-    def _focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _on_conversation_list_current_changed(self, current, _previous) -> None:
-        conversation = current.data(ConversationRole) if current.isValid() else None
-        if isinstance(conversation, Conversation) and (
-            self._conversation is None or conversation.id != self._conversation.id
-        ):
-            self.open_conversation(conversation.id)
-
-    def _rename(self, conversation_id: int) -> None:
-        conversation = self._history.conversation(conversation_id)
-        if conversation is None:
-            return
-        title, ok = QInputDialog.getText(
-            self, "Rename conversation", "Title:", text=conversation.title
-        )
-        if ok and title.strip():
-            self._history.rename(conversation_id, title)
 
     def _delete(self, conversation_id: int) -> None:
         if self._chat.is_running(conversation_id):
@@ -367,7 +275,7 @@ class MainWindow(QMainWindow):
         self.composer.clear()
         tray.clear()
         self._endpoints.remember_model(endpoint_id, model)
-        self._select_current_row()
+        self.sidebar.set_current(conversation_id)
 
     def _model_sees_images(self, model: str) -> bool:
         """Say so before sending when the model is known to be blind, and offer one that sees."""
@@ -471,24 +379,8 @@ class MainWindow(QMainWindow):
         return self._conversation is not None and self._conversation.id == conversation_id
 
     def _item(self, message: StoredMessage) -> MessageItem:
-        item = MessageItem.from_stored(message, self._attachment_views(message))
-        fix = self._fixes.get(message.id)
-        if fix and item.error:
-            item = replace(item, error_action=fix)
-        return item
-
-    def _attachment_views(self, message: StoredMessage) -> tuple[AttachmentView, ...]:
-        views = []
-        for attachment in message.attachments:
-            data = self._history.image_bytes(attachment.sha256) or b""
-            views.append(
-                AttachmentView(
-                    sha256=attachment.sha256,
-                    thumbnail=make_thumbnail(data, MESSAGE_THUMB_SIDE),
-                    label=f"{attachment.name or 'image'} · {format_size(attachment.size)}",
-                )
-            )
-        return tuple(views)
+        endpoint_id = self._conversation.endpoint_id if self._conversation else None
+        return self._items.item(message, endpoint_id or self._endpoints.active_id)
 
     def _on_chat_message_added(self, message: StoredMessage) -> None:
         if self._is_shown(message.conversation_id):
@@ -500,7 +392,7 @@ class MainWindow(QMainWindow):
             self._update_usage()
 
     def _on_chat_reply_failed(self, message_id: int, fix: str) -> None:
-        self._fixes[message_id] = fix
+        self._items.note_fix(message_id, fix)
         if self._conversation is None or message_id not in self.chat_view.message_ids():
             return
         message = next(
@@ -536,12 +428,13 @@ class MainWindow(QMainWindow):
             self.top_bar.credits_label.setText(f"{credits:,.0f} credits left")
 
     def _update_usage(self) -> None:
-        if self._conversation is None:
-            self.top_bar.usage_label.setText("")
-            return
-        usage = self._history.usage(self._conversation.id)
+        conversation = self._conversation
         self.top_bar.usage_label.setText(
-            usage_text(usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens)
+            self._items.conversation_summary(
+                conversation.id, conversation.endpoint_id or self._endpoints.active_id
+            )
+            if conversation
+            else ""
         )
 
     # -- endpoints and models ----------------------------------------------------
