@@ -227,7 +227,7 @@ def error_from_response(
             "permissions in Settings.",
         )
     if status == 429:
-        wait = f" Retrying in {retry_after:.0f} s may help." if retry_after else ""
+        wait = f" Try again in {retry_after:.0f} s." if retry_after else ""
         if "overload" in marker:
             return make(RateLimitError, "The model is overloaded right now." + wait)
         return make(RateLimitError, "Too many requests: the endpoint's rate limit was hit." + wait)

@@ -25,7 +25,9 @@ from kimi_desktop.api import (
     ImageData,
     KimiClient,
     Message,
+    NetworkError,
     QuotaError,
+    RateLimitError,
     ReasoningDelta,
     Usage,
     describe,
@@ -242,9 +244,7 @@ class ChatSession(QObject):
         status, error, usage = MessageStatus.COMPLETE, None, None
 
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
-            self.retry_scheduled.emit(
-                reply.conversation_id, f"{exc.message} Retrying in {delay:.0f} s…"
-            )
+            self.retry_scheduled.emit(reply.conversation_id, retry_notice(exc, delay))
 
         try:
             client = self._open_client(endpoint_id, on_retry)
@@ -345,6 +345,17 @@ class _ReplyState:
             self._last_save = now
             return True
         return False
+
+
+def retry_notice(error: ApiError, delay: float) -> str:
+    """The status line while a request waits to be tried again."""
+    if isinstance(error, RateLimitError):
+        why = "The endpoint is busy (rate limit or overload)"
+    elif isinstance(error, NetworkError):
+        why = "The endpoint could not be reached"
+    else:
+        why = "The provider had a server error"
+    return f"{why} — retrying in {max(1, round(delay))} s…"
 
 
 def _title_from(prompt: str) -> str:
