@@ -14,6 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.top_bar.model_chosen.connect(self._on_top_bar_model_chosen)
         self.top_bar.refresh_models_requested.connect(self.refresh_models)
         self.top_bar.settings_requested.connect(self.settings_requested)
+        self.top_bar.system_prompt_requested.connect(self.edit_system_prompt)
         self.welcome.key_submitted.connect(self._on_welcome_key_submitted)
         self.welcome.demo_requested.connect(self._endpoints.use_demo)
         self.welcome.settings_requested.connect(self.settings_requested)
@@ -183,6 +185,12 @@ class MainWindow(QMainWindow):
         self._conversation = conversation
         self._editing = False
         self.sidebar.set_current(conversation.id if conversation else None)
+        self.top_bar.set_has_system_prompt(bool(conversation and conversation.system_prompt))
+        self.setWindowTitle(
+            f"{conversation.title} — Kimi Desktop"
+            if conversation and conversation.title
+            else "Kimi Desktop"
+        )
         items = (
             [self._item(m) for m in self._history.messages(conversation.id)] if conversation else []
         )
@@ -198,6 +206,26 @@ class MainWindow(QMainWindow):
                 )
         self._update_usage()
         self.composer.edit.setFocus()
+
+    def edit_system_prompt(self) -> None:
+        """Set the instructions the model gets before this conversation."""
+        current = self._conversation.system_prompt if self._conversation else ""
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            "Conversation instructions",
+            "System prompt for this conversation (empty for none):",
+            current,
+        )
+        if not ok or text.strip() == current.strip():
+            return
+        if self._conversation is None:
+            self._conversation = self._history.create(
+                endpoint_id=self._endpoints.active_id, model=self.top_bar.current_model() or None
+            )
+            self.sidebar.set_current(self._conversation.id)
+        self._history.set_system_prompt(self._conversation.id, text.strip())
+        self._conversation = self._history.conversation(self._conversation.id)
+        self.top_bar.set_has_system_prompt(bool(text.strip()))
 
     def new_conversation(self) -> None:
         self.open_conversation(None)

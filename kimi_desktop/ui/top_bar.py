@@ -40,6 +40,7 @@ class TopBar(QWidget):
         thinking_toggled(bool)
         refresh_models_requested()
         settings_requested()
+        system_prompt_requested()
     """
 
     endpoint_chosen = Signal(str)
@@ -47,6 +48,7 @@ class TopBar(QWidget):
     thinking_toggled = Signal(bool)
     refresh_models_requested = Signal()
     settings_requested = Signal()
+    system_prompt_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +103,15 @@ class TopBar(QWidget):
         self.credits_label = QLabel(self)
         self.credits_label.setObjectName("creditsLabel")
         self.credits_label.setAccessibleName("Remaining balance")
+        self.credits_label.setToolTip("What the provider reports as left on this account")
+
+        self.system_prompt_button = QToolButton(self)
+        self.system_prompt_button.setObjectName("systemPromptButton")
+        self.system_prompt_button.setText("Instructions")
+        self.system_prompt_button.setCheckable(True)
+        self.system_prompt_button.setToolTip("The system prompt for this conversation")
+        self.system_prompt_button.setAccessibleName("Conversation instructions")
+        self.system_prompt_button.clicked.connect(self._on_system_prompt_clicked)
 
         self.settings_button = QToolButton(self)
         self.settings_button.setText("⚙")
@@ -115,6 +126,7 @@ class TopBar(QWidget):
         layout.addWidget(self.refresh_button)
         layout.addWidget(self.capabilities)
         layout.addWidget(self.thinking_toggle)
+        layout.addWidget(self.system_prompt_button)
         layout.addStretch(1)
         layout.addWidget(self.usage_label)
         layout.addWidget(self.credits_label)
@@ -149,6 +161,11 @@ class TopBar(QWidget):
         self._updating = False
         self._show_capabilities()
 
+    def set_balance(self, text: str) -> None:
+        """Show the account's remaining balance ("Balance ¥49.58"); "" hides it."""
+        self.credits_label.setText(text)
+        self.credits_label.setVisible(bool(text))
+
     def current_model(self) -> str:
         return self.model_picker.currentText().strip()
 
@@ -162,7 +179,16 @@ class TopBar(QWidget):
         """``None`` (server default) when the model does not reason."""
         return self.thinking_toggle.isChecked() if self._reasons else None
 
+    def set_has_system_prompt(self, has_prompt: bool) -> None:
+        """The Instructions button looks pressed while the conversation has some."""
+        self.system_prompt_button.setChecked(has_prompt)
+
     # -- slots -------------------------------------------------------------------
+
+    def _on_system_prompt_clicked(self) -> None:
+        # The checked look follows the conversation, not the click.
+        self.system_prompt_button.setChecked(not self.system_prompt_button.isChecked())
+        self.system_prompt_requested.emit()
 
     def _on_endpoint_activated(self, index: int) -> None:
         if not self._updating:

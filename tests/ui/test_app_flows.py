@@ -183,3 +183,22 @@ def test_model_picker_lists_the_endpoint_models(server, make_app, qloop, qtbot) 
     picker.setCurrentIndex(models.index("kimi-k2.5"))
     assert "vision" in parts.window.top_bar.capabilities.text()
     assert parts.window.top_bar.thinking_toggle.isVisibleTo(parts.window)
+
+
+def test_conversation_instructions_go_first_in_every_request(
+    server, make_app, qloop, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("Answer in French.", True)
+    )
+    parts = make_app(server)
+    parts.window.edit_system_prompt()
+    assert parts.window.top_bar.system_prompt_button.isChecked()
+    conversation_id = _send(parts, "hello")
+    _finish(qloop, parts, conversation_id)
+
+    messages = server.chat_requests[-1].json()["messages"]
+    assert messages[0] == {"role": "system", "content": "Answer in French."}
+    assert messages[-1] == {"role": "user", "content": "hello"}
