@@ -6,14 +6,28 @@ BUILD ?= build
 BUNDLE := $(DIST)/kimi-desktop
 
 .DEFAULT_GOAL := help
-.PHONY: help icons package install-desktop uninstall-desktop clean-package
+.PHONY: help run test bench icons package install-desktop uninstall-desktop clean-package
 
 help:
+	@echo "make run                install (first time) and launch the app"
+	@echo "make test               install (first time) and run every check and test"
+	@echo "make bench              measure every performance figure against its budget"
 	@echo "make icons              render the app icon (PNG sizes, .ico, .icns) into $(BUILD)/icons"
 	@echo "make package            build $(BUNDLE)/ and the Linux .tar.gz archive (needs pyinstaller)"
 	@echo "make install-desktop    install the bundle for this user (menu entry, icons, launcher)"
 	@echo "make uninstall-desktop  remove it again (conversations and settings are kept)"
 	@echo "make clean-package      delete $(BUILD)/ and $(DIST)/"
+
+# --- everyday -----------------------------------------------------------------
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+bench:  # uses the .venv that `make test` sets up
+	$(PYTHON) benchmarks/run_all.py
 
 # --- packaging ----------------------------------------------------------------
 

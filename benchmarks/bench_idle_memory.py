@@ -1,0 +1,28 @@
+"""Idle memory: the app's resident set size once its main window is shown and idle.
+
+Measured by the startup experiment (``bench_startup.py``), which starts a fresh
+process per run with an empty history; this script runs it and reports only
+the memory figure. ``run_all.py`` takes both figures from one experiment.
+
+Run: ``python benchmarks/bench_idle_memory.py [--quick] [--runs N] [--json PATH]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import bench_startup
+from benchmarks.harness import parse_options, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(__doc__.splitlines()[0], argv)
+    figures = [f for f in bench_startup.measure(options) if f.name == bench_startup.IDLE_MEMORY]
+    return report(figures, options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
