@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
 
 from kimi_desktop import __version__
+from kimi_desktop.render import highlight
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
@@ -161,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     elif not parts.endpoints.needs_key(parts.endpoints.active_id):
         QTimer.singleShot(0, window.refresh_models)
+    # After the first paint, off the GUI thread: the first code block of each
+    # language would otherwise pay for loading its lexer while the user watches.
+    QTimer.singleShot(0, lambda: loop.run_in_executor(None, highlight.warm_up))
     try:
         with loop:
             loop.run_until_complete(closed.wait())

@@ -38,6 +38,8 @@ from kimi_desktop.store import ConversationRepository, NewAttachment
 
 #: How often a streaming reply is written to disk: the most a crash can lose.
 SAVE_INTERVAL = 1.0
+#: Longest stretch of stream handling before the GUI gets a turn (seconds).
+YIELD_AFTER = 0.004
 _TITLE_LENGTH = 60
 
 #: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
@@ -253,6 +255,7 @@ class ChatSession(QObject):
             return
         try:
             async with client, aclosing(client.stream_chat(request)) as events:
+                turn_started = time.perf_counter()
                 async for event in events:
                     if isinstance(event, ReasoningDelta):
                         reply_state.add_reasoning(event.text)
@@ -268,6 +271,11 @@ class ChatSession(QObject):
                         self._repo.update_streaming(
                             reply.id, reply_state.text, reply_state.reasoning
                         )
+                    if time.perf_counter() - turn_started > YIELD_AFTER:
+                        # Events already buffered never suspend the loop by themselves;
+                        # let Qt paint and handle input between bursts.
+                        await asyncio.sleep(0)
+                        turn_started = time.perf_counter()
                 if client.credits_remaining is not None:
                     self.credits_changed.emit(endpoint_id, client.credits_remaining)
         except asyncio.CancelledError:
