@@ -61,7 +61,10 @@ class TopBar(QWidget):
         self.endpoint_picker.setObjectName("endpointPicker")
         self.endpoint_picker.setAccessibleName("Endpoint")
         self.endpoint_picker.setToolTip("Which provider endpoint to talk to")
-        self.endpoint_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.endpoint_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.endpoint_picker.setMinimumContentsLength(14)
         self.endpoint_picker.activated.connect(self._on_endpoint_activated)
 
         self.model_picker = QComboBox(self)
