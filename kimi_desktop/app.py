@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
@@ -113,6 +113,7 @@ def build(
 
     def open_settings() -> None:
         dialog = SettingsDialog(settings, endpoints, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.preferences_changed.connect(apply_preferences)
         dialog.open()
 

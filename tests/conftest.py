@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,3 +54,6 @@ def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     loop.run_until_complete(asyncio.sleep(0))
     loop.close()
     asyncio.set_event_loop(None)
+    # Collect the loop's Qt timers here, on the GUI thread: left to the garbage
+    # collector they may be destroyed on a fake server's thread and crash Qt.
+    gc.collect()

@@ -94,6 +94,43 @@ class KimiClient:
             payload = await self._read_json(r)
         return self._dialect.parse_models(payload)
 
+    async def balance(self, url: str | None = None) -> float | None:
+        """The account's available balance, where the provider reports one.
+
+        Moonshot answers ``GET <base>/users/me/balance`` (Bearer auth in either
+        request format) with ``{"code": 0, "data": {"available_balance": 49.58,
+        ...}}``. ``url`` names that address when it is not under the base URL
+        (Moonshot's Anthropic-format base); it must be on the endpoint's own
+        server, since the key goes with it. ``None`` when the provider has no
+        such endpoint (404) or reports no balance; other failures raise
+        :class:`ApiError`. Asked once, never retried: a balance is a nicety.
+        """
+        target = url or self.endpoint.base_url.rstrip("/") + "/users/me/balance"
+        if _origin(target) != _origin(self.endpoint.base_url):
+            raise ValueError("the balance address must be on the endpoint's own server")
+        headers = {
+            key: value for key, value in self._dialect.headers.items() if key == "user-agent"
+        }
+        if self._key:
+            headers["authorization"] = f"Bearer {self._key}"
+        headers["accept"] = "application/json"
+        answer = await self._try_send("GET", target, None, headers, "no_balance")
+        if isinstance(answer, ApiError):
+            if answer.code == "no_balance":
+                return None
+            raise answer
+        try:
+            payload = await self._read_json(answer)
+        finally:
+            await answer.aclose()
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, dict) or payload.get("code", 0) != 0:
+            return None
+        available = data.get("available_balance")
+        if isinstance(available, bool) or not isinstance(available, int | float):
+            return None
+        return float(available)
+
     async def stream_chat(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Stream one reply as ``ReasoningDelta | ContentDelta | Usage | Finish``."""
         body = self._dialect.build_body(request)
@@ -245,3 +282,8 @@ class KimiClient:
         else:
             message, code = f"{host} closed the connection without answering.", "no_response"
         return NetworkError(message, code=code, detail=detail)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()

@@ -148,8 +148,12 @@ class ChatSession(QObject):
         endpoint_id: str,
         model: str,
         thinking: bool | None,
+        added: Sequence[NewAttachment] = (),
     ) -> None:
-        """Replace the last prompt (dropping what followed it) and send it again."""
+        """Replace the last prompt (dropping what followed it) and send it again.
+
+        The prompt keeps its images; ``added`` are images attached while editing.
+        """
         messages = self._repo.messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
         if last_user is None or self.is_running(conversation_id):
@@ -159,6 +163,7 @@ class ChatSession(QObject):
             NewAttachment(a.mime, self._repo.blob(a.sha256) or b"", a.width, a.height, a.name)
             for a in last_user.attachments
         ]
+        attachments += added
         self._repo.delete_messages_from(conversation_id, last_user.id)
         self.messages_removed.emit(conversation_id, removed)
         self.send(

@@ -1,20 +1,24 @@
 """Settings' "Test connection": one models request, reported in words.
 
 It answers what a person setting up an endpoint wants to know: is it reachable,
-how fast, is the key accepted, how many models — and, when the URL is probably
-wrong (a missing or doubled ``/v1``), what to type instead.
+how fast, is the key accepted, how many models (and the balance, where the
+provider reports it) — and, when the URL is probably wrong (a missing or
+doubled ``/v1``), what to type instead.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 
 from kimi_desktop.api import ApiError, AuthenticationError, KimiClient, NetworkError, QuotaError
 from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.services.endpoints import balance_source, balance_text
 from kimi_desktop.settings.endpoints import EndpointProfile, suggest_base_url
+from kimi_desktop.settings.presets import preset_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ async def check_connection(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ConnectionReport:
     """Ask the endpoint for its models once (no retries) and describe the outcome."""
-    suggestion = suggest_base_url(profile.base_url, profile.protocol)
+    suggestion = _suggestion(profile)
     if profile.key_required and not api_key:
         return ConnectionReport(False, "Enter an API key first.")
     started = time.perf_counter()
@@ -44,16 +48,41 @@ async def check_connection(
         retry=RetryPolicy(max_attempts=1),
         timeout=httpx.Timeout(15.0),
     )
-    try:
-        async with client:
+    async with client:
+        try:
             models = await client.list_models()
-    except ApiError as exc:
+        except ApiError as exc:
+            return _describe_failure(exc, _ms(started), suggestion)
         elapsed = _ms(started)
-        return _describe_failure(exc, elapsed, suggestion)
-    elapsed = _ms(started)
+        balance = await _balance(profile, client) if api_key else ""
     key_note = "Key accepted. " if api_key else ""
     count = f"{len(models)} model{'s' if len(models) != 1 else ''} available."
-    return ConnectionReport(True, f"Connected in {elapsed} ms. {key_note}{count}")
+    return ConnectionReport(True, f"Connected in {elapsed} ms. {key_note}{count}{balance}")
+
+
+async def _balance(profile: EndpointProfile, client: KimiClient) -> str:
+    """ " Balance $49.58." where the provider reports it, else ""."""
+    source = balance_source(profile)
+    if source is not None:
+        try:
+            amount = await client.balance(source[0])
+        except (ApiError, ValueError):
+            amount = None
+        if amount is not None:
+            return f" {balance_text(amount, source[1])}."
+    if client.credits_remaining is not None:
+        return f" {client.credits_remaining:,.0f} credits left."
+    return ""
+
+
+def _suggestion(profile: EndpointProfile) -> str | None:
+    """A better base URL, unless this is a preset's documented path (which is right)."""
+    preset = preset_by_id(profile.preset)
+    if preset is not None and urlsplit(preset.base_url).path.rstrip("/") == (
+        urlsplit(profile.base_url).path.rstrip("/")
+    ):
+        return None
+    return suggest_base_url(profile.base_url, profile.protocol)
 
 
 def _describe_failure(exc: ApiError, elapsed: int, suggestion: str | None) -> ConnectionReport:
@@ -72,7 +101,12 @@ def _describe_failure(exc: ApiError, elapsed: int, suggestion: str | None) -> Co
             "is checked when you send the first message.",
         )
     if isinstance(exc, AuthenticationError):
-        return ConnectionReport(False, f"Reachable in {elapsed} ms, but {_lower(exc.message)}")
+        status = f" ({exc.status})" if exc.status else ""
+        return ConnectionReport(
+            False,
+            f"Reachable in {elapsed} ms, but the key was rejected{status}. Check that the "
+            "whole key was pasted and that it belongs to this provider.",
+        )
     if isinstance(exc, QuotaError):
         return ConnectionReport(
             False, f"Reachable in {elapsed} ms and the key works, but {_lower(exc.message)}"

@@ -2,16 +2,22 @@
 
 Keys come from the environment (never persisted), the keys typed this run, or
 the OS keyring — looked up lazily, because importing keyring costs ~0.2 s and
-must not delay the first window. Model lists are fetched from the endpoint,
-merged with the table of known Kimi models, cached per endpoint, and fall back
-to the known list where a provider has no models endpoint.
+must not delay the first window. Without a usable keyring a key is kept for
+the session only, or in the 0600 key file when the user opted in. Model lists
+are fetched from the endpoint, merged with the table of known Kimi models,
+cached per endpoint, and fall back to the known list where a provider has no
+models endpoint. Where the provider reports the account's balance (Moonshot's
+``/users/me/balance``, kimi-k2.ai's ``X-Credits-Remaining``), it is fetched
+along with the models.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
+from typing import Literal
+from urllib.parse import urlsplit
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -22,7 +28,13 @@ from kimi_desktop.api.retry import RetryPolicy
 from kimi_desktop.settings.endpoints import EndpointProfile
 from kimi_desktop.settings.known_models import fallback_models, known_model, merge_model_info
 from kimi_desktop.settings.presets import preset_by_id
-from kimi_desktop.settings.secrets import KeyringUnavailable, SecretStore
+from kimi_desktop.settings.secrets import (
+    KeyFileError,
+    KeyLocation,
+    KeyringStatus,
+    KeyringUnavailable,
+    SecretStore,
+)
 from kimi_desktop.settings.store import SettingsStore
 
 RetryCallback = Callable[[int, float, ApiError], None]
@@ -37,20 +49,50 @@ DEMO_PROFILE = EndpointProfile(
 )
 
 
+def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
+    """Where this endpoint's balance can be asked for, and its currency sign.
+
+    The preset's ``balance_url`` is moved onto the profile's own server, so a
+    preset pointed at a mirror or a test server asks that server (and the key
+    never goes anywhere else). ``None`` for endpoints that report no balance.
+    """
+    preset = preset_by_id(profile.preset)
+    if preset is None or preset.balance_url is None:
+        return None
+    documented = urlsplit(preset.balance_url)
+    url = urlsplit(profile.base_url)._replace(path=documented.path, query="", fragment="")
+    sign = "¥" if (documented.hostname or "").endswith(".cn") else "$"
+    return url.geturl(), sign
+
+
+def balance_text(amount: float, sign: str) -> str:
+    """ "Balance ¥49.58": how the top bar shows a provider's balance."""
+    return f"Balance {sign}{amount:,.2f}"
+
+
+def credits_text(credits: float) -> str:
+    """ "4,523 credits left": kimi-k2.ai's balance, counted in requests."""
+    return f"{credits:,.0f} credits left"
+
+
 class EndpointService(QObject):
     """The endpoints the pickers show and the clients the chat uses.
 
     Signals:
         endpoints_changed(): profiles were added, removed, renamed or reordered.
-        active_changed(str endpoint_id)
+        active_changed(str endpoint_id): another endpoint is active, or the
+            active one's address or key changed (models are worth refetching).
         models_changed(str endpoint_id): a fresh model list is available.
         models_failed(str endpoint_id, str sentence): fetching models failed.
+        balance_changed(str endpoint_id, str text): the provider reported the
+            account's balance ("Balance $49.58", "97 credits left").
     """
 
     endpoints_changed = Signal()
     active_changed = Signal(str)
     models_changed = Signal(str)
     models_failed = Signal(str, str)
+    balance_changed = Signal(str, str)
 
     def __init__(
         self,
@@ -70,6 +112,7 @@ class EndpointService(QObject):
         self._demo = demo
         self._transport_factory = transport_factory
         self._models: dict[str, list[ModelInfo]] = {}
+        self._balances: dict[str, str] = {}
         if demo:
             self._active = DEMO_PROFILE.id
         elif environment is not None:
@@ -113,12 +156,24 @@ class EndpointService(QObject):
             self.endpoints_changed.emit()
         self.set_active(DEMO_PROFILE.id)
 
-    def reload(self) -> None:
-        """Profiles changed on disk (Settings saved): refresh pickers."""
+    def reload(self, changed: Collection[str] = ()) -> None:
+        """Profiles changed on disk (Settings saved): refresh pickers.
+
+        ``changed`` names the endpoints whose address, format or key changed;
+        if the active one is among them, ``active_changed`` tells the window
+        to show the chat (a key was added) and fetch its models again.
+        """
+        for endpoint_id in changed:
+            self._models.pop(endpoint_id, None)
+            self._balances.pop(endpoint_id, None)
         if self.profile(self._active) is None:
             self._active = self.profiles()[0].id if self.profiles() else DEMO_PROFILE.id
+            self.endpoints_changed.emit()
             self.active_changed.emit(self._active)
+            return
         self.endpoints_changed.emit()
+        if self._active in changed:
+            self.active_changed.emit(self._active)
 
     # -- keys --------------------------------------------------------------------
 
@@ -136,21 +191,69 @@ class EndpointService(QObject):
         return profile is not None and profile.key_required and not self.key(endpoint_id)
 
     def save_key(self, endpoint_id: str, key: str) -> str | None:
-        """Store a key in the keyring; if there is none, keep it for this run.
+        """Store a key in the keyring; without one, in the opted-in file or this run only.
 
-        Returns a sentence to show when the key could not be stored durably.
+        Returns a sentence to show when the key did not go to the keyring
+        (where it went instead, or why it was not taken); ``None`` when it did.
         """
         try:
             self._secrets.set(endpoint_id, key)
+        except ValueError as exc:  # empty, or spaces inside: said without the key
+            return f"The key was not saved because {exc}."
         except KeyringUnavailable as exc:
-            self._secrets.remember_for_session(endpoint_id, key)
-            return f"{exc} The key is kept for this session only."
+            return self._store_without_keyring(endpoint_id, key, exc)
         return None
+
+    def _store_without_keyring(self, endpoint_id: str, key: str, exc: KeyringUnavailable) -> str:
+        # The store mirrors the preference; read it here so the order in which
+        # the app applies a just-saved preference and a just-typed key is moot.
+        self._secrets.store_keys_in_file = self._settings.preferences.store_keys_in_file
+        if self._secrets.store_keys_in_file:
+            try:
+                self._secrets.save_to_file(endpoint_id, key)
+            except KeyFileError as file_error:
+                self._secrets.remember_for_session(endpoint_id, key)
+                return f"{file_error.message} The key is kept for this session only."
+            return (
+                f"{_first_sentence(exc.message)} As you allowed in Settings, the key was "
+                f"saved in {self._secrets.key_file}, which only your user account can read."
+            )
+        self._secrets.remember_for_session(endpoint_id, key)
+        return (
+            f"{_first_sentence(exc.message)} The key is kept for this session only and "
+            "nothing was written to disk. To keep keys between sessions, set up the system "
+            "keyring, or allow storing keys in a file in Settings → Preferences."
+        )
 
     def forget_key(self, endpoint_id: str) -> None:
         """Delete a removed endpoint's key from wherever it was kept."""
-        with suppress(KeyringUnavailable):
+        with suppress(KeyringUnavailable, KeyFileError):
             self._secrets.delete(endpoint_id)
+
+    def keyring_status(self) -> KeyringStatus:
+        """Whether keys can go to the OS keyring, with the sentence that explains it."""
+        return self._secrets.status()
+
+    def key_location(self, endpoint_id: str) -> KeyLocation | Literal["environment"] | None:
+        """Where this endpoint's key is kept, for Settings to say so."""
+        if self._env is not None and endpoint_id == self._env[0].id:
+            return "environment"
+        try:
+            return self._secrets.location(endpoint_id)
+        except (KeyringUnavailable, KeyFileError):
+            return None
+
+    def stop_storing_keys_in_file(self) -> None:
+        """The file opt-in was turned off: delete the key file, keep its keys for this run."""
+        self._secrets.store_keys_in_file = True
+        for profile in self._settings.profiles:
+            with suppress(KeyringUnavailable, KeyFileError):
+                if self._secrets.location(profile.id) == "file":
+                    key = self._secrets.get(profile.id)
+                    if key:
+                        self._secrets.remember_for_session(profile.id, key)
+        self._secrets.discard_key_file()
+        self._secrets.store_keys_in_file = False
 
     # -- clients and models ------------------------------------------------------
 
@@ -195,22 +298,53 @@ class EndpointService(QObject):
         return fallback_models(preset)
 
     async def refresh_models(self, endpoint_id: str) -> None:
-        """Fetch the model list; on failure keep the old one and say why."""
+        """Fetch the model list, then the balance; on failure keep the old list and say why."""
+        profile = self.profile(endpoint_id)
         try:
-            async with self.open_client(endpoint_id) as client:
-                served = await client.list_models()
+            client = self.open_client(endpoint_id)
         except ApiError as exc:
-            if exc.code == "no_models":
-                self._models[endpoint_id] = self._fallback(endpoint_id)
-                self.models_changed.emit(endpoint_id)
-            else:
-                self.models_failed.emit(endpoint_id, exc.message)
+            self.models_failed.emit(endpoint_id, exc.message)
             return
-        models = [merge_model_info(m, known_model(m.id)) for m in served]
-        self._models[endpoint_id] = models
-        if endpoint_id != DEMO_PROFILE.id:
-            self._settings.cache_models(endpoint_id, served, fetched_at=time.time())
-        self.models_changed.emit(endpoint_id)
+        async with client:
+            try:
+                if profile is not None and _lists_no_models(profile):
+                    served = None
+                else:
+                    served = await client.list_models()
+            except ApiError as exc:
+                if exc.code != "no_models":
+                    self.models_failed.emit(endpoint_id, exc.message)
+                    return
+                served = None
+            if served is None:
+                self._models[endpoint_id] = self._fallback(endpoint_id)
+            else:
+                self._models[endpoint_id] = [merge_model_info(m, known_model(m.id)) for m in served]
+                if endpoint_id != DEMO_PROFILE.id:
+                    self._settings.cache_models(endpoint_id, served, fetched_at=time.time())
+            self.models_changed.emit(endpoint_id)
+            if profile is not None:
+                await self._refresh_balance(profile, client)
+
+    async def _refresh_balance(self, profile: EndpointProfile, client: KimiClient) -> None:
+        """Ask for the balance where the provider reports one; quiet when it cannot."""
+        text: str | None = None
+        if client.credits_remaining is not None:
+            text = credits_text(client.credits_remaining)
+        source = balance_source(profile)
+        if source is not None:
+            url, sign = source
+            with suppress(ApiError, ValueError):
+                amount = await client.balance(url)
+                if amount is not None:
+                    text = balance_text(amount, sign)
+        if text is not None and self._balances.get(profile.id) != text:
+            self._balances[profile.id] = text
+            self.balance_changed.emit(profile.id, text)
+
+    def balance(self, endpoint_id: str) -> str:
+        """The balance last reported for this endpoint ("" if none), as the top bar shows it."""
+        return self._balances.get(endpoint_id, "")
 
     def remembered_model(self, endpoint_id: str) -> str | None:
         profile = self.profile(endpoint_id)
@@ -220,3 +354,16 @@ class EndpointService(QObject):
         stored = self._settings.profile(endpoint_id)
         if stored is not None and stored.model != model:
             self._settings.remember_model(endpoint_id, model)
+
+
+def _lists_no_models(profile: EndpointProfile) -> bool:
+    """True for a preset documented without a models endpoint, still at its documented path."""
+    preset = preset_by_id(profile.preset)
+    if preset is None or preset.has_models_endpoint:
+        return False
+    return urlsplit(profile.base_url).path.rstrip("/") == urlsplit(preset.base_url).path.rstrip("/")
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text

@@ -389,6 +389,8 @@ class ChatView(QAbstractScrollArea):
 
     def _prerender(self) -> None:
         """Render the markdown of rows near the viewport, nearest first, a little at a time."""
+        if not self._rows:  # the timer can fire after the view was emptied
+            return
         rows, height = self._rows, max(1, self.viewport().height())
         reach = _PRERENDER_SCREENS * height
         first = rows.row_at(self._top - _PAD_TOP - reach)

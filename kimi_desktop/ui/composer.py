@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.ui.attachments import AttachmentTray, mime_has_images, sources_from_mime
+from kimi_desktop.ui.image_preview import DropOverlay
 
 _MIN_LINES, _MAX_LINES = 2, 10
+BUSY_NOTICE = "The images are still being prepared; send again once they appear."
 
 
 class PromptEdit(QPlainTextEdit):
@@ -29,10 +31,12 @@ class PromptEdit(QPlainTextEdit):
     Signals:
         submitted(): the user asked to send.
         images_received(list sources): images were pasted or dropped on the text.
+        images_dragged(bool over): images are dragged over the box, or no longer.
     """
 
     submitted = Signal()
     images_received = Signal(list)
+    images_dragged = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +67,19 @@ class PromptEdit(QPlainTextEdit):
             self.images_received.emit(sources)
         else:
             super().insertFromMimeData(source)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        super().dragEnterEvent(event)
+        if event.isAccepted() and mime_has_images(event.mimeData()):
+            self.images_dragged.emit(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.images_dragged.emit(False)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.images_dragged.emit(False)
+        super().dropEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -115,7 +132,10 @@ class ComposerPanel(QWidget):
         self._notice_callback: Callable[[], None] | None = None
         self.tray = AttachmentTray(self)
         self.tray.rejected.connect(self._on_tray_rejected)
+        self.tray.busy_changed.connect(self._on_tray_busy_changed)
         self.edit.images_received.connect(self.attach)
+        self.drop_overlay = DropOverlay(self)
+        self.edit.images_dragged.connect(self._on_edit_images_dragged)
 
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
@@ -203,10 +223,25 @@ class ComposerPanel(QWidget):
     def attach(self, sources: list[str | bytes]) -> asyncio.Task[list[str]]:
         """Attach images from files or raw data; refusals show as a notice."""
         self.show_notice("")
-        task = asyncio.ensure_future(self.tray.add_sources(sources))
+        task = self.tray.add_sources(sources)
         self._attach_tasks.add(task)
         task.add_done_callback(self._attach_tasks.discard)
         return task
+
+    async def wait_attached(self) -> None:
+        """Wait until every image being prepared is attached or refused."""
+        while self._attach_tasks:
+            await asyncio.gather(*self._attach_tasks, return_exceptions=True)
+
+    def _on_tray_busy_changed(self, busy: bool) -> None:
+        if not busy and self.notice.text() == BUSY_NOTICE:
+            self.show_notice("")
+
+    def _on_edit_images_dragged(self, over: bool) -> None:
+        if over:
+            self.drop_overlay.show_over(self)
+        else:
+            self.drop_overlay.hide()
 
     def _on_tray_rejected(self, sentence: str) -> None:
         rejections = [*self._rejections, sentence]
@@ -221,5 +256,8 @@ class ComposerPanel(QWidget):
 
     def _on_submit(self) -> None:
         if self.stop_button.isVisible():
+            return
+        if self.tray.is_busy():  # sending now would leave those images behind
+            self.show_notice(BUSY_NOTICE, error=False)
             return
         self.send_requested.emit(self.text())

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOption,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class ImagePreviewDialog(QDialog):
@@ -36,19 +44,54 @@ class ImagePreviewDialog(QDialog):
 
 
 class DropOverlay(QLabel):
-    """A translucent "Drop images to attach" sheet over the chat while dragging."""
+    """A tinted "Drop images to attach them" sheet over its target while images are dragged.
+
+    It follows the target's size while shown, and lets drag events through to
+    the widgets beneath it.
+    """
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__("Drop images to attach them", parent)
         self.setObjectName("dropOverlay")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._target: QWidget | None = None
         self.hide()
 
     def show_over(self, target: QWidget) -> None:
-        parent = self.parentWidget()
+        if target is not self._target:
+            if self._target is not None:
+                self._target.removeEventFilter(self)
+            target.installEventFilter(self)
+            self._target = target
+        self.show()  # may lay the target out anew, so place the sheet after it
+        self.raise_()
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._target and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place()
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The style sheet's tint is translucent; without an opaque ground first,
+        # the chat's text would show through and collide with the label.
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        # The parent's palette: the style sheet turns this label's own into the tint.
+        ground = self.parentWidget() or self
+        painter.setBrush(ground.palette().color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 12, 12)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
+        painter.end()
+        super().paintEvent(event)
+
+    def _place(self) -> None:
+        parent, target = self.parentWidget(), self._target
         assert parent is not None
+        assert target is not None
         top_left = target.mapTo(parent, target.rect().topLeft())
         self.setGeometry(top_left.x(), top_left.y(), target.width(), target.height())
-        self.raise_()
-        self.show()

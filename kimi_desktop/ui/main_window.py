@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._endpoints.endpoints_changed.connect(self._refresh_endpoints)
         self._endpoints.active_changed.connect(self._on_endpoints_active_changed)
         self._endpoints.models_changed.connect(self._on_endpoints_models_changed)
+        self._endpoints.balance_changed.connect(self._on_endpoints_balance_changed)
         self._endpoints.models_failed.connect(
             lambda _, text: self.statusBar().showMessage(f"Models: {text}", 8000)
         )
@@ -289,7 +290,12 @@ class MainWindow(QMainWindow):
         if self._editing:
             self._editing = False
             self._chat.edit_last_prompt(
-                conversation_id, text, endpoint_id=endpoint_id, model=model, thinking=thinking
+                conversation_id,
+                text,
+                endpoint_id=endpoint_id,
+                model=model,
+                thinking=thinking,
+                added=tray.new_attachments(),
             )
         else:
             self._chat.send(
@@ -453,7 +459,7 @@ class MainWindow(QMainWindow):
 
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:
-            self.top_bar.credits_label.setText(f"{credits:,.0f} credits left")
+            self.top_bar.set_balance(f"{credits:,.0f} credits left")
 
     def _update_usage(self) -> None:
         conversation = self._conversation
@@ -481,7 +487,7 @@ class MainWindow(QMainWindow):
         remembered = current or self._endpoints.remembered_model(endpoint_id)
         models = self._endpoints.models(endpoint_id)
         self.top_bar.set_models(models, remembered or (models[0].id if models else None))
-        self.top_bar.credits_label.setText("")
+        self.top_bar.set_balance(self._endpoints.balance(endpoint_id))
 
     def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
         self.top_bar.set_endpoints(
@@ -490,9 +496,14 @@ class MainWindow(QMainWindow):
         self.top_bar.set_models(
             self._endpoints.models(endpoint_id), self._endpoints.remembered_model(endpoint_id)
         )
+        self.top_bar.set_balance(self._endpoints.balance(endpoint_id))
         self._show_page()
         if not self._endpoints.needs_key(endpoint_id):
             self.refresh_models()
+
+    def _on_endpoints_balance_changed(self, endpoint_id: str, text: str) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            self.top_bar.set_balance(text)
 
     def _on_endpoints_models_changed(self, endpoint_id: str) -> None:
         if endpoint_id == self._endpoints.active_id:
@@ -513,11 +524,15 @@ class MainWindow(QMainWindow):
         self._show_page()
         if warning:
             self.composer.show_notice(warning, error=False)
+            self.welcome.show_message(warning)
         self.refresh_models()
 
     def _show_page(self) -> None:
         """The welcome page while the active endpoint lacks a key, else the chat."""
         needs_key = self._endpoints.needs_key(self._endpoints.active_id)
+        if needs_key:
+            status = self._endpoints.keyring_status()
+            self.welcome.set_key_storage(status.available, status.message)
         self.pages.setCurrentWidget(self.welcome if needs_key else self.chat_page)
 
     def show_welcome(self) -> None:

@@ -17,7 +17,7 @@ _SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
 
 
 def format_tokens(n: int) -> str:
-    """"9,999", "12.3K", "1.2M": totals stay short."""
+    """ "9,999", "12.3K", "1.2M": totals stay short."""
     if n >= 1_000_000:
         return f"{n / 1_000_000:.1f}M"
     return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+KEYRING_NOTE = "The key is kept in your system's keyring, never in a file."
+
 
 class WelcomePage(QWidget):
     """Shown instead of the chat while the active endpoint has no key.
@@ -42,11 +44,13 @@ class WelcomePage(QWidget):
         title.setObjectName("welcomeTitle")
         intro = QLabel(
             "Chat with Kimi K2 and K2.5: live reasoning, code you can copy, and "
-            "screenshots turned into UI code. Paste an API key to start — it is kept "
-            "in your system's keyring, never in a file.",
+            "screenshots turned into UI code. Paste an API key to start.",
             card,
         )
         intro.setWordWrap(True)
+        self.storage_note = QLabel(KEYRING_NOTE, card)
+        self.storage_note.setObjectName("welcomeStorageNote")
+        self.storage_note.setWordWrap(True)
 
         self.provider = QComboBox(card)
         self.provider.setAccessibleName("Provider")
@@ -89,6 +93,7 @@ class WelcomePage(QWidget):
         inner.setSpacing(12)
         inner.addWidget(title)
         inner.addWidget(intro)
+        inner.addWidget(self.storage_note)
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
@@ -103,6 +108,10 @@ class WelcomePage(QWidget):
         for endpoint_id, name in providers:
             self.provider.addItem(name, endpoint_id)
         self.provider.setCurrentIndex(max(self.provider.findData(active), 0))
+
+    def set_key_storage(self, in_keyring: bool, explanation: str) -> None:
+        """Say truthfully where a pasted key will be kept."""
+        self.storage_note.setText(KEYRING_NOTE if in_keyring else explanation)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

@@ -1,0 +1,479 @@
+"""The settings dialog on its own: a real settings store, the endpoint service, fake servers.
+
+OK writes, Cancel discards; the key field is masked; base URLs are checked as
+they are typed; "Test connection" talks to the loopback fake server and says
+what happened in words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import socket
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+import shiboken6
+from keyring.backends import fail
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+)
+
+from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.settings import PRESETS, AppPaths, Preferences, SecretStore, SettingsStore
+from kimi_desktop.ui.settings_dialog import SettingsDialog
+from tests.fakes import FakeKimiServer
+
+KEY = "sk-settings-dialog-3e7f1a9c5b"
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
+
+    Autouse, so it is torn down last. Left to chance, the collection runs on
+    whichever thread allocates next, a fake server's, and QObjects with timers
+    destroyed there crash the process.
+    """
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.from_environment({"KIMI_DESKTOP_HOME": str(tmp_path / "home")})
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> SettingsStore:
+    return SettingsStore(paths)
+
+
+@pytest.fixture
+def service(store: SettingsStore, paths: AppPaths) -> EndpointService:
+    return EndpointService(store, SecretStore(paths.ensure_config_dir()))
+
+
+@pytest.fixture
+def open_dialog(qtbot, store, service) -> Iterator[Callable[[], SettingsDialog]]:
+    made: list[SettingsDialog] = []
+
+    def make() -> SettingsDialog:
+        dialog = SettingsDialog(store, service)
+        dialog.show()
+        made.append(dialog)
+        return dialog
+
+    yield make
+    for dialog in made:
+        # Deleted here, on the GUI thread: left to the garbage collector, a dialog
+        # could be destroyed on a fake server's thread, timers and all.
+        dialog.close()
+        shiboken6.delete(dialog)
+    made.clear()
+    gc.collect()
+
+
+@pytest.fixture
+def server():
+    with FakeKimiServer("moonshot", api_key=KEY) as fake:
+        yield fake
+
+
+def names(dialog: SettingsDialog) -> list[str]:
+    model = dialog.list_model
+    return [model.item(row).text() for row in range(model.rowCount())]
+
+
+def select(dialog: SettingsDialog, name: str) -> None:
+    dialog.endpoint_list.setCurrentIndex(dialog.list_model.index(names(dialog).index(name), 0))
+
+
+def type_into(qtbot, edit: QLineEdit, text: str) -> None:
+    """Replace the field's text the way a person does: select all, type."""
+    edit.setFocus()
+    edit.selectAll()
+    if text:
+        qtbot.keyClicks(edit, text)
+    else:
+        edit.del_()
+        edit.textEdited.emit("")
+
+
+def ok(dialog: SettingsDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def cancel(dialog: SettingsDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def add_preset(dialog: SettingsDialog, name: str) -> None:
+    next(a for a in dialog.add_menu.actions() if a.text() == name).trigger()
+
+
+def stored_names(paths: AppPaths) -> list[str]:
+    return [p.name for p in SettingsStore(paths).profiles]  # read back from disk
+
+
+def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool]) -> None:
+    async def wait() -> None:
+        deadline = time.monotonic() + 20
+        while not predicate():
+            assert time.monotonic() < deadline, "the condition did not come true in time"
+            await asyncio.sleep(0.02)
+
+    loop.run_until_complete(wait())
+
+
+def run_connection_test(dialog: SettingsDialog, loop: asyncio.AbstractEventLoop) -> str:
+    """Press "Test connection" and wait for its verdict."""
+    dialog.test_button.click()
+    run_until(loop, lambda: dialog.test_result.text() not in ("", "Testing…"))
+    return dialog.test_result.text()
+
+
+# -- the endpoint list: add, edit, duplicate, remove, reorder ------------------------------
+
+
+def test_add_from_a_preset_is_saved_on_ok(open_dialog, paths) -> None:
+    dialog = open_dialog()
+    add_preset(dialog, "AceData Cloud")
+    assert names(dialog)[-1] == "AceData Cloud (2)"  # the list already has one
+    assert dialog.url_edit.text() == "https://api.acedata.cloud/kimi"
+    assert "without a model list" in dialog.description.text()
+    ok(dialog)
+
+    assert stored_names(paths)[-1] == "AceData Cloud (2)"
+    added = SettingsStore(paths).profiles[-1]
+    assert added.preset == "acedata"
+    assert added.id != "acedata"
+
+
+def test_every_change_is_discarded_on_cancel(open_dialog, paths, qtbot) -> None:
+    endpoints_file = paths.config_dir / "endpoints.json"
+    before = endpoints_file.read_bytes()
+    dialog = open_dialog()
+    add_preset(dialog, "Moonshot AI (China)")
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.name_edit, "Renamed")
+    dialog.duplicate_button.click()
+    select(dialog, "AceData Cloud")
+    dialog.remove_button.click()
+    dialog.up_button.click()
+    type_into(qtbot, dialog.key_edit, KEY)
+    cancel(dialog)
+
+    assert endpoints_file.read_bytes() == before
+    assert stored_names(paths) == [p.name for p in PRESETS]
+    assert keyring.get_keyring().entries == {}  # the in-memory test keyring
+
+
+def test_edit_duplicate_remove_and_reorder_are_saved_on_ok(
+    open_dialog, paths, service, qtbot
+) -> None:
+    service.save_key("villamarket", KEY)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.name_edit, "Villa")
+    type_into(qtbot, dialog.url_edit, "https://api.kimi.villamarket.ai/v2")
+    assert names(dialog)[3] == "Villa"
+    dialog.duplicate_button.click()
+    assert names(dialog)[4] == "Villa (copy)"  # right after the original
+    copy_id = dialog._current_profile().id
+    select(dialog, "AceData Cloud")
+    dialog.remove_button.click()
+    select(dialog, "Moonshot AI (China)")
+    dialog.up_button.click()
+    dialog.up_button.click()  # already first: stays
+    select(dialog, "kimi-k2.ai (OpenAI format)")
+    dialog.down_button.click()
+    select(dialog, "Local server (OpenAI-compatible)")
+    dialog.down_button.click()  # already last: stays
+    ok(dialog)
+
+    saved = SettingsStore(paths).profiles
+    assert [p.name for p in saved] == [
+        "Moonshot AI (China)",
+        "Moonshot AI (global)",
+        "Moonshot AI (Anthropic format)",
+        "Villa",
+        "Villa (copy)",
+        "kimi-k2.ai (Anthropic format)",
+        "kimi-k2.ai (OpenAI format)",
+        "Local server (OpenAI-compatible)",
+    ]
+    villa = next(p for p in saved if p.name == "Villa")
+    assert (villa.id, villa.base_url) == ("villamarket", "https://api.kimi.villamarket.ai/v2")
+    copy = next(p for p in saved if p.name == "Villa (copy)")
+    assert copy.id == copy_id
+    assert copy.base_url == villa.base_url
+    assert service.key(copy.id) == KEY  # the copy took the key with it
+    assert service.key_location(copy.id) == "keyring"
+    # Neither file holds a key; profiles never do.
+    for name in ("endpoints.json", "preferences.json", "state.json"):
+        path = paths.config_dir / name
+        assert not path.exists() or KEY not in path.read_text()
+
+
+def test_removing_an_endpoint_forgets_its_key(open_dialog, service) -> None:
+    service.save_key("acedata", KEY)
+    dialog = open_dialog()
+    select(dialog, "AceData Cloud")
+    dialog.remove_button.click()
+    assert "AceData Cloud" not in names(dialog)
+    assert service.key("acedata") == KEY  # not before OK
+    ok(dialog)
+    assert service.key("acedata") is None
+    assert ("kimi-desktop", "acedata") not in keyring.get_keyring().entries
+
+
+def test_ok_puts_a_newly_usable_endpoint_to_use_only_if_the_active_one_cannot_work(
+    open_dialog, service, qtbot
+) -> None:
+    assert service.active_id == "moonshot-global"  # first run: no key yet
+    dialog = open_dialog()
+    select(dialog, "Local server (OpenAI-compatible)")  # usable, but untouched
+    ok(dialog)
+    assert service.active_id == "moonshot-global"
+
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.key_edit, KEY)
+    ok(dialog)
+    assert service.active_id == "villamarket"
+
+    dialog = open_dialog()
+    select(dialog, "AceData Cloud")
+    type_into(qtbot, dialog.key_edit, KEY)
+    ok(dialog)
+    assert service.active_id == "villamarket"  # the active one works: no switch
+
+
+# -- base URL checks -------------------------------------------------------------------------
+
+
+def test_base_url_warnings_and_hints_show_while_typing(open_dialog, qtbot) -> None:
+    dialog = open_dialog()
+    dialog.add_menu.actions()[-1].trigger()  # Custom server…
+    assert names(dialog)[-1] == "Custom server"
+
+    type_into(qtbot, dialog.url_edit, "http://kimi.example.com/v1")
+    assert "⚠ This address uses plain http" in dialog.url_issues.text()
+    assert "kimi.example.com" in dialog.url_issues.text()
+    assert dialog.suggest_button.isHidden()
+
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com")
+    assert "expect the base URL to end in “/v1”" in dialog.url_issues.text()
+    assert dialog.suggest_button.text() == "Use https://kimi.example.com/v1"
+    dialog.suggest_button.click()
+    assert dialog.url_edit.text() == "https://kimi.example.com/v1"
+    assert dialog.url_issues.text() == ""
+    assert dialog._current_profile().base_url == "https://kimi.example.com/v1"
+
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1/v1")
+    assert "“/v1”) twice" in dialog.url_issues.text()
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1/chat/completions")
+    assert "full address of one API call" in dialog.url_issues.text()
+    assert dialog.suggest_button.text() == "Use https://kimi.example.com/v1"
+
+    type_into(qtbot, dialog.url_edit, "http://127.0.0.1:8080/v1")  # local: plain http is fine
+    assert dialog.url_issues.text() == ""
+
+
+def test_an_unusable_url_keeps_the_dialog_open(open_dialog, paths, qtbot) -> None:
+    before = (paths.config_dir / "endpoints.json").read_bytes()
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.url_edit, "ftp://kimi.example.com")
+    assert "✖ Only http:// and https://" in dialog.url_issues.text()
+    dialog.test_button.click()
+    assert dialog.test_result.text().startswith("✖ Fix this first:")
+    ok(dialog)
+
+    assert dialog.isVisible()
+    assert dialog.error_label.text().startswith("✖ Fix “Kimi VillaMarket” first:")
+    assert (paths.config_dir / "endpoints.json").read_bytes() == before
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1")
+    ok(dialog)
+    assert not dialog.isVisible()
+    assert SettingsStore(paths).profile("villamarket").base_url == "https://kimi.example.com/v1"
+
+
+# -- the key field -----------------------------------------------------------------------------
+
+
+def test_key_field_is_masked_with_show_and_hide(open_dialog, service, qtbot) -> None:
+    service.save_key("moonshot-global", KEY)
+    dialog = open_dialog()
+    select(dialog, "Moonshot AI (global)")
+    edit = dialog.key_edit
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    assert edit.text() == ""  # a stored key is never put back into the field
+    assert "stored in the system keyring" in edit.placeholderText()
+    assert "Keys are kept in the system keyring" in dialog.key_note.text()
+
+    type_into(qtbot, edit, "sk-new-key-0123456789")
+    assert edit.displayText() != edit.text()  # bullets on screen
+    dialog.show_key_button.click()
+    assert edit.echoMode() == QLineEdit.EchoMode.Normal
+    assert edit.displayText() == "sk-new-key-0123456789"
+    assert dialog.show_key_button.text() == "Hide"
+    dialog.show_key_button.click()
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.show_key_button.text() == "Show"
+
+    dialog.show_key_button.click()
+    select(dialog, "Moonshot AI (China)")  # another endpoint starts hidden again
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    select(dialog, "Moonshot AI (global)")
+    assert edit.text() == "sk-new-key-0123456789"  # the typed key waits for OK
+    ok(dialog)
+    assert service.key("moonshot-global") == "sk-new-key-0123456789"
+
+
+# -- test connection -------------------------------------------------------------------------
+
+
+def _point_at(dialog: SettingsDialog, qtbot, url: str, key: str) -> None:
+    dialog.add_menu.actions()[-1].trigger()  # Custom server…
+    type_into(qtbot, dialog.url_edit, url)
+    dialog.key_required.setChecked(True)
+    type_into(qtbot, dialog.key_edit, key)
+
+
+def test_connection_with_a_good_key(open_dialog, server, qtbot, qloop) -> None:
+    dialog = open_dialog()
+    _point_at(dialog, qtbot, server.base_url, KEY)
+    text = run_connection_test(dialog, qloop)
+    assert text.startswith("✔ Connected in ")
+    assert " ms. Key accepted. 3 models available." in text
+    assert server.requests[-1].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_connection_with_a_bad_key(open_dialog, server, qtbot, qloop) -> None:
+    dialog = open_dialog()
+    wrong = "sk-not-the-right-key-42424242"
+    _point_at(dialog, qtbot, server.base_url, wrong)
+    text = run_connection_test(dialog, qloop)
+    assert text.startswith("✖ Reachable in ")
+    assert "but the key was rejected (401)" in text
+    assert wrong not in text
+
+
+def test_connection_to_a_closed_port(open_dialog, qtbot, qloop) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dialog = open_dialog()
+    _point_at(dialog, qtbot, f"http://127.0.0.1:{port}/v1", KEY)
+    text = run_connection_test(dialog, qloop)
+    assert text.startswith(f"✖ Not reachable: Could not connect to 127.0.0.1:{port}.")
+
+
+def test_connection_suggests_the_missing_v1(open_dialog, server, qtbot, qloop) -> None:
+    dialog = open_dialog()
+    _point_at(dialog, qtbot, server.url, KEY)
+    text = run_connection_test(dialog, qloop)
+    assert "has no models list at this address" in text
+    assert f"Did you mean {server.base_url} ?" in text
+    assert dialog.suggest_button.text() == f"Use {server.base_url}"
+    dialog.suggest_button.click()
+    text = run_connection_test(dialog, qloop)
+    assert text.startswith("✔ Connected in ")
+
+
+# -- no keyring ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_keyring() -> None:
+    keyring.set_keyring(fail.Keyring())
+
+
+def _notice() -> QMessageBox:
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "settingsNotice"]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def test_without_a_keyring_the_dialog_says_so_and_writes_nothing(
+    no_keyring, open_dialog, service, paths, qtbot
+) -> None:
+    dialog = open_dialog()
+    select(dialog, "Moonshot AI (global)")
+    note = dialog.key_note.text()
+    assert note.startswith("No system keyring was found")
+    assert "used for this session only; nothing is written to disk" in note
+    type_into(qtbot, dialog.key_edit, KEY)
+    ok(dialog)
+
+    box = _notice()
+    assert "Moonshot AI (global): No system keyring was found" in box.text()
+    assert "kept for this session only" in box.text()
+    box.close()
+    assert service.key("moonshot-global") == KEY
+    assert service.key_location("moonshot-global") == "session"
+    home = paths.config_dir.parent
+    assert [p for p in home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()] == []
+
+
+def test_without_a_keyring_the_file_opt_in_keeps_the_key_in_a_private_file(
+    no_keyring, open_dialog, service, store, paths, qtbot
+) -> None:
+    dialog = open_dialog()
+    select(dialog, "Moonshot AI (global)")
+    opt_in = dialog.findChild(QCheckBox, "preference_store_keys_in_file")
+    opt_in.setChecked(True)
+    assert "keys typed here are saved in a file" in dialog.key_note.text()
+    type_into(qtbot, dialog.key_edit, KEY)
+    ok(dialog)
+
+    key_file = paths.config_dir / "api-keys.json"
+    assert store.preferences.store_keys_in_file
+    assert str(key_file) in _notice().text()
+    _notice().close()
+    assert service.key_location("moonshot-global") == "file"
+    if os.name == "posix":
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert json.loads(key_file.read_text())["keys"] == {"moonshot-global": KEY}
+
+
+# -- preferences ----------------------------------------------------------------------------
+
+
+def test_preferences_are_built_from_the_schema_and_saved_on_ok(open_dialog, store, qtbot) -> None:
+    dialog = open_dialog()
+    theme = dialog.findChild(QComboBox, "preference_theme")
+    font = dialog.findChild(QSpinBox, "preference_font_size")
+    send = dialog.findChild(QComboBox, "preference_send_shortcut")
+    assert theme.toolTip() == "Light or dark colours, or follow the operating system."
+    theme.setCurrentIndex(theme.findData("dark"))
+    font.setValue(15)
+    send.setCurrentIndex(send.findData("ctrl_enter"))
+    with qtbot.wait_signal(dialog.preferences_changed) as emitted:
+        ok(dialog)
+    expected = Preferences(theme="dark", font_size=15, send_shortcut="ctrl_enter")
+    assert emitted.args == [expected]
+    assert store.preferences == expected
+
+
+def test_preferences_are_discarded_on_cancel(open_dialog, store, qtbot) -> None:
+    dialog = open_dialog()
+    font = dialog.findChild(QSpinBox, "preference_font_size")
+    font.setValue(20)
+    with qtbot.assert_not_emitted(dialog.preferences_changed):
+        cancel(dialog)
+    assert store.preferences == Preferences()
