@@ -24,6 +24,18 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Free cyclic garbage (closed qasync loops' timers) here, on the GUI thread.
+
+    Autouse and declared first, so it is torn down last. Left to chance, the
+    collection runs on whichever thread allocates next — a fake server's — and
+    QObjects with timers destroyed there crash the process.
+    """
+    yield
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> object:
     """An in-memory keyring for every test, unless it is marked ``real_keyring``.
 
@@ -54,6 +66,3 @@ def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     loop.run_until_complete(asyncio.sleep(0))
     loop.close()
     asyncio.set_event_loop(None)
-    # Collect the loop's Qt timers here, on the GUI thread: left to the garbage
-    # collector they may be destroyed on a fake server's thread and crash Qt.
-    gc.collect()

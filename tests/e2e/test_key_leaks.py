@@ -9,12 +9,9 @@ window shows and every error raised is searched for the key.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import secrets
-import time
 import traceback
-from collections.abc import Callable, Iterator
 
 import keyring
 import pytest
@@ -27,44 +24,10 @@ from kimi_desktop.app import AppParts, build
 from kimi_desktop.domain import MessageStatus
 from kimi_desktop.ui.settings_dialog import SettingsDialog
 from tests.fakes import FakeKimiServer, openai_stream
+from tests.loop_support import run_until, settle
 
 TOKEN = secrets.token_hex(12)
 KEY = f"sk-leak-{TOKEN}"
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
-
-
-def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool]) -> None:
-    async def wait() -> None:
-        deadline = time.monotonic() + 20
-        while not predicate():
-            assert time.monotonic() < deadline, "the condition did not come true in time"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(wait())
-
-
-def settle(loop: asyncio.AbstractEventLoop) -> None:
-    """Run until background tasks (model refreshes) are done."""
-
-    async def idle() -> None:
-        me = asyncio.current_task()
-        deadline = time.monotonic() + 20
-        while any(not t.done() for t in asyncio.all_tasks() if t is not me):
-            assert time.monotonic() < deadline, "background tasks did not finish"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(idle())
 
 
 def leaks(text: str) -> bool:

@@ -9,15 +9,12 @@ to read it back prints only whether it matched.
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import os
 import secrets
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -27,6 +24,7 @@ import shiboken6
 from kimi_desktop.app import AppParts, build
 from kimi_desktop.ui.settings_dialog import SettingsDialog
 from tests.fakes import FakeKimiServer
+from tests.loop_support import run_until, settle
 
 pytestmark = [
     pytest.mark.real_keyring,
@@ -59,18 +57,6 @@ _READ_BACK = textwrap.dedent(
     parts.close()
     """
 )
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 @pytest.fixture
@@ -114,30 +100,6 @@ def _read_back(home: Path, endpoint_id: str, key: str) -> dict[str, str]:
     return dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
 
 
-def _run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool]) -> None:
-    async def wait() -> None:
-        deadline = time.monotonic() + 20
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError("the condition did not come true in time")
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(wait())
-
-
-def _settle(loop: asyncio.AbstractEventLoop) -> None:
-    """Run until background tasks (model refreshes) are done."""
-
-    async def idle() -> None:
-        me = asyncio.current_task()
-        deadline = time.monotonic() + 20
-        while any(not t.done() for t in asyncio.all_tasks() if t is not me):
-            assert time.monotonic() < deadline, "background tasks did not finish"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(idle())
-
-
 def _open_settings(parts: AppParts) -> SettingsDialog:
     parts.window.settings_requested.emit()
     dialogs = [d for d in parts.window.findChildren(SettingsDialog) if d.isVisible()]
@@ -170,12 +132,12 @@ def test_key_saved_in_settings_is_read_by_a_fresh_app_process(
             # Moonshot AI (global) has no key, so the new endpoint was put to use, and
             # the key from the keyring is the one its requests carry.
             assert parts.endpoints.active_id == endpoint_id
-            _run_until(qloop, lambda: any(r.path == "/v1/models" for r in server.requests))
+            run_until(qloop, lambda: any(r.path == "/v1/models" for r in server.requests))
             models = next(r for r in server.requests if r.path == "/v1/models")
             assert models.headers["authorization"] == f"Bearer {key}"
-            _run_until(qloop, lambda: parts.window.top_bar.model_picker.count() == 3)
+            run_until(qloop, lambda: parts.window.top_bar.model_picker.count() == 3)
         finally:
-            _settle(qloop)
+            settle(qloop)
             qloop.run_until_complete(parts.chat.shutdown())
             parts.window.close()
             parts.close()
@@ -199,7 +161,7 @@ def test_key_saved_in_settings_is_read_by_a_fresh_app_process(
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
         assert parts.endpoints.active_id == "moonshot-global"  # back to the first one
     finally:
-        _settle(qloop)
+        settle(qloop)
         parts.window.close()
         parts.close()
         shiboken6.delete(parts.window)  # on the GUI thread, not by a late GC

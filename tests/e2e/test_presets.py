@@ -9,8 +9,6 @@ key must travel in the header that provider documents.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,18 +31,6 @@ from tests.fakes import FakeKimiServer, json_reply
 
 KEY = "sk-preset-check-1c9e5a7f3b"
 BALANCE = {"code": 0, "data": {"available_balance": 7.25}, "scc": True, "status": True}
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import gc
 import json
 import os
 import stat
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,22 +44,11 @@ from tests.fakes import (
     json_reply,
     openai_stream,
 )
+from tests.loop_support import run_until, settle
 
 KEY = "sk-settings-app-7a1c3e5b9d"
 
 MakeApp = Callable[..., AppParts]
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 def on_server(preset_id: str, server: FakeKimiServer) -> EndpointProfile:
@@ -83,33 +71,6 @@ def seed(home: Path, *profiles: EndpointProfile, key: str | None = KEY) -> None:
         settings.add_profile(profile)
         if key:
             secrets.set(profile.id, key)
-
-
-def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool]) -> None:
-    async def wait() -> None:
-        deadline = time.monotonic() + 20
-        while not predicate():
-            assert time.monotonic() < deadline, "the condition did not come true in time"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(wait())
-
-
-def settle(loop: asyncio.AbstractEventLoop) -> None:
-    """Run the loop until background work (model refreshes) is done.
-
-    Left pending, it would be woken by the Qt events pytest-qt processes after
-    the test, outside a running asyncio loop.
-    """
-
-    async def idle() -> None:
-        me = asyncio.current_task()
-        deadline = time.monotonic() + 20
-        while any(not t.done() for t in asyncio.all_tasks() if t is not me):
-            assert time.monotonic() < deadline, "background tasks did not finish"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(idle())
 
 
 def view_idle(loop: asyncio.AbstractEventLoop, parts: AppParts) -> None:

@@ -13,7 +13,6 @@ import json
 import os
 import socket
 import stat
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -35,20 +34,9 @@ from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings import PRESETS, AppPaths, Preferences, SecretStore, SettingsStore
 from kimi_desktop.ui.settings_dialog import SettingsDialog
 from tests.fakes import FakeKimiServer
+from tests.loop_support import run_until
 
 KEY = "sk-settings-dialog-3e7f1a9c5b"
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 @pytest.fixture
@@ -126,16 +114,6 @@ def add_preset(dialog: SettingsDialog, name: str) -> None:
 
 def stored_names(paths: AppPaths) -> list[str]:
     return [p.name for p in SettingsStore(paths).profiles]  # read back from disk
-
-
-def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool]) -> None:
-    async def wait() -> None:
-        deadline = time.monotonic() + 20
-        while not predicate():
-            assert time.monotonic() < deadline, "the condition did not come true in time"
-            await asyncio.sleep(0.02)
-
-    loop.run_until_complete(wait())
 
 
 def run_connection_test(dialog: SettingsDialog, loop: asyncio.AbstractEventLoop) -> str:

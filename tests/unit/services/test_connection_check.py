@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import socket
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,18 +13,6 @@ from kimi_desktop.settings import EndpointProfile, preset_by_id
 from tests.fakes import FakeKimiServer, json_reply
 
 KEY = "sk-connection-check-8d0e6b4a2c"
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,18 +30,6 @@ BALANCE = {
     "status": True,
 }
 BALANCE_PATH = "/v1/users/me/balance"
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Free cyclic garbage (the closed qasync loop's timers) here, after ``qloop``.
-
-    Autouse, so it is torn down last. Left to chance, the collection runs on
-    whichever thread allocates next, a fake server's, and QObjects with timers
-    destroyed there crash the process.
-    """
-    yield
-    gc.collect()
 
 
 def on_server(preset_id: str, server: FakeKimiServer) -> EndpointProfile:
