@@ -7,76 +7,22 @@ Esc, search) and checks what the window shows and what the history keeps.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
-from kimi_desktop.app import AppParts, build
 from kimi_desktop.domain import MessageStatus
-from tests.fakes import FakeKimiServer, Gate, moonshot_stream, openai_stream, provider_error
+from tests.fakes import Gate, moonshot_stream, openai_stream, provider_error
 from tests.fakes.dialects import MOONSHOT_CONTENT, MOONSHOT_REASONING
-
-MakeApp = Callable[..., AppParts]
-
-
-@pytest.fixture
-def server() -> Iterator[FakeKimiServer]:
-    with FakeKimiServer("moonshot") as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
-    built: list[AppParts] = []
-
-    def make(server: FakeKimiServer, *, key: str | None = None, home: Path | None = None):
-        environ = {
-            "KIMI_DESKTOP_HOME": str(home or tmp_path / "home"),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key if key is None else key,
-        }
-        parts = build(qapp, environ=environ)
-        parts.window.show()
-        built.append(parts)
-        return parts
-
-    yield make
-    for parts in built:
-        qloop.run_until_complete(parts.chat.shutdown())
-        parts.window.close()
-        parts.close()
-
-
-def _send(parts: AppParts, text: str) -> int:
-    parts.window.composer.set_text(text)
-    parts.window.composer.send_button.click()
-    conversation = parts.window._conversation
-    assert conversation is not None
-    return conversation.id
-
-
-def _finish(loop: asyncio.AbstractEventLoop, parts: AppParts, conversation_id: int) -> None:
-    task = parts.chat.reply_task(conversation_id)
-    if task is not None:
-        loop.run_until_complete(asyncio.wait([task], timeout=20))
-
-
-def _last_widget(parts: AppParts):
-    ids = parts.window.chat_view.message_ids()
-    widget = parts.window.chat_view.message_widget(ids[-1])
-    assert widget is not None
-    return widget
+from tests.ui.app_driver import finish, last_widget, send
 
 
 def test_reply_streams_reasoning_then_answer_and_is_saved(server, make_app, qloop, qtbot) -> None:
     server.enqueue(moonshot_stream())
     parts = make_app(server)
-    conversation_id = _send(parts, "Explain decorators")
-    _finish(qloop, parts, conversation_id)
+    conversation_id = send(parts, "Explain decorators")
+    finish(qloop, parts, conversation_id)
 
-    widget = _last_widget(parts)
+    widget = last_widget(parts)
     answer = "".join(MOONSHOT_CONTENT)
     assert widget.item.text == answer
     qtbot.waitUntil(lambda: widget.plain_text().split() == answer.split())
@@ -97,11 +43,11 @@ def test_stop_keeps_what_arrived(server, make_app, qloop, qtbot) -> None:
         openai_stream(["thinking"], ["partial ", "answer"]).stalled(gate, after_events=3)
     )
     parts = make_app(server)
-    conversation_id = _send(parts, "long one please")
+    conversation_id = send(parts, "long one please")
     qloop.run_until_complete(asyncio.to_thread(gate.reached.wait, 10))
     qloop.run_until_complete(asyncio.sleep(0))
     parts.window.composer.stop_button.click()
-    _finish(qloop, parts, conversation_id)
+    finish(qloop, parts, conversation_id)
     gate.open()
 
     reply = parts.history.messages(conversation_id)[-1]
@@ -113,33 +59,33 @@ def test_stop_keeps_what_arrived(server, make_app, qloop, qtbot) -> None:
 def test_dropped_stream_keeps_partial_text_and_offers_retry(server, make_app, qloop, qtbot) -> None:
     server.enqueue(openai_stream([], ["Half of ", "the answer", " never"]).dropped(after_events=3))
     parts = make_app(server)
-    conversation_id = _send(parts, "tell me")
-    _finish(qloop, parts, conversation_id)
+    conversation_id = send(parts, "tell me")
+    finish(qloop, parts, conversation_id)
 
     reply = parts.history.messages(conversation_id)[-1]
     assert reply.status is MessageStatus.INTERRUPTED
     assert reply.text == "Half of the answer"
     assert "dropped" in (reply.error or "")
-    widget = _last_widget(parts)
+    widget = last_widget(parts)
     assert widget.item.error_action == "retry"
 
     server.enqueue(openai_stream([], ["Whole answer."]))
     widget.action_requested.emit("retry", reply.id)
-    _finish(qloop, parts, conversation_id)
+    finish(qloop, parts, conversation_id)
     assert parts.history.messages(conversation_id)[-1].text == "Whole answer."
 
 
 def test_wrong_key_says_so_and_offers_settings(server, make_app, qloop) -> None:
     server.enqueue(provider_error("moonshot", "auth"))
     parts = make_app(server, key="wrong-key-123456")
-    conversation_id = _send(parts, "hello")
-    _finish(qloop, parts, conversation_id)
+    conversation_id = send(parts, "hello")
+    finish(qloop, parts, conversation_id)
 
     reply = parts.history.messages(conversation_id)[-1]
     assert reply.status is MessageStatus.ERROR
     assert "key was rejected" in (reply.error or "")
     assert "wrong-key-123456" not in (reply.error or "")
-    assert _last_widget(parts).item.error_action == "settings"
+    assert last_widget(parts).item.error_action == "settings"
 
 
 def test_search_finds_an_old_chat_and_restart_keeps_everything(
@@ -148,12 +94,12 @@ def test_search_finds_an_old_chat_and_restart_keeps_everything(
     home = tmp_path / "home"
     parts = make_app(server, home=home)
     server.enqueue(openai_stream([], ["Paris is the capital of France."]))
-    first = _send(parts, "capital of France?")
-    _finish(qloop, parts, first)
+    first = send(parts, "capital of France?")
+    finish(qloop, parts, first)
     parts.window.new_conversation()
     server.enqueue(openai_stream([], ["Use asyncio.to_thread."]))
-    _send(parts, "blocking call in asyncio?")
-    _finish(qloop, parts, parts.window._conversation.id)
+    send(parts, "blocking call in asyncio?")
+    finish(qloop, parts, parts.window._conversation.id)
 
     parts.window.search.setText("capital")
     qtbot.waitUntil(lambda: parts.window.conversation_model.rowCount() == 1)
@@ -196,8 +142,8 @@ def test_conversation_instructions_go_first_in_every_request(
     parts = make_app(server)
     parts.window.edit_system_prompt()
     assert parts.window.top_bar.system_prompt_button.isChecked()
-    conversation_id = _send(parts, "hello")
-    _finish(qloop, parts, conversation_id)
+    conversation_id = send(parts, "hello")
+    finish(qloop, parts, conversation_id)
 
     messages = server.chat_requests[-1].json()["messages"]
     assert messages[0] == {"role": "system", "content": "Answer in French."}

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import gc
 import os
-import warnings
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,58 +17,16 @@ from PySide6.QtCore import QBuffer, QByteArray, QMimeData, QPoint, QPointF, Qt, 
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from kimi_desktop.app import AppParts, build
+from kimi_desktop.app import AppParts
 from kimi_desktop.images.limits import MAX_LONG_SIDE
 from kimi_desktop.ui.composer import BUSY_NOTICE
 from tests.fakes import FakeKimiServer, anthropic_stream, openai_stream
+from tests.ui.app_driver import finish, send
 
-MakeApp = Callable[..., AppParts]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 # -- fixtures and helpers ----------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Collect Qt objects left by earlier tests, and by this one, on the GUI thread.
-
-    Image work runs in worker threads; a garbage collection triggered there would
-    destroy an old event loop's timers from the wrong thread, and Qt warns about that.
-    """
-    with warnings.catch_warnings():  # earlier tests' leaks are theirs to report
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    yield
-    gc.collect()
-
-
-@pytest.fixture
-def server() -> Iterator[FakeKimiServer]:
-    with FakeKimiServer("moonshot") as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
-    built: list[AppParts] = []
-
-    def make(server: FakeKimiServer, *, home: Path | None = None) -> AppParts:
-        environ = {
-            "KIMI_DESKTOP_HOME": str(home or tmp_path / "home"),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-        }
-        parts = build(qapp, environ=environ)
-        parts.window.show()
-        built.append(parts)
-        return parts
-
-    yield make
-    for parts in built:
-        qloop.run_until_complete(parts.chat.shutdown())
-        parts.window.close()
-        parts.close()
 
 
 def ui_shot(width: int, height: int, accent: str = "#2f6feb") -> QImage:
@@ -129,20 +84,6 @@ def drag_and_drop(parts: AppParts, mime: QMimeData) -> None:
 def settle(loop: asyncio.AbstractEventLoop, parts: AppParts) -> None:
     """Run until every image being prepared is attached or refused."""
     loop.run_until_complete(parts.window.composer.wait_attached())
-
-
-def send(parts: AppParts, text: str) -> int:
-    parts.window.composer.set_text(text)
-    parts.window.composer.send_button.click()
-    conversation = parts.window._conversation
-    assert conversation is not None
-    return conversation.id
-
-
-def finish(loop: asyncio.AbstractEventLoop, parts: AppParts, conversation_id: int) -> None:
-    task = parts.chat.reply_task(conversation_id)
-    if task is not None:
-        loop.run_until_complete(asyncio.wait([task], timeout=20))
 
 
 def sent_png(url: str) -> QImage:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import threading
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,20 +23,6 @@ def png(width: int, height: int, colour: str = "#2f6feb") -> bytes:
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
     assert image.save(buffer, "PNG")
     return bytes(array.data())
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Collect Qt objects left by earlier tests, and by this one, on the GUI thread.
-
-    Image work runs in worker threads; a garbage collection triggered there would
-    destroy an old event loop's timers from the wrong thread, and Qt warns about that.
-    """
-    with warnings.catch_warnings():  # earlier tests' leaks are theirs to report
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    yield
-    gc.collect()
 
 
 @pytest.fixture

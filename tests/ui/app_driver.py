@@ -1,0 +1,32 @@
+"""Driving the main window as a person does: type, send, wait for the reply."""
+
+from __future__ import annotations
+
+import asyncio
+
+from kimi_desktop.app import AppParts
+from kimi_desktop.ui.message_widget import MessageWidget
+
+
+def send(parts: AppParts, text: str) -> int:
+    """Type ``text`` and press Send; returns the conversation it went to."""
+    parts.window.composer.set_text(text)
+    parts.window.composer.send_button.click()
+    conversation = parts.window._conversation
+    assert conversation is not None
+    return conversation.id
+
+
+def finish(loop: asyncio.AbstractEventLoop, parts: AppParts, conversation_id: int) -> None:
+    """Run the loop until the conversation's reply has ended."""
+    task = parts.chat.reply_task(conversation_id)
+    if task is not None:
+        loop.run_until_complete(asyncio.wait([task], timeout=20))
+
+
+def last_widget(parts: AppParts) -> MessageWidget:
+    """The widget of the newest message in the chat view."""
+    ids = parts.window.chat_view.message_ids()
+    widget = parts.window.chat_view.message_widget(ids[-1])
+    assert widget is not None
+    return widget
