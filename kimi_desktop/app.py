@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
 
 from kimi_desktop import __version__
-from kimi_desktop.render import highlight
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
@@ -40,6 +39,14 @@ from kimi_desktop.ui.style import apply_style, is_dark
 _log = logging.getLogger("kimi_desktop")
 #: --smoke-test: how long the event loop runs after the window shows.
 SMOKE_TEST_MS = 500
+
+
+def _warm_up_rendering() -> None:
+    """Load markdown-it and the common lexers after the first paint, off the GUI
+    thread: the first reply would otherwise wait for them while the user watches."""
+    from kimi_desktop.render import highlight, markdown  # noqa: F401
+
+    highlight.warm_up()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -80,7 +87,11 @@ def build(
     demo: bool = False,
     environ: Mapping[str, str] = os.environ,
 ) -> AppParts:
-    """Build and wire every object of the app; nothing runs until the loop does."""
+    """Build and wire every object of the app; nothing runs until the loop does.
+
+    The qasync loop must be the current event loop already: the window starts
+    asynchronous work (such as reading the key from the keyring) as it is built.
+    """
     paths = AppPaths.from_environment(environ)
     settings = SettingsStore(paths)
     secrets = SecretStore(
@@ -138,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance = SingleInstance(instance_key(AppPaths.from_environment().data_dir))
     if not args.smoke_test and instance.try_forward(paths):
         return 0  # the running window took the files and came to the front
+    # The loop exists before the window: building it may start asynchronous work.
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
     parts = build(app, demo=args.demo)
     window = parts.window
     if not args.smoke_test:
@@ -149,8 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     instance.activated.connect(on_second_launch)
 
-    loop = QEventLoop(app)
-    asyncio.set_event_loop(loop)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.show()
@@ -161,11 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.attach_paths(paths)
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
-    elif not parts.endpoints.needs_key(parts.endpoints.active_id):
-        QTimer.singleShot(0, window.refresh_models)
-    # After the first paint, off the GUI thread: the first code block of each
-    # language would otherwise pay for loading its lexer while the user watches.
-    QTimer.singleShot(0, lambda: loop.run_in_executor(None, highlight.warm_up))
+    else:
+        QTimer.singleShot(0, window.refresh_models_if_keyed)
+    QTimer.singleShot(0, lambda: loop.run_in_executor(None, _warm_up_rendering))
     try:
         with loop:
             loop.run_until_complete(closed.wait())

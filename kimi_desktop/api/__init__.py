@@ -1,10 +1,12 @@
 """The one door to the network: every layer above talks to providers through here.
 
 The names below are the fixed public seam (see DESIGN.md); the modules behind
-them are free to change.
+them are free to change. :class:`KimiClient` is imported on first use: it
+brings in httpx, which the window does not need before its first request.
 """
 
-from kimi_desktop.api.client import KimiClient
+from typing import TYPE_CHECKING, Any
+
 from kimi_desktop.api.errors import (
     ApiError,
     AuthenticationError,
@@ -30,6 +32,9 @@ from kimi_desktop.domain import (
     Usage,
 )
 
+if TYPE_CHECKING:
+    from kimi_desktop.api.client import KimiClient
+
 __all__ = [
     "ApiError",
     "AuthenticationError",
@@ -53,3 +58,11 @@ __all__ = [
     "Usage",
     "describe",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KimiClient":
+        from kimi_desktop.api.client import KimiClient
+
+        return KimiClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,8 @@
 """An offline endpoint for ``--demo``: canned Kimi replies over the real client stack.
 
-The transport answers ``/models`` and ``/chat/completions`` exactly as Moonshot
-does (SSE with ``reasoning_content`` first, usage in the last choice), so the
+Its transport (:mod:`kimi_desktop.api.demo_transport`) answers ``/models`` and
+``/chat/completions`` exactly as Moonshot does (SSE with ``reasoning_content``
+first, usage in the last choice), so the
 demo exercises the same parser, session, persistence and view as a real
 endpoint. Replies are picked from the prompt: "error" shows a failure, "table",
 "code" and anything else show the matching showcase.
@@ -9,11 +10,7 @@ endpoint. Replies are picked from the prompt: "error" shows a failure, "table",
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
-
-import httpx
 
 from kimi_desktop.domain import Endpoint
 
@@ -82,13 +79,13 @@ Try asking for:
 Add a real API key in **Settings** (Ctrl+,) to talk to Kimi.
 """
 
-_REASONING = (
+REASONING = (
     "The user wrote to the demo. I should show what a reply looks like: some markdown, "
     "a list, and a pointer to Settings. Keep it short and friendly."
 )
 
 
-def _pick_reply(prompt: str) -> str | None:
+def pick_reply(prompt: str) -> str | None:
     lowered = prompt.lower()
     if "error" in lowered:
         return None
@@ -99,72 +96,9 @@ def _pick_reply(prompt: str) -> str | None:
     return _DEFAULT_REPLY
 
 
-def _chunks(text: str, size: int) -> list[str]:
+def chunks(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
 
 
-def _sse(payload: object) -> bytes:
+def sse(payload: object) -> bytes:
     return f"data: {json.dumps(payload)}\n\n".encode()
-
-
-class _DemoStream(httpx.AsyncByteStream):
-    """SSE in Moonshot's shape, paced like a fast model so the UI can be seen working."""
-
-    def __init__(self, reply: str, pace: float) -> None:
-        self._reply = reply
-        self._pace = pace
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        base = {"id": "chatcmpl-demo", "object": "chat.completion.chunk", "model": "kimi-k2.5"}
-        for piece in _chunks(_REASONING, 6):
-            yield _sse({**base, "choices": [{"index": 0, "delta": {"reasoning_content": piece}}]})
-            await asyncio.sleep(self._pace)
-        for piece in _chunks(self._reply, 4):
-            yield _sse({**base, "choices": [{"index": 0, "delta": {"content": piece}}]})
-            await asyncio.sleep(self._pace)
-        usage = {
-            "prompt_tokens": 42,
-            "completion_tokens": len(self._reply) // 4,
-            "total_tokens": 42 + len(self._reply) // 4,
-            "cached_tokens": 16,
-        }
-        yield _sse(
-            {
-                **base,
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop", "usage": usage}],
-            }
-        )
-        yield b"data: [DONE]\n\n"
-
-
-class DemoTransport(httpx.AsyncBaseTransport):
-    """Answers like Moonshot would, without a network; ``pace`` is seconds per chunk."""
-
-    def __init__(self, pace: float = 0.012) -> None:
-        self._pace = pace
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/models"):
-            return httpx.Response(200, json={"object": "list", "data": DEMO_MODELS})
-        body = json.loads(request.content or b"{}")
-        messages = body.get("messages") or [{}]
-        prompt = messages[-1].get("content") or ""
-        if isinstance(prompt, list):
-            prompt = " ".join(p.get("text", "") for p in prompt if isinstance(p, dict))
-        reply = _pick_reply(str(prompt))
-        if reply is None:
-            return httpx.Response(
-                429,
-                json={
-                    "error": {
-                        "message": "Your account is suspended due to insufficient balance "
-                        "(demo error).",
-                        "type": "exceeded_current_quota_error",
-                    }
-                },
-            )
-        return httpx.Response(
-            200,
-            headers={"content-type": "text/event-stream"},
-            stream=_DemoStream(reply, self._pace),
-        )

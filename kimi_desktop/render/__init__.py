@@ -1,8 +1,16 @@
-"""Markdown to Qt rich text: the renderer, its streaming form, and the themes."""
+"""Markdown to Qt rich text: the renderer, its streaming form, and the themes.
 
-from kimi_desktop.render.incremental import IncrementalMarkdown
-from kimi_desktop.render.markdown import MarkdownRenderer, RenderedMarkdown
+The renderer and its streaming form are imported on first use: they bring in
+markdown-it, which an empty window does not need before its first paint.
+"""
+
+from typing import TYPE_CHECKING, Any
+
 from kimi_desktop.render.theme import Palette, Theme, theme_for
+
+if TYPE_CHECKING:
+    from kimi_desktop.render.incremental import IncrementalMarkdown
+    from kimi_desktop.render.markdown import MarkdownRenderer, RenderedMarkdown
 
 __all__ = [
     "IncrementalMarkdown",
@@ -12,3 +20,15 @@ __all__ = [
     "Theme",
     "theme_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "IncrementalMarkdown":
+        from kimi_desktop.render.incremental import IncrementalMarkdown
+
+        return IncrementalMarkdown
+    if name in ("MarkdownRenderer", "RenderedMarkdown"):
+        from kimi_desktop.render import markdown
+
+        return getattr(markdown, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

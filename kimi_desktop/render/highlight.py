@@ -11,9 +11,8 @@ stylesheet :func:`pygments_css` makes for a theme.
 from __future__ import annotations
 
 from collections import OrderedDict
+from html import escape
 from typing import Any
-
-from markdown_it.common.utils import escapeHtml
 
 # No type stubs ship with pygments; everything it returns is treated as Any here
 # and given a type at this module's boundary.
@@ -76,7 +75,7 @@ class CodeHighlighter:
         """
         lexer = self._lexer(language)
         if lexer is None or not code:
-            return escapeHtml(code)
+            return escape(code, quote=False)
         key = (language, code)
         html = self._recent.get(key)
         if html is None:

@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from contextlib import aclosing
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +24,6 @@ from kimi_desktop.api import (
     ContentDelta,
     Finish,
     ImageData,
-    KimiClient,
     Message,
     NetworkError,
     QuotaError,
@@ -36,6 +36,9 @@ from kimi_desktop.domain import MessageStatus, StoredMessage
 from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
 from kimi_desktop.store import ConversationRepository, NewAttachment
 
+if TYPE_CHECKING:
+    from kimi_desktop.api import KimiClient
+
 #: How often a streaming reply is written to disk: the most a crash can lose.
 SAVE_INTERVAL = 1.0
 #: Longest stretch of stream handling before the GUI gets a turn (seconds).
@@ -44,7 +47,7 @@ _TITLE_LENGTH = 60
 
 #: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
 #: Raises :class:`ApiError` (e.g. no key configured) with a sentence for the user.
-ClientOpener = Callable[[str, Callable[[int, float, ApiError], None]], KimiClient]
+ClientOpener = Callable[[str, Callable[[int, float, ApiError], None]], "KimiClient"]
 
 
 class ChatSession(QObject):

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
-from kimi_desktop.api import ApiError, AuthenticationError, KimiClient, NetworkError, QuotaError
+from kimi_desktop.api import ApiError, AuthenticationError, NetworkError, QuotaError
 from kimi_desktop.api.retry import RetryPolicy
 from kimi_desktop.services.endpoints import balance_source, balance_text
 from kimi_desktop.settings.endpoints import EndpointProfile, suggest_base_url
 from kimi_desktop.settings.presets import preset_by_id
+
+if TYPE_CHECKING:
+    import httpx
+
+    from kimi_desktop.api import KimiClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +44,15 @@ async def check_connection(
     suggestion = _suggestion(profile)
     if profile.key_required and not api_key:
         return ConnectionReport(False, "Enter an API key first.")
+    from kimi_desktop.api import KimiClient  # brings in httpx: not before it is needed
+
     started = time.perf_counter()
     client = KimiClient(
         profile.endpoint,
         api_key,
         transport=transport,
         retry=RetryPolicy(max_attempts=1),
-        timeout=httpx.Timeout(15.0),
+        timeout=15.0,
     )
     async with client:
         try:

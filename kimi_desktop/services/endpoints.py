@@ -1,8 +1,10 @@
 """``EndpointService``: which endpoints exist, which is active, their keys and models.
 
 Keys come from the environment (never persisted), the keys typed this run, or
-the OS keyring — looked up lazily, because importing keyring costs ~0.2 s and
-must not delay the first window. Without a usable keyring a key is kept for
+the OS keyring — looked up lazily and remembered, because the keyring can take a
+while (importing it costs ~0.1 s; a locked one asks the user to unlock it), and
+the window must not wait for it. :meth:`EndpointService.load_key` does the first
+lookup off the GUI thread. Without a usable keyring a key is kept for
 the session only, or in the 0600 key file when the user opted in. Model lists
 are fetched from the endpoint, merged with the table of known Kimi models,
 cached per endpoint, and fall back to the known list where a provider has no
@@ -13,17 +15,18 @@ along with the models.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from collections.abc import Callable, Collection
 from contextlib import suppress
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 from PySide6.QtCore import QObject, Signal
 
-from kimi_desktop.api import ApiError, AuthenticationError, KimiClient, ModelInfo
-from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS, DemoTransport
+from kimi_desktop.api import ApiError, AuthenticationError, ModelInfo
+from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS
 from kimi_desktop.api.retry import RetryPolicy
 from kimi_desktop.settings.endpoints import EndpointProfile
 from kimi_desktop.settings.known_models import fallback_models, known_model, merge_model_info
@@ -37,7 +40,13 @@ from kimi_desktop.settings.secrets import (
 )
 from kimi_desktop.settings.store import SettingsStore
 
+if TYPE_CHECKING:
+    import httpx
+
+    from kimi_desktop.api import KimiClient
+
 RetryCallback = Callable[[int, float, ApiError], None]
+_T = TypeVar("_T")
 
 DEMO_PROFILE = EndpointProfile(
     id=DEMO_ENDPOINT.id,
@@ -47,6 +56,12 @@ DEMO_PROFILE = EndpointProfile(
     key_required=False,
     model="kimi-k2.5",
 )
+
+
+async def _in_worker(call: Callable[[], _T]) -> _T:
+    """``call()`` in the loop's worker thread. Unlike ``asyncio.to_thread`` this also
+    works when qasync runs a task's first step from Qt events, outside ``run_*``."""
+    return await asyncio.get_event_loop().run_in_executor(None, call)
 
 
 def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
@@ -113,6 +128,8 @@ class EndpointService(QObject):
         self._transport_factory = transport_factory
         self._models: dict[str, list[ModelInfo]] = {}
         self._balances: dict[str, str] = {}
+        # Keys as last read from the secret store; forgotten whenever keys change.
+        self._keys: dict[str, str | None] = {}
         if demo:
             self._active = DEMO_PROFILE.id
         elif environment is not None:
@@ -163,6 +180,7 @@ class EndpointService(QObject):
         if the active one is among them, ``active_changed`` tells the window
         to show the chat (a key was added) and fetch its models again.
         """
+        self._keys.clear()
         for endpoint_id in changed:
             self._models.pop(endpoint_id, None)
             self._balances.pop(endpoint_id, None)
@@ -181,10 +199,32 @@ class EndpointService(QObject):
         """The key for an endpoint, from the environment, this run, or the keyring."""
         if self._env is not None and endpoint_id == self._env[0].id:
             return self._env[1]
+        if endpoint_id in self._keys:
+            return self._keys[endpoint_id]
         try:
-            return self._secrets.get(endpoint_id)
+            key = self._secrets.get(endpoint_id)
         except KeyringUnavailable:
-            return None
+            return None  # not remembered: the next request asks again
+        self._keys[endpoint_id] = key
+        return key
+
+    async def load_key(self, endpoint_id: str) -> None:
+        """Read the endpoint's key in a worker thread, so that :meth:`key` and
+        :meth:`needs_key` answer at once afterwards."""
+        if self.key_known(endpoint_id) is None:
+            await _in_worker(functools.partial(self.key, endpoint_id))
+
+    def key_known(self, endpoint_id: str) -> bool | None:
+        """Whether the endpoint has what it needs to send, without touching the keyring:
+        ``None`` when only the keyring can tell (see :meth:`load_key`)."""
+        profile = self.profile(endpoint_id)
+        if profile is None or not profile.key_required:
+            return True
+        if self._env is not None and endpoint_id == self._env[0].id:
+            return bool(self._env[1])
+        if endpoint_id in self._keys:
+            return bool(self._keys[endpoint_id])
+        return None
 
     def needs_key(self, endpoint_id: str) -> bool:
         profile = self.profile(endpoint_id)
@@ -196,6 +236,7 @@ class EndpointService(QObject):
         Returns a sentence to show when the key did not go to the keyring
         (where it went instead, or why it was not taken); ``None`` when it did.
         """
+        self._keys.clear()
         try:
             self._secrets.set(endpoint_id, key)
         except ValueError as exc:  # empty, or spaces inside: said without the key
@@ -227,12 +268,17 @@ class EndpointService(QObject):
 
     def forget_key(self, endpoint_id: str) -> None:
         """Delete a removed endpoint's key from wherever it was kept."""
+        self._keys.clear()
         with suppress(KeyringUnavailable, KeyFileError):
             self._secrets.delete(endpoint_id)
 
     def keyring_status(self) -> KeyringStatus:
         """Whether keys can go to the OS keyring, with the sentence that explains it."""
         return self._secrets.status()
+
+    async def probe_keyring(self) -> KeyringStatus:
+        """:meth:`keyring_status`, asked in a worker thread."""
+        return await _in_worker(self._secrets.status)
 
     def key_location(self, endpoint_id: str) -> KeyLocation | Literal["environment"] | None:
         """Where this endpoint's key is kept, for Settings to say so."""
@@ -245,6 +291,7 @@ class EndpointService(QObject):
 
     def stop_storing_keys_in_file(self) -> None:
         """The file opt-in was turned off: delete the key file, keep its keys for this run."""
+        self._keys.clear()
         self._secrets.store_keys_in_file = True
         for profile in self._settings.profiles:
             with suppress(KeyringUnavailable, KeyFileError):
@@ -267,6 +314,8 @@ class EndpointService(QObject):
             raise AuthenticationError(
                 f"No API key is set for “{profile.name}”. Add one in Settings.", code="no_key"
             )
+        from kimi_desktop.api import KimiClient  # brings in httpx: not before it is needed
+
         return KimiClient(
             profile.endpoint,
             key,
@@ -278,6 +327,8 @@ class EndpointService(QObject):
     def transport_for(self, profile: EndpointProfile) -> httpx.AsyncBaseTransport | None:
         """The demo's canned transport, a test's, or ``None`` for the network."""
         if profile.id == DEMO_PROFILE.id:
+            from kimi_desktop.api.demo_transport import DemoTransport
+
             return DemoTransport()
         return self._transport_factory(profile) if self._transport_factory else None
 

@@ -95,6 +95,8 @@ class SettingsStore:
         self._state = UiState()
         self.load_warnings: list[str] = []
         """Plain-words explanations of anything that could not be loaded as stored."""
+        self.first_run = not self._path(ENDPOINTS_FILE).exists()
+        """No endpoint list was stored before this start: nobody has set the app up yet."""
         self.reload()
 
     def __repr__(self) -> str:

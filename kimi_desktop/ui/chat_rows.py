@@ -12,10 +12,13 @@ import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kimi_desktop.render import IncrementalMarkdown, MarkdownRenderer
 from kimi_desktop.ui.chat_items import MessageItem
 from kimi_desktop.ui.message_widget import MessageWidget, ReasoningState
+
+if TYPE_CHECKING:
+    from kimi_desktop.render import IncrementalMarkdown, MarkdownRenderer
 
 #: Vertical space between two messages.
 ROW_SPACING = 26
@@ -73,6 +76,8 @@ class ChatRow:
                 expanded = state.expanded if self.reasoning_chosen else False
                 state = ReasoningState(expanded, seconds=now - state.started_at)
             if self.markdown is None:
+                from kimi_desktop.render import IncrementalMarkdown
+
                 self.markdown = IncrementalMarkdown(renderer, item.text)
             self.markdown.append(content)
             self.html = None  # rendered from the open tail when next shown

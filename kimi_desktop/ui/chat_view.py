@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -30,12 +31,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
 
-from kimi_desktop.render import MarkdownRenderer
 from kimi_desktop.ui.chat_items import MessageItem
 from kimi_desktop.ui.chat_placeholder import ChatPlaceholder
 from kimi_desktop.ui.chat_rows import ROW_SPACING, ChatRow, ChatRows, TextMetrics, estimate_height
 from kimi_desktop.ui.message_style import MAX_COLUMN_WIDTH, MessageStyle
 from kimi_desktop.ui.message_widget import MessageWidget, RowContext
+
+if TYPE_CHECKING:
+    from kimi_desktop.render import MarkdownRenderer
 
 _PAD_TOP = 24
 _PAD_BOTTOM = 32
@@ -524,6 +527,8 @@ class ChatView(QAbstractScrollArea):
 
     def _markdown_renderer(self) -> MarkdownRenderer:
         if self._renderer is None:
+            from kimi_desktop.render import MarkdownRenderer  # brings in markdown-it
+
             self._renderer = MarkdownRenderer()
         return self._renderer
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self._conversation: Conversation | None = None
         self._items = MessageItemFactory(history, endpoints)
         self._editing = False
+        self._key_tasks: set[asyncio.Future[None]] = set()  # keyring questions in flight
         self._build()
         self._wire()
         self.apply_preferences()
@@ -498,8 +501,7 @@ class MainWindow(QMainWindow):
         )
         self.top_bar.set_balance(self._endpoints.balance(endpoint_id))
         self._show_page()
-        if not self._endpoints.needs_key(endpoint_id):
-            self.refresh_models()
+        self.refresh_models_if_keyed()
 
     def _on_endpoints_balance_changed(self, endpoint_id: str, text: str) -> None:
         if endpoint_id == self._endpoints.active_id:
@@ -518,6 +520,15 @@ class MainWindow(QMainWindow):
     async def refresh_models(self) -> None:
         await self._endpoints.refresh_models(self._endpoints.active_id)
 
+    @asyncSlot()
+    async def refresh_models_if_keyed(self) -> None:
+        """Fetch the active endpoint's models once its key is known to be there
+        (quietly nothing without one: the welcome page asks for it)."""
+        endpoint_id = self._endpoints.active_id
+        await self._endpoints.load_key(endpoint_id)
+        if endpoint_id == self._endpoints.active_id and self._endpoints.key_known(endpoint_id):
+            await self._endpoints.refresh_models(endpoint_id)
+
     def _on_welcome_key_submitted(self, endpoint_id: str, key: str) -> None:
         warning = self._endpoints.save_key(endpoint_id, key)
         self._endpoints.set_active(endpoint_id)
@@ -528,12 +539,41 @@ class MainWindow(QMainWindow):
         self.refresh_models()
 
     def _show_page(self) -> None:
-        """The welcome page while the active endpoint lacks a key, else the chat."""
-        needs_key = self._endpoints.needs_key(self._endpoints.active_id)
-        if needs_key:
-            status = self._endpoints.keyring_status()
-            self.welcome.set_key_storage(status.available, status.message)
-        self.pages.setCurrentWidget(self.welcome if needs_key else self.chat_page)
+        """The welcome page while the active endpoint lacks a key, else the chat.
+
+        When only the keyring can tell, it is asked off the GUI thread (it may be
+        slow, or locked and asking the user to unlock it) and the page is a guess
+        until it answers: the chat once the app has been set up, else the welcome.
+        """
+        endpoint_id = self._endpoints.active_id
+        has_key = self._endpoints.key_known(endpoint_id)
+        if has_key is None:
+            self._track(self._look_up_key(endpoint_id))
+        self._set_page(not self._settings.first_run if has_key is None else has_key)
+
+    @asyncSlot(str)
+    async def _look_up_key(self, endpoint_id: str) -> None:
+        await self._endpoints.load_key(endpoint_id)
+        if endpoint_id == self._endpoints.active_id:
+            self._set_page(bool(self._endpoints.key_known(endpoint_id)))
+
+    def _set_page(self, has_key: bool) -> None:
+        if has_key:
+            self.pages.setCurrentWidget(self.chat_page)
+        else:
+            self.pages.setCurrentWidget(self.welcome)
+            self._track(self._describe_key_storage())
+
+    def _track(self, task: asyncio.Future[None]) -> None:
+        """Keep a keyring question's task, to cancel it if the window closes first."""
+        self._key_tasks.add(task)
+        task.add_done_callback(self._key_tasks.discard)
+
+    @asyncSlot()
+    async def _describe_key_storage(self) -> None:
+        """Tell the welcome page where a key would be kept (probing the keyring takes a while)."""
+        status = await self._endpoints.probe_keyring()
+        self.welcome.set_key_storage(status.available, status.message)
 
     def show_welcome(self) -> None:
         self.pages.setCurrentWidget(self.welcome)
@@ -546,6 +586,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for task in list(self._key_tasks):
+            task.cancel()
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self._settings.set_window_geometry(geometry)
         super().closeEvent(event)

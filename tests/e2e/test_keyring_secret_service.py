@@ -42,12 +42,15 @@ SERVICE = "kimi-desktop"
 # and say whether the key it finds for an endpoint is the one given on stdin.
 _READ_BACK = textwrap.dedent(
     """
+    import asyncio
     import sys
     import keyring
     from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
     from kimi_desktop.app import build
 
     app = QApplication([])
+    asyncio.set_event_loop(QEventLoop(app))
     parts = build(app)
     expected = sys.stdin.read().strip()
     print("backend=" + type(keyring.get_keyring()).__module__)

@@ -26,9 +26,9 @@ _APP_SCRIPT = textwrap.dedent(
     from kimi_desktop.app import build
 
     app = QApplication([])
-    parts = build(app)
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
+    parts = build(app)
     parts.window.show()
     parts.window.composer.set_text("Tell me a long story")
     parts.window.composer.send_button.click()

@@ -29,7 +29,7 @@ def test_summary_names_cached_tokens_and_cost_only_when_present() -> None:
     assert usage_summary(Usage(120, 80, 64), "$0.0003") == "120 in · 80 out · 64 cached · $0.0003"
 
 
-def test_reply_cost_uses_moonshot_list_prices(qapp, tmp_path) -> None:
+def test_reply_cost_uses_moonshot_list_prices(qapp, qloop, tmp_path) -> None:
     from kimi_desktop.app import build
     from kimi_desktop.domain import MessageStatus
     from kimi_desktop.store import ConversationRepository

@@ -12,6 +12,7 @@ import gc
 import json
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from kimi_desktop.domain import MessageStatus
 from kimi_desktop.settings import (
     AppPaths,
     EndpointProfile,
+    KeyringStatus,
     Preferences,
     SecretStore,
     SettingsStore,
@@ -35,6 +37,7 @@ from kimi_desktop.settings import (
 )
 from kimi_desktop.ui.settings_dialog import SettingsDialog
 from kimi_desktop.ui.style import apply_style, is_dark
+from kimi_desktop.ui.welcome import KEYRING_NOTE
 from tests.fakes import (
     ANTHROPIC_TEXT,
     ANTHROPIC_THINKING,
@@ -283,11 +286,63 @@ def test_preferences_apply_live_after_ok(make_app, qapp) -> None:
     )
 
 
+@pytest.fixture
+def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
+    """The thread of every read from the keyring."""
+    readers: list[threading.Thread] = []
+    read = memory_keyring.get_password
+
+    def recording_read(service: str, username: str) -> str | None:
+        readers.append(threading.current_thread())
+        return read(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
+    return readers
+
+
+def test_a_set_up_app_shows_the_chat_at_once_and_reads_the_key_off_the_gui_thread(
+    make_app, home, qloop, keyring_readers
+) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        seed(home, on_server("moonshot-global", server))
+        keyring_readers.clear()
+        parts = make_app()
+        assert parts.window.pages.currentWidget() is parts.window.chat_page
+        assert keyring_readers == []  # the window was built without waiting for the keyring
+        parts.window.refresh_models_if_keyed()  # as the app does once the window shows
+        run_until(qloop, lambda: any(r.path == "/v1/models" for r in server.requests))
+        models = next(r for r in server.requests if r.path == "/v1/models")
+        assert models.headers["authorization"] == f"Bearer {KEY}"
+        assert keyring_readers
+        assert threading.main_thread() not in keyring_readers
+        assert parts.window.pages.currentWidget() is parts.window.chat_page
+        settle(qloop)
+
+
+def test_a_first_run_opens_on_the_welcome_page_and_probes_the_keyring_off_the_gui_thread(
+    make_app, qloop, keyring_readers, monkeypatch
+) -> None:
+    monkeypatch.setattr(
+        SecretStore, "status", lambda self: KeyringStatus(False, "x", "No keyring.")
+    )
+    with FakeKimiServer("moonshot", api_key=KEY):
+        parts = make_app()
+        welcome = parts.window.welcome
+        assert parts.window.pages.currentWidget() is welcome
+        assert welcome.storage_note.text() == KEYRING_NOTE  # until the keyring answers
+        run_until(qloop, lambda: welcome.storage_note.text() == "No keyring.")
+        assert keyring_readers
+        assert threading.main_thread() not in keyring_readers
+        assert parts.window.pages.currentWidget() is welcome
+
+
 def test_a_key_added_in_settings_opens_the_chat(make_app, home, qloop) -> None:
     with FakeKimiServer("moonshot", api_key=KEY) as server:
         seed(home, on_server("moonshot-global", server), key=None)
         parts = make_app()
-        assert parts.window.pages.currentWidget() is parts.window.welcome
+        # Set up before, so the chat is shown until the keyring says there is no key.
+        assert parts.window.pages.currentWidget() is parts.window.chat_page
+        run_until(qloop, lambda: parts.window.pages.currentWidget() is parts.window.welcome)
         dialog = open_settings(parts)
         dialog.key_edit.setText(KEY)
         dialog.key_edit.textEdited.emit(KEY)
@@ -328,9 +383,9 @@ def no_keyring() -> None:
     keyring.set_keyring(fail.Keyring())
 
 
-def _welcome_with_key(parts: AppParts, key: str) -> None:
+def _welcome_with_key(parts: AppParts, loop: asyncio.AbstractEventLoop, key: str) -> None:
     welcome = parts.window.welcome
-    assert parts.window.pages.currentWidget() is welcome
+    run_until(loop, lambda: parts.window.pages.currentWidget() is welcome)
     welcome.key_edit.setText(key)
     welcome.findChild(QPushButton, "welcomeStart").click()
 
@@ -345,7 +400,7 @@ def test_without_a_keyring_the_welcome_key_is_used_for_this_session_only(
     with FakeKimiServer("moonshot", api_key=KEY) as server:
         seed(home, on_server("moonshot-global", server), key=None)
         parts = make_app()
-        _welcome_with_key(parts, KEY)
+        _welcome_with_key(parts, qloop, KEY)
         settle(qloop)
         notice = parts.window.composer.notice.text()
         assert notice.startswith("No system keyring was found")
@@ -368,7 +423,7 @@ def test_without_a_keyring_the_opt_in_uses_a_private_key_file(
         paths = AppPaths.from_environment({"KIMI_DESKTOP_HOME": str(home)})
         SettingsStore(paths).set_preferences(Preferences(store_keys_in_file=True))
         parts = make_app()
-        _welcome_with_key(parts, KEY)
+        _welcome_with_key(parts, qloop, KEY)
         assert "which only your user account can read" in parts.window.composer.notice.text()
         settle(qloop)
 

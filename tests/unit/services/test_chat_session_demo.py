@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 from kimi_desktop.api import KimiClient
-from kimi_desktop.api.demo import DEMO_ENDPOINT, DemoTransport
+from kimi_desktop.api.demo import DEMO_ENDPOINT
+from kimi_desktop.api.demo_transport import DemoTransport
 from kimi_desktop.domain import MessageStatus
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.store.conversations import ConversationRepository

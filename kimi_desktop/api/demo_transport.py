@@ -1,0 +1,78 @@
+"""The ``--demo`` endpoint's transport: canned Moonshot-shaped replies without a network.
+
+Kept apart from :mod:`kimi_desktop.api.demo` so that knowing the demo endpoint
+(which the window does at start) does not import httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+
+from kimi_desktop.api.demo import DEMO_MODELS, REASONING, chunks, pick_reply, sse
+
+
+class _DemoStream(httpx.AsyncByteStream):
+    """SSE in Moonshot's shape, paced like a fast model so the UI can be seen working."""
+
+    def __init__(self, reply: str, pace: float) -> None:
+        self._reply = reply
+        self._pace = pace
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        base = {"id": "chatcmpl-demo", "object": "chat.completion.chunk", "model": "kimi-k2.5"}
+        for piece in chunks(REASONING, 6):
+            yield sse({**base, "choices": [{"index": 0, "delta": {"reasoning_content": piece}}]})
+            await asyncio.sleep(self._pace)
+        for piece in chunks(self._reply, 4):
+            yield sse({**base, "choices": [{"index": 0, "delta": {"content": piece}}]})
+            await asyncio.sleep(self._pace)
+        usage = {
+            "prompt_tokens": 42,
+            "completion_tokens": len(self._reply) // 4,
+            "total_tokens": 42 + len(self._reply) // 4,
+            "cached_tokens": 16,
+        }
+        yield sse(
+            {
+                **base,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop", "usage": usage}],
+            }
+        )
+        yield b"data: [DONE]\n\n"
+
+
+class DemoTransport(httpx.AsyncBaseTransport):
+    """Answers like Moonshot would, without a network; ``pace`` is seconds per chunk."""
+
+    def __init__(self, pace: float = 0.012) -> None:
+        self._pace = pace
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"object": "list", "data": DEMO_MODELS})
+        body = json.loads(request.content or b"{}")
+        messages = body.get("messages") or [{}]
+        prompt = messages[-1].get("content") or ""
+        if isinstance(prompt, list):
+            prompt = " ".join(p.get("text", "") for p in prompt if isinstance(p, dict))
+        reply = pick_reply(str(prompt))
+        if reply is None:
+            return httpx.Response(
+                429,
+                json={
+                    "error": {
+                        "message": "Your account is suspended due to insufficient balance "
+                        "(demo error).",
+                        "type": "exceeded_current_quota_error",
+                    }
+                },
+            )
+        return httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            stream=_DemoStream(reply, self._pace),
+        )
