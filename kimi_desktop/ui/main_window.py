@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._conversation: Conversation | None = None
         self._items = MessageItemFactory(history, endpoints)
         self._editing = False
-        self._key_tasks: set[asyncio.Future[None]] = set()  # keyring questions in flight
+        self._key_tasks: set[asyncio.Future[None]] = set()  # waiting for the keyring
         self._build()
         self._wire()
         self.apply_preferences()
@@ -520,10 +520,13 @@ class MainWindow(QMainWindow):
     async def refresh_models(self) -> None:
         await self._endpoints.refresh_models(self._endpoints.active_id)
 
-    @asyncSlot()
-    async def refresh_models_if_keyed(self) -> None:
+    def refresh_models_if_keyed(self) -> None:
         """Fetch the active endpoint's models once its key is known to be there
         (quietly nothing without one: the welcome page asks for it)."""
+        self._track(self._refresh_models_if_keyed())
+
+    @asyncSlot()
+    async def _refresh_models_if_keyed(self) -> None:
         endpoint_id = self._endpoints.active_id
         await self._endpoints.load_key(endpoint_id)
         if endpoint_id == self._endpoints.active_id and self._endpoints.key_known(endpoint_id):
@@ -565,7 +568,7 @@ class MainWindow(QMainWindow):
             self._track(self._describe_key_storage())
 
     def _track(self, task: asyncio.Future[None]) -> None:
-        """Keep a keyring question's task, to cancel it if the window closes first."""
+        """Keep a task that waits for the keyring, to cancel it if the window closes first."""
         self._key_tasks.add(task)
         task.add_done_callback(self._key_tasks.discard)
 

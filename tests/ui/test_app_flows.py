@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from kimi_desktop.domain import MessageStatus
 from tests.fakes import Gate, moonshot_stream, openai_stream, provider_error
 from tests.fakes.dialects import MOONSHOT_CONTENT, MOONSHOT_REASONING
+from tests.loop_support import run_until
 from tests.ui.app_driver import finish, last_widget, send
 
 
@@ -43,9 +44,11 @@ def test_stop_keeps_what_arrived(server, make_app, qloop, qtbot) -> None:
         openai_stream(["thinking"], ["partial ", "answer"]).stalled(gate, after_events=3)
     )
     parts = make_app(server)
+    reasoning: list[str] = []
+    parts.chat.reasoning_received.connect(lambda _id, delta: reasoning.append(delta))
     conversation_id = send(parts, "long one please")
     qloop.run_until_complete(asyncio.to_thread(gate.reached.wait, 10))
-    qloop.run_until_complete(asyncio.sleep(0))
+    run_until(qloop, lambda: "".join(reasoning) == "thinking")  # it reached the app
     parts.window.composer.stop_button.click()
     finish(qloop, parts, conversation_id)
     gate.open()
