@@ -252,6 +252,11 @@ class ChatSession(QObject):
     async def _stream(self, reply: StoredMessage, endpoint_id: str, request: ChatRequest) -> None:
         reply_state = _ReplyState(self._clock)
         status, error, usage = MessageStatus.COMPLETE, None, None
+        failure: ApiError | None = None
+        deltas = _DeltaBatch(
+            lambda text: self.reasoning_received.emit(reply.id, text),
+            lambda text: self.content_received.emit(reply.id, text),
+        )
 
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
             self.retry_scheduled.emit(reply.conversation_id, retry_notice(exc, delay))
@@ -267,10 +272,10 @@ class ChatSession(QObject):
                 async for event in events:
                     if isinstance(event, ReasoningDelta):
                         reply_state.add_reasoning(event.text)
-                        self.reasoning_received.emit(reply.id, event.text)
+                        deltas.add(event.text, reasoning=True)
                     elif isinstance(event, ContentDelta):
                         reply_state.add_content(event.text)
-                        self.content_received.emit(reply.id, event.text)
+                        deltas.add(event.text, reasoning=False)
                     elif isinstance(event, Usage):
                         usage = event
                     elif isinstance(event, Finish) and event.reason == "length":
@@ -290,9 +295,9 @@ class ChatSession(QObject):
             status = MessageStatus.STOPPED
         except ApiError as exc:
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
-            self._finish(reply, reply_state, status, describe(exc), usage, exc)
-            return
-        self._finish(reply, reply_state, status, error, usage, None)
+            error, failure = describe(exc), exc
+        deltas.flush()  # what arrived is shown before the reply's final state
+        self._finish(reply, reply_state, status, error, usage, failure)
 
     def _finish(
         self,
@@ -317,6 +322,38 @@ class ChatSession(QObject):
         if exc is not None:
             fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
             self.reply_failed.emit(reply.id, fix)
+
+
+class _DeltaBatch:
+    """Streamed text on its way to the signals: one signal per run of deltas, not per token.
+
+    A reply read from a full socket buffer yields hundreds of tokens without the
+    task suspending, and a signal per token costs as much as parsing it. Deltas
+    are joined and announced as soon as the task suspends (``call_soon`` runs
+    then), when reasoning gives way to answer text or back, and at the end.
+    """
+
+    def __init__(self, reasoning: Callable[[str], None], content: Callable[[str], None]) -> None:
+        self._announce = {True: reasoning, False: content}
+        self._texts: list[str] = []
+        self._reasoning = False
+        self._scheduled = False
+
+    def add(self, text: str, *, reasoning: bool) -> None:
+        if self._texts and reasoning != self._reasoning:
+            self.flush()
+        self._reasoning = reasoning
+        self._texts.append(text)
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._scheduled = False
+        if self._texts:
+            text = "".join(self._texts)
+            self._texts.clear()
+            self._announce[self._reasoning](text)
 
 
 class _ReplyState:

@@ -44,6 +44,8 @@ _PAD_TOP = 24
 _PAD_BOTTOM = 32
 _SIDE_MARGIN = 28
 _FLUSH_MS = 24  # coalesce streaming deltas into at most ~40 repaints a second
+_FLUSH_SHARE = 2  # wait at least this many times as long as the last flush took
+_FLUSH_MAX_MS = 48  # ... but never longer: the text must still look live
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the bottom"
 _SPARE_WIDGETS = 6
 _PRERENDER_DELAY_MS = 30
@@ -199,7 +201,17 @@ class ChatView(QAbstractScrollArea):
             self._flush_timer.start()
 
     def _flush(self) -> None:
+        """Show queued deltas; the next flush waits in proportion to this one's cost,
+        so that a fast stream of a long reply leaves the GUI thread time for input."""
+        started = time.perf_counter()
         self._flush_timer.stop()
+        self._show_pending()
+        spent_ms = (time.perf_counter() - started) * 1000
+        self._flush_timer.setInterval(
+            int(min(_FLUSH_MAX_MS, max(_FLUSH_MS, _FLUSH_SHARE * spent_ms)))
+        )
+
+    def _show_pending(self) -> None:
         pending, self._pending = self._pending, {}
         for message_id, (reasoning, content) in pending.items():
             row = self._rows.find(message_id)

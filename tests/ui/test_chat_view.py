@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from kimi_desktop.domain import MessageStatus, Usage
+from kimi_desktop.ui import chat_view
 from kimi_desktop.ui.chat_items import MessageItem
 from kimi_desktop.ui.chat_view import ChatView
 from kimi_desktop.ui.message_widget import MessageWidget
@@ -202,6 +203,22 @@ def test_streaming_many_small_deltas(view, qtbot):
     expected = "".join(words).strip()
     qtbot.waitUntil(lambda: shown_text(view, 2) == expected)
     assert view.message_widget(2).item.text == "".join(words)
+
+
+@pytest.mark.parametrize(("flush_ms", "next_interval_ms"), [(1, 24), (15, 30), (300, 48)])
+def test_the_next_flush_waits_in_proportion_to_the_last_ones_cost(
+    view, qtbot, monkeypatch, flush_ms, next_interval_ms
+):
+    view.set_messages([MessageItem(1, "user", "q")])
+    view.append_message(streaming_reply(2))
+    view.append_content(2, "Some text")
+    readings = iter([10.0, 10.0 + flush_ms / 1000])  # before and after showing the deltas
+    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: next(readings, 99.0))
+    view._flush()
+    monkeypatch.undo()
+    assert view._flush_timer.interval() == next_interval_ms
+    view.append_content(2, " and more")
+    qtbot.waitUntil(lambda: shown_text(view, 2) == "Some text and more")
 
 
 def test_deltas_for_unknown_messages_are_dropped(view, qtbot):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
+
+import httpx
 
 from kimi_desktop.api import KimiClient
 from kimi_desktop.api.demo import DEMO_ENDPOINT
@@ -77,3 +80,50 @@ def test_quota_error_is_stored_with_a_sentence(tmp_path, qloop) -> None:
     assert reply.status is MessageStatus.ERROR
     assert "balance" in (reply.error or "")
     assert fixes == ["settings"]
+
+
+def _burst_transport(pieces: list[tuple[str, str]]) -> httpx.MockTransport:
+    """A reply whose every SSE event is already there when the first is read."""
+    chunks = [{"choices": [{"index": 0, "delta": {field: text}}]} for field, text in pieces] + [
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    ]
+    body = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+    return httpx.MockTransport(
+        lambda _request: httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=body.encode()
+        )
+    )
+
+
+def test_a_burst_of_deltas_is_announced_in_order_in_few_signals(tmp_path, qloop) -> None:
+    pieces = (
+        [("reasoning_content", f"r{i} ") for i in range(300)]
+        + [("content", f"c{i} ") for i in range(600)]
+        + [("reasoning_content", "again ")]  # interleaved thinking comes back
+        + [("content", "end")]
+    )
+    repo = ConversationRepository(Database.open(tmp_path / "h.sqlite3"))
+    session = ChatSession(
+        repo,
+        lambda _id, on_retry: KimiClient(DEMO_ENDPOINT, "", transport=_burst_transport(pieces)),
+    )
+    conversation = repo.create_conversation()
+    log: list[tuple[str, str]] = []
+    session.reasoning_received.connect(lambda _id, text: log.append(("reasoning", text)))
+    session.content_received.connect(lambda _id, text: log.append(("content", text)))
+    session.message_changed.connect(lambda message: log.append(("final", message.status)))
+
+    session.send(conversation.id, "go", endpoint_id="demo", model="kimi-k2.5", thinking=None)
+    qloop.run_until_complete(session.reply_task(conversation.id))
+
+    assert log[-1] == ("final", MessageStatus.COMPLETE)  # after every delta
+    deltas = log[:-1]
+    assert len(deltas) < len(pieces) / 10
+    runs = [
+        kind for index, (kind, _) in enumerate(deltas) if index == 0 or deltas[index - 1][0] != kind
+    ]
+    assert runs == ["reasoning", "content", "reasoning", "content"]
+    sent = "".join(text for _, text in pieces)
+    assert "".join(text for _, text in deltas) == sent
+    reply = repo.messages(conversation.id)[-1]
+    assert reply.text == "".join(t for f, t in pieces if f == "content")
