@@ -4,7 +4,9 @@ The history holds one conversation of 2,000 messages (about 1.1 MB of text:
 prose, lists, tables, ~500 code blocks, reasoning on a third of the replies;
 200 messages with ``--quick``), generated once into the cache directory.
 
-Each run is a fresh process with an offscreen 1100x800 window:
+Each run is a fresh process with an offscreen 1100x800 window, in which the
+app's renderer has been warmed up as the app does after start-up
+(``kimi_desktop.render.warm_up``: markdown-it and the common lexers):
 
 1. *first paint*: load the messages through the repository, turn them into view
    items and ``ChatView.set_messages`` them, until the view has painted;
@@ -77,6 +79,10 @@ class _Scroller:
         from kimi_desktop.ui.chat_view import ChatView
 
         self.app = application()
+        if kind == "app":
+            from kimi_desktop import render
+
+            render.warm_up()  # as the app does once its window shows
         self.kind = kind
         self.database = database
         self.result_path = result

@@ -21,7 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
 
-from kimi_desktop import __version__
+from kimi_desktop import __version__, render
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
@@ -39,14 +39,6 @@ from kimi_desktop.ui.style import apply_style, is_dark
 _log = logging.getLogger("kimi_desktop")
 #: --smoke-test: how long the event loop runs after the window shows.
 SMOKE_TEST_MS = 500
-
-
-def _warm_up_rendering() -> None:
-    """Load markdown-it and the common lexers after the first paint, off the GUI
-    thread: the first reply would otherwise wait for them while the user watches."""
-    from kimi_desktop.render import highlight, markdown  # noqa: F401
-
-    highlight.warm_up()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -175,7 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     else:
         QTimer.singleShot(0, window.refresh_models_if_keyed)
-    QTimer.singleShot(0, lambda: loop.run_in_executor(None, _warm_up_rendering))
+    # After the first paint, off the GUI thread: the first reply would otherwise
+    # wait for markdown-it and the lexers while the user watches.
+    QTimer.singleShot(0, lambda: loop.run_in_executor(None, render.warm_up))
     try:
         with loop:
             loop.run_until_complete(closed.wait())

@@ -19,7 +19,16 @@ __all__ = [
     "RenderedMarkdown",
     "Theme",
     "theme_for",
+    "warm_up",
 ]
+
+
+def warm_up() -> None:
+    """Load markdown-it and the lexers of common languages, so the first reply or
+    scroll does not wait for them (20-40 ms per lexer). Safe off the GUI thread."""
+    from kimi_desktop.render import highlight, markdown  # noqa: F401
+
+    highlight.warm_up()
 
 
 def __getattr__(name: str) -> Any:

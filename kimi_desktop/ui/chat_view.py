@@ -48,6 +48,7 @@ _FLUSH_SHARE = 2  # wait at least this many times as long as the last flush took
 _FLUSH_MAX_MS = 48  # ... but never longer: the text must still look live
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the bottom"
 _SPARE_WIDGETS = 6
+_OVERSCAN_BUDGET_S = 0.008  # per layout pass, for rows just outside the viewport
 _PRERENDER_DELAY_MS = 30
 _PRERENDER_BUDGET_S = 0.008  # per idle turn, well under a frame
 _PRERENDER_SCREENS = 3  # how many viewport heights ahead and behind
@@ -109,6 +110,12 @@ class ChatView(QAbstractScrollArea):
         self._prerender_timer.setSingleShot(True)
         self._prerender_timer.setInterval(_PRERENDER_DELAY_MS)
         self._prerender_timer.timeout.connect(self._prerender)
+
+        # Builds the rows just outside the viewport that a layout pass had no time for.
+        self._overscan_timer = QTimer(self)
+        self._overscan_timer.setSingleShot(True)
+        self._overscan_timer.setInterval(0)
+        self._overscan_timer.timeout.connect(self._layout)
 
         self._placeholder = ChatPlaceholder(self.viewport())
         self._apply_style()
@@ -301,6 +308,7 @@ class ChatView(QAbstractScrollArea):
         # pending cannot be destroyed cleanly from another thread. Deltas wait.
         self._flush_timer.stop()
         self._prerender_timer.stop()
+        self._overscan_timer.stop()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -360,6 +368,9 @@ class ChatView(QAbstractScrollArea):
             self._laying_out = False
 
     def _layout_pass(self) -> None:
+        """Build and measure the rows in the viewport, then those within the overscan
+        above and below while the pass has time (the rest on the next turn), and
+        place them. Rows' heights settle within a few passes."""
         viewport = self.viewport()
         self._placeholder.setGeometry(viewport.rect())
         self._placeholder.setVisible(not len(self._rows))
@@ -367,15 +378,28 @@ class ChatView(QAbstractScrollArea):
         width = self._column_width()
         left = (viewport.width() - width) // 2
         overscan = max(240, height // 2)
-        first, last, top = 0, -1, 0
-        for _ in range(10):  # each pass measures rows; heights settle within a few
+        deadline = time.perf_counter() + _OVERSCAN_BUDGET_S
+        first, last, top, deferred, built_beyond = 0, -1, 0, False, 0
+        for _ in range(10):
             top = self._resolve_top(height)
             if not len(self._rows):
                 break
             first = self._rows.row_at(top - _PAD_TOP - overscan)
             last = self._rows.row_at(top - _PAD_TOP + height + overscan)
-            changed = False
-            for index in range(first, last + 1):
+            shown = range(
+                self._rows.row_at(top - _PAD_TOP), self._rows.row_at(top - _PAD_TOP + height) + 1
+            )
+            changed, deferred = False, False
+            for index in (
+                *shown,
+                *range(shown.stop, last + 1),
+                *range(shown.start - 1, first - 1, -1),
+            ):
+                if index not in shown and self._rows[index].widget is None:
+                    if built_beyond and time.perf_counter() > deadline:
+                        deferred = True
+                        continue
+                    built_beyond += 1  # at least one per pass, so later turns catch up
                 changed |= self._measure(index, width)
             if not changed:
                 break
@@ -391,7 +415,8 @@ class ChatView(QAbstractScrollArea):
         for index in range(first, last + 1):
             row = self._rows[index]
             widget = row.widget
-            assert widget is not None
+            if widget is None:
+                continue  # outside the viewport, built on a later turn
             y = _PAD_TOP + self._rows.offset(index) - top
             widget.setGeometry(left, y, width, row.height - ROW_SPACING)
             if widget.isHidden():
@@ -399,8 +424,10 @@ class ChatView(QAbstractScrollArea):
         self._top = top
         if not self._following:
             self._anchor = self._anchor_at(top)
-        if len(self._rows) and self.isVisible():
-            self._prerender_timer.start()
+        if deferred and self.isVisible():
+            self._overscan_timer.start()
+        if len(self._rows) and self.isVisible() and not self._prerender_timer.isActive():
+            self._prerender_timer.start()  # not restarted: it must also run during a long scroll
 
     def _prerender(self) -> None:
         """Render the markdown of rows near the viewport, nearest first, a little at a time."""

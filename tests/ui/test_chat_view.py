@@ -118,6 +118,24 @@ def test_scrolling_through_keeps_widget_count_bounded(view, qtbot):
     assert len(view.findChildren(MessageWidget)) < 60
 
 
+def test_rows_beyond_the_viewport_wait_for_a_later_turn_when_a_pass_runs_out_of_time(
+    view, qtbot, monkeypatch
+):
+    monkeypatch.setattr(chat_view, "_OVERSCAN_BUDGET_S", -1.0)  # every pass is out of time
+    view.set_messages(conversation(200))
+    view.verticalScrollBar().setValue(0)
+    shown = [i for i in range(1, 201) if on_screen(view, i)]
+    assert shown[0] == 1  # what is on screen is always built at once
+
+    def built_below() -> list[int]:
+        return [i for i in range(shown[-1] + 1, 201) if view.message_widget(i) is not None]
+
+    at_first = built_below()
+    qtbot.waitUntil(lambda: not view._overscan_timer.isActive())  # one more row a turn
+    assert len(built_below()) > len(at_first)
+    assert [i for i in range(1, 201) if on_screen(view, i)] == shown
+
+
 def test_update_and_remove_message(view):
     view.set_messages(conversation(4))
     view.update_message(
@@ -212,8 +230,15 @@ def test_the_next_flush_waits_in_proportion_to_the_last_ones_cost(
     view.set_messages([MessageItem(1, "user", "q")])
     view.append_message(streaming_reply(2))
     view.append_content(2, "Some text")
-    readings = iter([10.0, 10.0 + flush_ms / 1000])  # before and after showing the deltas
-    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: next(readings, 99.0))
+    now = [10.0]
+    show_pending = view._show_pending
+
+    def costly_show_pending() -> None:
+        show_pending()
+        now[0] += flush_ms / 1000
+
+    monkeypatch.setattr(view, "_show_pending", costly_show_pending)
+    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: now[0])
     view._flush()
     monkeypatch.undo()
     assert view._flush_timer.interval() == next_interval_ms
@@ -309,6 +334,7 @@ def test_follow_mode(view, qtbot):
 
     bar.setValue(bar.maximum() // 2)  # the user scrolls up
     assert not view.is_following()
+    qtbot.waitUntil(lambda: not view._overscan_timer.isActive())  # rows around it are built
     position = bar.value()
     for _ in range(5):
         view.append_content(61, "A new paragraph of the streaming reply.\n\n")
