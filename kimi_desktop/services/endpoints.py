@@ -15,12 +15,11 @@ along with the models.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import time
 from collections.abc import Callable, Collection
 from contextlib import suppress
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
@@ -28,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 from kimi_desktop.api import ApiError, AuthenticationError, ModelInfo
 from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS
 from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.services.workers import in_worker
 from kimi_desktop.settings.endpoints import EndpointProfile
 from kimi_desktop.settings.known_models import fallback_models, known_model, merge_model_info
 from kimi_desktop.settings.presets import preset_by_id
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
 
 RetryCallback = Callable[[int, float, ApiError], None]
-_T = TypeVar("_T")
 
 DEMO_PROFILE = EndpointProfile(
     id=DEMO_ENDPOINT.id,
@@ -56,12 +55,6 @@ DEMO_PROFILE = EndpointProfile(
     key_required=False,
     model="kimi-k2.5",
 )
-
-
-async def _in_worker(call: Callable[[], _T]) -> _T:
-    """``call()`` in the loop's worker thread. Unlike ``asyncio.to_thread`` this also
-    works when qasync runs a task's first step from Qt events, outside ``run_*``."""
-    return await asyncio.get_event_loop().run_in_executor(None, call)
 
 
 def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
@@ -212,7 +205,7 @@ class EndpointService(QObject):
         """Read the endpoint's key in a worker thread, so that :meth:`key` and
         :meth:`needs_key` answer at once afterwards."""
         if self.key_known(endpoint_id) is None:
-            await _in_worker(functools.partial(self.key, endpoint_id))
+            await in_worker(functools.partial(self.key, endpoint_id))
 
     def key_known(self, endpoint_id: str) -> bool | None:
         """Whether the endpoint has what it needs to send, without touching the keyring:
@@ -278,7 +271,7 @@ class EndpointService(QObject):
 
     async def probe_keyring(self) -> KeyringStatus:
         """:meth:`keyring_status`, asked in a worker thread."""
-        return await _in_worker(self._secrets.status)
+        return await in_worker(self._secrets.status)
 
     def key_location(self, endpoint_id: str) -> KeyLocation | Literal["environment"] | None:
         """Where this endpoint's key is kept, for Settings to say so."""

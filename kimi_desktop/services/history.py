@@ -6,9 +6,12 @@ listens for ``conversations_changed`` to refresh the sidebar.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import Conversation, SearchHit, StoredMessage, Usage
+from kimi_desktop.services.workers import in_worker
 from kimi_desktop.store.conversations import ConversationRepository
 
 
@@ -44,6 +47,10 @@ class HistoryService(QObject):
 
     def search(self, query: str) -> list[SearchHit]:
         return self._repo.search(query, limit=200)
+
+    async def search_in_worker(self, query: str) -> list[SearchHit]:
+        """:meth:`search` in the loop's worker thread (the store serialises access)."""
+        return await in_worker(functools.partial(self.search, query))
 
     def create(self, *, endpoint_id: str | None, model: str | None) -> Conversation:
         conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from qasync import asyncSlot
 
 from kimi_desktop.domain import Conversation
 from kimi_desktop.services.history import HistoryService
@@ -74,10 +75,20 @@ class Sidebar(QWidget):
         """Show every conversation, or the matches of the search box."""
         query = self.search.text().strip()
         if query:
-            conversations = {c.id: c for c in self._history.conversations()}
-            self.model.set_search_results(self._history.search(query), conversations)
+            self._show_search_results(query)
         else:
             self.model.set_conversations(self._history.conversations())
+            self._select_row()
+
+    @asyncSlot(str)
+    async def _show_search_results(self, query: str) -> None:
+        """Search in a worker thread: scanning a large history for a one- or
+        two-letter word takes tens of milliseconds, which typing must not feel."""
+        hits = await self._history.search_in_worker(query)
+        if self.search.text().strip() != query:
+            return  # typed on: the newer query's search shows its own results
+        conversations = {c.id: c for c in self._history.conversations()}
+        self.model.set_search_results(hits, conversations)
         self._select_row()
 
     def set_current(self, conversation_id: int | None) -> None:

@@ -1,0 +1,19 @@
+"""Running blocking calls (the keyring, a large search) off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
+
+async def in_worker(call: Callable[[], _T]) -> _T:
+    """``call()`` in the event loop's worker threads.
+
+    Unlike ``asyncio.to_thread`` this also works when qasync runs a task's first
+    step from Qt's event processing, outside ``run_until_complete``/``run_forever``
+    (no loop is "running" then, but the qasync loop is the current one).
+    """
+    return await asyncio.get_event_loop().run_in_executor(None, call)
