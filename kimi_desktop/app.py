@@ -32,7 +32,6 @@ from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 from kimi_desktop.ui.main_window import MainWindow
-from kimi_desktop.ui.settings_dialog import SettingsDialog
 from kimi_desktop.ui.single_instance import SingleInstance, instance_key, raise_window
 from kimi_desktop.ui.style import apply_style, is_dark
 
@@ -115,6 +114,8 @@ def build(
         secrets.store_keys_in_file = preferences.store_keys_in_file
 
     def open_settings() -> None:
+        from kimi_desktop.ui.settings_dialog import SettingsDialog  # loaded when first opened
+
         dialog = SettingsDialog(settings, endpoints, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.preferences_changed.connect(apply_preferences)

@@ -26,7 +26,6 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from time import time
 from typing import Any
 
@@ -117,6 +116,8 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
         return max(0.0, float(raw))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # the email package: rarely needed
+
     try:
         when = parsedate_to_datetime(raw).timestamp()
     except (TypeError, ValueError, IndexError):
