@@ -562,6 +562,8 @@ class MainWindow(QMainWindow):
 
     def _set_page(self, has_key: bool) -> None:
         if has_key:
+            if self.pages.currentWidget() is self.welcome:
+                self.composer.edit.setFocus()  # the welcome's focused button just vanished
             self.pages.setCurrentWidget(self.chat_page)
         else:
             self.pages.setCurrentWidget(self.welcome)
