@@ -103,7 +103,7 @@ def build(
         environment=(override.profile, override.api_key) if override else None,
         demo=demo,
     )
-    chat = ChatSession(repository, endpoints.open_client)
+    chat = ChatSession(repository, endpoints.open_client, sees_images=endpoints.sees_images)
     window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
 
     def apply_preferences(preferences: Preferences) -> None:

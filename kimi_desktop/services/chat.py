@@ -48,6 +48,8 @@ _TITLE_LENGTH = 60
 #: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
 #: Raises :class:`ApiError` (e.g. no key configured) with a sentence for the user.
 ClientOpener = Callable[[str, Callable[[int, float, ApiError], None]], "KimiClient"]
+#: ``sees_images(endpoint_id, model)``: False when the model is known not to take images.
+ImageSight = Callable[[str, str], bool]
 
 
 class ChatSession(QObject):
@@ -83,12 +85,14 @@ class ChatSession(QObject):
         repository: ConversationRepository,
         open_client: ClientOpener,
         *,
+        sees_images: ImageSight = lambda _endpoint_id, _model: True,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._repo = repository
         self._open_client = open_client
+        self._sees_images = sees_images
         self._clock = clock
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
@@ -201,9 +205,8 @@ class ChatSession(QObject):
     def _start_reply(
         self, conversation_id: int, endpoint_id: str, model: str, thinking: bool | None
     ) -> None:
-        request = ChatRequest(
-            model=model, messages=self._history(conversation_id), thinking=thinking
-        )
+        history = self._history(conversation_id, with_images=self._sees_images(endpoint_id, model))
+        request = ChatRequest(model=model, messages=history, thinking=thinking)
         reply = self._repo.add_message(
             conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
         )
@@ -218,13 +221,14 @@ class ChatSession(QObject):
             del self._tasks[conversation_id]
         self.reply_running_changed.emit(conversation_id, False)
 
-    def _history(self, conversation_id: int) -> list[Message]:
+    def _history(self, conversation_id: int, *, with_images: bool = True) -> list[Message]:
         """The dialogue to send: failed replies left out, images within the request budget.
 
         Images are re-sent with the turns that carried them, newest first; once
         the request's image budget is spent, older turns go without theirs (the
         model already answered about them) so the request stays under the
-        provider's body limit.
+        provider's body limit. A model known not to see images gets none: the
+        conversation can go on with it after a model that did.
         """
         conversation = self._repo.get_conversation(conversation_id)
         turns = [
@@ -236,7 +240,7 @@ class ChatSession(QObject):
         history: list[Message] = []
         for stored in reversed(turns):
             images: list[ImageData] = []
-            for attachment in stored.attachments:
+            for attachment in stored.attachments if with_images else ():
                 data = self._repo.blob(attachment.sha256)
                 if data is not None and len(data) <= budget:
                     budget -= len(data)

@@ -336,6 +336,12 @@ class EndpointService(QObject):
             return [ModelInfo(m["id"]) for m in DEMO_MODELS]  # type: ignore[arg-type]
         return self._fallback(endpoint_id)
 
+    def sees_images(self, endpoint_id: str, model: str) -> bool:
+        """False only when the model is known (listed or built in) not to take images."""
+        listed = next((m for m in self.models(endpoint_id) if m.id == model), None)
+        info = listed or known_model(model)
+        return info is None or info.supports_images is not False
+
     def _fallback(self, endpoint_id: str) -> list[ModelInfo]:
         profile = self.profile(endpoint_id)
         preset = preset_by_id(profile.preset) if profile else None

@@ -265,10 +265,7 @@ class MainWindow(QMainWindow):
         text = text.strip()
         tray = self.composer.tray
         if not text and not tray.images():
-            return
-        if tray.is_busy():
-            self.composer.show_notice("The images are still being prepared…", error=False)
-            return
+            return  # (the composer holds sends back while images are being prepared)
         endpoint_id = self._endpoints.active_id
         model = self.top_bar.current_model()
         if not model:

@@ -13,6 +13,7 @@ from kimi_desktop.api.demo import DEMO_ENDPOINT
 from kimi_desktop.api.demo_transport import DemoTransport
 from kimi_desktop.domain import MessageStatus
 from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.store import NewAttachment
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 
@@ -127,3 +128,42 @@ def test_a_burst_of_deltas_is_announced_in_order_in_few_signals(tmp_path, qloop)
     assert "".join(text for _, text in deltas) == sent
     reply = repo.messages(conversation.id)[-1]
     assert reply.text == "".join(t for f, t in pieces if f == "content")
+
+
+def test_a_model_known_blind_gets_the_dialogue_without_its_images(tmp_path, qloop) -> None:
+    bodies: list[dict] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return _burst_transport([("content", "ok")]).handle_request(request)
+
+    repo = ConversationRepository(Database.open(tmp_path / "h.sqlite3"))
+    session = ChatSession(
+        repo,
+        lambda _id, on_retry: KimiClient(DEMO_ENDPOINT, "", transport=httpx.MockTransport(answer)),
+        sees_images=lambda _endpoint, model: model != "blind-model",
+    )
+    conversation = repo.create_conversation()
+    screenshot = NewAttachment("image/png", b"\x89PNG fake bytes", 2, 2, "shot.png")
+    for model in ("kimi-k2.5", "blind-model"):
+        session.send(
+            conversation.id,
+            f"question for {model}",
+            endpoint_id="demo",
+            model=model,
+            thinking=None,
+            attachments=(screenshot,) if model == "kimi-k2.5" else (),
+        )
+        qloop.run_until_complete(session.reply_task(conversation.id))
+
+    def image_parts(body: dict) -> int:
+        return sum(
+            part.get("type") == "image_url"
+            for message in body["messages"]
+            if isinstance(message["content"], list)
+            for part in message["content"]
+        )
+
+    assert image_parts(bodies[0]) == 1
+    assert image_parts(bodies[1]) == 0
+    assert bodies[1]["messages"][0]["content"] == "question for kimi-k2.5"  # the words stay

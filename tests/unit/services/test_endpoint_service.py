@@ -253,3 +253,10 @@ class _Port:
 
     def __init__(self, port: int) -> None:
         self.port = port
+
+
+def test_only_a_model_known_to_be_blind_is_sent_no_images(tmp_path) -> None:
+    service = make_service(tmp_path / "home")
+    assert service.sees_images("moonshot-global", "kimi-k2.5")
+    assert not service.sees_images("moonshot-global", "kimi-k2-0905-preview")
+    assert service.sees_images("moonshot-global", "a-model-nobody-described")  # let it try
