@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._conversation: Conversation | None = None
         self._items = MessageItemFactory(history, endpoints)
         self._editing = False
-        self._key_tasks: set[asyncio.Future[None]] = set()  # waiting for the keyring
+        self._background: set[asyncio.Future[None]] = set()  # cancelled when the window closes
         self._build()
         self._wire()
         self.apply_preferences()
@@ -195,10 +195,11 @@ class MainWindow(QMainWindow):
             if conversation and conversation.title
             else "Kimi Desktop"
         )
-        items = (
-            [self._item(m) for m in self._history.messages(conversation.id)] if conversation else []
-        )
-        self.chat_view.set_messages(items)
+        messages = self._history.messages(conversation.id) if conversation else []
+        self.chat_view.set_messages([self._item(m, decode=False) for m in messages])
+        missing = self._items.missing_thumbnails(messages)
+        if conversation is not None and missing:
+            self._track(self._show_thumbnails(conversation.id, missing))
         running = conversation is not None and self._chat.is_running(conversation.id)
         self.composer.set_running(running)
         self.composer.show_notice("")
@@ -412,9 +413,20 @@ class MainWindow(QMainWindow):
     def _is_shown(self, conversation_id: int) -> bool:
         return self._conversation is not None and self._conversation.id == conversation_id
 
-    def _item(self, message: StoredMessage) -> MessageItem:
+    def _item(self, message: StoredMessage, *, decode: bool = True) -> MessageItem:
         endpoint_id = self._conversation.endpoint_id if self._conversation else None
-        return self._items.item(message, endpoint_id or self._endpoints.active_id)
+        return self._items.item(message, endpoint_id or self._endpoints.active_id, decode=decode)
+
+    @asyncSlot(int, list)
+    async def _show_thumbnails(self, conversation_id: int, hashes: list[str]) -> None:
+        """Decode an opened conversation's thumbnails off the GUI thread, then show them."""
+        await self._items.decode_thumbnails(hashes)
+        if not self._is_shown(conversation_id):
+            return
+        shown = set(self.chat_view.message_ids())
+        for message in self._history.messages(conversation_id):
+            if message.attachments and message.id in shown:
+                self.chat_view.update_message(self._item(message))
 
     def _on_chat_message_added(self, message: StoredMessage) -> None:
         if self._is_shown(message.conversation_id):
@@ -567,9 +579,10 @@ class MainWindow(QMainWindow):
             self._track(self._describe_key_storage())
 
     def _track(self, task: asyncio.Future[None]) -> None:
-        """Keep a task that waits for the keyring, to cancel it if the window closes first."""
-        self._key_tasks.add(task)
-        task.add_done_callback(self._key_tasks.discard)
+        """Keep a background task (the keyring, thumbnails), to cancel it if the window
+        closes first: it would otherwise resume into deleted widgets."""
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     @asyncSlot()
     async def _describe_key_storage(self) -> None:
@@ -588,7 +601,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for task in list(self._key_tasks):
+        for task in list(self._background):
             task.cancel()
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self._settings.set_window_geometry(geometry)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
+
+from PySide6.QtGui import QImage
 
 from kimi_desktop.domain import StoredMessage, Usage
 from kimi_desktop.images import format_size, make_thumbnail
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.workers import in_worker
 from kimi_desktop.settings.endpoints import Prices
 from kimi_desktop.settings.known_models import effective_prices
 from kimi_desktop.ui.chat_items import AttachmentView, MessageItem
 
 MESSAGE_THUMB_SIDE = 160
+THUMBNAIL_CACHE_SIZE = 200  # about 100 KB each
 _SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
 
 
@@ -52,13 +59,22 @@ class MessageItemFactory:
         self._history = history
         self._endpoints = endpoints
         self._fixes: dict[int, str] = {}
+        # Decoded thumbnails by image hash, newest use last: a large screenshot
+        # takes 10-40 ms to decode, too long to repeat each time a chat opens.
+        self._thumbnails: OrderedDict[str, QImage] = OrderedDict()
 
     def note_fix(self, message_id: int, fix: str) -> None:
         """A failed reply's remedy ("settings" or "retry"), for the button under it."""
         self._fixes[message_id] = fix
 
-    def item(self, message: StoredMessage, endpoint_id: str | None) -> MessageItem:
-        views = tuple(self._attachment_view(a.sha256, a.name, a.size) for a in message.attachments)
+    def item(
+        self, message: StoredMessage, endpoint_id: str | None, *, decode: bool = True
+    ) -> MessageItem:
+        """The message as the view shows it. With ``decode=False`` a thumbnail not
+        decoded yet is left blank (see :meth:`decode_thumbnails`)."""
+        views = tuple(
+            self._attachment_view(a.sha256, a.name, a.size, decode) for a in message.attachments
+        )
         item = MessageItem.from_stored(message, views)
         fix = self._fixes.get(message.id)
         if fix and item.error:
@@ -84,10 +100,36 @@ class MessageItemFactory:
         profile = self._endpoints.profile(endpoint_id) if endpoint_id else None
         return effective_prices(profile, model) if profile and model else None
 
-    def _attachment_view(self, sha256: str, name: str, size: int) -> AttachmentView:
-        data = self._history.image_bytes(sha256) or b""
+    def missing_thumbnails(self, messages: Iterable[StoredMessage]) -> list[str]:
+        """Hashes of these messages' images whose thumbnails are not decoded yet."""
+        wanted = {a.sha256 for m in messages for a in m.attachments}
+        return sorted(wanted - self._thumbnails.keys())
+
+    async def decode_thumbnails(self, hashes: Iterable[str]) -> None:
+        """Decode thumbnails in a worker thread (``QImage`` is not tied to the GUI)."""
+        for sha256 in hashes:
+            if sha256 not in self._thumbnails:
+                image = await in_worker(functools.partial(self._decode, sha256))
+                self._remember(sha256, image)
+
+    def _attachment_view(self, sha256: str, name: str, size: int, decode: bool) -> AttachmentView:
+        thumbnail = self._thumbnails.get(sha256)
+        if thumbnail is not None:
+            self._thumbnails.move_to_end(sha256)
+        elif decode:
+            thumbnail = self._remember(sha256, self._decode(sha256))
         return AttachmentView(
             sha256=sha256,
-            thumbnail=make_thumbnail(data, MESSAGE_THUMB_SIDE),
+            thumbnail=thumbnail if thumbnail is not None else QImage(),
             label=f"{name or 'image'} · {format_size(size)}",
         )
+
+    def _decode(self, sha256: str) -> QImage:
+        return make_thumbnail(self._history.image_bytes(sha256) or b"", MESSAGE_THUMB_SIDE)
+
+    def _remember(self, sha256: str, image: QImage) -> QImage:
+        self._thumbnails[sha256] = image
+        self._thumbnails.move_to_end(sha256)
+        while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
+            self._thumbnails.popitem(last=False)
+        return image

@@ -21,6 +21,7 @@ from kimi_desktop.app import AppParts
 from kimi_desktop.images.limits import MAX_LONG_SIDE
 from kimi_desktop.ui.composer import BUSY_NOTICE
 from tests.fakes import FakeKimiServer, anthropic_stream, openai_stream
+from tests.loop_support import run_until
 from tests.ui.app_driver import finish, send
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -350,8 +351,16 @@ def test_history_resends_the_image_and_restart_keeps_the_thumbnail(
     parts.close()
     again = make_app(server, home=home)
     again.window.open_conversation(conversation_id)
+    view = again.window.chat_view
+    assert view.message_widget(user.id).item.attachments[0].thumbnail.isNull()  # decoding...
+    run_until(
+        qloop, lambda: not view.message_widget(user.id).item.attachments[0].thumbnail.isNull()
+    )
     [after] = user_thumbnails(again, user.id)
     assert after == before
+    again.window.new_conversation()
+    again.window.open_conversation(conversation_id)  # decoded once: shown at once now
+    assert user_thumbnails(again, user.id) == [before]
     assert (
         again.window.chat_view.message_widget(user.id)
         .item.attachments[0]
