@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._refresh_endpoints()
         self.sidebar.refresh()
         self._show_page()
+        self.composer.edit.setFocus()  # typing right after start goes to the message
 
     # -- construction ------------------------------------------------------------
 

@@ -294,7 +294,12 @@ class AttachmentStrip(QWidget):
         if right:
             self._layout.addStretch(1)
         for attachment in attachments:
-            self._layout.addWidget(self._thumbnail(attachment))
+            button = self._thumbnail(attachment)
+            self._layout.addWidget(button)
+            # Shown now, not when the layout gets round to it: a message measured
+            # in between (its thumbnails replaced while on screen) would leave
+            # no room for them.
+            button.show()
         if not right:
             self._layout.addStretch(1)
 

@@ -151,3 +151,9 @@ def test_conversation_instructions_go_first_in_every_request(
     messages = server.chat_requests[-1].json()["messages"]
     assert messages[0] == {"role": "system", "content": "Answer in French."}
     assert messages[-1] == {"role": "user", "content": "hello"}
+
+
+def test_typing_right_after_start_goes_to_the_message(server, make_app) -> None:
+    parts = make_app(server)
+    assert parts.window.pages.currentWidget() is parts.window.chat_page
+    assert parts.window.focusWidget() is parts.window.composer.edit

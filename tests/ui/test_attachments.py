@@ -132,6 +132,8 @@ def user_thumbnails(parts: AppParts, message_id: int) -> list[QImage]:
         b for b in widget.findChildren(QToolButton, "attachmentThumbnail") if b.isVisibleTo(widget)
     ]
     assert len(shown) == len(thumbs)
+    strip = widget._attachments
+    assert strip.height() >= max(b.sizeHint().height() for b in shown)  # room was made
     return thumbs
 
 
