@@ -4,8 +4,10 @@ The language is never guessed: a fence without one, or with one pygments does
 not know, stays plain text. Guessing turns prose and logs into confetti, and
 costs far more than lexing.
 
-Highlighted code is ``<span class="k">``-style HTML; the colours are in the
-stylesheet :func:`pygments_css` makes for a theme.
+Highlighted code carries its colours inline (``<span style="color: ...">``),
+for the pygments style of the theme in use. Qt matches every element of a
+document against every rule of its stylesheet: the ~70 token-class rules a
+stylesheet would need made setting a long reply's HTML twice as slow.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def fence_language(info: str) -> str:
 class CodeHighlighter:
     """Highlights code as HTML spans; lexers are looked up once per language."""
 
-    def __init__(self) -> None:
-        self._formatter: Any = HtmlFormatter(nowrap=True)
+    def __init__(self, style: str = "default") -> None:
+        self._formatter = _inline_formatter(style)
         self._lexers: dict[str, Any] = {}
         self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
 
@@ -133,29 +135,25 @@ def _find_lexer(language: str) -> Any:
         return None
 
 
-def pygments_css(style: str) -> str:
-    """The token colours of a pygments style as CSS rules on bare token classes.
+def _inline_formatter(style: str) -> Any:
+    """A formatter writing the colours of ``style`` into each span.
 
     Error tokens keep their colour but lose border and background: half-streamed
     code often lexes as an error for a moment, and a flashing red box is noise.
     """
-    formatter: Any = HtmlFormatter(style=style, nowrap=True)
-    error_class = str(formatter.ttype2class.get(Error, "err"))
-    rules: list[str] = []
-    for line in formatter.get_token_style_defs(""):
-        rule = str(line).split(" /*", 1)[0]
-        if rule.startswith(f".{error_class} "):
-            rule = _without_box(rule)
-        if rule:
-            rules.append(rule)
-    return "\n".join(rules)
+    formatter: Any = HtmlFormatter(style=style, nowrap=True, noclasses=True)
+    error_class = formatter.ttype2class.get(Error)
+    if error_class in formatter.class2style:
+        declarations, ttype, level = formatter.class2style[error_class]
+        formatter.class2style[error_class] = (_without_box(declarations), ttype, level)
+    return formatter
 
 
-def _without_box(rule: str) -> str:
-    selector, _, body = rule.partition("{")
+def _without_box(declarations: str) -> str:
+    """``declarations`` ("color: #F00; border: 1px solid #F00") without border or background."""
     kept = [
-        decl.strip()
-        for decl in body.rstrip("} ").split(";")
-        if decl.strip() and not decl.strip().startswith(("border", "background"))
+        part.strip()
+        for part in declarations.split(";")
+        if part.strip() and not part.strip().startswith(("border", "background"))
     ]
-    return f"{selector.strip()} {{ {'; '.join(kept)} }}" if kept else ""
+    return "; ".join(kept)

@@ -63,7 +63,8 @@ class MarkdownRenderer:
     message block by block.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, code_style: str = "default") -> None:
+        """``code_style``: the pygments style whose colours code blocks get."""
         md = MarkdownIt("commonmark", {"html": False}, renderer_cls=_QtRenderer)
         md.enable(["table", "strikethrough"])
         md.use(tasklists_plugin)
@@ -74,8 +75,9 @@ class MarkdownRenderer:
         # source text behind.
         md.validateLink = _accept_any_url  # type: ignore[method-assign]
         assert isinstance(md.renderer, _QtRenderer)
-        md.renderer.highlighter = CodeHighlighter()
+        md.renderer.highlighter = CodeHighlighter(code_style)
         self._md = md
+        self.code_style = code_style
 
     def render(self, text: str) -> str:
         """The HTML for ``text``."""

@@ -1,10 +1,11 @@
 """Light and dark palettes, and the document stylesheet each one gives rendered markdown.
 
-The HTML from :mod:`kimi_desktop.render.markdown` carries no colours: it names
-classes (``codeblock``, ``codelang``, ``grid``, ``quotebody``, ``spaced``, ...)
-and pygments token classes (``k``, ``s2``, ...). A view applies a theme with
-``doc.setDefaultStyleSheet(theme.css)`` *before* ``doc.setHtml(html)``, so cached
-HTML survives a theme switch: the view only sets the HTML again.
+The HTML from :mod:`kimi_desktop.render.markdown` names classes (``codeblock``,
+``codelang``, ``grid``, ``quotebody``, ``spaced``, ...) and carries no colours
+but those of highlighted code, which the renderer writes inline for the theme's
+``pygments_style`` (a rule per token class made Qt's HTML import twice as slow).
+A view applies a theme with ``doc.setDefaultStyleSheet(theme.css)`` *before*
+``doc.setHtml(html)``; switching themes renders code blocks again.
 
 Everything here is written for Qt's rich-text CSS subset
 (https://doc.qt.io/qt-6/richtext-html-subset.html), whose quirks shape it:
@@ -23,8 +24,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-
-from kimi_desktop.render.highlight import pygments_css
 
 MONO_FAMILIES = (
     '"JetBrains Mono", "Cascadia Mono", "SF Mono", Menlo, Consolas, '
@@ -99,7 +98,7 @@ LIGHT_PYGMENTS_STYLE = "default"
 DARK_PYGMENTS_STYLE = "github-dark"
 
 
-def document_css(palette: Palette, pygments_style: str, mono_families: str = MONO_FAMILIES) -> str:
+def document_css(palette: Palette, mono_families: str = MONO_FAMILIES) -> str:
     """The default stylesheet for a ``QTextDocument`` showing rendered markdown."""
     p = palette
     line = f"1px solid {p.border}"
@@ -136,7 +135,6 @@ td.quotebody {{ border-left: 3px solid {p.quote_bar}; padding: 0px 0px 0px 12px;
 td.quotebody p, td.quotebody li, td.quotebody h1, td.quotebody h2, td.quotebody h3,
 td.quotebody h4, td.quotebody h5, td.quotebody h6 {{ color: {p.muted_text}; }}
 td.quotebody p {{ margin-top: 2px; margin-bottom: 4px; }}
-{pygments_css(pygments_style)}
 """.strip()
 
 
@@ -149,12 +147,12 @@ def theme_for(dark: bool) -> Theme:
             dark=True,
             palette=DARK_PALETTE,
             pygments_style=DARK_PYGMENTS_STYLE,
-            css=document_css(DARK_PALETTE, DARK_PYGMENTS_STYLE),
+            css=document_css(DARK_PALETTE),
         )
     return Theme(
         name="light",
         dark=False,
         palette=LIGHT_PALETTE,
         pygments_style=LIGHT_PYGMENTS_STYLE,
-        css=document_css(LIGHT_PALETTE, LIGHT_PYGMENTS_STYLE),
+        css=document_css(LIGHT_PALETTE),
     )

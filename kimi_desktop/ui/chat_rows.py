@@ -118,6 +118,11 @@ class ChatRow:
                 self.html, self.code_blocks = result.html, result.code_blocks
         return self.html, self.code_blocks
 
+    def forget_rendering(self) -> None:
+        """Drop the rendered HTML (the theme's code colours changed); rendered again when shown."""
+        self.html = None
+        self.markdown = None  # a streaming reply starts a new one with its next delta
+
     def set_reasoning_expanded(self, expanded: bool) -> None:
         """The user opened or closed the panel: that choice sticks."""
         self.reasoning = dataclasses.replace(self.reasoning, expanded=expanded)

@@ -83,6 +83,7 @@ class ChatView(QAbstractScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verticalScrollBar().setSingleStep(48)
         self._renderer = renderer
+        self._owns_renderer = renderer is None  # a given one keeps its code colours
         self._clock = clock
         self._rows = ChatRows()
         self._spare: list[MessageWidget] = []
@@ -568,7 +569,7 @@ class ChatView(QAbstractScrollArea):
         if self._renderer is None:
             from kimi_desktop.render import MarkdownRenderer  # brings in markdown-it
 
-            self._renderer = MarkdownRenderer()
+            self._renderer = MarkdownRenderer(self._style.code_style)
         return self._renderer
 
     def _apply_style(self) -> None:
@@ -582,6 +583,14 @@ class ChatView(QAbstractScrollArea):
         self._placeholder.apply_style(style)
         for widget in self._widgets():
             widget.set_style(style)
+        renderer = self._renderer
+        if self._owns_renderer and renderer is not None and renderer.code_style != style.code_style:
+            # Code colours are in the HTML: render every reply again, in the new colours.
+            self._renderer = None
+            for row in self._rows:
+                row.forget_rendering()
+            for row in self._live:
+                self._configure(row)
         self._remeasure_all()
 
     def _widgets(self) -> list[MessageWidget]:

@@ -23,10 +23,12 @@ def _mix(a: QColor, b: QColor, amount: float) -> QColor:
 
 @dataclass(frozen=True, slots=True)
 class MessageStyle:
-    """One theme as Qt colours, plus the document stylesheet for rendered markdown."""
+    """One theme as Qt colours, plus the document stylesheet for rendered markdown
+    and the pygments style whose colours its code blocks are rendered with."""
 
     dark: bool
     css: str
+    code_style: str
     background: QColor
     text: QColor
     muted: QColor
@@ -51,6 +53,7 @@ class MessageStyle:
         return cls(
             dark=theme.dark,
             css=theme.css,
+            code_style=theme.pygments_style,
             background=background,
             text=text,
             muted=QColor(p.muted_text),

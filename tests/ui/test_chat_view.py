@@ -492,6 +492,35 @@ def test_dark_and_font_size(view):
     assert on_screen(view, 6)
 
 
+def keyword_colour(view: ChatView, message_id: int, keyword: str) -> str:
+    """The colour the message's code shows ``keyword`` in."""
+    document = view.message_widget(message_id).text_widget().document()
+    cursor = document.find(keyword)
+    assert not cursor.isNull()
+    return cursor.charFormat().foreground().color().name()
+
+
+def test_switching_theme_recolours_code_in_stored_and_streaming_replies(view, qtbot):
+    code = "```python\ndef f():\n    return 1\n```\n"
+    view.set_dark(False)
+    view.set_messages([MessageItem(1, "user", "q"), MessageItem(2, "assistant", code)])
+    view.append_message(streaming_reply(3))
+    view.append_content(3, code)
+    qtbot.waitUntil(lambda: "return 1" in shown_text(view, 3))
+    light = keyword_colour(view, 2, "def")
+    assert keyword_colour(view, 3, "def") == light
+
+    view.set_dark(True)
+
+    dark = keyword_colour(view, 2, "def")
+    assert dark != light
+    assert keyword_colour(view, 3, "def") == dark
+    view.append_content(3, "\nMore text.")  # the stream goes on in the new colours
+    qtbot.waitUntil(lambda: "More text." in shown_text(view, 3))
+    assert keyword_colour(view, 3, "def") == dark
+    assert shown_text(view, 3).count("return 1") == 1
+
+
 def test_narrow_and_wide_column(view):
     view.set_messages(conversation(4))
     view.resize(1600, 700)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from pygments.styles import get_style_by_name
+from pygments.token import Error, Keyword, Name
 from render_samples import LONG_REPLY, SHORT_SAMPLES
 
 from kimi_desktop.render.markdown import MarkdownRenderer, RenderedMarkdown
@@ -13,6 +15,16 @@ from kimi_desktop.render.markdown import MarkdownRenderer, RenderedMarkdown
 @pytest.fixture(scope="module")
 def renderer() -> MarkdownRenderer:
     return MarkdownRenderer()
+
+
+def coloured(html: str, token: object, text: str, style: str = "default") -> bool:
+    """Whether ``text`` is a span in the colour ``style`` gives ``token``."""
+    want = get_style_by_name(style).style_for_token(token)["color"].lower()
+    for found in re.findall(rf'<span style="color: #(\w+)[^"]*">{re.escape(text)}</span>', html):
+        found = found.lower()
+        if want == (found if len(found) == 6 else "".join(c * 2 for c in found)):
+            return True
+    return False
 
 
 def anchors(html: str) -> list[str]:
@@ -164,8 +176,8 @@ def test_no_img_tag_anywhere_in_the_sample_answers(renderer: MarkdownRenderer) -
 def test_fenced_code_is_highlighted_with_the_fence_language(renderer: MarkdownRenderer) -> None:
     html = renderer.render("```python\ndef f():\n    return 1\n```\n")
 
-    assert '<span class="k">def</span>' in html
-    assert '<span class="nf">f</span>' in html
+    assert coloured(html, Keyword, "def")
+    assert coloured(html, Name.Function, "f")
     assert '<td class="codelang">python</td>' in html
 
 
@@ -173,7 +185,25 @@ def test_fenced_code_is_highlighted_with_the_fence_language(renderer: MarkdownRe
 def test_fence_language_aliases_and_info_words(renderer: MarkdownRenderer, info: str) -> None:
     html = renderer.render(f"```{info}\nimport os\n```\n")
 
-    assert '<span class="kn">import</span>' in html
+    assert coloured(html, Keyword.Namespace, "import")
+
+
+@pytest.mark.parametrize("style", ["default", "github-dark"])
+def test_code_takes_the_colours_of_the_chosen_style(style: str) -> None:
+    html = MarkdownRenderer(style).render("```python\ndef f():\n    return 1\n```\n")
+
+    assert coloured(html, Keyword, "def", style)
+    assert 'class="' not in html.split("<pre>", 1)[1]  # colours inline, no token classes
+
+
+def test_error_tokens_keep_their_colour_but_lose_the_box(renderer: MarkdownRenderer) -> None:
+    assert get_style_by_name("default").style_for_token(Error)["border"]  # pygments draws a box
+    html = renderer.render("```python\nx = 1 $ 2\n```\n")
+
+    assert re.search(r'<span style="[^"]*">\$</span>', html)
+    code = html.split("<pre>", 1)[1]
+    assert "border" not in code
+    assert "background" not in code
 
 
 @pytest.mark.parametrize("info", ["", "text", "plaintext", "no-such-language", "output"])
@@ -236,7 +266,7 @@ def test_open_fence_renders_its_code_so_far(renderer: MarkdownRenderer) -> None:
     result = renderer.render_with_code("Here:\n\n```python\nimport os\nprint(os.ge")
 
     assert result.code_blocks == ("import os\nprint(os.ge",)
-    assert '<span class="kn">import</span>' in result.html
+    assert coloured(result.html, Keyword.Namespace, "import")
     assert "print(os.ge</pre>" in result.html  # the line still arriving stays plain
 
 
