@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +30,34 @@ def capability_text(model: ModelInfo) -> str:
     if model.context_length:
         parts.append(f"{model.context_length // 1024}K" if model.context_length >= 1024 else "")
     return " · ".join(p for p in parts if p)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" rather than widen the window.
+
+    A plain QLabel asks for its whole text as its minimum width, so a growing
+    token count pushed the sidebar narrower as a conversation went on.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("0" * 6)), hint.height()
+        )
+
+    def paintEvent(self, event) -> None:
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
 
 
 class TopBar(QWidget):
@@ -86,7 +115,7 @@ class TopBar(QWidget):
         self.refresh_button.setAccessibleName("Refresh models")
         self.refresh_button.clicked.connect(self.refresh_models_requested)
 
-        self.capabilities = QLabel(self)
+        self.capabilities = ElidedLabel(self)
         self.capabilities.setObjectName("modelCapabilities")
         self.capabilities.setAccessibleName("Model capabilities")
 
@@ -99,11 +128,11 @@ class TopBar(QWidget):
         self.thinking_toggle.setAccessibleName("Thinking")
         self.thinking_toggle.toggled.connect(self.thinking_toggled)
 
-        self.usage_label = QLabel(self)
+        self.usage_label = ElidedLabel(self)
         self.usage_label.setObjectName("usageLabel")
         self.usage_label.setAccessibleName("Conversation usage")
         self.usage_label.setToolTip("Tokens used in this conversation")
-        self.credits_label = QLabel(self)
+        self.credits_label = ElidedLabel(self)
         self.credits_label.setObjectName("creditsLabel")
         self.credits_label.setAccessibleName("Remaining balance")
         self.credits_label.setToolTip("What the provider reports as left on this account")
