@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
+import socket
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
@@ -32,7 +35,12 @@ from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 from kimi_desktop.ui.main_window import MainWindow
-from kimi_desktop.ui.single_instance import SingleInstance, instance_key, raise_window
+from kimi_desktop.ui.single_instance import (
+    DesktopApplication,
+    SingleInstance,
+    instance_key,
+    raise_window,
+)
 from kimi_desktop.ui.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
@@ -127,11 +135,45 @@ def build(
     return AppParts(window, chat, history, endpoints, settings, database, warnings)
 
 
+@contextlib.contextmanager
+def closing_on_termination(window: MainWindow) -> Iterator[None]:
+    """While inside, SIGTERM and Ctrl+C in a terminal close the window as its close
+    button would: settings are saved and a reply in progress is kept, marked stopped.
+
+    Python runs a signal handler only when it next runs bytecode, which an idle Qt
+    loop may not do for a long time; the wake-up socket makes Qt notice at once.
+    """
+    reader, writer = socket.socketpair()
+    for end in (reader, writer):
+        end.setblocking(False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def on_signal() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        window.close()
+
+    notifier.activated.connect(on_signal)
+    previous_fd = signal.set_wakeup_fd(writer.fileno())
+    numbers = (signal.SIGINT, signal.SIGTERM)
+    # A Python-level handler, so the C handler writes the wake-up byte; the byte does the work.
+    previous = {number: signal.signal(number, lambda *_: None) for number in numbers}
+    try:
+        yield
+    finally:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(previous_fd)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        reader.close()
+        writer.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns when the last window closes."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or DesktopApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kimi Desktop")
     app.setApplicationVersion(__version__)
@@ -155,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.attach_paths(forwarded)
 
     instance.activated.connect(on_second_launch)
+    if isinstance(app, DesktopApplication):
+        app.files_opened.connect(on_second_launch)
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
@@ -172,8 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # wait for markdown-it and the lexers while the user watches.
     QTimer.singleShot(0, lambda: loop.run_in_executor(None, render.warm_up))
     try:
-        with loop:
-            loop.run_until_complete(closed.wait())
+        with loop, closing_on_termination(window):
+            try:
+                loop.run_until_complete(closed.wait())
+            except RuntimeError:
+                _log.warning("the event loop was stopped before the window closed")
+            # Replies still streaming are saved as stopped, even when Qt quit on its own.
             loop.run_until_complete(parts.chat.shutdown())
     finally:
         asyncio.set_event_loop(None)

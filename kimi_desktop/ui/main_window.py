@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+F", self.sidebar.focus_search),
             ("Ctrl+,", self.settings_requested.emit),
             ("Esc", self.stop),
+            ("Ctrl+Q", self.close),  # the reply in progress is kept, marked stopped
         ):
             QShortcut(QKeySequence(keys), self, slot)
 

@@ -1,7 +1,12 @@
-"""A real app process killed with SIGKILL mid-reply: the next start shows the partial reply."""
+"""A real app process ended mid-reply: the next start shows the partial reply.
+
+SIGKILL gives the app no say: the reply is found ``streaming`` and marked
+interrupted. SIGTERM (a logout, ``kill``) closes the window as a click would.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -38,6 +43,27 @@ _APP_SCRIPT = textwrap.dedent(
 )
 
 
+_MAIN_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from kimi_desktop.app import main
+    from kimi_desktop.ui.main_window import MainWindow
+
+    app = QApplication([])
+
+    def send():
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        window.composer.set_text("Tell me a long story")
+        window.composer.send_button.click()
+
+    QTimer.singleShot(0, send)
+    sys.exit(main([]))
+    """
+)
+
+
 def _wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -46,14 +72,20 @@ def _wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def _saved_partial(database: Path) -> bool:
+def _reply(database: Path) -> tuple[str, str] | None:
+    """The last assistant message's (status, text), as another process sees it."""
     if not database.exists():
-        return False
+        return None
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
         row = conn.execute(
-            "SELECT text FROM messages WHERE role = 'assistant' AND status = 'streaming'"
+            "SELECT status, text FROM messages WHERE role = 'assistant' ORDER BY id DESC"
         ).fetchone()
-    return row is not None and row[0] != ""
+    return (row[0], row[1]) if row else None
+
+
+def _saved_partial(database: Path) -> bool:
+    reply = _reply(database)
+    return reply is not None and reply[0] == "streaming" and reply[1] != ""
 
 
 @pytest.mark.slow
@@ -97,3 +129,38 @@ def test_reply_survives_sigkill_marked_interrupted(tmp_path, qapp, qloop) -> Non
         finally:
             parts.window.close()
             parts.close()
+
+
+@pytest.mark.slow
+def test_sigterm_closes_the_window_and_keeps_the_reply_as_stopped(tmp_path) -> None:
+    home = tmp_path / "home"
+    database = home / "data" / "history.sqlite3"
+    gate = Gate()
+    with FakeKimiServer("moonshot") as server:
+        server.enqueue(
+            openai_stream([], ["Once upon a time", ", a fox", " never finished"]).stalled(
+                gate, after_events=3
+            )
+        )
+        env = {
+            **os.environ,
+            "KIMI_DESKTOP_HOME": str(home),
+            "KIMI_BASE_URL": server.base_url,
+            "KIMI_API_KEY": server.api_key,
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        process = subprocess.Popen([sys.executable, "-c", _MAIN_SCRIPT], env=env)
+        try:
+            assert gate.reached.wait(30), "the app never asked for a reply"
+            _wait_for(lambda: _saved_partial(database))
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+            gate.open()
+
+    status, text = _reply(database) or ("", "")
+    assert status == "stopped"
+    assert text.startswith("Once upon a time")
+    assert json.loads((home / "config" / "state.json").read_text())["window_geometry"]

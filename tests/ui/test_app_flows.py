@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from kimi_desktop.domain import MessageStatus
 from tests.fakes import Gate, moonshot_stream, openai_stream, provider_error
@@ -157,3 +158,22 @@ def test_typing_right_after_start_goes_to_the_message(server, make_app) -> None:
     parts = make_app(server)
     assert parts.window.pages.currentWidget() is parts.window.chat_page
     assert parts.window.focusWidget() is parts.window.composer.edit
+
+
+def test_keyboard_shortcuts(server, make_app, qtbot) -> None:
+    parts = make_app(server)
+    window = parts.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    control = Qt.KeyboardModifier.ControlModifier
+
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_K, control)
+    search = window.findChild(object, "conversationSearch")
+    assert search.hasFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Comma, control)
+    dialog = window.findChild(QDialog, "settingsDialog")
+    assert dialog is not None
+    assert dialog.isVisible()
+    dialog.reject()
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_Q, control)
+    assert not window.isVisible()
