@@ -33,9 +33,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QEventLoop, QLockFile, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QDir,
+    QEvent,
+    QEventLoop,
+    QLockFile,
+    QObject,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 _log = logging.getLogger(__name__)
 
@@ -194,6 +205,27 @@ class _Peer(QObject):
         self._done = True
         self._socket.abort()
         self._socket.deleteLater()
+
+
+class DesktopApplication(QApplication):
+    """The QApplication, plus the files the OS hands to the running app.
+
+    macOS never starts a second copy: Finder's "Open With" and drops on the Dock
+    icon reach the running app as a ``QFileOpenEvent``, which is sent to the
+    application object itself (overriding ``event`` here costs nothing for the
+    events of other objects, unlike an application-wide event filter).
+
+    Signals:
+        files_opened(list[str]): the OS asked the app to open these paths.
+    """
+
+    files_opened = Signal(list)
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QFileOpenEvent) and event.file():
+            self.files_opened.emit([event.file()])
+            return True
+        return super().event(event)
 
 
 def raise_window(window: QWidget) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -177,3 +178,33 @@ def test_raise_window_restores_a_minimised_window(qtbot) -> None:
     raise_window(window)
     assert window.isVisible()
     assert not window.isMinimized()
+
+
+_FILE_OPEN_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFileOpenEvent
+    from kimi_desktop.ui.single_instance import DesktopApplication
+
+    app = DesktopApplication([])
+    opened = []
+    app.files_opened.connect(opened.extend)
+    handled = QCoreApplication.sendEvent(app, QFileOpenEvent(sys.argv[1]))
+    print(json.dumps([handled, opened]))
+    """
+)
+
+
+def test_files_the_os_opens_with_the_running_app_are_handed_over(tmp_path: Path) -> None:
+    # macOS's "Open With" on a running app: a QFileOpenEvent, not a second launch.
+    image = tmp_path / "shot one.png"
+    done = subprocess.run(
+        [sys.executable, "-c", _FILE_OPEN_SCRIPT, str(image)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [True, [str(image)]]
