@@ -8,7 +8,7 @@ packages=(python3 python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbco
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring desktop-file-utils)
+  packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring desktop-file-utils appstream)
 fi
 
 missing=()
