@@ -22,7 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
-from qasync import QEventLoop
 
 from kimi_desktop import __version__, render
 from kimi_desktop.services.chat import ChatSession
@@ -34,6 +33,7 @@ from kimi_desktop.settings.secrets import SecretStore, environment_override
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
+from kimi_desktop.ui.event_loop import AppEventLoop
 from kimi_desktop.ui.main_window import MainWindow
 from kimi_desktop.ui.single_instance import (
     DesktopApplication,
@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.smoke_test and instance.try_forward(paths):
         return 0  # the running window took the files and came to the front
     # The loop exists before the window: building it may start asynchronous work.
-    loop = QEventLoop(app)
+    loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
     parts = build(app, demo=args.demo)
     window = parts.window

@@ -58,9 +58,9 @@ def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 @pytest.fixture
 def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop on the test's QApplication, as the app runs it."""
-    from qasync import QEventLoop
+    from kimi_desktop.ui.event_loop import AppEventLoop
 
-    loop = QEventLoop(qapp)
+    loop = AppEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(asyncio.sleep(0))

@@ -10,6 +10,7 @@ second of text is ever lost.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 from contextlib import aclosing
@@ -38,6 +39,8 @@ from kimi_desktop.store import ConversationRepository, NewAttachment
 
 if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
+
+_log = logging.getLogger(__name__)
 
 #: How often a streaming reply is written to disk: the most a crash can lose.
 SAVE_INTERVAL = 1.0
@@ -300,6 +303,11 @@ class ChatSession(QObject):
         except ApiError as exc:
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
             error, failure = describe(exc), exc
+        except Exception as exc:  # a defect must not leave the row "streaming" forever
+            _log.exception("reply %s failed unexpectedly", reply.id)
+            status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
+            error = f"{describe(exc)} What arrived is kept; Retry may work."
+            failure = ApiError(error)
         deltas.flush()  # what arrived is shown before the reply's final state
         self._finish(reply, reply_state, status, error, usage, failure)
 

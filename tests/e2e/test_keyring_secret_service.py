@@ -46,11 +46,11 @@ _READ_BACK = textwrap.dedent(
     import sys
     import keyring
     from PySide6.QtWidgets import QApplication
-    from qasync import QEventLoop
+    from kimi_desktop.ui.event_loop import AppEventLoop
     from kimi_desktop.app import build
 
     app = QApplication([])
-    asyncio.set_event_loop(QEventLoop(app))
+    asyncio.set_event_loop(AppEventLoop(app))
     parts = build(app)
     expected = sys.stdin.read().strip()
     print("backend=" + type(keyring.get_keyring()).__module__)

@@ -27,11 +27,11 @@ _APP_SCRIPT = textwrap.dedent(
     """
     import asyncio
     from PySide6.QtWidgets import QApplication
-    from qasync import QEventLoop
+    from kimi_desktop.ui.event_loop import AppEventLoop
     from kimi_desktop.app import build
 
     app = QApplication([])
-    loop = QEventLoop(app)
+    loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
     parts = build(app)
     parts.window.show()
