@@ -83,10 +83,13 @@ def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
 
 
 class AnthropicStreamParser:
-    """Turns a Messages event stream into our events."""
+    """Turns a Messages event stream into our events.
 
-    def __init__(self) -> None:
-        self.state = StreamState()
+    ``secret`` (the API key) is redacted from every error the stream carries.
+    """
+
+    def __init__(self, secret: str | None = None) -> None:
+        self.state = StreamState(secret=secret)
         self._input_tokens = 0
         self._cached_tokens = 0
         self._output_tokens = 0
@@ -98,7 +101,7 @@ class AnthropicStreamParser:
         payload = self.state.decode(data)
         kind = payload.get("type") or event
         if kind == "error":
-            raise error_from_payload(payload)
+            raise error_from_payload(payload, secret=self.state.secret)
         if kind == "message_start":
             self._read_usage((payload.get("message") or {}).get("usage"))
         elif kind == "content_block_start":
@@ -168,9 +171,9 @@ def _block_events(block: dict[str, Any]) -> list[StreamEvent]:
     return []
 
 
-def parse_message(payload: dict[str, Any]) -> list[StreamEvent]:
+def parse_message(payload: dict[str, Any], secret: str | None = None) -> list[StreamEvent]:
     """Events from a whole (non-streamed) Messages response."""
-    parser = AnthropicStreamParser()
+    parser = AnthropicStreamParser(secret)
     events: list[StreamEvent] = []
     for index, block in enumerate(payload.get("content") or ()):
         events += parser._block_start(index, block)

@@ -149,10 +149,10 @@ class KimiClient:
             if "text/event-stream" not in content_type:
                 # Some servers ignore "stream": true and answer in one piece.
                 payload = await self._read_json(response)
-                for event in self._dialect.parse_completion(payload):
+                for event in self._dialect.parse_completion(payload, self._key):
                     yield event
                 return
-            parser = self._dialect.stream_parser()
+            parser = self._dialect.stream_parser(self._key)
             try:
                 async for sse in EventSource(response).aiter_sse():
                     for event in parser.feed(sse.event, sse.data):

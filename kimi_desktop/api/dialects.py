@@ -7,7 +7,7 @@ means adding one of these, not another branch in the client.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kimi_desktop import __version__
@@ -28,15 +28,19 @@ class StreamParser(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """Everything that differs between the OpenAI and Anthropic formats."""
+    """Everything that differs between the OpenAI and Anthropic formats.
+
+    ``headers`` hold the key, so they stay out of ``repr`` (which ends up in
+    logs and tracebacks). Parsers take the key to redact it from errors.
+    """
 
     chat_url: str
     models_url: str
-    headers: dict[str, str]
-    build_body: Callable[[ChatRequest], dict[str, Any]]
-    stream_parser: Callable[[], StreamParser]
-    parse_completion: Callable[[dict[str, Any]], list[StreamEvent]]
-    parse_models: Callable[[Any], list[ModelInfo]]
+    headers: dict[str, str] = field(repr=False)
+    build_body: Callable[[ChatRequest], dict[str, Any]] = field(repr=False)
+    stream_parser: Callable[[str | None], StreamParser] = field(repr=False)
+    parse_completion: Callable[[dict[str, Any], str | None], list[StreamEvent]] = field(repr=False)
+    parse_models: Callable[[Any], list[ModelInfo]] = field(repr=False)
 
 
 def _join(base: str, path: str) -> str:

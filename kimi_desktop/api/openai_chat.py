@@ -81,10 +81,13 @@ def _reasoning_of(delta: dict[str, Any]) -> str | None:
 
 
 class OpenAIStreamParser:
-    """Turns ``data:`` payloads of a chat-completions stream into events."""
+    """Turns ``data:`` payloads of a chat-completions stream into events.
 
-    def __init__(self) -> None:
-        self.state = StreamState()
+    ``secret`` (the API key) is redacted from every error the stream carries.
+    """
+
+    def __init__(self, secret: str | None = None) -> None:
+        self.state = StreamState(secret=secret)
 
     def feed(self, event: str, data: str) -> list[StreamEvent]:
         """Events from one SSE message; ``event`` is unused in this dialect."""
@@ -93,7 +96,7 @@ class OpenAIStreamParser:
             return []
         payload = self.state.decode(data)
         if "error" in payload and not payload.get("choices"):
-            raise error_from_payload(payload)
+            raise error_from_payload(payload, secret=self.state.secret)
         events: list[StreamEvent] = []
         usage = parse_usage(payload.get("usage"))
         for choice in payload.get("choices") or ():
@@ -132,9 +135,9 @@ class OpenAIStreamParser:
         return self.state.closing_events()
 
 
-def parse_completion(payload: dict[str, Any]) -> list[StreamEvent]:
+def parse_completion(payload: dict[str, Any], secret: str | None = None) -> list[StreamEvent]:
     """Events from a whole (non-streamed) chat completion."""
-    parser = OpenAIStreamParser()
+    parser = OpenAIStreamParser(secret)
     events: list[StreamEvent] = []
     for choice in payload.get("choices") or ():
         if isinstance(choice, dict) and choice.get("index", 0) == 0:

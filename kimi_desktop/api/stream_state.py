@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from kimi_desktop.api.errors import ProtocolError
+from kimi_desktop.api.errors import ProtocolError, redact
 from kimi_desktop.domain import Finish, StreamEvent, ToolCall, Usage
 
 
@@ -29,8 +29,13 @@ class _PartialToolCall:
 
 @dataclass
 class StreamState:
-    """Accumulated facts of one stream."""
+    """Accumulated facts of one stream.
 
+    ``secret`` is the API key, kept so that text quoted from a damaged chunk
+    (providers echo keys) is redacted before it reaches an error.
+    """
+
+    secret: str | None = field(default=None, repr=False)
     done: bool = False
     finish_reason: str | None = None
     usage: Usage | None = None
@@ -47,7 +52,7 @@ class StreamState:
                 "The endpoint sent a damaged piece of the reply. The text received so far "
                 "was kept; try again.",
                 code="malformed_chunk",
-                detail=data[:200],
+                detail=redact(data, self.secret)[:200],
             )
         return payload
 

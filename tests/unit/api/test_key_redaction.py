@@ -1,0 +1,90 @@
+"""The API key never reaches an error's message, detail or repr, nor any object's repr.
+
+Errors raised from inside a 200 stream and damaged chunks carry text the
+provider sent, and providers echo keys; every such text must be redacted like
+the bodies of non-2xx answers are. The key here is not shaped like ``sk-...``,
+so only redaction of the client's own key can hide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kimi_desktop.api import ApiError, Endpoint, ProtocolError, describe
+from kimi_desktop.api.dialects import dialect_for
+from tests.fakes import FakeKimiServer, anthropic_stream, moonshot_stream, sse_data
+from tests.unit.api.support import collect, make_client
+
+StartServer = Callable[..., FakeKimiServer]
+
+KEY = "tok_7c1e5a90b3d2f8e4aa"
+
+
+def assert_no_key(error: ApiError | None) -> None:
+    assert error is not None
+    for text in (str(error), repr(error), error.message, error.detail or "", describe(error)):
+        assert KEY not in text, text
+        assert KEY[:8] not in text, text
+    assert all(KEY not in str(arg) for arg in error.args)
+
+
+def echoing_error(error_type: str) -> dict[str, object]:
+    return {"message": f"API key {KEY} is not allowed to use this model", "type": error_type}
+
+
+@pytest.mark.asyncio
+async def test_error_event_inside_an_openai_stream_is_redacted(fake_server: StartServer) -> None:
+    server = fake_server("moonshot", api_key=KEY)
+    event = {"error": echoing_error("permission_denied_error")}
+    server.enqueue(moonshot_stream().truncated(2).with_event(2, event))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ApiError)
+    assert outcome.error.detail  # the provider's words are kept, without the key
+    assert_no_key(outcome.error)
+
+
+@pytest.mark.asyncio
+async def test_error_event_inside_an_anthropic_stream_is_redacted(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("moonshot-anthropic", api_key=KEY)
+    event = sse_data({"type": "error", "error": echoing_error("permission_error")}, event="error")
+    server.enqueue(anthropic_stream([], ["partial"]).truncated(3).with_event(3, event))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ApiError)
+    assert outcome.error.detail
+    assert_no_key(outcome.error)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dialect", ["moonshot", "moonshot-anthropic"])
+async def test_a_damaged_chunk_that_echoes_the_key_is_redacted(
+    fake_server: StartServer, dialect: str
+) -> None:
+    server = fake_server(dialect, api_key=KEY)
+    damaged = f'data: {{"echo":"{KEY}","choices":[{{"index":0,"delta":{{"content":"x\n\n'
+    stream = moonshot_stream() if dialect == "moonshot" else anthropic_stream([], ["partial"])
+    server.enqueue(stream.truncated(2).with_event(2, damaged.encode()))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ProtocolError)
+    assert outcome.error.code == "malformed_chunk"
+    assert_no_key(outcome.error)
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+def test_a_dialect_repr_holds_no_key_or_auth_header(protocol: str) -> None:
+    endpoint = Endpoint(
+        id="e",
+        name="E",
+        base_url="https://api.example.invalid/v1",
+        protocol=protocol,  # type: ignore[arg-type]
+    )
+    text = repr(dialect_for(endpoint, KEY))
+    assert KEY not in text
+    assert "Bearer" not in text
+    assert "x-api-key" not in text
