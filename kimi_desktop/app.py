@@ -200,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(app, DesktopApplication):
         app.files_opened.connect(on_second_launch)
 
+    # The loop ends when the window has closed, not when Qt decides to quit: a
+    # quit leaves Qt's loop before asyncio's callbacks for the close have run.
+    app.setQuitOnLastWindowClosed(False)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.show()

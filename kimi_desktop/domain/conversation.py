@@ -52,7 +52,12 @@ class Conversation:
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
-    """A message row. ``error`` holds the sentence shown when a reply failed."""
+    """A message row. ``error`` holds the sentence shown when a reply failed.
+
+    ``error_fix`` names what helps with that failure: ``"settings"`` when the
+    key or endpoint must change (a wrong key, no balance), else ``"retry"``.
+    It is stored so the right button is offered again after a restart.
+    """
 
     id: int
     conversation_id: int
@@ -65,6 +70,7 @@ class StoredMessage:
     model: str | None = None
     usage: Usage | None = None
     error: str | None = None
+    error_fix: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
 
 

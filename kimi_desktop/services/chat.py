@@ -68,8 +68,6 @@ class ChatSession(QObject):
         retry_scheduled(int conversation_id, str sentence): waiting before a retry.
         conversation_changed(int conversation_id): title or settings changed.
         credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
-        reply_failed(int message_id, str fix): a reply failed; ``fix`` is "settings"
-            (wrong key, no balance) or "retry".
     """
 
     message_added = Signal(object)
@@ -81,7 +79,6 @@ class ChatSession(QObject):
     retry_scheduled = Signal(int, str)
     conversation_changed = Signal(int)
     credits_changed = Signal(str, float)
-    reply_failed = Signal(int, str)
 
     def __init__(
         self,
@@ -320,6 +317,9 @@ class ChatSession(QObject):
         usage: Usage | None,
         exc: ApiError | None,
     ) -> None:
+        fix = None
+        if exc is not None:
+            fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
         final = self._repo.finish_message(
             reply.id,
             status=status,
@@ -328,12 +328,10 @@ class ChatSession(QObject):
             reasoning_seconds=state.reasoning_seconds(),
             usage=usage,
             error=error,
+            error_fix=fix,
         )
         if final is not None:
             self.message_changed.emit(final)
-        if exc is not None:
-            fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
-            self.reply_failed.emit(reply.id, fix)
 
 
 class _DeltaBatch:

@@ -28,6 +28,9 @@ from kimi_desktop.store.db import Database
 from kimi_desktop.store.messages import NewAttachment
 from kimi_desktop.store.search import search as search_history
 
+#: Shown under a reply the app did not get to finish (it crashed, was killed, lost power).
+INTERRUPTED_BY_EXIT = "The app closed before this reply finished; what arrived is kept."
+
 
 class NotFoundError(LookupError):
     """The conversation or message does not exist (or was already purged)."""
@@ -219,6 +222,7 @@ class ConversationRepository:
         reasoning_seconds: float | None = None,
         usage: Usage | None = None,
         error: str | None = None,
+        error_fix: str | None = None,
     ) -> StoredMessage | None:
         """Write a reply's final state; ``None`` if the message is gone (deleted meanwhile)."""
         with self._db.transaction() as conn:
@@ -231,6 +235,7 @@ class ConversationRepository:
                 reasoning_seconds=reasoning_seconds,
                 usage=usage,
                 error=error,
+                error_fix=error_fix,
             )
             if not found:
                 return None
@@ -263,11 +268,14 @@ class ConversationRepository:
         """Mark replies left ``streaming`` by a crash or kill as ``interrupted``.
 
         Called once at startup, before any stream starts. The partial text
-        saved by the last :meth:`update_streaming` stays, and becomes searchable.
+        saved by the last :meth:`update_streaming` stays, and becomes searchable;
+        the reply says why it stopped and offers Retry.
         """
         with self._db.transaction() as conn:
             return conn.execute(
-                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'"
+                "UPDATE messages SET status = 'interrupted', error = ?, error_fix = 'retry'"
+                " WHERE status = 'streaming'",
+                (INTERRUPTED_BY_EXIT,),
             ).rowcount
 
     def conversation_usage(self, conversation_id: int) -> Usage:

@@ -132,6 +132,7 @@ def save_final(
     reasoning_seconds: float | None,
     usage: Usage | None,
     error: str | None,
+    error_fix: str | None,
 ) -> bool:
     """Write a reply's final state; ``False`` if the row does not exist."""
     tokens = (
@@ -141,9 +142,9 @@ def save_final(
     )
     cursor = conn.execute(
         "UPDATE messages SET status = ?, text = ?, reasoning = ?, reasoning_seconds = ?,"
-        " prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?, error = ?"
-        " WHERE id = ?",
-        (status.value, text, reasoning, reasoning_seconds, *tokens, error, message_id),
+        " prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?, error = ?,"
+        " error_fix = ? WHERE id = ?",
+        (status.value, text, reasoning, reasoning_seconds, *tokens, error, error_fix, message_id),
     )
     return cursor.rowcount > 0
 

@@ -174,7 +174,12 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial,)
+def m002_error_fix(conn: sqlite3.Connection) -> None:
+    """What helps with a failed reply ("settings" or "retry"), kept across restarts."""
+    conn.execute("ALTER TABLE messages ADD COLUMN error_fix TEXT")
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial, m002_error_fix)
 LATEST_VERSION: Final = len(MIGRATIONS)
 
 

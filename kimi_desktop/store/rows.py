@@ -12,7 +12,8 @@ CONVERSATION_COLUMNS: Final = (
 )
 MESSAGE_COLUMNS: Final = (
     "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
-    " prompt_tokens, completion_tokens, cached_tokens, error, created_at"
+    " prompt_tokens, completion_tokens, cached_tokens, error, error_fix,"
+    " created_at"
 )
 ATTACHMENT_COLUMNS: Final = "a.sha256, a.mime, a.width, a.height, a.size, a.name"
 
@@ -53,6 +54,7 @@ def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMess
         model=row["model"],
         usage=usage,
         error=row["error"],
+        error_fix=row["error_fix"],
         attachments=attachments,
     )
 

@@ -59,7 +59,7 @@ class MessageItem:
             model=message.model,
             usage=message.usage,
             error=message.error,
-            error_action="retry"
+            error_action=(message.error_fix or "retry")
             if message.status in (MessageStatus.INTERRUPTED, MessageStatus.ERROR)
             else None,
             attachments=attachments,

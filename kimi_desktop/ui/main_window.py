@@ -151,7 +151,6 @@ class MainWindow(QMainWindow):
         self._chat.reasoning_received.connect(self._on_chat_reasoning_received)
         self._chat.content_received.connect(self._on_chat_content_received)
         self._chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
-        self._chat.reply_failed.connect(self._on_chat_reply_failed)
         self._chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
         self._chat.conversation_changed.connect(lambda _: self.sidebar.refresh())
         self._chat.credits_changed.connect(self._on_chat_credits_changed)
@@ -438,16 +437,6 @@ class MainWindow(QMainWindow):
         if self._is_shown(message.conversation_id):
             self.chat_view.update_message(self._item(message))
             self._update_usage()
-
-    def _on_chat_reply_failed(self, message_id: int, fix: str) -> None:
-        self._items.note_fix(message_id, fix)
-        if self._conversation is None or message_id not in self.chat_view.message_ids():
-            return
-        message = next(
-            (m for m in self._history.messages(self._conversation.id) if m.id == message_id), None
-        )
-        if message is not None:
-            self.chat_view.update_message(self._item(message))
 
     def _on_chat_messages_removed(self, conversation_id: int, message_ids: list[int]) -> None:
         if self._is_shown(conversation_id):

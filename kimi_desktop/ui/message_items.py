@@ -53,19 +53,14 @@ def usage_summary(usage: Usage, cost: str | None = None) -> str:
 
 
 class MessageItemFactory:
-    """Builds :class:`MessageItem`s; remembers which failures are fixed in Settings."""
+    """Builds :class:`MessageItem`s: thumbnails decoded once, costs from the endpoint's prices."""
 
     def __init__(self, history: HistoryService, endpoints: EndpointService) -> None:
         self._history = history
         self._endpoints = endpoints
-        self._fixes: dict[int, str] = {}
         # Decoded thumbnails by image hash, newest use last: a large screenshot
         # takes 10-40 ms to decode, too long to repeat each time a chat opens.
         self._thumbnails: OrderedDict[str, QImage] = OrderedDict()
-
-    def note_fix(self, message_id: int, fix: str) -> None:
-        """A failed reply's remedy ("settings" or "retry"), for the button under it."""
-        self._fixes[message_id] = fix
 
     def item(
         self, message: StoredMessage, endpoint_id: str | None, *, decode: bool = True
@@ -76,9 +71,6 @@ class MessageItemFactory:
             self._attachment_view(a.sha256, a.name, a.size, decode) for a in message.attachments
         )
         item = MessageItem.from_stored(message, views)
-        fix = self._fixes.get(message.id)
-        if fix and item.error:
-            item = replace(item, error_action=fix)
         prices = self._prices(endpoint_id, message.model)
         if prices is not None and message.usage is not None:
             item = replace(item, cost=format_cost(prices.cost(message.usage), prices.currency))

@@ -21,6 +21,7 @@ import pytest
 
 from kimi_desktop.app import build
 from kimi_desktop.domain import MessageStatus
+from kimi_desktop.ui.message_parts import ErrorNotice
 from tests.fakes import FakeKimiServer, Gate, openai_stream
 
 _APP_SCRIPT = textwrap.dedent(
@@ -126,6 +127,11 @@ def test_reply_survives_sigkill_marked_interrupted(tmp_path, qapp, qloop) -> Non
             widget = parts.window.chat_view.message_widget(reply.id)
             assert widget is not None
             assert widget.item.error_action == "retry"
+            notice = widget.findChild(ErrorNotice)
+            assert notice is not None
+            assert notice.isVisibleTo(widget)
+            assert "closed before this reply finished" in notice.label.text()
+            assert notice.button.text() == "Retry"
         finally:
             parts.window.close()
             parts.close()

@@ -79,9 +79,10 @@ def test_dropped_stream_keeps_partial_text_and_offers_retry(server, make_app, ql
     assert parts.history.messages(conversation_id)[-1].text == "Whole answer."
 
 
-def test_wrong_key_says_so_and_offers_settings(server, make_app, qloop) -> None:
+def test_wrong_key_says_so_and_offers_settings(server, make_app, qloop, tmp_path) -> None:
+    home = tmp_path / "home"
     server.enqueue(provider_error("moonshot", "auth"))
-    parts = make_app(server, key="wrong-key-123456")
+    parts = make_app(server, key="wrong-key-123456", home=home)
     conversation_id = send(parts, "hello")
     finish(qloop, parts, conversation_id)
 
@@ -90,6 +91,12 @@ def test_wrong_key_says_so_and_offers_settings(server, make_app, qloop) -> None:
     assert "key was rejected" in (reply.error or "")
     assert "wrong-key-123456" not in (reply.error or "")
     assert last_widget(parts).item.error_action == "settings"
+
+    parts.window.close()
+    parts.close()
+    again = make_app(server, key="wrong-key-123456", home=home)
+    again.window.open_conversation(conversation_id)
+    assert last_widget(again).item.error_action == "settings"  # after a restart too
 
 
 def test_search_finds_an_old_chat_and_restart_keeps_everything(

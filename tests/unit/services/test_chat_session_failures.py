@@ -35,27 +35,25 @@ class BrokenClient:
 def reply_after_failure(tmp_path, qloop, before_failure: list[str]):
     repo = ConversationRepository(Database.open(tmp_path / "h.sqlite3"))
     session = ChatSession(repo, lambda _id, _on_retry: BrokenClient(before_failure))
-    fixes: list[str] = []
-    session.reply_failed.connect(lambda _id, fix: fixes.append(fix))
     conversation = repo.create_conversation()
     session.send(conversation.id, "hi", endpoint_id="moonshot", model="kimi-k2.5", thinking=None)
     qloop.run_until_complete(asyncio.wait([session.reply_task(conversation.id)], timeout=20))
     assert not session.is_running(conversation.id)
-    return repo.messages(conversation.id)[-1], fixes
+    return repo.messages(conversation.id)[-1]
 
 
 def test_unexpected_failure_keeps_the_partial_reply_as_interrupted(tmp_path, qloop) -> None:
-    reply, fixes = reply_after_failure(tmp_path, qloop, ["Half an ", "answer"])
+    reply = reply_after_failure(tmp_path, qloop, ["Half an ", "answer"])
 
     assert reply.status is MessageStatus.INTERRUPTED
     assert reply.text == "Half an answer"
     assert "RuntimeError" in (reply.error or "")
-    assert fixes == ["retry"]
+    assert reply.error_fix == "retry"
 
 
 def test_unexpected_failure_before_any_text_is_an_error_with_retry(tmp_path, qloop) -> None:
-    reply, fixes = reply_after_failure(tmp_path, qloop, [])
+    reply = reply_after_failure(tmp_path, qloop, [])
 
     assert reply.status is MessageStatus.ERROR
     assert reply.error
-    assert fixes == ["retry"]
+    assert reply.error_fix == "retry"

@@ -10,6 +10,7 @@ import pytest
 
 from kimi_desktop.domain import Attachment, MessageStatus, Usage
 from kimi_desktop.store import ConversationRepository, Database, NewAttachment, NotFoundError
+from kimi_desktop.store.conversations import INTERRUPTED_BY_EXIT
 
 PNG = NewAttachment(mime="image/png", data=b"\x89PNG fake image", width=2, height=3, name="a.png")
 JPEG = NewAttachment(mime="image/jpeg", data=b"\xff\xd8 another", width=4, height=5)
@@ -211,6 +212,8 @@ def test_streaming_then_recover_interrupted(db_path: Path, repo: ConversationRep
         "Hello, wor",
         "Let me think",
     )
+    assert loaded.error == INTERRUPTED_BY_EXIT  # the reply says why it stopped
+    assert loaded.error_fix == "retry"
     # Only the streaming row changed.
     untouched = repo.get_message(finished.id)
     assert untouched is not None

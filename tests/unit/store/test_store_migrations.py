@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kimi_desktop.store import LATEST_VERSION, Database, SchemaTooNewError
+from kimi_desktop.store import LATEST_VERSION, ConversationRepository, Database, SchemaTooNewError
 from kimi_desktop.store.migrations import MIGRATIONS, migrate, schema_version
 
 
@@ -76,3 +76,24 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_a_version_1_history_keeps_its_messages_and_gains_the_error_fix(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        MIGRATIONS[0](conn)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (1, 't', 0, 0)"
+        )
+        conn.execute(
+            "INSERT INTO messages (conversation_id, role, text, status, error, created_at)"
+            " VALUES (1, 'assistant', 'partial', 'error', 'Wrong key.', 0)"
+        )
+    finally:
+        conn.close()
+
+    with Database.open(db_path) as db:
+        (message,) = ConversationRepository(db).messages(1)
+    assert (message.text, message.error, message.error_fix) == ("partial", "Wrong key.", None)
