@@ -190,6 +190,35 @@ def parse_error_body(body: bytes, content_type: str = "") -> tuple[str | None, s
 
 
 _QUOTA_WORDS = ("quota", "balance", "credit", "insufficient", "billing", "payment", "recharge")
+#: In a type or code, these name money ("insufficient" alone may be about permissions);
+#: ``used_up`` is AceData's code for a spent balance.
+_QUOTA_TYPE_WORDS = (
+    "quota",
+    "balance",
+    "credit",
+    "billing",
+    "payment",
+    "recharge",
+    "budget",
+    "used_up",
+)
+_LIMIT_TYPE_WORDS = ("rate_limit", "overload", "too_many")
+
+
+def _about_money(etype: str | None, code: str | None, text: str) -> bool:
+    """Whether a 403 or 429 means "out of balance" (never retried) rather than "slow down".
+
+    The provider's type and code win over its words: Moonshot's
+    ``rate_limit_reached_error`` can mention a daily token quota and is still a
+    rate limit. The words decide only when the type and code name neither
+    (Anthropic-style ``permission_error`` with "Insufficient credits").
+    """
+    structured = " ".join(filter(None, (etype, code))).lower()
+    if any(word in structured for word in _QUOTA_TYPE_WORDS):
+        return True
+    if any(word in structured for word in _LIMIT_TYPE_WORDS):
+        return False
+    return any(word in text.lower() for word in _QUOTA_WORDS)
 
 
 def error_from_response(
@@ -205,7 +234,7 @@ def error_from_response(
     marker = " ".join(filter(None, (etype, code, raw_detail))).lower()
     retry_after = retry_after_seconds(headers)
     kind = code or etype
-    about_money = any(word in marker for word in _QUOTA_WORDS)
+    about_money = _about_money(etype, code, raw_detail)
 
     def make(cls: type[ApiError], message: str) -> ApiError:
         return cls(message, status=status, code=kind, detail=detail, retry_after=retry_after)
@@ -271,17 +300,29 @@ _STATUS_HINTS = (
     (("auth", "api_key", "invalid_token", "unauthorized"), 401),
     (("quota", "credit", "balance", "billing"), 402),
     (("rate_limit", "overload", "too_many"), 429),
+    (("permission", "forbidden"), 403),
     (("invalid_request", "bad_request", "not_found", "context_length"), 400),
 )
 
 
-def error_from_payload(payload: Mapping[str, Any], *, secret: str | None = None) -> ApiError:
-    """An error object that arrived inside a 200 stream (either dialect).
+def _status_hint(marker: str) -> int | None:
+    marker = marker.lower()
+    return next((s for words, s in _STATUS_HINTS if any(w in marker for w in words)), None)
 
-    There is no HTTP status to go on, so the error's type or code picks one.
+
+def error_from_payload(payload: Mapping[str, Any], *, secret: str | None = None) -> ApiError:
+    """An error object that arrived with a 200 (inside a stream, or as the whole answer).
+
+    There is no HTTP status to go on, so one is inferred: from a numeric code
+    that is one (llama.cpp), else from the error's type and code, and only then
+    from its message, which may mention "quota" in a rate limit's words.
     """
-    err = payload.get("error")
-    marker = json.dumps(err if err is not None else payload).lower()
-    status = next((s for words, s in _STATUS_HINTS if any(w in marker for w in words)), 500)
     body = json.dumps(dict(payload)).encode()
+    etype, code, message = parse_error_body(body, "application/json")
+    numeric = int(code) if code is not None and code.isdigit() else 0
+    status = (
+        numeric
+        if 400 <= numeric < 600
+        else _status_hint(" ".join(filter(None, (etype, code)))) or _status_hint(message) or 500
+    )
     return error_from_response(status, {"content-type": "application/json"}, body, secret=secret)

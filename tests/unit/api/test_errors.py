@@ -21,7 +21,14 @@ from kimi_desktop.api import (
     ServerError,
     describe,
 )
-from tests.fakes import FakeKimiServer, captive_portal, error_reply, html_error, provider_error
+from tests.fakes import (
+    FakeKimiServer,
+    captive_portal,
+    error_reply,
+    html_error,
+    moonshot_stream,
+    provider_error,
+)
 from tests.unit.api.support import RecordingSleep, assert_plain_sentence, collect, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -179,3 +186,88 @@ async def test_plain_text_error_body(fake_server: StartServer) -> None:
         outcome = await collect(client)
     assert isinstance(outcome.error, BadRequestError)
     assert_plain_sentence(outcome.error.message)
+
+
+#: Moonshot's rate limit on tokens per day: a rate limit whose words mention a quota.
+TPD_LIMIT = {
+    "error": {
+        "message": "Your account org-5d1b2c3a4f request reached organization max TPD quota: "
+        "1500000, please try again after 1 seconds",
+        "type": "rate_limit_reached_error",
+    }
+}
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limit_that_mentions_a_quota_is_still_a_rate_limit(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(error_reply(429, TPD_LIMIT))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert outcome.error is None  # retried like any rate limit, then answered
+    assert len(server.chat_requests) == 2
+    assert len(sleep.delays) == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("status", "body", "cls"),
+    [
+        (
+            429,
+            {
+                "error": {
+                    "message": "Too many requests for your billing tier",
+                    "type": "rate_limit_error",
+                }
+            },
+            RateLimitError,
+        ),
+        (
+            403,
+            {"type": "error", "error": {"type": "permission_error", "message": "No credits left"}},
+            QuotaError,
+        ),
+        (
+            403,
+            {"error": {"message": "Not allowed", "type": "permission_error", "code": "no_quota"}},
+            QuotaError,
+        ),
+        (403, {"error": {"message": "Model not enabled", "type": "permission_error"}}, None),
+    ],
+)
+async def test_structured_type_or_code_decides_before_free_text(
+    fake_server: StartServer, status: int, body: dict[str, object], cls: type[ApiError] | None
+) -> None:
+    """``None``: not about money, so the key's permissions (AuthenticationError)."""
+    server = fake_server("moonshot")
+    server.enqueue(error_reply(status, body), times=4)
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert type(outcome.error) is (cls or AuthenticationError)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("error", "cls"),
+    [
+        (TPD_LIMIT["error"], RateLimitError),
+        ({"message": "Permission denied", "type": "permission_denied_error"}, AuthenticationError),
+        ({"message": "out of credits", "type": "exceeded_current_quota_error"}, QuotaError),
+        ({"message": "bad", "type": "invalid_authentication_error"}, AuthenticationError),
+        ({"message": "slot unavailable", "type": "server_error", "code": 503}, ServerError),
+    ],
+)
+async def test_an_error_inside_a_stream_is_classified_by_its_type(
+    fake_server: StartServer, error: dict[str, object], cls: type[ApiError]
+) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(moonshot_stream().truncated(2).with_event(2, {"error": error}))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert type(outcome.error) is cls
+    assert_plain_sentence(outcome.error.message)
+    assert len(server.chat_requests) == 1
