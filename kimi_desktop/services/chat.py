@@ -127,8 +127,9 @@ class ChatSession(QObject):
         if conversation is not None and not conversation.title:
             self._repo.rename(conversation_id, _title_from(text))
         self._repo.set_model(conversation_id, endpoint_id, model)
-        self.conversation_changed.emit(conversation_id)
         message = self._repo.add_message(conversation_id, "user", text, attachments=attachments)
+        # After the message: it made this the most recent chat, first in the list.
+        self.conversation_changed.emit(conversation_id)
         self.message_added.emit(message)
         self._start_reply(conversation_id, endpoint_id, model, thinking)
         return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from kimi_desktop.ui.image_preview import DropOverlay, ImagePreviewDialog
 from kimi_desktop.ui.message_items import MessageItemFactory
 from kimi_desktop.ui.sidebar import Sidebar
 from kimi_desktop.ui.top_bar import TopBar
+from kimi_desktop.ui.undo_offer import UNDO_MS, UndoOffer
 from kimi_desktop.ui.welcome import WelcomePage
 
 _SEARCH_DELAY_MS = 150
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.drop_overlay = DropOverlay(self)
         self.statusBar().setSizeGripEnabled(False)
+        self.undo_offer = UndoOffer(self)
+        self.statusBar().addPermanentWidget(self.undo_offer)
 
     def _wire(self) -> None:
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -245,21 +247,18 @@ class MainWindow(QMainWindow):
     def _delete(self, conversation_id: int) -> None:
         if self._chat.is_running(conversation_id):
             self._chat.stop(conversation_id)
+        deleted = self._history.conversation(conversation_id)
         self._history.delete(conversation_id)
         if self._conversation is not None and self._conversation.id == conversation_id:
             self.open_conversation(None)
-        undo = QPushButton("Undo", self)
-        undo.setFlat(True)
-        undo.setAccessibleName("Undo delete")
 
         def restore() -> None:
             self._history.restore(conversation_id)
-            self.statusBar().clearMessage()
+            self.statusBar().showMessage("Conversation restored.", 2500)
 
-        undo.clicked.connect(restore)
-        self.statusBar().addPermanentWidget(undo)
-        self.statusBar().showMessage("Conversation deleted.", 8000)
-        QTimer.singleShot(8000, undo.deleteLater)
+        title = deleted.title if deleted is not None and deleted.title else "Conversation"
+        self.statusBar().showMessage(f"“{title}” deleted.", UNDO_MS)
+        self.undo_offer.offer(restore)
 
     # -- sending -----------------------------------------------------------------
 

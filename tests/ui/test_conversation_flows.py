@@ -1,0 +1,89 @@
+"""The conversation list as a person uses it: order, pin, rename, delete and undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QPushButton
+
+from tests.fakes import openai_stream
+from tests.ui.app_driver import finish, send
+
+
+def titles(parts) -> list[str]:
+    model = parts.window.conversation_model
+    return [model.index(row).data(Qt.ItemDataRole.DisplayRole) for row in range(model.rowCount())]
+
+
+def two_chats(server, make_app, qloop):
+    parts = make_app(server)
+    parts.window.activateWindow()
+    for prompt in ("first chat", "second chat"):
+        parts.window.new_conversation()
+        server.enqueue(openai_stream([], [f"answer to {prompt}"]))
+        finish(qloop, parts, send(parts, prompt))
+    return parts
+
+
+def test_a_chat_written_in_moves_to_the_top(server, make_app, qloop) -> None:
+    parts = two_chats(server, make_app, qloop)
+    assert titles(parts) == ["second chat", "first chat"]
+    first = next(c.id for c in parts.history.conversations() if c.title == "first chat")
+
+    parts.window.open_conversation(first)
+    server.enqueue(openai_stream([], ["more"]))
+    send(parts, "one more thing")
+    assert titles(parts) == ["first chat", "second chat"]  # as soon as it is sent
+    finish(qloop, parts, first)
+
+
+def test_pinned_chats_stay_first(server, make_app, qloop) -> None:
+    parts = two_chats(server, make_app, qloop)
+    first = next(c.id for c in parts.history.conversations() if c.title == "first chat")
+
+    parts.window.conversation_list.pin_requested.emit(first, True)
+    assert titles(parts) == ["first chat", "second chat"]
+    parts.window.new_conversation()
+    server.enqueue(openai_stream([], ["hi"]))
+    finish(qloop, parts, send(parts, "third chat"))
+    assert titles(parts) == ["first chat", "third chat", "second chat"]
+
+
+def test_f2_renames_the_selected_chat(server, make_app, qloop, qtbot, monkeypatch) -> None:
+    parts = two_chats(server, make_app, qloop)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Trip plans", True))
+    conversation_list = parts.window.conversation_list
+    conversation_list.setCurrentIndex(parts.window.conversation_model.index(1))
+    conversation_list.setFocus()
+    qtbot.waitUntil(conversation_list.hasFocus)
+
+    qtbot.keyClick(conversation_list, Qt.Key.Key_F2)
+    assert titles(parts) == ["second chat", "Trip plans"]
+
+
+def undo_buttons(parts) -> list[QPushButton]:
+    return [
+        b
+        for b in parts.window.statusBar().findChildren(QPushButton, "undoButton")
+        if b.isVisibleTo(parts.window)
+    ]
+
+
+def test_delete_then_undo_brings_the_chat_back(server, make_app, qloop, qtbot) -> None:
+    parts = two_chats(server, make_app, qloop)
+    conversation_list = parts.window.conversation_list
+    conversation_list.setCurrentIndex(parts.window.conversation_model.index(0))
+    conversation_list.setFocus()
+    qtbot.waitUntil(conversation_list.hasFocus)
+
+    qtbot.keyClick(conversation_list, Qt.Key.Key_Delete)
+    assert titles(parts) == ["first chat"]
+    assert "“second chat” deleted" in parts.window.statusBar().currentMessage()
+    conversation_list.setCurrentIndex(parts.window.conversation_model.index(0))
+    conversation_list.setFocus()
+    qtbot.keyClick(conversation_list, Qt.Key.Key_Delete)
+    assert titles(parts) == []
+    (undo,) = undo_buttons(parts)  # one offer, for the latest deletion
+
+    undo.click()
+    assert titles(parts) == ["first chat"]
+    assert undo_buttons(parts) == []
