@@ -17,7 +17,7 @@ from typing import Any
 
 from kimi_desktop.api.errors import error_from_payload
 from kimi_desktop.api.request import ChatRequest
-from kimi_desktop.api.stream_state import StreamState, as_int
+from kimi_desktop.api.stream_state import StreamState, as_int, is_error_payload, no_reply_error
 from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -171,11 +171,20 @@ def _block_events(block: dict[str, Any]) -> list[StreamEvent]:
     return []
 
 
-def parse_message(payload: dict[str, Any], secret: str | None = None) -> list[StreamEvent]:
-    """Events from a whole (non-streamed) Messages response."""
+def parse_message(payload: Any, secret: str | None = None) -> list[StreamEvent]:
+    """Events from a whole (non-streamed) Messages response.
+
+    Raises the provider's error when the body is one, and :class:`ProtocolError`
+    when it has no ``content`` list (an empty list is a legal, empty reply).
+    """
+    if isinstance(payload, dict) and is_error_payload(payload):
+        raise error_from_payload(payload, secret=secret)
+    content = payload.get("content") if isinstance(payload, dict) else None
+    if not isinstance(content, list):
+        raise no_reply_error()
     parser = AnthropicStreamParser(secret)
     events: list[StreamEvent] = []
-    for index, block in enumerate(payload.get("content") or ()):
+    for index, block in enumerate(content):
         events += parser._block_start(index, block)
         if isinstance(block, dict) and block.get("type") == "tool_use":
             parser.state.tool_call(

@@ -29,11 +29,13 @@ from kimi_desktop.api.errors import (
     BadRequestError,
     NetworkError,
     ProtocolError,
+    error_from_payload,
     error_from_response,
     redact,
 )
 from kimi_desktop.api.request import ChatRequest
 from kimi_desktop.api.retry import RetryPolicy, backoff_delay
+from kimi_desktop.api.stream_state import is_error_payload
 from kimi_desktop.domain import Endpoint, ModelInfo, StreamEvent
 
 #: Reasoning models can think quietly for a while; a silent minute is still alive.
@@ -102,6 +104,9 @@ class KimiClient:
             "GET", self._dialect.models_url, None, not_found_code="no_models"
         ) as r:
             payload = await self._read_json(r)
+        if isinstance(payload, dict) and is_error_payload(payload):
+            # A gateway that answers errors with 200: an empty list would hide it.
+            raise error_from_payload(payload, secret=self._key)
         return self._dialect.parse_models(payload)
 
     async def balance(self, url: str | None = None) -> float | None:

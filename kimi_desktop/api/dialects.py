@@ -39,7 +39,7 @@ class Dialect:
     headers: dict[str, str] = field(repr=False)
     build_body: Callable[[ChatRequest], dict[str, Any]] = field(repr=False)
     stream_parser: Callable[[str | None], StreamParser] = field(repr=False)
-    parse_completion: Callable[[dict[str, Any], str | None], list[StreamEvent]] = field(repr=False)
+    parse_completion: Callable[[Any, str | None], list[StreamEvent]] = field(repr=False)
     parse_models: Callable[[Any], list[ModelInfo]] = field(repr=False)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from kimi_desktop.api.errors import error_from_payload
 from kimi_desktop.api.request import ChatRequest
-from kimi_desktop.api.stream_state import StreamState, as_int
+from kimi_desktop.api.stream_state import StreamState, as_int, is_error_payload, no_reply_error
 from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
 
 
@@ -135,15 +135,24 @@ class OpenAIStreamParser:
         return self.state.closing_events()
 
 
-def parse_completion(payload: dict[str, Any], secret: str | None = None) -> list[StreamEvent]:
-    """Events from a whole (non-streamed) chat completion."""
+def parse_completion(payload: Any, secret: str | None = None) -> list[StreamEvent]:
+    """Events from a whole (non-streamed) chat completion.
+
+    Raises the provider's error when the body is one (a gateway that answers
+    errors with 200), and :class:`ProtocolError` when it holds no message.
+    """
+    if isinstance(payload, dict) and is_error_payload(payload):
+        raise error_from_payload(payload, secret=secret)
+    choices = payload.get("choices") if isinstance(payload, dict) else None
+    choice = next(
+        (c for c in choices or () if isinstance(c, dict) and c.get("index", 0) == 0), None
+    )
+    message = choice.get("message") if choice is not None else None
+    if choice is None or not isinstance(message, dict):
+        raise no_reply_error()
     parser = OpenAIStreamParser(secret)
-    events: list[StreamEvent] = []
-    for choice in payload.get("choices") or ():
-        if isinstance(choice, dict) and choice.get("index", 0) == 0:
-            message = choice.get("message") or {}
-            events += parser._delta_events(message)
-            parser.state.finish_reason = str(choice.get("finish_reason") or "stop")
+    events = parser._delta_events(message)
+    parser.state.finish_reason = str(choice.get("finish_reason") or "stop")
     parser.state.usage = parse_usage(payload.get("usage"))
     parser.state.done = True
     return events + parser.finish()

@@ -20,6 +20,24 @@ def as_int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def no_reply_error() -> ProtocolError:
+    """A whole answer that parsed as JSON but holds no reply: never an empty success."""
+    return ProtocolError(
+        "The endpoint answered without a reply in it. Check the base URL and the model "
+        "in Settings, then try again.",
+        code="no_reply",
+    )
+
+
+def is_error_payload(payload: dict[str, Any]) -> bool:
+    """An error object in any shape we know (OpenAI, Anthropic, AceData), sent with a 200."""
+    return (
+        payload.get("error") is not None
+        or payload.get("type") == "error"
+        or payload.get("success") is False
+    )
+
+
 @dataclass
 class _PartialToolCall:
     id: str = ""

@@ -123,6 +123,11 @@ class Reply:
         kept = tuple((k, v) for k, v in self.headers if k.lower() not in names)
         return replace(self, headers=kept + tuple(headers.items()))
 
+    def with_status(self, status: int) -> Reply:
+        """The same answer under another status: e.g. an error body sent with 200, as
+        gateways that wrap every answer in "200 OK" do."""
+        return replace(self, status=status)
+
     def with_retry_after(self, seconds: float | str) -> Reply:
         value = seconds if isinstance(seconds, str) else f"{seconds:g}"
         return self.with_headers({"Retry-After": value})

@@ -14,7 +14,7 @@ import pytest
 
 from kimi_desktop.api import ApiError, Endpoint, ProtocolError, describe
 from kimi_desktop.api.dialects import dialect_for
-from tests.fakes import FakeKimiServer, anthropic_stream, moonshot_stream, sse_data
+from tests.fakes import FakeKimiServer, anthropic_stream, json_reply, moonshot_stream, sse_data
 from tests.unit.api.support import collect, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -73,6 +73,22 @@ async def test_a_damaged_chunk_that_echoes_the_key_is_redacted(
         outcome = await collect(client)
     assert isinstance(outcome.error, ProtocolError)
     assert outcome.error.code == "malformed_chunk"
+    assert_no_key(outcome.error)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dialect", ["moonshot", "moonshot-anthropic"])
+async def test_an_error_body_answered_with_200_is_redacted(
+    fake_server: StartServer, dialect: str
+) -> None:
+    server = fake_server(dialect, api_key=KEY)
+    body: dict[str, object] = {"error": echoing_error("permission_denied_error")}
+    if dialect == "moonshot-anthropic":
+        body = {"type": "error", "error": echoing_error("permission_error")}
+    server.enqueue(json_reply(body))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ApiError)
     assert_no_key(outcome.error)
 
 
