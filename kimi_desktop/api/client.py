@@ -16,13 +16,13 @@ import functools
 import json
 import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import aclosing, asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
+from kimi_desktop.api import sse
 from kimi_desktop.api.dialects import Dialect, dialect_for
 from kimi_desktop.api.errors import (
     ApiError,
@@ -150,22 +150,37 @@ class KimiClient:
         """Stream one reply as ``ReasoningDelta | ContentDelta | Usage | Finish``."""
         body = self._dialect.build_body(request)
         async with self._send("POST", self._dialect.chat_url, body) as response:
-            content_type = response.headers.get("content-type", "").lower()
-            if "text/event-stream" not in content_type:
-                # Some servers ignore "stream": true and answer in one piece.
-                payload = await self._read_json(response)
+            try:
+                async for event in self._read_reply(response):
+                    yield event
+            except httpx.TransportError as exc:
+                raise self._network_error(exc, started=True) from None
+
+    async def _read_reply(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
+        """The events of a successful chat answer, streamed or whole.
+
+        The content type is a hint, not the truth: some gateways label an event
+        stream ``text/plain`` or ``application/json``, so a body that starts like
+        SSE is read as SSE. Any other body is one JSON answer (a server that
+        ignores ``"stream": true``).
+        """
+        chunks = response.aiter_bytes()
+        if "text/event-stream" not in response.headers.get("content-type", "").lower():
+            head = await sse.peek(chunks)
+            if not sse.looks_like_sse(head):
+                raw = head + b"".join([chunk async for chunk in chunks])
+                payload = self._decode_json(raw, response.status_code)
                 for event in self._dialect.parse_completion(payload, self._key):
                     yield event
                 return
-            parser = self._dialect.stream_parser(self._key)
-            try:
-                async for sse in EventSource(response).aiter_sse():
-                    for event in parser.feed(sse.event, sse.data):
-                        yield event
-            except httpx.TransportError as exc:
-                raise self._network_error(exc, started=True) from None
-            for event in parser.finish():
-                yield event
+            chunks = sse.chain(head, chunks)
+        parser = self._dialect.stream_parser(self._key)
+        async with aclosing(sse.aiter_events(chunks)) as messages:
+            async for message in messages:
+                for event in parser.feed(message.event, message.data):
+                    yield event
+        for event in parser.finish():
+            yield event
 
     @asynccontextmanager
     async def _send(
@@ -241,17 +256,21 @@ class KimiClient:
             raw = await response.aread()
         except httpx.TransportError as exc:
             raise self._network_error(exc, started=True) from None
+        return self._decode_json(raw, response.status_code)
+
+    def _decode_json(self, raw: bytes, status: int) -> Any:
         try:
             return json.loads(raw)
         except ValueError:
-            snippet = redact(raw[:200].decode("utf-8", errors="replace"), self._key)
+            # Redact before cutting, so no cut can leave most of the key behind.
+            snippet = redact(raw[:400].decode("utf-8", errors="replace"), self._key)[:200]
             looks_html = snippet.lstrip().startswith("<")
             raise ProtocolError(
                 "The endpoint answered with a web page instead of an API response. Check "
                 "the base URL in Settings (a login page or proxy may be in the way)."
                 if looks_html
                 else "The endpoint's answer could not be read. Check the base URL in Settings.",
-                status=response.status_code,
+                status=status,
                 code="not_json",
                 detail=None if looks_html else snippet,
             ) from None

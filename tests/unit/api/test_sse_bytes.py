@@ -115,3 +115,31 @@ async def test_response_is_closed_after_a_normal_stream() -> None:
         outcome = await collect(client)
         assert transport.streams[0].closed
     assert outcome.error is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"event: ping\n\n",
+        b"retry: 3000\n\n",
+        b"id: 7\n\n",
+        b"data:\n\n",
+        b"data: \n\n",
+        b"event: ping\ndata:\nid: 8\n\n",
+    ],
+)
+async def test_blocks_without_data_are_ignored(block: bytes) -> None:
+    reply = openai_stream([], ["a", "b"]).with_heartbeats(block).with_newlines(b"\r\n")
+    assert await run(split_every(reply.body, 3)) == [
+        ContentDelta("a"),
+        ContentDelta("b"),
+        Finish("stop"),
+    ]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\r"])
+async def test_the_last_event_needs_no_blank_line(tail: bytes) -> None:
+    body = openai_stream([], ["a"], done=False).body.rstrip(b"\n") + tail
+    assert await run(split_every(body, 5)) == [ContentDelta("a"), Finish("stop")]
