@@ -25,6 +25,8 @@ ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 8192
 #: With thinking on, the budget must leave room for the answer itself.
 THINKING_MAX_TOKENS = 16384
+#: Anthropic's floor for ``thinking.budget_tokens``.
+MIN_THINKING_BUDGET = 1024
 
 _STOP_REASONS = {
     "end_turn": "stop",
@@ -62,10 +64,9 @@ def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
         if m.role != "system" and (m.text or m.images)
     ]
     default_max = THINKING_MAX_TOKENS if request.thinking else DEFAULT_MAX_TOKENS
-    max_tokens = request.max_tokens or default_max
     body: dict[str, Any] = {
         "model": request.model,
-        "max_tokens": max_tokens,
+        "max_tokens": request.max_tokens or default_max,
         "messages": messages,
         "stream": stream,
     }
@@ -74,12 +75,24 @@ def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
     if request.temperature is not None:
         body["temperature"] = request.temperature
     if request.thinking is True:
-        body["thinking"] = {"type": "enabled", "budget_tokens": max(1024, max_tokens // 2)}
+        body["max_tokens"], budget = _thinking_limits(body["max_tokens"])
+        body["thinking"] = {"type": "enabled", "budget_tokens": budget}
     elif request.thinking is False:
         body["thinking"] = {"type": "disabled"}
     if request.tools:
         body["tools"] = list(request.tools)
     return body
+
+
+def _thinking_limits(max_tokens: int) -> tuple[int, int]:
+    """``(max_tokens, budget_tokens)`` that the Messages API accepts with thinking on.
+
+    The rule is ``1024 <= budget_tokens < max_tokens``, and the budget counts
+    against ``max_tokens``, so a small limit (say 500) cannot hold both: it is
+    raised to twice the minimum budget, which leaves the answer half.
+    """
+    max_tokens = max(max_tokens, 2 * MIN_THINKING_BUDGET)
+    return max_tokens, max(MIN_THINKING_BUDGET, max_tokens // 2)
 
 
 class AnthropicStreamParser:

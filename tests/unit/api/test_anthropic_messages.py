@@ -128,6 +128,20 @@ async def test_thinking_enabled_with_a_budget_the_api_accepts(fake_server: Start
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("max_tokens", [1, 500, 1024, 1025, 1500, 2048, 2049, 4096])
+async def test_thinking_budget_is_valid_for_any_max_tokens(
+    fake_server: StartServer, max_tokens: int
+) -> None:
+    """Anthropic's rule, 1024 <= budget_tokens < max_tokens, with room kept for the answer."""
+    server = fake_server("moonshot-anthropic")
+    body = await sent_body(server, chat(thinking=True, max_tokens=max_tokens))
+    budget = body["thinking"]["budget_tokens"]
+    assert 1024 <= budget < body["max_tokens"]
+    assert body["max_tokens"] >= max_tokens
+    assert body["max_tokens"] - budget >= 1024  # the answer is not squeezed out by thinking
+
+
+@pytest.mark.asyncio
 async def test_thinking_disabled(fake_server: StartServer) -> None:
     server = fake_server("moonshot-anthropic")
     body = await sent_body(server, chat(thinking=False))
