@@ -101,7 +101,11 @@ class KimiClient:
     async def list_models(self) -> list[ModelInfo]:
         """The models the endpoint serves, with capabilities where it says them."""
         async with self._send(
-            "GET", self._dialect.models_url, None, not_found_code="no_models"
+            "GET",
+            self._dialect.models_url,
+            None,
+            headers=self._dialect.models_headers,
+            not_found_code="no_models",
         ) as r:
             payload = await self._read_json(r)
         if isinstance(payload, dict) and is_error_payload(payload):
@@ -189,10 +193,14 @@ class KimiClient:
         url: str,
         body: dict[str, Any] | None,
         *,
+        headers: dict[str, str] | None = None,
         not_found_code: str | None = None,
     ) -> AsyncIterator[httpx.Response]:
-        """An open, successful response; retried per policy until its headers arrive."""
-        headers = dict(self._dialect.headers)
+        """An open, successful response; retried per policy until its headers arrive.
+
+        ``headers`` default to the dialect's chat headers.
+        """
+        headers = dict(self._dialect.headers if headers is None else headers)
         if body is not None:
             headers["accept"] = "text/event-stream" if body.get("stream") else "application/json"
         attempt = 0

@@ -41,6 +41,8 @@ class Dialect:
     stream_parser: Callable[[str | None], StreamParser] = field(repr=False)
     parse_completion: Callable[[Any, str | None], list[StreamEvent]] = field(repr=False)
     parse_models: Callable[[Any], list[ModelInfo]] = field(repr=False)
+    #: For ``GET models_url``: the chat headers, unless the format needs others.
+    models_headers: dict[str, str] = field(repr=False)
 
 
 def _join(base: str, path: str) -> str:
@@ -56,6 +58,7 @@ def openai_dialect(endpoint: Endpoint, api_key: str) -> Dialect:
         chat_url=_join(endpoint.base_url, "/chat/completions"),
         models_url=_join(endpoint.base_url, "/models"),
         headers=headers,
+        models_headers=headers,
         build_body=openai_chat.build_body,
         stream_parser=openai_chat.OpenAIStreamParser,
         parse_completion=openai_chat.parse_completion,
@@ -69,6 +72,8 @@ def anthropic_dialect(endpoint: Endpoint, api_key: str) -> Dialect:
     Providers document the base either with ``/v1`` (kimi-k2.ai:
     ``https://kimi-k2.ai/api/v1``) or without it, Anthropic SDK style
     (Moonshot: ``https://api.moonshot.ai/anthropic``); both must work.
+    The model list also gets a Bearer key: kimi-k2.ai documents ``/v1/models``
+    only for its OpenAI-format (Bearer) clients, and it is the same server.
     """
     base = endpoint.base_url.rstrip("/")
     if not base.endswith("/v1"):
@@ -77,12 +82,15 @@ def anthropic_dialect(endpoint: Endpoint, api_key: str) -> Dialect:
         "user-agent": USER_AGENT,
         "anthropic-version": anthropic_messages.ANTHROPIC_VERSION,
     }
+    models_headers = dict(headers)
     if api_key:
         headers["x-api-key"] = api_key
+        models_headers.update({"x-api-key": api_key, "authorization": f"Bearer {api_key}"})
     return Dialect(
         chat_url=base + "/messages",
         models_url=base + "/models",
         headers=headers,
+        models_headers=models_headers,
         build_body=anthropic_messages.build_body,
         stream_parser=anthropic_messages.AnthropicStreamParser,
         parse_completion=anthropic_messages.parse_message,

@@ -285,3 +285,24 @@ async def test_dropped_stream_keeps_partial_text(fake_server: StartServer) -> No
     assert isinstance(outcome.error, NetworkError)
     assert outcome.content == "partial text"
     assert len(server.chat_requests) == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("dialect", "path"),
+    [("moonshot-anthropic", "/anthropic/v1/models"), ("kimik2", "/api/v1/models")],
+)
+async def test_listing_models_sends_the_messages_auth_and_bearer(
+    fake_server: StartServer, dialect: str, path: str
+) -> None:
+    """kimi-k2.ai documents ``/v1/models`` with Bearer only (the OpenAI client); Moonshot's
+    ``/anthropic`` base takes ``x-api-key``. The model list must work on both."""
+    server = fake_server(dialect)
+    async with make_client(server, protocol="anthropic") as client:
+        models = await client.list_models()
+    assert models
+    [recorded] = server.requests
+    assert recorded.path == path
+    assert recorded.headers["x-api-key"] == "test-key"
+    assert recorded.headers["anthropic-version"] == "2023-06-01"
+    assert recorded.headers["authorization"] == "Bearer test-key"
