@@ -80,6 +80,11 @@ def _reasoning_of(delta: dict[str, Any]) -> str | None:
     return text if isinstance(text, str) and text else None
 
 
+def _is_first(choice: Any) -> bool:
+    """Only choice 0 is shown; some servers send ``"index": null`` or no index for it."""
+    return isinstance(choice, dict) and choice.get("index") in (None, 0)
+
+
 class OpenAIStreamParser:
     """Turns ``data:`` payloads of a chat-completions stream into events.
 
@@ -100,7 +105,7 @@ class OpenAIStreamParser:
         events: list[StreamEvent] = []
         usage = parse_usage(payload.get("usage"))
         for choice in payload.get("choices") or ():
-            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+            if not _is_first(choice):
                 continue
             delta = choice.get("delta") or {}
             if isinstance(delta, dict):
@@ -144,9 +149,7 @@ def parse_completion(payload: Any, secret: str | None = None) -> list[StreamEven
     if isinstance(payload, dict) and is_error_payload(payload):
         raise error_from_payload(payload, secret=secret)
     choices = payload.get("choices") if isinstance(payload, dict) else None
-    choice = next(
-        (c for c in choices or () if isinstance(c, dict) and c.get("index", 0) == 0), None
-    )
+    choice = next((c for c in choices or () if _is_first(c)), None)
     message = choice.get("message") if choice is not None else None
     if choice is None or not isinstance(message, dict):
         raise no_reply_error()

@@ -21,6 +21,8 @@ from tests.fakes import (
     json_reply,
     moonshot_stream,
     openai_stream,
+    sse_data,
+    sse_reply,
 )
 from tests.unit.api.support import assert_event_order, collect, make_client
 
@@ -273,3 +275,51 @@ async def test_acedata_json_completion_with_both_reasoning_fields(fake_server: S
         Usage(9, 184, 0),
         Finish("stop"),
     ]
+
+
+def _chunk(choice: dict[str, object]) -> bytes:
+    return sse_data({"id": "chatcmpl-n", "object": "chat.completion.chunk", "choices": [choice]})
+
+
+@pytest.mark.asyncio
+async def test_a_choice_with_a_null_or_missing_index_is_the_first_choice(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("generic", api_key="")
+    events = [
+        _chunk({"index": None, "delta": {"reasoning_content": "hm"}}),
+        _chunk({"delta": {"content": "one"}}),
+        _chunk({"index": None, "delta": {"content": " two"}}),
+        _chunk({"index": 1, "delta": {"content": " other choice"}}),
+        _chunk({"index": None, "delta": {}, "finish_reason": "stop"}),
+        b"data: [DONE]\n\n",
+    ]
+    server.enqueue(sse_reply(events))
+    async with make_client(server, api_key="") as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    assert outcome.nonempty() == [
+        ReasoningDelta("hm"),
+        ContentDelta("one"),
+        ContentDelta(" two"),
+        Finish("stop"),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_whole_answer_with_a_null_index(fake_server: StartServer) -> None:
+    server = fake_server("generic", api_key="")
+    body = {
+        "choices": [
+            {
+                "index": None,
+                "message": {"role": "assistant", "content": "ok"},
+                "finish_reason": "stop",
+            }
+        ]
+    }
+    server.enqueue(json_reply(body))
+    async with make_client(server, api_key="") as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    assert outcome.nonempty() == [ContentDelta("ok"), Finish("stop")]
