@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import ModelInfo
+from kimi_desktop.settings.known_models import known_model
 
 ModelRole = Qt.ItemDataRole.UserRole + 1
 
@@ -202,7 +203,8 @@ class TopBar(QWidget):
         return self.model_picker.currentText().strip()
 
     def model_info(self, model_id: str) -> ModelInfo | None:
-        return self._models.get(model_id)
+        """What the endpoint said about the model, else what the known-model table says."""
+        return self._models.get(model_id) or known_model(model_id)
 
     def set_thinking(self, enabled: bool) -> None:
         self.thinking_toggle.setChecked(enabled)
@@ -237,7 +239,8 @@ class TopBar(QWidget):
             self.model_chosen.emit(self.current_model())
 
     def _show_capabilities(self) -> None:
-        model = self._models.get(self.current_model())
+        model = self.model_info(self.current_model())
         self.capabilities.setText(capability_text(model) if model else "")
-        self._reasons = model is None or model.supports_reasoning is not False
+        # Only a model known to reason is sent "thinking"; others get the server's default.
+        self._reasons = model is not None and bool(model.supports_reasoning)
         self.thinking_toggle.setVisible(self._reasons)

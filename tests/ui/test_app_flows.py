@@ -184,3 +184,24 @@ def test_keyboard_shortcuts(server, make_app, qtbot) -> None:
     dialog.reject()
     qtbot.keyClick(window.composer.edit, Qt.Key.Key_Q, control)
     assert not window.isVisible()
+
+
+def test_thinking_toggle_goes_into_the_request(server, make_app, qloop) -> None:
+    parts = make_app(server)
+    qloop.run_until_complete(parts.endpoints.refresh_models(parts.endpoints.active_id))
+    top_bar = parts.window.top_bar
+    picker = top_bar.model_picker
+    picker.setCurrentIndex(picker.findText("kimi-k2.5"))
+    picker.activated.emit(picker.currentIndex())
+
+    top_bar.set_thinking(False)
+    server.enqueue(openai_stream([], ["Quick answer."]))
+    finish(qloop, parts, send(parts, "no thinking please"))
+    assert server.chat_requests[-1].json()["thinking"] == {"type": "disabled"}
+
+    picker.setCurrentIndex(picker.findText("kimi-k2-0905-preview"))  # a model that does not reason
+    picker.activated.emit(picker.currentIndex())
+    assert not top_bar.thinking_toggle.isVisibleTo(parts.window)
+    server.enqueue(openai_stream([], ["Another."]))
+    finish(qloop, parts, send(parts, "and now?"))
+    assert "thinking" not in server.chat_requests[-1].json()
