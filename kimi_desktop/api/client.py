@@ -243,13 +243,6 @@ class KimiClient:
             return self._network_error(exc, started=False)
         finally:
             await response.aclose()
-        if response.status_code == 404 and not_found_code:
-            return BadRequestError(
-                "This endpoint does not list its models. Type a model id instead, or pick "
-                "one of the known Kimi models.",
-                status=404,
-                code=not_found_code,
-            )
         if 300 <= response.status_code < 400:
             where = redact(response.headers.get("location", "elsewhere"), self._key)
             return BadRequestError(
@@ -257,7 +250,15 @@ class KimiClient:
                 status=response.status_code,
                 code="redirect",
             )
-        return error_from_response(response.status_code, response.headers, raw, secret=self._key)
+        error = error_from_response(response.status_code, response.headers, raw, secret=self._key)
+        if not_found_code and _means_no_such_api(response.status_code, error.code):
+            return BadRequestError(
+                "This endpoint does not list its models. Type a model id instead, or pick "
+                "one of the known Kimi models.",
+                status=response.status_code,
+                code=not_found_code,
+            )
+        return error
 
     async def _read_json(self, response: httpx.Response) -> Any:
         try:
@@ -324,6 +325,14 @@ class KimiClient:
         else:
             message, code = f"{host} closed the connection without answering.", "no_response"
         return NetworkError(message, code=code, detail=detail)
+
+
+#: Error codes that say "this server has no such API" with a status other than 404.
+_NO_SUCH_API_CODES = frozenset({"api_not_implemented"})  # AceData's 400
+
+
+def _means_no_such_api(status: int, code: str | None) -> bool:
+    return status == 404 or (status == 400 and code in _NO_SUCH_API_CODES)
 
 
 def _origin(url: str) -> tuple[str, str]:

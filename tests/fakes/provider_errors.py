@@ -2,7 +2,8 @@
 
 Moonshot tells its three 429s apart by ``error.type``; kimi-k2.ai answers in
 OpenAI shape on ``/chat/completions`` and Anthropic shape on ``/messages``;
-AceData wraps errors in ``{"success": false, "error": {...}, "trace_id"}``;
+AceData wraps errors in ``{"success": false, "error": {...}, "trace_id"}`` and
+alone documents ``api_not_implemented`` (400);
 VillaMarket signals an empty budget with 402; llama.cpp uses numeric codes.
 Where a doc names no code for a case, the body keeps the provider's shape.
 """
@@ -16,7 +17,14 @@ from tests.fakes.builders import error_reply
 from tests.fakes.faults import JsonDict, Reply
 
 ErrorKind = Literal[
-    "auth", "quota", "rate_limit", "overloaded", "server", "bad_request", "not_found"
+    "auth",
+    "quota",
+    "rate_limit",
+    "overloaded",
+    "server",
+    "bad_request",
+    "not_found",
+    "not_implemented",
 ]
 _TRACE_ID = "2cf86e86-22a4-46e1-ac2f-032c0f2a4e89"
 
@@ -177,6 +185,13 @@ def _acedata_errors(key: str) -> dict[str, _ErrorSpec]:
             _acedata("token_mismatched", "Bad request, missing or invalid parameters."),
         ),
         "not_found": (404, _acedata("not_found", "The requested API does not exist.")),
+        # Documented as a 400 next to token_mismatched; what an API it lacks answers.
+        "not_implemented": (
+            400,
+            _acedata(
+                "api_not_implemented", "Bad request, possibly due to missing or invalid parameters."
+            ),
+        ),
     }
 
 
@@ -229,7 +244,10 @@ def provider_error(
         if dialect == "kimik2":
             table = _anthropic_errors
             key = ""  # kimi-k2.ai's Anthropic errors do not echo the key
-    status, body = table(key)[kind]
+    errors = table(key)
+    if kind not in errors:
+        raise ValueError(f"{dialect} documents no {kind!r} error")
+    status, body = errors[kind]
     reply = error_reply(status, body)
     if retry_after is not None:
         reply = reply.with_retry_after(retry_after)

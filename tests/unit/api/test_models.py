@@ -12,7 +12,7 @@ from kimi_desktop.api import (
     ModelInfo,
     ProtocolError,
 )
-from tests.fakes import FakeKimiServer, captive_portal
+from tests.fakes import FakeKimiServer, captive_portal, provider_error
 from tests.unit.api.support import assert_plain_sentence, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -87,3 +87,30 @@ async def test_a_web_page_instead_of_a_model_list(fake_server: StartServer) -> N
         with pytest.raises(ProtocolError) as caught:
             await client.list_models()
     assert_plain_sentence(caught.value.message)
+
+
+@pytest.mark.asyncio
+async def test_acedata_api_not_implemented_means_no_models_endpoint(
+    fake_server: StartServer,
+) -> None:
+    """AceData's doc lists ``400 api_not_implemented``: the same "no list" as a 404."""
+    server = fake_server("acedata")
+    server.override("GET", "/kimi/models", provider_error("acedata", "not_implemented"))
+    async with make_client(server) as client:
+        with pytest.raises(BadRequestError) as caught:
+            await client.list_models()
+    assert caught.value.code == "no_models"
+    assert caught.value.status == 400
+    assert_plain_sentence(caught.value.message)
+
+
+@pytest.mark.asyncio
+async def test_a_400_about_the_request_is_not_taken_for_a_missing_list(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("acedata")
+    server.override("GET", "/kimi/models", provider_error("acedata", "bad_request"))
+    async with make_client(server) as client:
+        with pytest.raises(BadRequestError) as caught:
+            await client.list_models()
+    assert caught.value.code == "token_mismatched"
