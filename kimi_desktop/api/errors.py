@@ -125,6 +125,25 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
     return max(0.0, when - (time() if now is None else now))
 
 
+#: Below this, an ``X-RateLimit-Reset`` is not the Unix time kimi-k2.ai documents.
+_EPOCH_2001 = 1e9
+
+
+def rate_limit_reset_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds until ``X-RateLimit-Reset``, which kimi-k2.ai sends as a Unix time.
+
+    Read only for a 429 without ``Retry-After``. A time already past, or any
+    other form (``"1s"``, a count of seconds), says nothing certain: ``None``,
+    and the usual backoff applies.
+    """
+    try:
+        reset = float(headers.get("x-ratelimit-reset") or "")
+    except ValueError:
+        return None
+    wait = reset - (time() if now is None else now)
+    return wait if reset >= _EPOCH_2001 and wait > 0 else None
+
+
 def _clean(text: str, secret: str | None) -> str:
     text = _SPACE.sub(" ", text).strip()
     text = redact(text, secret)
@@ -233,6 +252,8 @@ def error_from_response(
     detail = _clean(raw_detail, secret) or None
     marker = " ".join(filter(None, (etype, code, raw_detail))).lower()
     retry_after = retry_after_seconds(headers)
+    if retry_after is None and status == 429:
+        retry_after = rate_limit_reset_seconds(headers)
     kind = code or etype
     about_money = _about_money(etype, code, raw_detail)
 

@@ -355,7 +355,9 @@ async def _play(
     if gate is not None and reply.stall_after_events is None:
         await gate.wait()
     chunked = reply.framing == "chunked"
-    headers = [*reply.headers, *extra_headers]
+    # A scripted reply's own headers win over the provider's usual ones.
+    own = {name.lower() for name, _ in reply.headers}
+    headers = [*reply.headers, *((k, v) for k, v in extra_headers if k.lower() not in own)]
     if chunked:
         headers.append(("Transfer-Encoding", "chunked"))
     elif reply.framing == "length":

@@ -7,11 +7,13 @@ requests the fake recorded is the ground truth for "retried" and "not re-sent".
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
 
 from kimi_desktop.api import NetworkError, QuotaError, RateLimitError, ServerError
+from kimi_desktop.api.errors import rate_limit_reset_seconds
 from kimi_desktop.api.retry import RetryPolicy
 from tests.fakes import MOONSHOT_CONTENT, FakeKimiServer, Reply, html_error, provider_error
 from tests.unit.api.support import (
@@ -180,3 +182,60 @@ async def test_list_models_is_retried_too(fake_server: StartServer) -> None:
             await client.list_models()
     assert len([r for r in server.requests if r.path == "/v1/models"]) == FAST_RETRY.max_attempts
     assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
+
+
+@pytest.mark.asyncio
+async def test_retry_after_as_an_http_date_is_waited(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 10))
+    server.enqueue(provider_error("moonshot", "overloaded").with_retry_after(when))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    [delay] = sleep.delays
+    assert 7 <= delay <= 10
+    assert len(server.chat_requests) == 2
+
+
+@pytest.mark.asyncio
+async def test_kimi_k2_ai_rate_limit_reset_is_waited_without_retry_after(
+    fake_server: StartServer,
+) -> None:
+    """kimi-k2.ai documents ``X-RateLimit-Reset`` as a Unix time; it stands in for Retry-After."""
+    server = fake_server("kimik2")
+    reset = str(int(time.time()) + 6)
+    server.enqueue(
+        provider_error("kimik2", "rate_limit").with_headers({"X-RateLimit-Reset": reset})
+    )
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    [delay] = sleep.delays
+    assert 4 <= delay <= 6
+    assert len(server.chat_requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"x-ratelimit-reset": "1000000030"}, 30.0),
+        ({"x-ratelimit-reset": "999999990"}, None),  # already past: back off as usual
+        ({"x-ratelimit-reset": "1s"}, None),
+        ({}, None),
+    ],
+)
+def test_rate_limit_reset_header(headers: dict[str, str], expected: float | None) -> None:
+    assert rate_limit_reset_seconds(headers, now=1_000_000_000.0) == expected
+
+
+@pytest.mark.asyncio
+async def test_retry_after_wins_over_the_rate_limit_reset(fake_server: StartServer) -> None:
+    server = fake_server("kimik2")
+    reply = provider_error("kimik2", "rate_limit", retry_after=2)
+    server.enqueue(reply.with_headers({"X-RateLimit-Reset": str(int(time.time()) + 20)}))
+    sleep = RecordingSleep()
+    async with make_client(server, sleep=sleep) as client:
+        await collect(client)
+    assert sleep.delays == [2.0]
