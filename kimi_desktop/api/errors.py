@@ -309,10 +309,17 @@ def error_from_response(
 
 
 def describe(error: BaseException) -> str:
-    """The sentence a person reads for any failure, with the provider's words if any."""
+    """The sentence a person reads for any failure, with the provider's words if any.
+
+    A detail that is a piece of JSON (a damaged chunk, a cut-off body) is not
+    words: it stays on ``.detail`` for diagnosis and out of the sentence.
+    """
     if isinstance(error, ApiError):
-        if error.detail and error.detail.lower() not in error.message.lower():
-            return f"{error.message}\nThe provider said: {error.detail}"
+        detail = error.detail or ""
+        if detail.lstrip().startswith(("{", "[")):
+            return error.message
+        if detail and detail.lower() not in error.message.lower():
+            return f"{error.message}\nThe provider said: {detail}"
         return error.message
     return f"Something unexpected went wrong: {type(error).__name__}."
 

@@ -1,6 +1,7 @@
 """Test doubles for the network: a loopback fake Kimi server and an in-memory SSE transport."""
 
 from tests.fakes.builders import (
+    ANTHROPIC_MALFORMED_EVENT,
     ANTHROPIC_PING,
     anthropic_stream,
     captive_portal,
@@ -31,6 +32,7 @@ from tests.fakes.transport import SseTransport, split_at, split_every, sse_trans
 
 __all__ = [
     "ACEDATA_STREAM",
+    "ANTHROPIC_MALFORMED_EVENT",
     "ANTHROPIC_PING",
     "ANTHROPIC_TEXT",
     "ANTHROPIC_THINKING",

@@ -277,6 +277,11 @@ def anthropic_stream(
 
 #: The ``event: ping`` block Anthropic sends between events.
 ANTHROPIC_PING = b'event: ping\ndata: {"type":"ping"}\n\n'
+#: A text delta whose JSON is cut off mid-string, as a broken proxy would pass it on.
+ANTHROPIC_MALFORMED_EVENT = (
+    b"event: content_block_delta\n"
+    b'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo\n\n'
+)
 
 
 def anthropic_message(

@@ -142,9 +142,9 @@ class Reply:
         flags = (*self.event_writes[:position], True, *self.event_writes[position:])
         return replace(self, writes=writes, event_writes=flags)
 
-    def with_malformed_event(self, index: int) -> Reply:
+    def with_malformed_event(self, index: int, event: bytes = MALFORMED_EVENT) -> Reply:
         """Insert an event whose JSON is cut off, before the ``index``-th event."""
-        return self.with_event(index, MALFORMED_EVENT)
+        return self.with_event(index, event)
 
     def truncated(self, events: int) -> Reply:
         """Keep only the first ``events`` events; the body then ends normally."""
