@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from httpx_sse import EventSource
 
-from kimi_desktop.api import sse
 from kimi_desktop.api.dialects import Dialect, dialect_for
 from kimi_desktop.api.errors import (
     ApiError,
@@ -163,24 +163,28 @@ class KimiClient:
     async def _read_reply(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
         """The events of a successful chat answer, streamed or whole.
 
-        The content type is a hint, not the truth: some gateways label an event
-        stream ``text/plain`` or ``application/json``, so a body that starts like
-        SSE is read as SSE. Any other body is one JSON answer (a server that
-        ignores ``"stream": true``).
+        The content type is a hint, not the truth. A body labelled otherwise is
+        read whole: one JSON answer (a server that ignored ``"stream": true``),
+        or an event stream a gateway labelled ``text/plain`` or
+        ``application/json``, which is then parsed as one. Events follow the SSE
+        rules as httpx-sse applies them: an event ends at a blank line, so one
+        cut off at the end of the body is not delivered.
         """
-        chunks = response.aiter_bytes()
         if "text/event-stream" not in response.headers.get("content-type", "").lower():
-            head = await sse.peek(chunks)
-            if not sse.looks_like_sse(head):
-                raw = head + b"".join([chunk async for chunk in chunks])
+            raw = await response.aread()
+            if not _looks_like_sse(raw):
                 payload = self._decode_json(raw, response.status_code)
                 for event in self._dialect.parse_completion(payload, self._key):
                     yield event
                 return
-            chunks = sse.chain(head, chunks)
+            response = httpx.Response(
+                response.status_code, headers={"content-type": "text/event-stream"}, content=raw
+            )
         parser = self._dialect.stream_parser(self._key)
-        async with aclosing(sse.aiter_events(chunks)) as messages:
+        async with aclosing(EventSource(response).aiter_sse()) as messages:
             async for message in messages:
+                if not message.data.strip():
+                    continue  # "event: ping" alone, "retry:", "id:", an empty "data:"
                 for event in parser.feed(message.event, message.data):
                     yield event
         for event in parser.finish():
@@ -338,3 +342,12 @@ def _means_no_such_api(status: int, code: str | None) -> bool:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
+
+
+#: How a body that is an event stream starts; a JSON answer never starts so.
+_SSE_STARTS = (b"data:", b"event:", b":", b"id:", b"retry:")
+
+
+def _looks_like_sse(body: bytes) -> bool:
+    """Whether a body is an event stream, whatever its label said."""
+    return body.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(_SSE_STARTS)

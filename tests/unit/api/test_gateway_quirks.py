@@ -2,9 +2,9 @@
 
 A stream labelled ``text/plain`` or ``application/json`` is still a stream when
 its body starts like one; blocks that carry no data (``event: ping`` alone,
-``retry:``, ``id:``, an empty ``data:``) are ignored in both formats; a body
-that ends cleanly right after its last event, without the blank line, still
-completes.
+``retry:``, ``id:``, an empty ``data:``) are ignored in both formats. An event
+ends at its blank line (the SSE rule): a body that stops right after ``[DONE]``
+still completes, one that stops inside the event carrying the finish does not.
 """
 
 from __future__ import annotations
@@ -121,17 +121,30 @@ async def test_anthropic_blocks_without_data_are_ignored(
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-@pytest.mark.parametrize("done", [True, False])
-async def test_a_clean_end_right_after_the_last_event_completes(
-    fake_server: StartServer, framing: str, done: bool
+async def test_a_clean_end_right_after_done_completes(
+    fake_server: StartServer, framing: str
 ) -> None:
     server = fake_server("moonshot")
-    reply = openai_stream([], ["all", " of it"], done=done).with_framing(framing)  # type: ignore[arg-type]
+    reply = openai_stream([], ["all", " of it"]).with_framing(framing)  # type: ignore[arg-type]
     server.enqueue(without_final_blank_line(reply))
     async with make_client(server) as client:
         outcome = await collect(client)
     assert outcome.error is None, outcome.error
     assert outcome.nonempty() == [ContentDelta("all"), ContentDelta(" of it"), Finish("stop")]
+
+
+@pytest.mark.asyncio
+async def test_an_unfinished_last_event_is_not_delivered_and_the_text_is_kept(
+    fake_server: StartServer,
+) -> None:
+    server = fake_server("moonshot")
+    reply = openai_stream([], ["all", " of it"], done=False)  # the finish is the last event
+    server.enqueue(without_final_blank_line(reply))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ProtocolError)
+    assert outcome.error.code == "incomplete_stream"
+    assert outcome.content == "all of it"
 
 
 @pytest.mark.asyncio

@@ -139,7 +139,7 @@ async def test_blocks_without_data_are_ignored(block: bytes) -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("tail", [b"", b"\n", b"\r"])
-async def test_the_last_event_needs_no_blank_line(tail: bytes) -> None:
+@pytest.mark.parametrize("tail", [b"\n\n", b"\r\n\r\n", b"\r\r"])
+async def test_the_last_event_ends_at_any_blank_line(tail: bytes) -> None:
     body = openai_stream([], ["a"], done=False).body.rstrip(b"\n") + tail
     assert await run(split_every(body, 5)) == [ContentDelta("a"), Finish("stop")]
