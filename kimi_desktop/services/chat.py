@@ -268,10 +268,6 @@ class ChatSession(QObject):
 
         try:
             client = self._open_client(endpoint_id, on_retry)
-        except ApiError as exc:
-            self._finish(reply, reply_state, MessageStatus.ERROR, describe(exc), None, exc)
-            return
-        try:
             async with client, aclosing(client.stream_chat(request)) as events:
                 turn_started = time.perf_counter()
                 async for event in events:

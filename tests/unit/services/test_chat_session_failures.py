@@ -57,3 +57,19 @@ def test_unexpected_failure_before_any_text_is_an_error_with_retry(tmp_path, qlo
     assert reply.status is MessageStatus.ERROR
     assert reply.error
     assert reply.error_fix == "retry"
+
+
+def test_a_client_that_cannot_be_built_ends_the_reply_with_a_sentence(tmp_path, qloop) -> None:
+    repo = ConversationRepository(Database.open(tmp_path / "h.sqlite3"))
+
+    def unbuildable(_id, _on_retry):
+        raise ImportError("Using SOCKS proxy, but the 'socksio' package is not installed.")
+
+    session = ChatSession(repo, unbuildable)
+    conversation = repo.create_conversation()
+    session.send(conversation.id, "hi", endpoint_id="moonshot", model="kimi-k2.5", thinking=None)
+    qloop.run_until_complete(asyncio.wait([session.reply_task(conversation.id)], timeout=20))
+
+    reply = repo.messages(conversation.id)[-1]
+    assert reply.status is MessageStatus.ERROR
+    assert "ImportError" in (reply.error or "")
