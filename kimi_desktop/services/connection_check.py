@@ -1,5 +1,7 @@
 """Settings' "Test connection": one models request, reported in words.
 
+A provider documented without a models endpoint (the Anthropic-format presets)
+is asked a one-token question instead, so a good key is never called wrong.
 It answers what a person setting up an endpoint wants to know: is it reachable,
 how fast, is the key accepted, how many models (and the balance, where the
 provider reports it) — and, when the URL is probably wrong (a missing or
@@ -13,9 +15,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from kimi_desktop.api import ApiError, AuthenticationError, NetworkError, QuotaError
+from kimi_desktop.api import (
+    ApiError,
+    AuthenticationError,
+    ChatRequest,
+    Message,
+    NetworkError,
+    QuotaError,
+)
 from kimi_desktop.api.retry import RetryPolicy
-from kimi_desktop.services.endpoints import balance_source, balance_text
+from kimi_desktop.services.endpoints import balance_source, balance_text, lists_no_models
 from kimi_desktop.settings.endpoints import EndpointProfile, suggest_base_url
 from kimi_desktop.settings.presets import preset_by_id
 
@@ -56,14 +65,32 @@ async def check_connection(
     )
     async with client:
         try:
-            models = await client.list_models()
+            if lists_no_models(profile):
+                await _ask_one_token(client, _probe_model(profile))
+                count = "It lists no models; a one-token question was answered."
+            else:
+                models = await client.list_models()
+                count = f"{len(models)} model{'s' if len(models) != 1 else ''} available."
         except ApiError as exc:
             return _describe_failure(exc, _ms(started), suggestion)
         elapsed = _ms(started)
         balance = await _balance(profile, client) if api_key else ""
     key_note = "Key accepted. " if api_key else ""
-    count = f"{len(models)} model{'s' if len(models) != 1 else ''} available."
     return ConnectionReport(True, f"Connected in {elapsed} ms. {key_note}{count}{balance}")
+
+
+async def _ask_one_token(client: KimiClient, model: str) -> None:
+    """A reply of at most one token: the cheapest request that proves the key works."""
+    request = ChatRequest(
+        model=model, messages=[Message("user", "Hi")], max_tokens=1, thinking=False
+    )
+    async for _event in client.stream_chat(request):
+        pass
+
+
+def _probe_model(profile: EndpointProfile) -> str:
+    preset = preset_by_id(profile.preset)
+    return profile.model or (preset.default_model if preset else "") or "kimi-k2.5"
 
 
 async def _balance(profile: EndpointProfile, client: KimiClient) -> str:

@@ -357,7 +357,7 @@ class EndpointService(QObject):
             return
         async with client:
             try:
-                if profile is not None and _lists_no_models(profile):
+                if profile is not None and lists_no_models(profile):
                     served = None
                 else:
                     served = await client.list_models()
@@ -406,7 +406,7 @@ class EndpointService(QObject):
             self._settings.remember_model(endpoint_id, model)
 
 
-def _lists_no_models(profile: EndpointProfile) -> bool:
+def lists_no_models(profile: EndpointProfile) -> bool:
     """True for a preset documented without a models endpoint, still at its documented path."""
     preset = preset_by_id(profile.preset)
     if preset is None or preset.has_models_endpoint:

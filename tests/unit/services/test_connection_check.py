@@ -84,10 +84,10 @@ def test_no_key_for_an_endpoint_that_needs_one(server, qloop) -> None:
 def test_provider_without_a_models_list_is_reachable_and_gets_no_bogus_fix(qloop) -> None:
     with FakeKimiServer("acedata", api_key=KEY) as acedata:
         report = qloop.run_until_complete(check_connection(on_server("acedata", acedata), KEY))
-    assert report.ok
-    assert "does not list its models" in report.text
+    assert report.ok, report.text
+    assert "It lists no models; a one-token question was answered." in report.text
     assert report.suggested_base_url is None
-    assert [r.path for r in acedata.requests] == ["/kimi/models"]
+    assert [r.path for r in acedata.requests] == ["/kimi/chat/completions"]
 
 
 def test_moonshot_balance_is_part_of_the_report(server, qloop) -> None:
@@ -99,3 +99,25 @@ def test_moonshot_balance_is_part_of_the_report(server, qloop) -> None:
     report = qloop.run_until_complete(check_connection(on_server("moonshot-cn", server), KEY))
     assert report.ok
     assert report.text.endswith("3 models available. Balance ¥12.50.")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "preset_id"),
+    [
+        ("kimik2", "kimi-k2-ai-anthropic"),
+        ("moonshot-anthropic", "moonshot-anthropic"),
+    ],
+)
+def test_a_provider_without_a_model_list_is_asked_one_token(dialect, preset_id, qloop) -> None:
+    with FakeKimiServer(dialect, api_key=KEY) as server:
+        report = qloop.run_until_complete(check_connection(on_server(preset_id, server), KEY))
+        wrong = qloop.run_until_complete(
+            check_connection(on_server(preset_id, server), "sk-wrong-0a1b2c3d4e5f")
+        )
+        requests = [r for r in server.requests if r.method == "POST"]
+    assert report.ok, report.text
+    assert re.match(r"Connected in \d+ ms\. Key accepted\. It lists no models", report.text)
+    assert requests[0].path.endswith("/messages")
+    assert requests[0].json()["max_tokens"] == 1
+    assert not wrong.ok
+    assert "key was rejected" in wrong.text
