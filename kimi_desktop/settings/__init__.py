@@ -13,6 +13,7 @@ from kimi_desktop.settings.endpoints import (
     check_base_url,
     is_local_host,
     new_profile_id,
+    parse_prices,
     suggest_base_url,
     validate_base_url,
     validate_proxy_url,
@@ -25,6 +26,7 @@ from kimi_desktop.settings.known_models import (
     known_entry,
     known_model,
     known_prices,
+    list_prices_apply,
     merge_model_info,
 )
 from kimi_desktop.settings.paths import AppPaths
@@ -71,9 +73,11 @@ __all__ = [
     "known_entry",
     "known_model",
     "known_prices",
+    "list_prices_apply",
     "match_preset",
     "merge_model_info",
     "new_profile_id",
+    "parse_prices",
     "preset_by_id",
     "setting",
     "suggest_base_url",

@@ -31,6 +31,7 @@ __all__ = [
     "check_base_url",
     "is_local_host",
     "new_profile_id",
+    "parse_prices",
     "suggest_base_url",
     "validate_base_url",
     "validate_proxy_url",
@@ -105,6 +106,42 @@ class Prices:
             )
         except KeyError as exc:
             raise ValueError(f"the prices lack {exc.args[0]!r}") from None
+
+
+def parse_prices(
+    input_text: str, cached_text: str, output_text: str, currency: str = "USD"
+) -> Prices | None:
+    """Prices as typed in Settings, per million tokens; ``None`` when all are empty.
+
+    Empty fields mean "no prices of my own" (list prices where they apply, else
+    no estimate). Input and output are needed once any price is typed; an empty
+    cached-input price means cache hits cost the same as input. A decimal comma
+    is accepted. Raises :class:`ValueError` with a sentence to show.
+    """
+    texts = [text.strip() for text in (input_text, cached_text, output_text)]
+    if not any(texts):
+        return None
+    if not texts[0] or not texts[2]:
+        raise ValueError("Enter both the input and the output price, or leave all prices empty.")
+    values = [_price(text) for text in texts if text]
+    if len(values) == 2:
+        values.insert(1, values[0])
+    code = currency.strip().upper()
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise ValueError("The currency must be a three-letter code, like USD or CNY.")
+    return Prices(values[0], values[1], values[2], code)
+
+
+def _price(text: str) -> float:
+    try:
+        value = float(text.replace(",", ".").replace(" ", ""))
+    except ValueError:
+        raise ValueError(f"“{text}” is not a price; type a number such as 0.60.") from None
+    if not math.isfinite(value):
+        raise ValueError(f"“{text}” is not a price; type a number such as 0.60.")
+    if value < 0:
+        raise ValueError("A price cannot be negative.")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

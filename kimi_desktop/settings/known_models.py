@@ -24,6 +24,7 @@ __all__ = [
     "known_entry",
     "known_model",
     "known_prices",
+    "list_prices_apply",
     "merge_model_info",
 ]
 
@@ -122,10 +123,16 @@ def effective_prices(profile: EndpointProfile, model_id: str) -> Prices | None:
     """
     if profile.prices is not None:
         return profile.prices
+    return known_prices(model_id) if list_prices_apply(profile) else None
+
+
+def list_prices_apply(profile: EndpointProfile) -> bool:
+    """Whether Moonshot's list prices estimate this endpoint's cost when it has none of its own.
+
+    True only for a preset billed at those prices, still at the preset's address.
+    """
     preset = preset_by_id(profile.preset)
-    if preset is None or not preset.list_prices or preset.base_url != profile.base_url:
-        return None
-    return known_prices(model_id)
+    return preset is not None and preset.list_prices and preset.base_url == profile.base_url
 
 
 def merge_model_info(served: ModelInfo, known: ModelInfo | None = None) -> ModelInfo:
