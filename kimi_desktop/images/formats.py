@@ -166,13 +166,13 @@ def _gif_complete(data: bytes) -> bool:
         if block == 0x3B:
             return frames > 0
         if block == 0x21:
-            pos = _skip_sub_blocks(data, pos + 2)
+            pos = skip_gif_sub_blocks(data, pos + 2)
         elif block == 0x2C:
             local_flags = data[pos + 9]
             pos += 10
             if local_flags & 0x80:
                 pos += 3 << ((local_flags & 0x07) + 1)
-            pos = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
+            pos = skip_gif_sub_blocks(data, pos + 1)  # after the LZW minimum code size
             frames += 1
         else:
             return False
@@ -181,7 +181,7 @@ def _gif_complete(data: bytes) -> bool:
     return frames > 0 and pos == len(data)
 
 
-def _skip_sub_blocks(data: bytes, pos: int) -> int:
+def skip_gif_sub_blocks(data: bytes, pos: int) -> int:
     """Position just past a chain of GIF data sub-blocks starting at ``pos``."""
     while True:
         size = data[pos]

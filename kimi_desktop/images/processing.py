@@ -5,15 +5,19 @@ size), applies EXIF orientation, scales down to
 :data:`~kimi_desktop.images.limits.MAX_LONG_SIDE` and encodes to fit
 :data:`~kimi_desktop.images.limits.MAX_IMAGE_BYTES`:
 
-- an image that already fits and needs no rotation or scaling is sent as the
-  original bytes: cheapest, lossless, and byte-identical (animations included);
-- otherwise lossless sources (PNG, GIF, lossless WebP) and images with
-  transparency are tried as PNG first, so UI text stays crisp;
-- then JPEG at falling quality (transparency composited on white), and finally
-  smaller sizes, until the image fits.
+- an image that already fits and needs no rotation, scaling or conversion is
+  sent as the original file without its metadata (EXIF, XMP, text chunks,
+  comments; see :mod:`~kimi_desktop.images.metadata`): the same compressed
+  pixels, so no second round of JPEG loss;
+- anything else is decoded (an animation to its first frame, as providers take
+  only still images; 16-bit and CMYK pixels to 8-bit RGB; colour profiles to
+  sRGB) and re-encoded without the metadata. Lossless sources (PNG, GIF,
+  lossless WebP) and images with transparency are tried as PNG first, so UI
+  text stays crisp; then JPEG at falling quality (transparency composited on
+  white), and finally smaller sizes, until the image fits.
 
-Only PNG and JPEG are ever produced: every OpenAI-compatible server reads them,
-while some local ones cannot decode WebP and Qt cannot write GIF.
+A re-encode only ever produces PNG or JPEG: every OpenAI-compatible server
+reads them, while some local ones cannot decode WebP and Qt cannot write GIF.
 
 Everything here uses ``QImage`` and plain Qt I/O classes, never ``QPixmap`` or
 widgets, and keeps no shared state, so it runs on any thread;
@@ -36,6 +40,7 @@ from kimi_desktop.images.encoding import (
     encode,
     estimate_png_size,
     on_white,
+    sendable_as_is,
     to_srgb,
 )
 from kimi_desktop.images.errors import ImageRejected, RejectReason, subject
@@ -55,6 +60,7 @@ from kimi_desktop.images.limits import (
     MIN_SHRINK_SIDE,
     PNG_QUALITY,
 )
+from kimi_desktop.images.metadata import strip_metadata
 from kimi_desktop.images.sources import Source, read_source
 from kimi_desktop.images.thumbnails import fit_within, format_size
 
@@ -209,8 +215,12 @@ class _Preparation:
         image = self.reader.read()  # the first frame of an animation
         if image.isNull():
             raise _damaged(self.name)
-        if unchanged and len(self.data) <= self.max_bytes:
-            return self._prepared(self.format, self.data, oriented, oriented)
+        if unchanged and len(self.data) <= self.max_bytes and sendable_as_is(image):
+            # Dropping the metadata is all there is to do: a hundredth of a
+            # millisecond, where a re-encode takes tens and makes a PNG larger.
+            stripped = strip_metadata(self.format, self.data)
+            if stripped is not None:
+                return self._prepared(self.format, stripped, oriented, oriented)
 
         image = to_srgb(eight_bit_rgb(image))
         if image.size() != target:

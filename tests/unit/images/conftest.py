@@ -100,6 +100,54 @@ class ImageFactory:
         app1 = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
         return jpeg[:2] + app1 + jpeg[2:]
 
+    def png_with_chunks(self, png: bytes, chunks: Sequence[tuple[bytes, bytes]]) -> bytes:
+        """``png`` with ``(type, payload)`` chunks inserted just before its first IDAT."""
+        at = png.index(b"IDAT") - 4
+        return png[:at] + b"".join(_chunk(kind, payload) for kind, payload in chunks) + png[at:]
+
+    def jpeg_with_segments(self, jpeg: bytes, segments: Sequence[tuple[int, bytes]]) -> bytes:
+        """``jpeg`` with ``(marker, payload)`` segments inserted right after its SOI."""
+        inserted = b"".join(
+            bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+            for marker, payload in segments
+        )
+        return jpeg[:2] + inserted + jpeg[2:]
+
+    def exif(self, *, orientation: int = 1, gps: bytes = b"") -> bytes:
+        """A TIFF-structured EXIF block with ``Orientation`` and, if given, opaque
+        ``gps`` bytes standing in for a GPS sub-IFD (the tests look for them)."""
+        ifd_entry = struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0)  # SHORT, 1 value
+        return b"MM\x00\x2a" + struct.pack(">I", 8) + b"\x00\x01" + ifd_entry + b"\x00" * 4 + gps
+
+    def webp_extended(self, webp: bytes, extra: Sequence[tuple[bytes, bytes]]) -> bytes:
+        """A simple (VP8 or VP8L) ``webp`` rewritten in the extended format, with
+        ``(fourcc, payload)`` chunks (such as EXIF and XMP) after the bitstream and
+        the VP8X flags that announce them."""
+        assert webp[12:16] in (b"VP8 ", b"VP8L")
+        image = QImage.fromData(webp)
+        flags = 0
+        for kind, _ in extra:
+            flags |= {b"EXIF": 0x08, b"XMP ": 0x04, b"ICCP": 0x20}.get(kind, 0)
+        canvas = (image.width() - 1).to_bytes(3, "little") + (image.height() - 1).to_bytes(
+            3, "little"
+        )
+        body = b"WEBP" + _riff_chunk(b"VP8X", bytes([flags, 0, 0, 0]) + canvas) + webp[12:]
+        body += b"".join(_riff_chunk(kind, payload) for kind, payload in extra)
+        return b"RIFF" + struct.pack("<I", len(body)) + body
+
+    def gif_with_extensions(
+        self, gif: bytes, extensions: Sequence[tuple[int, Sequence[bytes]]]
+    ) -> bytes:
+        """``gif`` with extension blocks inserted before its first frame's graphic
+        control block: ``(label, sub_blocks)``, e.g. ``(0xFE, [b"a comment"])`` or
+        ``(0xFF, [b"XMP DataXMP", b"<x:xmpmeta ...>"])`` (each under 256 bytes)."""
+        at = gif.index(b"\x21\xf9")
+        blocks = b"".join(
+            b"\x21" + bytes([label]) + b"".join(bytes([len(b)]) + b for b in sub_blocks) + b"\x00"
+            for label, sub_blocks in extensions
+        )
+        return gif[:at] + blocks + gif[at:]
+
     def png_header_only(self, width: int, height: int, *, bit_depth: int = 8) -> bytes:
         """A structurally whole PNG whose header claims ``width`` x ``height`` RGBA
         pixels but whose data holds a single empty row: a decompression-bomb shape."""
@@ -116,6 +164,11 @@ class ImageFactory:
 def _chunk(kind: bytes, payload: bytes) -> bytes:
     crc = zlib.crc32(kind + payload)
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+
+def _riff_chunk(kind: bytes, payload: bytes) -> bytes:
+    padding = b"\x00" if len(payload) % 2 else b""
+    return kind + struct.pack("<I", len(payload)) + payload + padding
 
 
 def _lzw_uncompressed(pixels: bytes) -> bytes:

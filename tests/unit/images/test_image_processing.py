@@ -62,19 +62,14 @@ def test_format_comes_from_content_not_extension(tmp_path, small_files, mime):
 
 
 @pytest.mark.parametrize("mime", ["image/png", "image/jpeg", "image/webp", "image/gif"])
-def test_image_that_fits_is_passed_through_byte_identical(small_files, mime):
+def test_image_that_fits_keeps_its_compressed_pixels(small_files, mime):
+    # Nothing to strip from these: the file goes out as it came in.
     data = small_files[mime]
     prepared = prepare_image(data, name="small")
-    assert prepared.data is data
+    assert prepared.data == data
     assert prepared.mime == mime
     assert not prepared.resized
     assert prepared.original_bytes == len(data)
-
-
-def test_animated_gif_that_fits_is_kept_as_is(factory):
-    data = factory.gif([factory.picture(64, 48), factory.noise(64, 48)])
-    prepared = prepare_image(data)
-    assert (prepared.mime, prepared.data) == ("image/gif", data)
 
 
 def test_animated_gif_that_must_shrink_becomes_its_first_frame_as_png(factory):
@@ -192,11 +187,6 @@ def test_exif_orientation_is_applied_when_scaling_down(factory):
     prepared = prepare_image(data, max_side=300)
     assert (prepared.width, prepared.height) == (200, 300)
     assert decode(prepared).pixelColor(100, 30).red() > 150
-
-
-def test_normal_exif_orientation_keeps_the_original(factory):
-    data = factory.jpeg_with_orientation(factory.picture(60, 40), 1)
-    assert prepare_image(data).data is data
 
 
 def test_4k_screenshot_is_scaled_to_the_limit_as_png(factory):
