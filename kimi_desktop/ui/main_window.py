@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
                     self._endpoints.models(self._endpoints.active_id), conversation.model
                 )
         self._update_usage()
+        self._show_page()
         self.composer.edit.setFocus()
 
     def edit_system_prompt(self) -> None:
@@ -478,10 +479,15 @@ class MainWindow(QMainWindow):
     def _refresh_endpoints(self) -> None:
         profiles = self._endpoints.profiles()
         self.top_bar.set_endpoints([(p.id, p.name) for p in profiles], self._endpoints.active_id)
-        self.welcome.set_providers(
-            [(p.id, p.name) for p in profiles if p.key_required], self._endpoints.active_id
-        )
+        self._show_welcome_providers()
         self._show_models()
+
+    def _show_welcome_providers(self) -> None:
+        """The welcome page offers the active endpoint: a pasted key is saved for it."""
+        self.welcome.set_providers(
+            [(p.id, p.name) for p in self._endpoints.profiles() if p.key_required],
+            self._endpoints.active_id,
+        )
 
     def _show_models(self) -> None:
         endpoint_id = self._endpoints.active_id
@@ -499,6 +505,7 @@ class MainWindow(QMainWindow):
             self._endpoints.models(endpoint_id), self._endpoints.remembered_model(endpoint_id)
         )
         self.top_bar.set_balance(self._endpoints.balance(endpoint_id))
+        self._show_welcome_providers()
         self._show_page()
         self.refresh_models_if_keyed()
 
@@ -543,6 +550,9 @@ class MainWindow(QMainWindow):
     def _show_page(self) -> None:
         """The welcome page while the active endpoint lacks a key, else the chat.
 
+        An open conversation is always shown, key or not: its history can be
+        read (and its endpoint switched) without one; sending says what is missing.
+
         When only the keyring can tell, it is asked off the GUI thread (it may be
         slow, or locked and asking the user to unlock it) and the page is a guess
         until it answers: the chat once the app has been set up, else the welcome.
@@ -560,7 +570,7 @@ class MainWindow(QMainWindow):
             self._set_page(bool(self._endpoints.key_known(endpoint_id)))
 
     def _set_page(self, has_key: bool) -> None:
-        if has_key:
+        if has_key or self._conversation is not None:
             if self.pages.currentWidget() is self.welcome:
                 self.composer.edit.setFocus()  # the welcome's focused button just vanished
             self.pages.setCurrentWidget(self.chat_page)
