@@ -2,8 +2,10 @@
 
 The dialog edits a working copy; nothing is written until OK, so Cancel really
 cancels. Keys typed here go to the keyring through the endpoint service and
-never into a profile; where there is no keyring the dialog says so before the
-key is typed. The preferences page is generated from the schema.
+never into a profile, and "Remove key" deletes a stored one the same way; where
+there is no keyring the dialog says so before the key is typed and lets the
+user choose between this session only and a private file. The
+preferences page is generated from the schema.
 """
 
 from __future__ import annotations
@@ -50,14 +52,15 @@ from kimi_desktop.settings.presets import PRESETS, Preset, preset_by_id
 from kimi_desktop.settings.schema import SETTINGS, Preferences
 from kimi_desktop.settings.secrets import KeyringStatus
 from kimi_desktop.settings.store import SettingsStore
+from kimi_desktop.ui.settings_keys import KeyStorageNote, key_placeholder
 
 _PROTOCOLS = (("openai", "OpenAI chat completions"), ("anthropic", "Anthropic Messages"))
 _SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "hint": "→"}
 _CUSTOM_DESCRIPTION = "An endpoint of your own: any server that speaks one of the two formats."
 _KEY_PLACES = {
-    "keyring": "stored in the system keyring",
-    "file": "stored in the key file",
-    "session": "kept for this session only",
+    "keyring": "the system keyring",
+    "file": "the key file",
+    "session": "this session's memory",
 }
 
 
@@ -82,6 +85,8 @@ class SettingsDialog(QDialog):
         self._endpoints = endpoints
         self._profiles: list[EndpointProfile] = list(settings.profiles)
         self._keys: dict[str, str] = {}
+        # Endpoints whose stored key is to be deleted on OK ("Remove key").
+        self._removed_keys: set[str] = set()
         self._invalid: dict[str, str] = {}
         self._loading = False
         self._pref_editors: dict[str, QWidget] = {}
@@ -213,14 +218,22 @@ class SettingsDialog(QDialog):
         self.show_key_button.setMinimumWidth(
             max(metrics.horizontalAdvance(text) for text in ("Show", "Hide")) + 16
         )
+        self.remove_key_button = QToolButton(page)
+        self.remove_key_button.setObjectName("removeKeyButton")
+        self.remove_key_button.setText("Remove key")
+        self.remove_key_button.setToolTip(
+            "Forget this endpoint's key: it is deleted from where it is stored when you click OK"
+        )
+        self.remove_key_button.setAccessibleName("Remove the stored API key")
+        self.remove_key_button.clicked.connect(self._on_remove_key_button_clicked)
         key_row = QHBoxLayout()
         key_row.setContentsMargins(0, 0, 0, 0)
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key_button)
-        self.key_note = QLabel(page)
-        self.key_note.setObjectName("keyStorageNote")
-        self.key_note.setWordWrap(True)
-        self.key_note.setAccessibleName("Where keys are kept")
+        key_row.addWidget(self.remove_key_button)
+        self.key_storage = KeyStorageNote(page)
+        self.key_storage.choice_changed.connect(self._on_key_storage_choice_changed)
+        self.key_note = self.key_storage.label
         self.test_button = QPushButton("Test connection", page)
         self.test_button.setObjectName("testConnectionButton")
         self.test_button.setAccessibleName("Test connection")
@@ -231,7 +244,7 @@ class SettingsDialog(QDialog):
         self.test_result.setAccessibleName("Connection test result")
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for label in (self.description, self.url_issues, self.key_note, self.test_result):
+        for label in (self.description, self.url_issues, self.test_result):
             # Word-wrapped labels get more height than their text; keep it at the top.
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         test_column = QVBoxLayout()
@@ -242,7 +255,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         url_column = _column(self.url_edit, self.url_issues, self.suggest_button)
-        key_column = _column(key_row, self.key_note)
+        key_column = _column(key_row, self.key_storage)
         form.addRow("", self.description)
         form.addRow("Name", self.name_edit)
         form.addRow("Base URL", url_column)
@@ -304,6 +317,7 @@ class SettingsDialog(QDialog):
             self.proxy_edit,
             self.key_edit,
             self.show_key_button,
+            self.remove_key_button,
             self.protocol_combo,
             self.key_required,
             self.test_button,
@@ -333,39 +347,34 @@ class SettingsDialog(QDialog):
         self._loading = False
 
     def _show_key_placeholder(self, profile: EndpointProfile) -> None:
-        place = _KEY_PLACES.get(self._endpoints.key_location(profile.id) or "")
-        if place:
-            self.key_edit.setPlaceholderText(f"•••••••• ({place} — type to replace)")
-        elif profile.key_required:
-            self.key_edit.setPlaceholderText("Paste your API key")
-        else:
-            self.key_edit.setPlaceholderText("optional for this endpoint")
+        """Say in the empty key field whether a key is stored, and offer to remove it."""
+        location = self._endpoints.key_location(profile.id)
+        removed = profile.id in self._removed_keys and location is not None
+        self.key_edit.setPlaceholderText(
+            key_placeholder(location, removed=removed, key_required=profile.key_required)
+        )
+        stored = location is not None and not removed
+        # Hidden rather than disabled: there is nothing to remove, and it says so.
+        self.remove_key_button.setVisible(stored or bool(self._keys.get(profile.id)))
+
+    def _file_opt_in(self) -> QCheckBox | None:
+        box = self._pref_editors.get("store_keys_in_file")
+        return box if isinstance(box, QCheckBox) else None
 
     def _show_key_note(self) -> None:
         """Where a key typed here will go, said before it is typed."""
         if self._keyring is None:
             self._keyring = self._endpoints.keyring_status()
-        if self._keyring.available:
-            self.key_note.setText(
-                f"Keys are kept in the system keyring ({self._keyring.backend}), "
-                "never in a settings file."
-            )
-            return
-        in_file = self._pref_editors.get("store_keys_in_file")
-        if isinstance(in_file, QCheckBox) and in_file.isChecked():
-            where = (
-                "As you allowed under Preferences, keys typed here are saved in a file "
-                "that only your user account can read."
-            )
-        else:
-            where = (
-                "Keys typed here are used for this session only; nothing is written to "
-                "disk. To keep them, set up the system keyring (GNOME Keyring or KWallet "
-                "on Linux) or allow a key file under Preferences."
-            )
-        if self._keyring.reason == "locked":
-            where = "Until then, keys typed here are used for this session only."
-        self.key_note.setText(f"{_first_sentence(self._keyring.message)} {where}")
+        in_file = self._file_opt_in()
+        self.key_storage.show_status(
+            self._keyring, in_file=in_file is not None and in_file.isChecked()
+        )
+
+    def _on_key_storage_choice_changed(self, in_file: bool) -> None:
+        # The same choice as the Preferences checkbox; saved with it on OK.
+        box = self._file_opt_in()
+        if box is not None:
+            box.setChecked(in_file)
 
     def _show_url_issues(self, profile: EndpointProfile) -> None:
         self._set_url_issues(check_base_url(profile.base_url, protocol=profile.protocol))
@@ -429,13 +438,26 @@ class SettingsDialog(QDialog):
         item = self.list_model.item(row)
         item.setText(updated.name)
         item.setToolTip(updated.base_url)
-        if not self._keys.get(updated.id):
-            self._show_key_placeholder(updated)
+        self._show_key_placeholder(updated)
 
     def _on_key_edited(self, text: str) -> None:
         profile = self._current_profile()
         if profile is not None:
             self._keys[profile.id] = text.strip()
+            self._show_key_placeholder(profile)
+
+    def _on_remove_key_button_clicked(self) -> None:
+        """Forget the typed key and, on OK, the stored one (placeholder says which)."""
+        profile = self._current_profile()
+        if profile is None:
+            return
+        self._keys.pop(profile.id, None)
+        self.key_edit.clear()
+        if self._endpoints.key_location(profile.id) is not None:
+            self._removed_keys.add(profile.id)
+        self.test_result.clear()
+        self._show_key_placeholder(profile)
+        self.key_edit.setFocus()
 
     def _add(self, profile: EndpointProfile, key: str = "", index: int | None = None) -> None:
         ids = [p.id for p in self._profiles] + [p.id for p in self._settings.profiles]
@@ -472,7 +494,7 @@ class SettingsDialog(QDialog):
     def _duplicate(self) -> None:
         source = self._current_profile()
         if source is not None:
-            key = self._keys.get(source.id) or self._endpoints.key(source.id) or ""
+            key = self._key_for(source)
             copy = replace(source, name=f"{source.name} (copy)")
             self._add(copy, key, index=self._current_row() + 1)
 
@@ -481,6 +503,7 @@ class SettingsDialog(QDialog):
         if 0 <= row < len(self._profiles):
             removed = self._profiles.pop(row)
             self._keys.pop(removed.id, None)
+            self._removed_keys.discard(removed.id)  # its key goes with it anyway
             self._invalid.pop(removed.id, None)
             self._fill_list(select=self._profiles[max(row - 1, 0)].id if self._profiles else None)
 
@@ -493,6 +516,13 @@ class SettingsDialog(QDialog):
                 self._profiles[row],
             )
             self._fill_list(select=self._profiles[target].id)
+
+    def _key_for(self, profile: EndpointProfile) -> str:
+        """The key as it will be after OK: typed, else stored (unless being removed)."""
+        typed = self._keys.get(profile.id)
+        if typed or profile.id in self._removed_keys:
+            return typed or ""
+        return self._endpoints.key(profile.id) or ""
 
     # -- connection test ---------------------------------------------------------
 
@@ -508,7 +538,7 @@ class SettingsDialog(QDialog):
         self._test_task = asyncio.ensure_future(self._run_test(profile))
 
     async def _run_test(self, profile: EndpointProfile) -> None:
-        key = self._keys.get(profile.id) or self._endpoints.key(profile.id) or ""
+        key = self._key_for(profile)
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
         try:
@@ -628,6 +658,11 @@ class SettingsDialog(QDialog):
                 if note:
                     notes.append(f"{profile.name}: {note}")
                 changed.add(profile.id)
+            elif profile.id in self._removed_keys:
+                note = self._remove_key(profile)
+                if note:
+                    notes.append(f"{profile.name}: {note}")
+                changed.add(profile.id)
             stored = before.get(profile.id)
             if stored is None or _wire_differs(stored, profile):
                 changed.add(profile.id)
@@ -644,6 +679,20 @@ class SettingsDialog(QDialog):
         if notes:
             self._inform("\n\n".join(notes))
         self.accept()
+
+    def _remove_key(self, profile: EndpointProfile) -> str | None:
+        """Delete the endpoint's stored key; a sentence to show if that did not work."""
+        self._endpoints.forget_key(profile.id)
+        left = self._endpoints.key_location(profile.id)
+        if left is not None:
+            return f"The key could not be removed from {_KEY_PLACES.get(left, left)}."
+        status = self._endpoints.keyring_status()
+        if not status.available and status.reason in ("locked", "error"):
+            return (
+                f"{_first_sentence(status.message)} If it holds a copy of the key, that "
+                "copy could not be removed; try again once the keyring works."
+            )
+        return None
 
     def _save_profiles(self) -> None:
         wanted = {p.id for p in self._profiles}

@@ -475,6 +475,26 @@ class _Port:
         self.port = port
 
 
+# -- keys removed in Settings -------------------------------------------------
+
+
+def test_removing_the_active_endpoints_key_in_settings_asks_for_a_key_again(
+    make_app, home, qloop, memory_keyring
+) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        seed(home, on_server("moonshot-global", server))
+        parts = make_app()
+        qloop.run_until_complete(parts.endpoints.load_key("moonshot-global"))
+        dialog = open_settings(parts)
+        assert dialog.key_edit.placeholderText().startswith("A key is stored in the system keyring")
+        dialog.remove_key_button.click()
+        press_ok(dialog)
+        settle(qloop)
+        assert memory_keyring.entries == {}
+        assert parts.endpoints.needs_key("moonshot-global")
+        assert parts.window.pages.currentWidget() is parts.window.welcome
+
+
 # -- the provider's balance in the top bar ---------------------------------------------------------
 
 

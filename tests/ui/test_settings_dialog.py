@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.services.endpoints import EndpointService
-from kimi_desktop.settings import PRESETS, AppPaths, Preferences, SecretStore, SettingsStore
+from kimi_desktop.settings import (
+    PRESETS,
+    AppPaths,
+    KeyringStatus,
+    Preferences,
+    SecretStore,
+    SettingsStore,
+)
 from kimi_desktop.ui.settings_dialog import SettingsDialog
 from tests.fakes import FakeKimiServer
 from tests.loop_support import run_until
@@ -394,7 +401,11 @@ def test_without_a_keyring_the_dialog_says_so_and_writes_nothing(
     select(dialog, "Moonshot AI (global)")
     note = dialog.key_note.text()
     assert note.startswith("No system keyring was found")
-    assert "used for this session only; nothing is written to disk" in note
+    assert note.endswith("Until then:")
+    assert dialog.key_storage.session_choice.isChecked()
+    assert dialog.key_storage.session_choice.text() == (
+        "Use keys for this session only; nothing is written to disk"
+    )
     type_into(qtbot, dialog.key_edit, KEY)
     ok(dialog)
 
@@ -415,7 +426,7 @@ def test_without_a_keyring_the_file_opt_in_keeps_the_key_in_a_private_file(
     select(dialog, "Moonshot AI (global)")
     opt_in = dialog.findChild(QCheckBox, "preference_store_keys_in_file")
     opt_in.setChecked(True)
-    assert "keys typed here are saved in a file" in dialog.key_note.text()
+    assert dialog.key_storage.file_choice.isChecked()  # one choice, shown in both places
     type_into(qtbot, dialog.key_edit, KEY)
     ok(dialog)
 
@@ -455,3 +466,174 @@ def test_preferences_are_discarded_on_cancel(open_dialog, store, qtbot) -> None:
     with qtbot.assert_not_emitted(dialog.preferences_changed):
         cancel(dialog)
     assert store.preferences == Preferences()
+
+
+def test_without_a_keyring_the_endpoint_page_offers_session_or_file(
+    no_keyring, open_dialog, service, store, paths, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    dialog = open_dialog()
+    select(dialog, "Moonshot AI (global)")
+    storage = dialog.key_storage
+    opt_in = dialog.findChild(QCheckBox, "preference_store_keys_in_file")
+    note = dialog.key_note.text()
+    assert "install and unlock GNOME Keyring (the gnome-keyring package) or KWallet" in note
+    assert not storage.session_choice.isHidden()
+    assert not storage.file_choice.isHidden()
+    assert storage.session_choice.isChecked()  # the default: nothing on disk
+    assert "unencrypted" in storage.file_choice.text()
+    assert "backups" in storage.file_choice.toolTip()  # the risk, stated
+
+    storage.file_choice.click()
+    assert opt_in.isChecked()
+    storage.session_choice.click()
+    assert not opt_in.isChecked()
+    opt_in.setChecked(True)  # and the other way round
+    assert storage.file_choice.isChecked()
+    opt_in.setChecked(False)
+    assert storage.session_choice.isChecked()
+
+    storage.file_choice.click()
+    type_into(qtbot, dialog.key_edit, KEY)
+    ok(dialog)
+    _notice().close()
+    assert store.preferences.store_keys_in_file
+    assert service.key_location("moonshot-global") == "file"
+    assert json.loads((paths.config_dir / "api-keys.json").read_text())["keys"] == {
+        "moonshot-global": KEY
+    }
+
+
+def test_with_a_keyring_there_is_no_storage_choice(open_dialog) -> None:
+    dialog = open_dialog()
+    assert dialog.key_note.text().startswith("Keys are kept in the system keyring")
+    assert dialog.key_storage.session_choice.isHidden()
+    assert dialog.key_storage.file_choice.isHidden()
+
+
+# -- removing a key ---------------------------------------------------------------------------
+
+
+def test_remove_key_deletes_the_stored_key_on_ok(open_dialog, service, memory_keyring) -> None:
+    service.save_key("villamarket", KEY)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    assert dialog.key_edit.placeholderText().startswith("A key is stored in the system keyring")
+    assert not dialog.remove_key_button.isHidden()
+    select(dialog, "AceData Cloud")
+    assert dialog.key_edit.placeholderText() == "No key stored: paste your API key"
+    assert dialog.remove_key_button.isHidden()  # nothing to remove
+
+    select(dialog, "Kimi VillaMarket")
+    dialog.remove_key_button.click()
+    assert dialog.key_edit.placeholderText() == (
+        "No key: the stored key is removed when you click OK"
+    )
+    assert dialog.remove_key_button.isHidden()
+    assert service.key("villamarket") == KEY  # not before OK
+    ok(dialog)
+
+    assert service.key("villamarket") is None
+    assert service.needs_key("villamarket")
+    assert memory_keyring.entries == {}
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    assert dialog.key_edit.placeholderText() == "No key stored: paste your API key"
+
+
+def test_remove_key_is_undone_by_cancel(open_dialog, service) -> None:
+    service.save_key("villamarket", KEY)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    dialog.remove_key_button.click()
+    cancel(dialog)
+    assert service.key("villamarket") == KEY
+
+
+def test_clearing_the_key_field_keeps_the_stored_key(open_dialog, service, qtbot) -> None:
+    service.save_key("villamarket", KEY)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.key_edit, "sk-typo")
+    type_into(qtbot, dialog.key_edit, "")
+    assert dialog.key_edit.placeholderText().startswith("A key is stored in the system keyring")
+    ok(dialog)
+    assert service.key("villamarket") == KEY  # only "Remove key" removes it
+
+
+def test_remove_key_forgets_a_typed_key_and_a_new_one_replaces_the_old(
+    open_dialog, service, qtbot
+) -> None:
+    service.save_key("villamarket", KEY)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    dialog.remove_key_button.click()
+    type_into(qtbot, dialog.key_edit, "sk-replacement-1234567890")
+    assert not dialog.remove_key_button.isHidden()  # the typed key can go again
+    dialog.duplicate_button.click()  # the copy takes the key as it will be after OK
+    copy_id = dialog._current_profile().id
+    ok(dialog)
+    assert service.key("villamarket") == "sk-replacement-1234567890"
+    assert service.key(copy_id) == "sk-replacement-1234567890"
+
+    dialog = open_dialog()
+    select(dialog, "AceData Cloud")
+    type_into(qtbot, dialog.key_edit, "sk-typed-then-removed-99")
+    dialog.remove_key_button.click()
+    assert dialog.key_edit.text() == ""
+    assert dialog.key_edit.placeholderText() == "No key stored: paste your API key"
+    ok(dialog)
+    assert service.key("acedata") is None
+
+
+def test_without_a_keyring_remove_key_forgets_the_session_key(
+    no_keyring, open_dialog, service
+) -> None:
+    service.save_key("villamarket", KEY)
+    assert service.key_location("villamarket") == "session"
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    assert dialog.key_edit.placeholderText().startswith("A key is kept for this session only")
+    dialog.remove_key_button.click()
+    ok(dialog)
+    assert service.key("villamarket") is None
+
+
+def test_a_key_the_keyring_refuses_to_delete_is_reported(
+    open_dialog, service, memory_keyring, monkeypatch
+) -> None:
+    service.save_key("villamarket", KEY)
+
+    def refuse(service_name: str, username: str) -> None:
+        raise RuntimeError("the keyring said no")
+
+    monkeypatch.setattr(memory_keyring, "delete_password", refuse)
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    dialog.remove_key_button.click()
+    ok(dialog)
+    box = _notice()
+    assert box.text() == "Kimi VillaMarket: The key could not be removed from the system keyring."
+    assert KEY not in box.text()
+    box.close()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "fix"),
+    [
+        ("locked", "The system keyring is locked. Unlock it.", "Unlock it (for example in"),
+        ("off", "The system keyring is switched off.", "PYTHON_KEYRING_BACKEND"),
+        ("error", "The system keyring is not working (D-Bus).", "Check that it is running"),
+    ],
+)
+def test_each_keyring_problem_says_what_to_do(
+    open_dialog, service, monkeypatch, reason, message, fix
+) -> None:
+    status = KeyringStatus(False, "SecretService", message, reason)
+    monkeypatch.setattr(service, "keyring_status", lambda: status)
+    dialog = open_dialog()
+    note = dialog.key_note.text()
+    assert note.startswith(message.partition(". ")[0])
+    assert fix in note
+    assert note.endswith("Until then:")
+    assert not dialog.key_storage.session_choice.isHidden()

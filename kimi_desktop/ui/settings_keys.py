@@ -1,0 +1,123 @@
+"""Where the keys typed in Settings go, said before they are typed.
+
+With a working keyring that is one sentence. Without one, the user chooses
+between keeping keys for this session only and a file only their account can
+read (the ``store_keys_in_file`` preference, with its risk stated), and is told
+what to install or do so the keyring works.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from kimi_desktop.settings.secrets import KeyringStatus
+
+_STORED = {
+    "keyring": "A key is stored in the system keyring",
+    "file": "A key is stored in the key file",
+    "session": "A key is kept for this session only",
+}
+
+
+def key_placeholder(location: str | None, *, removed: bool, key_required: bool) -> str:
+    """What the empty key field says about the endpoint's key."""
+    if removed:
+        return "No key: the stored key is removed when you click OK"
+    stored = _STORED.get(location or "")
+    if stored:
+        return f"{stored} (type to replace it)"
+    if key_required:
+        return "No key stored: paste your API key"
+    return "No key (optional for this endpoint)"
+
+
+def keyring_fix(status: KeyringStatus) -> str:
+    """The sentence that says how to get a working keyring."""
+    if status.reason == "locked":
+        return "Unlock it (for example in your password manager) and open Settings again."
+    if status.reason == "off":
+        return (
+            "Remove that setting (keyringrc.cfg or PYTHON_KEYRING_BACKEND) and restart "
+            "Kimi Desktop to use the system keyring."
+        )
+    if status.reason == "error":
+        return "Check that it is running and unlocked, then open Settings again."
+    if sys.platform.startswith("linux"):
+        return (
+            "To keep keys safely, install and unlock GNOME Keyring (the gnome-keyring "
+            "package) or KWallet, then restart Kimi Desktop."
+        )
+    return "To keep keys safely, set up the system keyring, then restart Kimi Desktop."
+
+
+class KeyStorageNote(QWidget):
+    """The note under the key field, and the session-or-file choice when there is no keyring.
+
+    Signals:
+        choice_changed(bool in_file): the user picked the key file (True) or
+            this session only (False).
+    """
+
+    choice_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setObjectName("keyStorageNote")
+        self.label.setAccessibleName("Where keys are kept")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.session_choice = QRadioButton(
+            "Use keys for this session only; nothing is written to disk", self
+        )
+        self.session_choice.setObjectName("keyStorageSessionOnly")
+        self.session_choice.setToolTip("Keys typed now are forgotten when the app quits")
+        self.session_choice.setAccessibleName("Use keys for this session only")
+        self.file_choice = QRadioButton(
+            "Save keys unencrypted in a file only your user account can read", self
+        )
+        self.file_choice.setObjectName("keyStorageFile")
+        self.file_choice.setToolTip(
+            "Anyone with access to your account or your backups can read the keys in it. "
+            "The same as “Store API keys in a file” under Preferences."
+        )
+        self.file_choice.setAccessibleName("Save keys in a private file")
+        self._group = QButtonGroup(self)
+        self._group.addButton(self.session_choice)
+        self._group.addButton(self.file_choice)
+        self.file_choice.toggled.connect(self._on_file_choice_toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.label)
+        layout.addWidget(self.session_choice)
+        layout.addWidget(self.file_choice)
+        self._showing = False
+
+    def show_status(self, status: KeyringStatus, *, in_file: bool) -> None:
+        """Say where keys go given the keyring ``status`` and the file opt-in."""
+        self._showing = True
+        if status.available:
+            self.label.setText(
+                f"Keys are kept in the system keyring ({status.backend}), never in a settings file."
+            )
+        else:
+            self.label.setText(
+                f"{_first_sentence(status.message)} {keyring_fix(status)} Until then:"
+            )
+            (self.file_choice if in_file else self.session_choice).setChecked(True)
+        self.session_choice.setVisible(not status.available)
+        self.file_choice.setVisible(not status.available)
+        self._showing = False
+
+    def _on_file_choice_toggled(self, checked: bool) -> None:
+        if not self._showing:
+            self.choice_changed.emit(checked)
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
