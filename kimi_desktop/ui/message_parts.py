@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -183,7 +183,7 @@ class UserBubble(QWidget):
         super().__init__(parent)
         self.text = MessageText(self)
         self.color = QColor()
-        self._inner_key: tuple[str, int] = ("", -1)
+        self._inner_key: tuple[str, str, int] = ("", "", -1)
         self._inner = 0
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -200,6 +200,14 @@ class UserBubble(QWidget):
         return QSize(200, self.heightForWidth(400))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place_text()  # (Qt gives children their font before telling us)
+
+    def _place_text(self) -> None:
         inner = self._inner_width(self.width())
         height = self.text.height_for_width(inner)
         self.text.setGeometry(
@@ -217,7 +225,8 @@ class UserBubble(QWidget):
         painter.drawRoundedRect(rect, 16, 16)
 
     def _inner_width(self, width: int) -> int:
-        key = (self.text.shown_source(), width)
+        # The font is part of the key: the chat's font may be set after the text.
+        key = (self.text.shown_source(), self.text.font().key(), width)
         if key != self._inner_key:
             most = max(40, int(width * self.MAX_RATIO) - 2 * self.PADDING_X)
             self._inner_key = key

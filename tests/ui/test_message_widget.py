@@ -158,3 +158,16 @@ def test_streamed_body_freezes_chunks_and_keeps_text_exact(qtbot):
     with qtbot.waitSignal(body.code_copied) as signal:
         last.anchorClicked.emit(QUrl("copy:11"))
     assert signal.args == ["print(11)"]
+
+
+def test_the_bubble_grows_with_a_larger_font_set_after_the_text(widget, qtbot):
+    widget.set_item(MessageItem(1, "user", "What is in this pasted screenshot?"))
+    widget.show()
+    qtbot.waitExposed(widget)
+    text = widget.text_widget()
+    larger = widget.font()
+    larger.setPointSizeF(larger.pointSizeF() * 1.5)
+
+    widget.setFont(larger)
+    text.document().setTextWidth(-1)  # unwrapped: the width the whole line needs
+    assert text.width() >= text.document().idealWidth()
