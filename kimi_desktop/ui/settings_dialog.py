@@ -4,7 +4,8 @@ The dialog edits a working copy; nothing is written until OK, so Cancel really
 cancels. Keys typed here go to the keyring through the endpoint service and
 never into a profile, and "Remove key" deletes a stored one the same way; where
 there is no keyring the dialog says so before the key is typed and lets the
-user choose between this session only and a private file. The
+user choose between this session only and a private file. A connection test's
+verdict is cleared as soon as anything it depended on is edited. The
 preferences page is generated from the schema.
 """
 
@@ -18,6 +19,7 @@ from functools import partial
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -266,6 +268,11 @@ class SettingsDialog(QDialog):
         form.addRow("", test_column)
         for widget in (self.name_edit, self.url_edit, self.proxy_edit):
             widget.textEdited.connect(self._on_field_edited)
+        # What a connection test depends on: its verdict goes when one changes.
+        for edit in (self.url_edit, self.proxy_edit):
+            edit.textEdited.connect(self._forget_test_result)
+        self.protocol_combo.activated.connect(self._forget_test_result)
+        self.key_required.toggled.connect(self._forget_test_result)
         self.protocol_combo.activated.connect(self._on_field_edited)
         self.key_required.toggled.connect(self._on_field_edited)
         self.key_edit.textEdited.connect(self._on_key_edited)
@@ -394,6 +401,7 @@ class SettingsDialog(QDialog):
     def _on_suggest_button_clicked(self) -> None:
         if self._suggested_url:
             self.url_edit.setText(self._suggested_url)
+            self._forget_test_result()
             self._on_field_edited()
 
     def _on_show_key_button_toggled(self, shown: bool) -> None:
@@ -444,6 +452,7 @@ class SettingsDialog(QDialog):
         profile = self._current_profile()
         if profile is not None:
             self._keys[profile.id] = text.strip()
+            self._forget_test_result()
             self._show_key_placeholder(profile)
 
     def _on_remove_key_button_clicked(self) -> None:
@@ -455,7 +464,7 @@ class SettingsDialog(QDialog):
         self.key_edit.clear()
         if self._endpoints.key_location(profile.id) is not None:
             self._removed_keys.add(profile.id)
-        self.test_result.clear()
+        self._forget_test_result()
         self._show_key_placeholder(profile)
         self.key_edit.setFocus()
 
@@ -526,6 +535,16 @@ class SettingsDialog(QDialog):
 
     # -- connection test ---------------------------------------------------------
 
+    def _forget_test_result(self, *_: object) -> None:
+        """Something the test depended on changed: its verdict (or a test running) goes."""
+        if self._loading:
+            return
+        if self._test_task is not None:
+            self._test_task.cancel()
+            self._test_task = None
+            self.test_button.setEnabled(True)
+        self.test_result.clear()
+
     def _on_test_button_clicked(self) -> None:
         profile = self._current_profile()
         if profile is None:
@@ -539,7 +558,11 @@ class SettingsDialog(QDialog):
 
     async def _run_test(self, profile: EndpointProfile) -> None:
         key = self._key_for(profile)
+        had_focus = self.test_button.hasFocus()
         self.test_button.setEnabled(False)
+        # Disabling the focused button moved the focus on to the next field; it
+        # comes back afterwards unless the user has put it somewhere since.
+        moved_to = QApplication.focusWidget() if had_focus else None
         self.test_result.setText("Testing…")
         try:
             report = await check_connection(
@@ -547,6 +570,8 @@ class SettingsDialog(QDialog):
             )
         finally:
             self.test_button.setEnabled(True)
+        if moved_to is not None and QApplication.focusWidget() is moved_to:
+            self.test_button.setFocus()
         current = self._current_profile()
         if current is not None and current.id == profile.id:
             self._show_report(report)

@@ -618,6 +618,49 @@ def test_a_key_the_keyring_refuses_to_delete_is_reported(
     box.close()
 
 
+# -- a stale connection test --------------------------------------------------------------------
+
+
+def test_editing_what_the_test_depends_on_clears_its_verdict(
+    open_dialog, server, qtbot, qloop
+) -> None:
+    dialog = open_dialog()
+    _point_at(dialog, qtbot, server.base_url, KEY)
+
+    def edits():
+        yield lambda: type_into(qtbot, dialog.url_edit, server.base_url + "/")
+        yield lambda: type_into(qtbot, dialog.key_edit, KEY + "x")
+        yield lambda: type_into(qtbot, dialog.proxy_edit, "http://127.0.0.1:9")
+        yield lambda: type_into(qtbot, dialog.proxy_edit, "")
+
+        def protocol() -> None:
+            dialog.protocol_combo.setCurrentIndex(1)
+            dialog.protocol_combo.activated.emit(1)
+
+        yield protocol
+        yield lambda: dialog.key_required.setChecked(False)
+        yield dialog.remove_key_button.click
+
+    for edit in edits():
+        assert run_connection_test(dialog, qloop) != ""
+        edit()
+        assert dialog.test_result.text() == ""
+
+    assert run_connection_test(dialog, qloop) != ""
+    type_into(qtbot, dialog.name_edit, "Renamed")  # the name does not change what was tested
+    assert dialog.test_result.text() != ""
+
+
+def test_an_edit_during_a_test_cancels_it(open_dialog, server, qtbot, qloop) -> None:
+    dialog = open_dialog()
+    _point_at(dialog, qtbot, server.base_url, KEY)
+    dialog.test_button.click()
+    type_into(qtbot, dialog.key_edit, "sk-changed-while-testing")
+    qloop.run_until_complete(asyncio.sleep(0.3))
+    assert dialog.test_result.text() == ""  # no verdict about the old key
+    assert dialog.test_button.isEnabled()
+
+
 @pytest.mark.parametrize(
     ("reason", "message", "fix"),
     [
@@ -637,3 +680,19 @@ def test_each_keyring_problem_says_what_to_do(
     assert fix in note
     assert note.endswith("Until then:")
     assert not dialog.key_storage.session_choice.isHidden()
+
+
+def test_the_focus_stays_on_test_connection(open_dialog, server, qtbot, qloop) -> None:
+    dialog = open_dialog()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    _point_at(dialog, qtbot, server.base_url, KEY)
+    dialog.test_button.setFocus()
+    assert dialog.test_button.hasFocus()
+    run_connection_test(dialog, qloop)
+    assert dialog.test_button.hasFocus()  # not moved on to the price fields
+
+    dialog.test_button.click()
+    dialog.url_edit.setFocus()  # the user goes on while it runs: the focus stays there
+    run_until(qloop, lambda: dialog.test_result.text() not in ("", "Testing…"))
+    assert dialog.url_edit.hasFocus()
