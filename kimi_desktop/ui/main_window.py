@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._conversation: Conversation | None = None
         self._items = MessageItemFactory(history, endpoints)
         self._editing = False
+        self._draft_before_edit = ""
         self._background: set[asyncio.Future[None]] = set()  # cancelled when the window closes
         self._build()
         self._wire()
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+K", self.sidebar.focus_search),
             ("Ctrl+F", self.sidebar.focus_search),
             ("Ctrl+,", self.settings_requested.emit),
-            ("Esc", self.stop),
+            ("Esc", self._on_escape),
             ("Ctrl+Q", self.close),  # the reply in progress is kept, marked stopped
         ):
             QShortcut(QKeySequence(keys), self, slot)
@@ -242,6 +243,21 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         if self._conversation is not None:
             self._chat.stop(self._conversation.id)
+
+    def _on_escape(self) -> None:
+        """Esc undoes the nearest thing: a search being typed, a reply, an edit."""
+        if self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        elif self._conversation is not None and self._chat.is_running(self._conversation.id):
+            self.stop()
+        elif self._editing:
+            self._cancel_edit()
+
+    def _cancel_edit(self) -> None:
+        """Leave edit mode; the draft typed before it comes back."""
+        self._editing = False
+        self.composer.set_text(self._draft_before_edit)
+        self.composer.show_notice("")
 
     # -- conversations -----------------------------------------------------------
 
@@ -396,10 +412,14 @@ class MainWindow(QMainWindow):
         elif action == "delete":
             self._chat.delete_message(conversation_id, message_id)
         elif action == "edit" and message is not None:
+            if not self._editing:
+                self._draft_before_edit = self.composer.text()
             self._editing = True
             self.composer.set_text(message.text)
             self.composer.show_notice(
-                "Editing your last message — send to replace it.", error=False
+                "Editing your last message — send to replace it, or Esc to cancel.",
+                error=False,
+                action=("Cancel", self._cancel_edit),
             )
             self.composer.edit.setFocus()
         elif action in ("regenerate", "retry"):

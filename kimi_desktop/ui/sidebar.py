@@ -49,6 +49,7 @@ class Sidebar(QWidget):
         self.search.setObjectName("conversationSearch")
         self.search.setPlaceholderText("Search all chats  (Ctrl+K)")
         self.search.setAccessibleName("Search conversations")
+        self.search.setToolTip("Search every title and message (Ctrl+K); Esc clears")
         self.search.setClearButtonEnabled(True)
         self.model = ConversationListModel(self)
         self.list = ConversationListView(self)

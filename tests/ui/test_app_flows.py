@@ -205,3 +205,55 @@ def test_thinking_toggle_goes_into_the_request(server, make_app, qloop) -> None:
     server.enqueue(openai_stream([], ["Another."]))
     finish(qloop, parts, send(parts, "and now?"))
     assert "thinking" not in server.chat_requests[-1].json()
+
+
+def test_esc_in_the_search_box_clears_it_and_leaves_the_reply_streaming(
+    server, make_app, qloop, qtbot
+) -> None:
+    gate = Gate()
+    server.enqueue(openai_stream([], ["partial ", "answer"]).stalled(gate, after_events=2))
+    parts = make_app(server)
+    window = parts.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    conversation_id = send(parts, "long one please")
+    qloop.run_until_complete(asyncio.to_thread(gate.reached.wait, 10))
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "capital")
+
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert parts.chat.is_running(conversation_id)
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # nothing left to clear: stops
+    finish(qloop, parts, conversation_id)
+    gate.open()
+    assert parts.history.messages(conversation_id)[-1].status is MessageStatus.STOPPED
+
+
+def test_editing_the_last_prompt_can_be_cancelled_and_the_draft_comes_back(
+    server, make_app, qloop, qtbot
+) -> None:
+    server.enqueue(openai_stream([], ["First answer."]))
+    parts = make_app(server)
+    window = parts.window
+    conversation_id = send(parts, "first prompt")
+    finish(qloop, parts, conversation_id)
+    window.composer.set_text("a draft in progress")
+    prompt = parts.history.messages(conversation_id)[0]
+
+    window.chat_view.message_widget(prompt.id).action_requested.emit("edit", prompt.id)
+    assert window.composer.text() == "first prompt"
+    assert window.composer.notice_action.text() == "Cancel"
+    window.composer.notice_action.click()
+    assert window.composer.text() == "a draft in progress"
+    assert not window.composer.notice.isVisibleTo(window)
+
+    window.composer.set_text("second prompt")
+    server.enqueue(openai_stream([], ["Second answer."]))
+    finish(qloop, parts, send(parts, "second prompt"))
+    assert [m.text for m in parts.history.messages(conversation_id)] == [
+        "first prompt",
+        "First answer.",
+        "second prompt",
+        "Second answer.",
+    ]  # a plain send after the cancel: the first prompt was not replaced
