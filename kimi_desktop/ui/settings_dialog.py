@@ -5,15 +5,16 @@ cancels. Keys typed here go to the keyring through the endpoint service and
 never into a profile, and "Remove key" deletes a stored one the same way; where
 there is no keyring the dialog says so before the key is typed and lets the
 user choose between this session only and a private file. A connection test's
-verdict is cleared as soon as anything it depended on is edited. The
-preferences page is generated from the schema.
+verdict is cleared as soon as anything it depended on is edited. Each endpoint
+may have prices of its own (see :mod:`.settings_prices`). The preferences page
+is generated from the schema.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -55,6 +56,7 @@ from kimi_desktop.settings.schema import SETTINGS, Preferences
 from kimi_desktop.settings.secrets import KeyringStatus
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.settings_keys import KeyStorageNote, key_placeholder
+from kimi_desktop.ui.settings_prices import PricesEditor
 
 _PROTOCOLS = (("openai", "OpenAI chat completions"), ("anthropic", "Anthropic Messages"))
 _SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "hint": "→"}
@@ -90,6 +92,9 @@ class SettingsDialog(QDialog):
         # Endpoints whose stored key is to be deleted on OK ("Remove key").
         self._removed_keys: set[str] = set()
         self._invalid: dict[str, str] = {}
+        # What was typed for an endpoint whose fields are not valid yet, so that
+        # selecting another endpoint and coming back (or OK) does not lose it.
+        self._drafts: dict[str, _Draft] = {}
         self._loading = False
         self._pref_editors: dict[str, QWidget] = {}
         self._keyring: KeyringStatus | None = None
@@ -258,6 +263,8 @@ class SettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         url_column = _column(self.url_edit, self.url_issues, self.suggest_button)
         key_column = _column(key_row, self.key_storage)
+        self.prices_editor = PricesEditor(page)
+        self.prices_editor.edited.connect(self._on_field_edited)
         form.addRow("", self.description)
         form.addRow("Name", self.name_edit)
         form.addRow("Base URL", url_column)
@@ -266,6 +273,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.key_required)
         form.addRow("API key", key_column)
         form.addRow("", test_column)
+        form.addRow("Prices", self.prices_editor)
         for widget in (self.name_edit, self.url_edit, self.proxy_edit):
             widget.textEdited.connect(self._on_field_edited)
         # What a connection test depends on: its verdict goes when one changes.
@@ -325,6 +333,7 @@ class SettingsDialog(QDialog):
             self.key_edit,
             self.show_key_button,
             self.remove_key_button,
+            self.prices_editor,
             self.protocol_combo,
             self.key_required,
             self.test_button,
@@ -339,6 +348,7 @@ class SettingsDialog(QDialog):
         self.description.clear()
         self.url_issues.clear()
         self.show_key_button.setChecked(False)
+        self.prices_editor.show_profile(profile)
         if profile is not None:
             preset = preset_by_id(profile.preset)
             self.description.setText(preset.description if preset else _CUSTOM_DESCRIPTION)
@@ -351,7 +361,30 @@ class SettingsDialog(QDialog):
             self._show_key_placeholder(profile)
             self._show_url_issues(profile)
             self._show_key_note()
+            draft = self._drafts.get(profile.id)
+            if draft is not None:
+                self._restore(draft)
         self._loading = False
+        if profile is not None and profile.id in self._drafts:
+            self._on_field_edited()  # shows again what is wrong with the draft
+
+    def _draft(self) -> _Draft:
+        return _Draft(
+            name=self.name_edit.text(),
+            url=self.url_edit.text(),
+            protocol=self.protocol_combo.currentIndex(),
+            proxy=self.proxy_edit.text(),
+            key_required=self.key_required.isChecked(),
+            prices=self.prices_editor.texts(),
+        )
+
+    def _restore(self, draft: _Draft) -> None:
+        self.name_edit.setText(draft.name)
+        self.url_edit.setText(draft.url)
+        self.protocol_combo.setCurrentIndex(draft.protocol)
+        self.proxy_edit.setText(draft.proxy)
+        self.key_required.setChecked(draft.key_required)
+        self.prices_editor.set_texts(draft.prices)
 
     def _show_key_placeholder(self, profile: EndpointProfile) -> None:
         """Say in the empty key field whether a key is stored, and offer to remove it."""
@@ -425,8 +458,19 @@ class SettingsDialog(QDialog):
             problems.append("The endpoint needs a name.")
         self._set_url_issues(issues, problems)
         self._offer_url(suggest_base_url(url, protocol))
-        if problems or any(issue.severity == "error" for issue in issues):
-            self._invalid[current.id] = (problems or [i.message for i in issues])[0]
+        try:
+            prices = self.prices_editor.prices()
+        except ValueError as exc:
+            price_problem: str | None = str(exc)
+        else:
+            price_problem = None
+        self.prices_editor.show_problem(price_problem)
+        errors = problems + [i.message for i in issues if i.severity == "error"]
+        if price_problem is not None:
+            errors.append(f"Prices: {price_problem}")
+        if errors:
+            self._invalid[current.id] = errors[0]
+            self._drafts[current.id] = self._draft()
             return
         try:
             updated = replace(
@@ -436,17 +480,21 @@ class SettingsDialog(QDialog):
                 protocol=protocol,
                 proxy=proxy,
                 key_required=self.key_required.isChecked(),
+                prices=prices,
             )
         except ValueError as exc:
             self._invalid[current.id] = _sentence(str(exc))
+            self._drafts[current.id] = self._draft()
             self._set_url_issues(issues, [self._invalid[current.id]])
             return
         self._invalid.pop(current.id, None)
+        self._drafts.pop(current.id, None)
         self._profiles[row] = updated
         item = self.list_model.item(row)
         item.setText(updated.name)
         item.setToolTip(updated.base_url)
         self._show_key_placeholder(updated)
+        self.prices_editor.show_hint(updated)  # list prices may apply, or no longer
 
     def _on_key_edited(self, text: str) -> None:
         profile = self._current_profile()
@@ -514,6 +562,7 @@ class SettingsDialog(QDialog):
             self._keys.pop(removed.id, None)
             self._removed_keys.discard(removed.id)  # its key goes with it anyway
             self._invalid.pop(removed.id, None)
+            self._drafts.pop(removed.id, None)
             self._fill_list(select=self._profiles[max(row - 1, 0)].id if self._profiles else None)
 
     def _move(self, step: int) -> None:
@@ -655,7 +704,9 @@ class SettingsDialog(QDialog):
         if self._invalid:
             endpoint_id, problem = next(iter(self._invalid.items()))
             self.tabs.setCurrentIndex(0)
-            self._fill_list(select=endpoint_id)
+            current = self._current_profile()
+            if current is None or current.id != endpoint_id:
+                self._fill_list(select=endpoint_id)
             self._show_error(f"Fix “{self._name_of(endpoint_id)}” first: {problem}")
             return
         before = {p.id: p for p in self._settings.profiles}
@@ -753,6 +804,18 @@ class SettingsDialog(QDialog):
 
     def _name_of(self, endpoint_id: str) -> str:
         return next((p.name for p in self._profiles if p.id == endpoint_id), endpoint_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """An endpoint's fields as typed, while they are not valid yet."""
+
+    name: str
+    url: str
+    protocol: int
+    proxy: str
+    key_required: bool
+    prices: tuple[str, str, str, str]
 
 
 def _column(*items: QWidget | QHBoxLayout) -> QVBoxLayout:

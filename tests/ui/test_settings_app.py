@@ -31,6 +31,7 @@ from kimi_desktop.settings import (
     EndpointProfile,
     KeyringStatus,
     Preferences,
+    Prices,
     SecretStore,
     SettingsStore,
     preset_by_id,
@@ -475,7 +476,7 @@ class _Port:
         self.port = port
 
 
-# -- keys removed in Settings -------------------------------------------------
+# -- keys removed and prices entered in Settings -------------------------------------------------
 
 
 def test_removing_the_active_endpoints_key_in_settings_asks_for_a_key_again(
@@ -493,6 +494,33 @@ def test_removing_the_active_endpoints_key_in_settings_asks_for_a_key_again(
         assert memory_keyring.entries == {}
         assert parts.endpoints.needs_key("moonshot-global")
         assert parts.window.pages.currentWidget() is parts.window.welcome
+
+
+def test_prices_entered_in_settings_give_a_cost_estimate(make_app, home, qloop) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        seed(home, on_server("villamarket", server))  # a reseller: no list prices
+        parts = make_app()
+        settle(qloop)
+        send(parts, qloop, "what does this cost?")
+        usage = parts.window.top_bar.usage_label
+        assert usage.text()
+        assert "$" not in usage.text()  # no prices, no estimate
+
+        dialog = open_settings(parts)
+        for edit, text in (
+            (dialog.prices_editor.input_edit, "1000"),
+            (dialog.prices_editor.output_edit, "2000"),
+        ):
+            edit.setText(text)
+            edit.textEdited.emit(text)
+        press_ok(dialog)
+        assert SettingsStore(AppPaths.from_environment({"KIMI_DESKTOP_HOME": str(home)})).profile(
+            "villamarket"
+        ).prices == Prices(1000, 1000, 2000)
+        parts.window.new_conversation()
+        send(parts, qloop, "and now?")
+        settle(qloop)
+        assert "$" in usage.text()
 
 
 # -- the provider's balance in the top bar ---------------------------------------------------------

@@ -36,6 +36,7 @@ from kimi_desktop.settings import (
     AppPaths,
     KeyringStatus,
     Preferences,
+    Prices,
     SecretStore,
     SettingsStore,
 )
@@ -659,6 +660,104 @@ def test_an_edit_during_a_test_cancels_it(open_dialog, server, qtbot, qloop) -> 
     qloop.run_until_complete(asyncio.sleep(0.3))
     assert dialog.test_result.text() == ""  # no verdict about the old key
     assert dialog.test_button.isEnabled()
+
+
+# -- prices -------------------------------------------------------------------------------------
+
+
+def _type_prices(qtbot, dialog: SettingsDialog, *texts: str) -> None:
+    editor = dialog.prices_editor
+    for edit, text in zip(
+        (editor.input_edit, editor.cached_edit, editor.output_edit), texts, strict=False
+    ):
+        type_into(qtbot, edit, text)
+
+
+def test_prices_are_validated_saved_and_shown_again(open_dialog, store, paths, qtbot) -> None:
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    editor = dialog.prices_editor
+    assert editor.note.text().endswith("Leave empty and no cost is shown.")
+    assert editor.input_edit.placeholderText() == "none"
+
+    _type_prices(qtbot, dialog, "-1", "", "2")
+    assert editor.note.text() == "✖ A price cannot be negative."
+    ok(dialog)
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == (
+        "✖ Fix “Kimi VillaMarket” first: Prices: A price cannot be negative."
+    )
+    _type_prices(qtbot, dialog, "cheap")
+    assert editor.note.text().startswith("✖ “cheap” is not a price")
+    _type_prices(qtbot, dialog, "0,5", "", "")
+    assert editor.note.text().startswith("✖ Enter both the input and the output price")
+    _type_prices(qtbot, dialog, "0,5", "", "2")
+    assert not editor.note.text().startswith("✖")
+    editor.currency.setFocus()
+    editor.currency.lineEdit().selectAll()
+    qtbot.keyClicks(editor.currency.lineEdit(), "cny")
+    assert editor.currency.currentText() == "CNY"
+    ok(dialog)
+    assert not dialog.isVisible()
+
+    assert SettingsStore(paths).profile("villamarket").prices == Prices(0.5, 0.5, 2.0, "CNY")
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    editor = dialog.prices_editor
+    shown = [e.text() for e in (editor.input_edit, editor.cached_edit, editor.output_edit)]
+    assert shown == ["0.50", "0.50", "2.00"]
+    assert editor.currency.currentText() == "CNY"
+    _type_prices(qtbot, dialog, "", "", "")  # empty again: no prices of its own
+    ok(dialog)
+    assert SettingsStore(paths).profile("villamarket").prices is None
+
+
+def test_prices_left_empty_mean_list_prices_where_they_apply(open_dialog, qtbot) -> None:
+    dialog = open_dialog()
+    select(dialog, "Moonshot AI (global)")
+    editor = dialog.prices_editor
+    assert "Leave empty to use Moonshot's list prices (Kimi K2.5: $0.60 input" in (
+        editor.note.text()
+    )
+    assert editor.output_edit.placeholderText() == "list price"
+    type_into(qtbot, dialog.url_edit, "https://mirror.example.com/v1")  # not billed by Moonshot
+    select(dialog, "Moonshot AI (China)")
+    select(dialog, "Moonshot AI (global)")
+    assert editor.note.text().endswith("Leave empty and no cost is shown.")
+
+
+def test_a_duplicate_keeps_the_prices(open_dialog, paths, qtbot) -> None:
+    dialog = open_dialog()
+    select(dialog, "AceData Cloud")
+    _type_prices(qtbot, dialog, "1", "0.25", "4")
+    dialog.duplicate_button.click()
+    copy_id = dialog._current_profile().id
+    assert dialog.prices_editor.cached_edit.text() == "0.25"
+    ok(dialog)
+    assert SettingsStore(paths).profile(copy_id).prices == Prices(1.0, 0.25, 4.0, "USD")
+
+
+def test_what_was_typed_into_an_invalid_endpoint_is_kept_when_looking_elsewhere(
+    open_dialog, paths, qtbot
+) -> None:
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.url_edit, "ftp://kimi.example.com")
+    _type_prices(qtbot, dialog, "1", "", "3")
+    select(dialog, "AceData Cloud")
+    select(dialog, "Kimi VillaMarket")
+    assert dialog.url_edit.text() == "ftp://kimi.example.com"  # not the last valid URL
+    assert dialog.prices_editor.output_edit.text() == "3"
+    assert "✖ Only http:// and https://" in dialog.url_issues.text()
+
+    select(dialog, "AceData Cloud")
+    ok(dialog)  # shows the endpoint to fix, as it was typed
+    assert dialog._current_profile().id == "villamarket"
+    assert dialog.url_edit.text() == "ftp://kimi.example.com"
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1")
+    ok(dialog)
+    saved = SettingsStore(paths).profile("villamarket")
+    assert (saved.base_url, saved.prices) == ("https://kimi.example.com/v1", Prices(1, 1, 3))
 
 
 @pytest.mark.parametrize(
