@@ -114,12 +114,19 @@ def build(
     chat = ChatSession(repository, endpoints.open_client, sees_images=endpoints.sees_images)
     window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
 
-    def apply_preferences(preferences: Preferences) -> None:
-        dark = is_dark(preferences.theme)
+    def apply_theme(theme: str) -> None:
+        dark = is_dark(theme)
         apply_style(app, dark)
         window.set_dark(dark)
+
+    def apply_preferences(preferences: Preferences) -> None:
+        apply_theme(preferences.theme)
         window.apply_preferences()
         secrets.store_keys_in_file = preferences.store_keys_in_file
+
+    def follow_the_desktop() -> None:
+        if settings.preferences.theme == "system":
+            apply_theme("system")
 
     def open_settings() -> None:
         from kimi_desktop.ui.settings_dialog import SettingsDialog  # loaded when first opened
@@ -131,6 +138,8 @@ def build(
 
     window.settings_requested.connect(open_settings)
     apply_preferences(settings.preferences)
+    app.styleHints().colorSchemeChanged.connect(window.desktop_theme_changed)
+    window.desktop_theme_changed.connect(follow_the_desktop)
     window.restore_geometry()
     return AppParts(window, chat, history, endpoints, settings, database, warnings)
 

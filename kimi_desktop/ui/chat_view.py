@@ -240,6 +240,10 @@ class ChatView(QAbstractScrollArea):
         """Whether a reply's reasoning panel starts open while the model thinks."""
         self._reasoning_expanded = expanded
 
+    def is_dark(self) -> bool:
+        """Whether messages are drawn in the dark theme."""
+        return self._style.dark
+
     def set_dark(self, dark: bool) -> None:
         """Use the dark or the light theme."""
         self._dark_chosen = True

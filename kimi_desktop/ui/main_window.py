@@ -51,9 +51,12 @@ class MainWindow(QMainWindow):
 
     Signals:
         settings_requested(): the app opens the settings dialog.
+        desktop_theme_changed(): the desktop switched between light and dark
+            (relayed from Qt's style hints, so it ends with the window).
     """
 
     settings_requested = Signal()
+    desktop_theme_changed = Signal()
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialog
 
 from kimi_desktop.domain import MessageStatus
@@ -257,3 +258,19 @@ def test_editing_the_last_prompt_can_be_cancelled_and_the_draft_comes_back(
         "second prompt",
         "Second answer.",
     ]  # a plain send after the cancel: the first prompt was not replaced
+
+
+def test_the_window_follows_the_desktop_into_dark_and_back(
+    server, make_app, qapp, monkeypatch
+) -> None:
+    parts = make_app(server)  # the theme preference is "system" by default
+    desktop_dark = False
+    monkeypatch.setattr("kimi_desktop.ui.style.system_prefers_dark", lambda: desktop_dark)
+    base = QPalette.ColorRole.Base
+
+    for desktop_dark in (True, False):
+        qapp.styleHints().colorSchemeChanged.emit(
+            Qt.ColorScheme.Dark if desktop_dark else Qt.ColorScheme.Light
+        )
+        assert (qapp.palette().color(base).lightness() < 128) is desktop_dark
+        assert parts.window.chat_view.is_dark() is desktop_dark
