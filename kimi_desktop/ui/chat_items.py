@@ -24,7 +24,8 @@ class MessageItem:
 
     ``streaming`` is true while a reply is arriving; ``error`` is the sentence
     shown under a failed or interrupted reply, with ``error_action`` naming the
-    button offered with it ("retry" or "settings").
+    button offered with it ("retry" or "settings"). ``notice`` replaces "Waiting
+    for Kimi…" while a reply waits for something said there (a retry's delay).
     """
 
     id: int
@@ -38,6 +39,7 @@ class MessageItem:
     cost: str | None = None
     error: str | None = None
     error_action: str | None = None
+    notice: str = ""
     attachments: tuple[AttachmentView, ...] = field(default=())
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from kimi_desktop.domain import Conversation, StoredMessage
+from kimi_desktop.domain import Conversation, MessageStatus, StoredMessage
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
@@ -480,8 +481,12 @@ class MainWindow(QMainWindow):
                 self.statusBar().clearMessage()
 
     def _on_chat_retry_scheduled(self, conversation_id: int, text: str) -> None:
-        if self._is_shown(conversation_id):
-            self.statusBar().showMessage(text, 10000)
+        """Say in the waiting reply itself when it will be asked again."""
+        if not self._is_shown(conversation_id):
+            return
+        reply = self._history.messages(conversation_id)[-1:]
+        if reply and reply[0].status is MessageStatus.STREAMING:
+            self.chat_view.update_message(replace(self._item(reply[0]), notice=text))
 
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:

@@ -220,7 +220,7 @@ class MessageWidget(QWidget):
 
         hint = _STATUS_HINTS.get(item.status, "")
         if item.streaming and not item.text and not item.reasoning:
-            hint = _WAITING_HINT
+            hint = item.notice or _WAITING_HINT
         self._hint.setText(hint)
         self._hint.setVisible(bool(hint))
         self._error.setVisible(bool(item.error))
@@ -249,8 +249,8 @@ class MessageWidget(QWidget):
         else:
             self._reasoning.set_finished(state.seconds)
         self._reasoning.set_expanded(state.expanded)
-        if text and self._hint.text() == _WAITING_HINT:
-            self._hint.setVisible(False)
+        if text and item is not None and item.streaming:
+            self._hint.setVisible(False)  # the wait is over
 
     def set_context(self, context: RowContext) -> None:
         if context != self._context:

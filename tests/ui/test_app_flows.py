@@ -274,3 +274,22 @@ def test_the_window_follows_the_desktop_into_dark_and_back(
         )
         assert (qapp.palette().color(base).lightness() < 128) is desktop_dark
         assert parts.window.chat_view.is_dark() is desktop_dark
+
+
+def test_a_rate_limit_says_in_the_reply_when_it_is_retried(server, make_app, qloop) -> None:
+    server.enqueue(provider_error("moonshot", "rate_limit", retry_after=0))
+    server.enqueue(openai_stream([], ["Back again."]))
+    parts = make_app(server)
+    seen: list[str] = []
+    parts.chat.retry_scheduled.connect(
+        lambda _id, _text: seen.append(last_widget(parts).status_text())
+    )
+    conversation_id = send(parts, "hello")
+    finish(qloop, parts, conversation_id)
+
+    assert len(seen) == 1
+    assert seen[0].startswith("The endpoint is busy")
+    assert "retrying in" in seen[0]
+    widget = last_widget(parts)
+    assert widget.item.text == "Back again."
+    assert widget.status_text() == ""
