@@ -9,25 +9,24 @@ from kimi_desktop.images.limits import MAX_IMAGES_PER_MESSAGE, MAX_REQUEST_IMAGE
 from kimi_desktop.images.thumbnails import format_size
 
 
-def check_batch(existing_count: int, new_count: int) -> None:
-    """Refuse adding ``new_count`` images to a draft that already has ``existing_count``.
-
-    Call it before preparing dropped files, so nothing is decoded in vain.
-    Raises :class:`ImageRejected` (``TOO_MANY_IMAGES``) when the message would
-    carry more than :data:`~kimi_desktop.images.limits.MAX_IMAGES_PER_MESSAGE`.
-    """
-    if existing_count < 0 or new_count < 0:
+def image_room(existing_count: int) -> int:
+    """How many more images a draft that has ``existing_count`` can take."""
+    if existing_count < 0:
         raise ValueError("image counts cannot be negative")
-    if existing_count + new_count <= MAX_IMAGES_PER_MESSAGE:
-        return
-    room = MAX_IMAGES_PER_MESSAGE - existing_count
-    limit = f"A message can carry up to {MAX_IMAGES_PER_MESSAGE} images"
-    if room <= 0:
-        message = f"{limit}, and this one already has {existing_count}."
-    else:
-        more = "1 more" if room == 1 else f"{room} more"
-        message = f"{limit}; there is room for {more}."
-    raise ImageRejected(message, RejectReason.TOO_MANY_IMAGES)
+    return max(0, MAX_IMAGES_PER_MESSAGE - existing_count)
+
+
+def too_many_images(existing_count: int) -> ImageRejected:
+    """Why images were left out of a draft that has ``existing_count`` (``TOO_MANY_IMAGES``).
+
+    The sentence follows the one naming the images left out: "A message can
+    carry up to 8 images, and this one already has 8."
+    """
+    return ImageRejected(
+        f"A message can carry up to {MAX_IMAGES_PER_MESSAGE} images, "
+        f"and this one already has {existing_count}.",
+        RejectReason.TOO_MANY_IMAGES,
+    )
 
 
 def check_budget(image_sizes: Iterable[int]) -> None:

@@ -124,17 +124,39 @@ def prepare_image(
     thread, e.g. through :func:`prepare_image_async`.
     """
     data, name = read_source(source, name)
-    image_format = sniff(data)
-    if image_format is None:
-        other = describe_other(data)
-        if other is None:
-            message = f"{subject(name, unnamed='The data')} is not an image ({ACCEPTED_NAMES})."
-            raise ImageRejected(message, RejectReason.NOT_AN_IMAGE, name)
-        message = f"{subject(name)} is {other}; only {ACCEPTED_NAMES} images can be attached."
-        raise ImageRejected(message, RejectReason.UNSUPPORTED_FORMAT, name)
+    image_format = _accepted_format(data, name)
     if not is_complete(image_format, data):
         raise _damaged(name)
     return _Preparation(data, image_format, name, max_side, max_bytes).run()
+
+
+def check_source(source: Source, *, name: str | None = None) -> None:
+    """Refuse, cheaply, a ``source`` that cannot be an image to attach.
+
+    From the file's metadata and first bytes alone (no decoding), with the
+    sentences :func:`prepare_image` would give: a folder, an empty, missing,
+    unreadable or oversized file, something that is not an image, or an image
+    in a format that is not accepted. A source that passes may still be refused
+    by :func:`prepare_image` (damaged, too many pixels). Blocking (one small
+    read): call it off the GUI thread.
+    """
+    head, name = read_source(source, name, head=_SNIFF_BYTES)
+    _accepted_format(head, name)
+
+
+_SNIFF_BYTES = 32  # enough for every signature in kimi_desktop.images.formats
+
+
+def _accepted_format(data: bytes, name: str) -> ImageFormat:
+    image_format = sniff(data)
+    if image_format is not None:
+        return image_format
+    other = describe_other(data)
+    if other is None:
+        message = f"{subject(name, unnamed='The data')} is not an image ({ACCEPTED_NAMES})."
+        raise ImageRejected(message, RejectReason.NOT_AN_IMAGE, name)
+    message = f"{subject(name)} is {other}; only {ACCEPTED_NAMES} images can be attached."
+    raise ImageRejected(message, RejectReason.UNSUPPORTED_FORMAT, name)
 
 
 async def prepare_image_async(

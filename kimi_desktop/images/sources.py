@@ -19,16 +19,18 @@ Source = bytes | os.PathLike[str] | str
 """Image file contents, or the path of an image file."""
 
 
-def read_source(source: Source, name: str | None) -> tuple[bytes, str]:
+def read_source(source: Source, name: str | None, *, head: int | None = None) -> tuple[bytes, str]:
     """The bytes of ``source`` and the name to speak of it by.
 
-    ``name`` defaults to the path's base name, or "" for bytes. Raises
-    :class:`ImageRejected` for anything that cannot be read as a file.
+    ``name`` defaults to the path's base name, or "" for bytes. With ``head``,
+    only that many first bytes are read (the size checks still apply to the
+    whole file). Raises :class:`ImageRejected` for anything that cannot be read
+    as a file.
     """
     if isinstance(source, bytes):
         name = name or ""
         check_file_size(len(source), name)
-        return source, name
+        return source[:head], name
     path = os.fspath(source)
     name = name or os.path.basename(path.rstrip("/" + os.sep)) or path
     try:
@@ -46,7 +48,7 @@ def read_source(source: Source, name: str | None) -> tuple[bytes, str]:
         # Refuse oversized files from their size alone, before reading a byte.
         check_file_size(info.st_size, name)
         with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = file.read(MAX_FILE_BYTES + 1 if head is None else head)
     except IsADirectoryError:
         raise ImageRejected(
             f"{subject(name)} is a folder, not an image.", RejectReason.FOLDER, name
@@ -66,7 +68,10 @@ def read_source(source: Source, name: str | None) -> tuple[bytes, str]:
         raise ImageRejected(
             f"{subject(name)} cannot be read: {reason}.", RejectReason.UNREADABLE, name
         ) from None
-    check_file_size(len(data), name)  # the file may have changed since stat()
+    if head is None:
+        check_file_size(len(data), name)  # the file may have changed since stat()
+    elif not data:
+        check_file_size(0, name)  # emptied since stat()
     return data, name
 
 

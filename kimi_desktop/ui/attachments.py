@@ -1,9 +1,10 @@
 """Images waiting to be sent: where they come from (drop, paste, dialog) and the strip.
 
-Every source ends in :meth:`AttachmentTray.add_sources`, which checks the count
-first (nothing is decoded in vain), prepares each image and its thumbnail off
-the GUI thread, and reports any refusal as one sentence naming the file — the
-draft text and the other images always stay.
+Every source ends in :meth:`AttachmentTray.add_sources`, which first refuses
+what cannot be an image, then prepares as many of the rest as the message has
+room for (nothing is decoded in vain), each image and its thumbnail off the GUI
+thread, and reports every refusal as a sentence naming the file — the draft
+text and the other images always stay.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 from kimi_desktop.images import (
     ImageRejected,
     PreparedImage,
-    check_batch,
     check_budget,
+    check_source,
     format_size,
+    image_room,
     make_thumbnail,
     prepare_image_async,
+    too_many_images,
 )
 from kimi_desktop.store import NewAttachment
 
@@ -95,7 +98,8 @@ class AttachmentTray(QWidget):
         self.setObjectName("attachmentStrip")
         self.setAccessibleName("Attached images")
         self._attached: list[_Attached] = []
-        self._pending = 0
+        self._pending = 0  # sources being checked or prepared (the tray is busy)
+        self._reserved = 0  # places kept for the images being prepared
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 4)
         self._layout.setSpacing(8)
@@ -126,56 +130,76 @@ class AttachmentTray(QWidget):
     # -- adding ------------------------------------------------------------------
 
     def add_sources(self, sources: Sequence[Source]) -> asyncio.Task[list[str]]:
-        """Start preparing images to attach; the task returns the sentences of those refused.
+        """Start attaching images; the task returns the sentences of those refused.
+
+        What cannot be an image (a folder, an empty file, a text file, a BMP)
+        is refused first and takes no place among the images a message can
+        carry; the images then fill the places left, in order, and the ones
+        beyond are named in one sentence.
 
         The tray is busy from this call on, not from the task's first step, so a
         Send pressed right after a paste waits for the image instead of leaving
         it behind.
         """
         sources = list(sources)
-        refusal: str | None = None
-        if sources:
-            try:
-                check_batch(len(self._attached) + self._pending, len(sources))
-            except ImageRejected as exc:
-                refusal = f"{_not_attached(sources)} {exc}"
-        if refusal is not None:
-            self.rejected.emit(refusal)
-            sources = []
-        task = asyncio.ensure_future(self._add(sources, refusal))
+        task = asyncio.ensure_future(self._add(sources))
         if sources:
             self._set_pending(self._pending + len(sources))
             task.add_done_callback(lambda _: self._set_pending(self._pending - len(sources)))
         return task
 
-    async def _add(self, sources: list[Source], refusal: str | None) -> list[str]:
+    async def _add(self, sources: list[Source]) -> list[str]:
         if not sources:
-            return [refusal] if refusal else []
+            return []
+        # Each source's sentence, kept in the order the files came in.
+        sentences: dict[int, str] = {}
+        checks = await asyncio.to_thread(_check_all, sources)
+        for index, refusal in enumerate(checks):
+            if refusal is not None:
+                sentences[index] = refusal
+        queue = [i for i, refusal in enumerate(checks) if refusal is None]
         side = THUMB_SIDE * math.ceil(self.devicePixelRatioF())
-        results = await asyncio.gather(
-            *(_prepare(s, side) for s in sources), return_exceptions=True
-        )
-        refusals: list[str] = []
-        for source, result in zip(sources, results, strict=True):
-            if isinstance(result, ImageRejected):
-                refusals.append(str(result))
-            elif isinstance(result, BaseException):
-                refusals.append(
-                    f"{_subject(source)} could not be attached ({type(result).__name__})."
+        # Places taken by a damaged file or a duplicate go to the next images.
+        while queue:
+            room = image_room(len(self._attached) + self._reserved)
+            if room == 0:
+                break
+            batch, queue = queue[:room], queue[room:]
+            self._reserved += len(batch)
+            try:
+                results = await asyncio.gather(
+                    *(_prepare(sources[i], side) for i in batch), return_exceptions=True
                 )
-            elif any(a.image.sha256 == result.image.sha256 for a in self._attached):
-                refusals.append(f"{_subject(source)} is already attached.")
-            else:
-                try:
-                    check_budget([*(len(i.data) for i in self.images()), len(result.image.data)])
-                except ImageRejected as exc:
-                    refusals.append(f"{_not_attached([source])} {exc}")
-                    continue
-                self._attached.append(result)
-        self._rebuild()
+            finally:
+                self._reserved -= len(batch)
+            for index, result in zip(batch, results, strict=True):
+                refusal = self._attach(sources[index], result)
+                if refusal is not None:
+                    sentences[index] = refusal
+            self._rebuild()
+        refusals = [sentences[i] for i in sorted(sentences)]
+        if queue:
+            left_out = [sources[i] for i in queue]
+            full = too_many_images(len(self._attached) + self._reserved)
+            refusals.append(f"{_not_attached(left_out)} {full}")
         for sentence in refusals:
             self.rejected.emit(sentence)
         return refusals
+
+    def _attach(self, source: Source, result: _Attached | BaseException) -> str | None:
+        """Add a prepared image to the draft, or say why it was not added."""
+        if isinstance(result, ImageRejected):
+            return str(result)
+        if isinstance(result, BaseException):
+            return f"{_subject(source)} could not be attached ({type(result).__name__})."
+        if any(a.image.sha256 == result.image.sha256 for a in self._attached):
+            return f"{_subject(source)} is already attached."
+        try:
+            check_budget([*(len(i.data) for i in self.images()), len(result.image.data)])
+        except ImageRejected as exc:
+            return f"{_not_attached([source])} {exc}"
+        self._attached.append(result)
+        return None
 
     def _set_pending(self, pending: int) -> None:
         was_busy = self._pending > 0
@@ -282,6 +306,19 @@ def _square(thumbnail: QImage, ratio: int) -> QPixmap:
     return canvas
 
 
+def _check_all(sources: Sequence[Source]) -> list[str | None]:
+    """For each source, why it cannot be an image, or ``None`` (blocking: a small read each)."""
+    refusals: list[str | None] = []
+    for source in sources:
+        try:
+            check_source(source, name=_name_of(source))
+        except ImageRejected as exc:
+            refusals.append(str(exc))
+        else:
+            refusals.append(None)
+    return refusals
+
+
 async def _prepare(source: Source, thumb_side: int) -> _Attached:
     """The prepared image and its thumbnail, both made in worker threads."""
     image = await prepare_image_async(source, name=_name_of(source))
@@ -299,11 +336,17 @@ def _subject(source: Source) -> str:
 
 
 def _not_attached(sources: Sequence[Source]) -> str:
-    """ "“a.png” was not attached." — opens the sentence of a refusal about a whole batch."""
+    """ "“a.png” was not attached." — opens the sentence of a refusal about several images.
+
+    Names up to three, then counts the rest: "“a.png”, “b.png”, “c.png” and 2
+    more were not attached."
+    """
     if len(sources) == 1:
         return f"{_subject(sources[0])} was not attached."
     names = [_name_of(s) for s in sources]
-    if len(sources) <= 3 and all(names):
-        listed = ", ".join(f"\u201c{n}\u201d" for n in names[:-1])
-        return f"{listed} and \u201c{names[-1]}\u201d were not attached."
-    return f"These {len(sources)} images were not attached."
+    if not all(names):
+        return f"These {len(sources)} images were not attached."
+    quoted = [f"\u201c{n}\u201d" for n in names]
+    if len(quoted) <= 3:
+        return f"{', '.join(quoted[:-1])} and {quoted[-1]} were not attached."
+    return f"{', '.join(quoted[:3])} and {len(quoted) - 3} more were not attached."

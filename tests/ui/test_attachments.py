@@ -596,6 +596,98 @@ def test_a_ninth_image_is_refused_and_the_eight_stay(server, make_app, qloop, tm
     assert server.chat_requests == []
 
 
+def test_non_images_in_a_drop_do_not_count_against_the_image_limit(
+    server, make_app, qloop, tmp_path
+) -> None:
+    parts = make_app(server)
+    composer = parts.window.composer
+    composer.set_text("make this UI in React")
+    attached = [
+        png_file(tmp_path / f"old{i}.png", 320, 200, f"#{40 * i:02x}3050") for i in range(3)
+    ]
+    drag_and_drop(parts, file_mime(*attached))
+    settle(qloop, parts)
+    empty, _ = _empty(tmp_path)
+    folder, _ = _folder(tmp_path)
+    text, _ = _not_an_image(tmp_path)
+    bmp = tmp_path / "scan.bmp"
+    assert ui_shot(40, 30).save(str(bmp), "BMP")
+    new = [png_file(tmp_path / f"new{i}.png", 320, 200, f"#50{40 * i:02x}30") for i in range(2)]
+    drag_and_drop(parts, file_mime(empty, new[0], folder, text, bmp, new[1]))
+    settle(qloop, parts)
+    assert [i.name for i in composer.tray.images()] == [
+        "old0.png",
+        "old1.png",
+        "old2.png",
+        "new0.png",
+        "new1.png",
+    ]
+    assert composer.notice.text().splitlines() == [
+        "“empty.png” is empty.",
+        "“screenshots” is a folder, not an image.",
+        "“notes.txt” is not an image (png, jpeg, webp or gif).",
+        "“scan.bmp” is a BMP image; only png, jpeg, webp or gif images can be attached.",
+    ]
+    assert composer.text() == "make this UI in React"
+
+
+def test_images_beyond_the_limit_are_named_and_the_first_ones_attached(
+    server, make_app, qloop, tmp_path
+) -> None:
+    parts = make_app(server)
+    composer = parts.window.composer
+    colours = [f"#{25 * i:02x}{200 - 15 * i:02x}5a" for i in range(10)]
+    paths = [png_file(tmp_path / f"step{i + 1}.png", 320, 200, c) for i, c in enumerate(colours)]
+    drag_and_drop(parts, file_mime(*paths[:3]))
+    settle(qloop, parts)
+    notes, _ = _not_an_image(tmp_path)
+    drag_and_drop(parts, file_mime(*paths[3:6], notes, *paths[6:]))
+    settle(qloop, parts)
+    assert [i.name for i in composer.tray.images()] == [f"step{i + 1}.png" for i in range(8)]
+    assert len(strip_cells(parts)) == 8
+    assert composer.notice.text().splitlines() == [
+        "“notes.txt” is not an image (png, jpeg, webp or gif).",
+        "“step9.png” and “step10.png” were not attached. "
+        "A message can carry up to 8 images, and this one already has 8.",
+    ]
+
+
+def test_a_failed_image_leaves_its_place_to_the_next_one(server, make_app, qloop, tmp_path) -> None:
+    parts = make_app(server)
+    composer = parts.window.composer
+    colours = [f"#{25 * i:02x}{200 - 15 * i:02x}5a" for i in range(9)]
+    paths = [png_file(tmp_path / f"step{i + 1}.png", 320, 200, c) for i, c in enumerate(colours)]
+    drag_and_drop(parts, file_mime(*paths[:6]))
+    settle(qloop, parts)
+    broken, broken_sentence = _corrupt(tmp_path)
+    drag_and_drop(parts, file_mime(broken, paths[0], *paths[6:]))  # paths[0]: already there
+    settle(qloop, parts)
+    assert [i.name for i in composer.tray.images()] == [f"step{i + 1}.png" for i in range(8)]
+    assert composer.notice.text().splitlines() == [
+        broken_sentence,
+        "“step1.png” is already attached.",
+        "“step9.png” was not attached. "
+        "A message can carry up to 8 images, and this one already has 8.",
+    ]
+
+
+def test_many_images_left_out_are_counted_after_the_first_names(
+    server, make_app, qloop, tmp_path
+) -> None:
+    parts = make_app(server)
+    composer = parts.window.composer
+    paths = [
+        png_file(tmp_path / f"shot{i + 1}.png", 64, 48, f"#{20 * i:02x}6040") for i in range(13)
+    ]
+    drag_and_drop(parts, file_mime(*paths))
+    settle(qloop, parts)
+    assert len(composer.tray.images()) == 8
+    assert composer.notice.text() == (
+        "“shot9.png”, “shot10.png”, “shot11.png” and 2 more were not attached. "
+        "A message can carry up to 8 images, and this one already has 8."
+    )
+
+
 def test_several_refusals_are_listed_and_the_good_ones_attached(
     server, make_app, qloop, tmp_path
 ) -> None:

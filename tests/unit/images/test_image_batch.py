@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from kimi_desktop.images import ImageRejected, RejectReason, check_batch, check_budget
+from kimi_desktop.images import (
+    ImageRejected,
+    RejectReason,
+    check_budget,
+    image_room,
+    too_many_images,
+)
 from kimi_desktop.images.limits import MAX_IMAGES_PER_MESSAGE, MAX_REQUEST_IMAGE_BYTES, MB
 
 
-@pytest.mark.parametrize(("existing", "new"), [(0, 0), (0, 8), (5, 3), (8, 0)])
-def test_up_to_eight_images_are_fine(existing, new):
+@pytest.mark.parametrize(("existing", "room"), [(0, 8), (5, 3), (8, 0), (11, 0)])
+def test_room_left_for_images(existing, room):
     assert MAX_IMAGES_PER_MESSAGE == 8
-    check_batch(existing, new)
+    assert image_room(existing) == room
 
 
-def test_too_many_new_images_says_how_many_fit():
-    with pytest.raises(ImageRejected) as caught:
-        check_batch(7, 2)
-    assert caught.value.reason is RejectReason.TOO_MANY_IMAGES
-    assert str(caught.value) == "A message can carry up to 8 images; there is room for 1 more."
-
-
-def test_adding_to_a_full_message():
-    with pytest.raises(ImageRejected, match=r"^A message can carry up to 8 images, and this one"):
-        check_batch(8, 1)
+def test_too_many_images_says_how_many_the_message_has():
+    error = too_many_images(8)
+    assert error.reason is RejectReason.TOO_MANY_IMAGES
+    assert str(error) == "A message can carry up to 8 images, and this one already has 8."
 
 
 def test_negative_counts_are_a_programming_error():
     with pytest.raises(ValueError, match="negative"):
-        check_batch(-1, 1)
+        image_room(-1)
 
 
 def test_budget_allows_exactly_the_limit():

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from kimi_desktop.images import ImageRejected, RejectReason, prepare_image, sources
+from kimi_desktop.images import ImageRejected, RejectReason, check_source, prepare_image, sources
 from kimi_desktop.images.limits import MAX_FILE_BYTES, MB
 
 
@@ -118,3 +118,44 @@ def test_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
 def test_oversized_bytes_are_refused():
     error = rejection(bytes(MAX_FILE_BYTES + 1), name="big.png")
     assert str(error) == "\u201cbig.png\u201d is over 40 MB; images up to 40 MB can be attached."
+
+
+# --- check_source: what cannot be an image, told without decoding ------------------
+
+
+def _bad_sources(tmp_path):
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    empty = tmp_path / "empty.png"
+    empty.touch()
+    text = tmp_path / "notes.png"
+    text.write_text("remember the milk\n")
+    bmp = tmp_path / "scan.bmp"
+    bmp.write_bytes(b"BM" + bytes(100))
+    return [folder, empty, text, bmp, tmp_path / "gone.png", b"{}"]
+
+
+def test_check_source_refuses_as_prepare_image_does(tmp_path):
+    for source in _bad_sources(tmp_path):
+        with pytest.raises(ImageRejected) as checked:
+            check_source(source)
+        assert str(checked.value) == str(rejection(source))
+        assert checked.value.reason is rejection(source).reason
+
+
+def test_check_source_reads_only_the_first_bytes(tmp_path, factory):
+    whole = factory.encode(factory.noise(300, 200), "png")
+    path = tmp_path / "cut.png"
+    path.write_bytes(whole[: len(whole) // 2])  # damaged, which only decoding would show
+    check_source(path)
+    check_source(whole)
+    assert rejection(path).reason is RejectReason.DAMAGED
+
+
+def test_check_source_refuses_a_huge_file_from_its_size(tmp_path):
+    path = tmp_path / "huge.png"
+    with path.open("wb") as file:
+        file.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(ImageRejected) as caught:
+        check_source(path)
+    assert caught.value.reason is RejectReason.FILE_TOO_LARGE
