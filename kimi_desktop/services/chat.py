@@ -95,6 +95,8 @@ class ChatSession(QObject):
         self._sees_images = sees_images
         self._clock = clock
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        # Streaming replies by message id: their text is ahead of the saved row.
+        self._live: dict[int, tuple[_ReplyState, _DeltaBatch]] = {}
 
     # -- queries -----------------------------------------------------------------
 
@@ -102,6 +104,20 @@ class ChatSession(QObject):
         """Whether a reply is streaming in this conversation."""
         task = self._tasks.get(conversation_id)
         return task is not None and not task.done()
+
+    def live_text(self, message_id: int) -> tuple[str, str] | None:
+        """``(text, reasoning)`` a streaming reply has announced so far, else ``None``.
+
+        The saved row lags by up to :data:`SAVE_INTERVAL`; a view that opens the
+        conversation mid-reply starts from this, and the deltas that follow
+        continue it without a gap.
+        """
+        live = self._live.get(message_id)
+        if live is None:
+            return None
+        state, deltas = live
+        deltas.flush()  # announced now, to views that already show the reply
+        return state.text, state.reasoning
 
     def reply_task(self, conversation_id: int) -> asyncio.Task[None] | None:
         """The task streaming this conversation's reply, if one runs (await it to wait)."""
@@ -263,6 +279,8 @@ class ChatSession(QObject):
             lambda text: self.content_received.emit(reply.id, text),
         )
 
+        self._live[reply.id] = (reply_state, deltas)
+
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
             self.retry_scheduled.emit(reply.conversation_id, retry_notice(exc, delay))
 
@@ -303,6 +321,7 @@ class ChatSession(QObject):
             error = f"{describe(exc)} What arrived is kept; Retry may work."
             failure = ApiError(error)
         deltas.flush()  # what arrived is shown before the reply's final state
+        del self._live[reply.id]
         self._finish(reply, reply_state, status, error, usage, failure)
 
     def _finish(

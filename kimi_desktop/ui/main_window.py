@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             else "Kimi Desktop"
         )
         messages = self._history.messages(conversation.id) if conversation else []
+        messages = [self._with_live_text(m) for m in messages]
         self.chat_view.set_messages([self._item(m, decode=False) for m in messages])
         missing = self._items.missing_thumbnails(messages)
         if conversation is not None and missing:
@@ -220,6 +221,12 @@ class MainWindow(QMainWindow):
         self._update_usage()
         self._show_page()
         self.composer.edit.setFocus()
+
+    def _with_live_text(self, message: StoredMessage) -> StoredMessage:
+        """A streaming reply as far as it has arrived (its saved row lags behind)."""
+        streaming = message.status is MessageStatus.STREAMING
+        live = self._chat.live_text(message.id) if streaming else None
+        return message if live is None else replace(message, text=live[0], reasoning=live[1])
 
     def edit_system_prompt(self) -> None:
         """Set the instructions the model gets before this conversation."""
@@ -631,6 +638,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for task in list(self._background):
             task.cancel()
+        self.sidebar.cancel_pending_search()
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self._settings.set_window_geometry(geometry)
         super().closeEvent(event)

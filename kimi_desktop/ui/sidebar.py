@@ -99,6 +99,10 @@ class Sidebar(QWidget):
             self.list.clearSelection()
         self._select_row()
 
+    def cancel_pending_search(self) -> None:
+        """Forget a search still being typed (the window is closing; so is the history)."""
+        self._search_timer.stop()
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

@@ -293,3 +293,23 @@ def test_a_rate_limit_says_in_the_reply_when_it_is_retried(server, make_app, qlo
     widget = last_widget(parts)
     assert widget.item.text == "Back again."
     assert widget.status_text() == ""
+
+
+def test_a_chat_reopened_mid_reply_shows_all_that_arrived(server, make_app, qloop, qtbot) -> None:
+    gate = Gate()
+    pieces = ["One, ", "two, ", "three, ", "four."]
+    server.enqueue(openai_stream([], pieces).stalled(gate, after_events=3))
+    parts = make_app(server)
+    window = parts.window
+    conversation_id = send(parts, "count to four")
+    qloop.run_until_complete(asyncio.to_thread(gate.reached.wait, 10))
+    run_until(qloop, lambda: last_widget(parts).plain_text() == "One, two,")
+    # The row was saved with the first delta and is next saved a second later:
+    # reopening must not start from it.
+
+    window.new_conversation()
+    window.open_conversation(conversation_id)
+    assert last_widget(parts).plain_text() == "One, two,"
+    gate.open()
+    finish(qloop, parts, conversation_id)
+    qtbot.waitUntil(lambda: last_widget(parts).plain_text() == "One, two, three, four.")
