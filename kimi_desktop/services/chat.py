@@ -318,7 +318,7 @@ class ChatSession(QObject):
         except Exception as exc:  # a defect must not leave the row "streaming" forever
             _log.exception("reply %s failed unexpectedly", reply.id)
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
-            error = f"{describe(exc)} What arrived is kept; Retry may work."
+            error = describe(exc) + (" What arrived is kept." if reply_state.has_output else "")
             failure = ApiError(error)
         deltas.flush()  # what arrived is shown before the reply's final state
         del self._live[reply.id]
