@@ -10,6 +10,7 @@ text and the other images always stay.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kimi_desktop.images import (
     prepare_image_async,
     too_many_images,
 )
+from kimi_desktop.services.workers import in_worker
 from kimi_desktop.store import NewAttachment
 
 THUMB_SIDE = 56
@@ -153,7 +155,7 @@ class AttachmentTray(QWidget):
             return []
         # Each source's sentence, kept in the order the files came in.
         sentences: dict[int, str] = {}
-        checks = await asyncio.to_thread(_check_all, sources)
+        checks = await in_worker(functools.partial(_check_all, sources))
         for index, refusal in enumerate(checks):
             if refusal is not None:
                 sentences[index] = refusal
@@ -322,7 +324,7 @@ def _check_all(sources: Sequence[Source]) -> list[str | None]:
 async def _prepare(source: Source, thumb_side: int) -> _Attached:
     """The prepared image and its thumbnail, both made in worker threads."""
     image = await prepare_image_async(source, name=_name_of(source))
-    thumbnail = await asyncio.to_thread(make_thumbnail, image.data, thumb_side)
+    thumbnail = await in_worker(functools.partial(make_thumbnail, image.data, thumb_side))
     return _Attached(image, thumbnail)
 
 
