@@ -81,7 +81,7 @@ async def _drop_to_ready(path: Path) -> tuple[str, float]:
     """What the composer's attachment strip awaits for a dropped file.
 
     ``prepare_image_async``, then the strip's thumbnail in a worker thread, as
-    ``ui/attachments.py`` does; returns a description and the prepare time (ms).
+    ``ui/composer/attachment_tray.py`` does; returns a description and the prepare time (ms).
     """
     from kimi_desktop.images import make_thumbnail, prepare_image_async
 

@@ -76,7 +76,7 @@ class _Scroller:
         from PySide6.QtWidgets import QAbstractScrollArea, QPlainTextEdit, QVBoxLayout, QWidget
 
         from benchmarks.qt_support import PaintCounter, TickProbe, application
-        from kimi_desktop.ui.chat_view import ChatView
+        from kimi_desktop.ui.chat.view import ChatView
 
         self.app = application()
         if kind == "app":
@@ -123,7 +123,7 @@ class _Scroller:
         start = time.perf_counter()
         messages = repository.messages(conversation.id)
         if self.chat_view is not None:
-            from kimi_desktop.ui.chat_items import MessageItem
+            from kimi_desktop.ui.chat.items import MessageItem
 
             items = [MessageItem.from_stored(m) for m in messages]
             loaded = time.perf_counter()

@@ -134,8 +134,8 @@ async def consume_app(server: ServerProcess) -> Run:
     from kimi_desktop.services.chat import ChatSession
     from kimi_desktop.store.conversations import ConversationRepository
     from kimi_desktop.store.db import Database
-    from kimi_desktop.ui.chat_items import MessageItem
-    from kimi_desktop.ui.chat_view import ChatView
+    from kimi_desktop.ui.chat.items import MessageItem
+    from kimi_desktop.ui.chat.view import ChatView
 
     endpoint = Endpoint(id="bench", name="Bench", base_url=server.base_url, protocol="openai")
     with tempfile.TemporaryDirectory(prefix="kimi-bench-") as home:
@@ -156,7 +156,7 @@ async def consume_app(server: ServerProcess) -> Run:
         paints = PaintCounter(view.viewport())
         replies: list[int] = []
 
-        # Wired as the main window wires them (ui/main_window.py).
+        # Wired as the main window wires them (ui/shell/main_window.py).
         def on_added(message: object) -> None:
             item = MessageItem.from_stored(message)  # type: ignore[arg-type]
             if item.role == "assistant":

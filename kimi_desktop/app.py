@@ -33,15 +33,15 @@ from kimi_desktop.settings.secrets import SecretStore, environment_override
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
-from kimi_desktop.ui.event_loop import AppEventLoop
-from kimi_desktop.ui.main_window import MainWindow
-from kimi_desktop.ui.single_instance import (
+from kimi_desktop.ui.runtime.event_loop import AppEventLoop
+from kimi_desktop.ui.runtime.single_instance import (
     DesktopApplication,
     SingleInstance,
     instance_key,
     raise_window,
 )
-from kimi_desktop.ui.style import apply_style, is_dark
+from kimi_desktop.ui.shell.main_window import MainWindow
+from kimi_desktop.ui.shell.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
 #: --smoke-test: how long the event loop runs after the window shows.
@@ -129,7 +129,7 @@ def build(
             apply_theme("system")
 
     def open_settings() -> None:
-        from kimi_desktop.ui.settings_dialog import SettingsDialog  # loaded when first opened
+        from kimi_desktop.ui.settings.dialog import SettingsDialog  # loaded when first opened
 
         dialog = SettingsDialog(settings, endpoints, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -58,7 +58,7 @@ def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 @pytest.fixture
 def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop on the test's QApplication, as the app runs it."""
-    from kimi_desktop.ui.event_loop import AppEventLoop
+    from kimi_desktop.ui.runtime.event_loop import AppEventLoop
 
     loop = AppEventLoop(qapp)
     asyncio.set_event_loop(loop)

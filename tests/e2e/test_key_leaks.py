@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from kimi_desktop.api import ApiError
 from kimi_desktop.app import AppParts, build
 from kimi_desktop.domain import MessageStatus
-from kimi_desktop.ui.settings_dialog import SettingsDialog
+from kimi_desktop.ui.settings.dialog import SettingsDialog
 from tests.fakes import FakeKimiServer, openai_stream
 from tests.loop_support import run_until, settle
 

@@ -22,7 +22,7 @@ import pytest
 import shiboken6
 
 from kimi_desktop.app import AppParts, build
-from kimi_desktop.ui.settings_dialog import SettingsDialog
+from kimi_desktop.ui.settings.dialog import SettingsDialog
 from tests.fakes import FakeKimiServer
 from tests.loop_support import run_until, settle
 
@@ -46,7 +46,7 @@ _READ_BACK = textwrap.dedent(
     import sys
     import keyring
     from PySide6.QtWidgets import QApplication
-    from kimi_desktop.ui.event_loop import AppEventLoop
+    from kimi_desktop.ui.runtime.event_loop import AppEventLoop
     from kimi_desktop.app import build
 
     app = QApplication([])

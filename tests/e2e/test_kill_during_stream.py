@@ -21,14 +21,14 @@ import pytest
 
 from kimi_desktop.app import build
 from kimi_desktop.domain import MessageStatus
-from kimi_desktop.ui.message_parts import ErrorNotice
+from kimi_desktop.ui.chat.message_parts import ErrorNotice
 from tests.fakes import FakeKimiServer, Gate, openai_stream
 
 _APP_SCRIPT = textwrap.dedent(
     """
     import asyncio
     from PySide6.QtWidgets import QApplication
-    from kimi_desktop.ui.event_loop import AppEventLoop
+    from kimi_desktop.ui.runtime.event_loop import AppEventLoop
     from kimi_desktop.app import build
 
     app = QApplication([])
@@ -50,7 +50,7 @@ _MAIN_SCRIPT = textwrap.dedent(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from kimi_desktop.app import main
-    from kimi_desktop.ui.main_window import MainWindow
+    from kimi_desktop.ui.shell.main_window import MainWindow
 
     app = QApplication([])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from kimi_desktop.app import AppParts
-from kimi_desktop.ui.message_widget import MessageWidget
+from kimi_desktop.ui.chat.message_widget import MessageWidget
 
 
 def send(parts: AppParts, text: str) -> int:

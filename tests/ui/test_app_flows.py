@@ -265,7 +265,7 @@ def test_the_window_follows_the_desktop_into_dark_and_back(
 ) -> None:
     parts = make_app(server)  # the theme preference is "system" by default
     desktop_dark = False
-    monkeypatch.setattr("kimi_desktop.ui.style.system_prefers_dark", lambda: desktop_dark)
+    monkeypatch.setattr("kimi_desktop.ui.shell.style.system_prefers_dark", lambda: desktop_dark)
     base = QPalette.ColorRole.Base
 
     for desktop_dark in (True, False):

@@ -36,9 +36,9 @@ from kimi_desktop.settings import (
     SettingsStore,
     preset_by_id,
 )
-from kimi_desktop.ui.settings_dialog import SettingsDialog
-from kimi_desktop.ui.style import apply_style, is_dark
-from kimi_desktop.ui.welcome import KEYRING_NOTE
+from kimi_desktop.ui.settings.dialog import SettingsDialog
+from kimi_desktop.ui.shell.style import apply_style, is_dark
+from kimi_desktop.ui.shell.welcome import KEYRING_NOTE
 from tests.fakes import (
     ANTHROPIC_TEXT,
     ANTHROPIC_THINKING,

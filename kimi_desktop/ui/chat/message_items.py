@@ -1,0 +1,127 @@
+"""Stored messages turned into what the chat view shows: thumbnails, costs, fixes."""
+
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from PySide6.QtGui import QImage
+
+from kimi_desktop.domain import StoredMessage, Usage
+from kimi_desktop.images import format_size, make_thumbnail
+from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.workers import in_worker
+from kimi_desktop.settings.endpoints import Prices
+from kimi_desktop.settings.known_models import effective_prices
+from kimi_desktop.ui.chat.items import AttachmentView, MessageItem
+
+MESSAGE_THUMB_SIDE = 160
+THUMBNAIL_CACHE_SIZE = 200  # about 100 KB each
+_SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
+
+
+def format_tokens(n: int) -> str:
+    """ "9,999", "12.3K", "1.2M": totals stay short."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"
+
+
+def format_cost(amount: float, currency: str) -> str:
+    """ "$0.0021", "¥1.20": enough digits to see cents-fractions of a reply."""
+    digits = 4 if amount < 1 else 2
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{amount:.{digits}f}" if symbol else f"{amount:.{digits}f} {currency}"
+
+
+def usage_summary(usage: Usage, cost: str | None = None) -> str:
+    """ "12.3K in · 4.5K out · 10K cached · $0.01": a conversation's total."""
+    if not (usage.prompt_tokens or usage.completion_tokens):
+        return ""
+    parts = [
+        f"{format_tokens(usage.prompt_tokens)} in",
+        f"{format_tokens(usage.completion_tokens)} out",
+    ]
+    if usage.cached_tokens:
+        parts.append(f"{format_tokens(usage.cached_tokens)} cached")
+    if cost:
+        parts.append(cost)
+    return " · ".join(parts)
+
+
+class MessageItemFactory:
+    """Builds :class:`MessageItem`s: thumbnails decoded once, costs from the endpoint's prices."""
+
+    def __init__(self, history: HistoryService, endpoints: EndpointService) -> None:
+        self._history = history
+        self._endpoints = endpoints
+        # Decoded thumbnails by image hash, newest use last: a large screenshot
+        # takes 10-40 ms to decode, too long to repeat each time a chat opens.
+        self._thumbnails: OrderedDict[str, QImage] = OrderedDict()
+
+    def item(
+        self, message: StoredMessage, endpoint_id: str | None, *, decode: bool = True
+    ) -> MessageItem:
+        """The message as the view shows it. With ``decode=False`` a thumbnail not
+        decoded yet is left blank (see :meth:`decode_thumbnails`)."""
+        views = tuple(
+            self._attachment_view(a.sha256, a.name, a.size, decode) for a in message.attachments
+        )
+        item = MessageItem.from_stored(message, views)
+        prices = self._prices(endpoint_id, message.model)
+        if prices is not None and message.usage is not None:
+            item = replace(item, cost=format_cost(prices.cost(message.usage), prices.currency))
+        return item
+
+    def conversation_summary(self, conversation_id: int, endpoint_id: str | None) -> str:
+        """Token totals, and the cost where the endpoint has prices."""
+        messages = self._history.messages(conversation_id)
+        total = self._history.usage(conversation_id)
+        cost, currency = 0.0, None
+        for message in messages:
+            prices = self._prices(endpoint_id, message.model)
+            if prices is not None and message.usage is not None:
+                cost += prices.cost(message.usage)
+                currency = prices.currency
+        return usage_summary(total, format_cost(cost, currency) if currency else None)
+
+    def _prices(self, endpoint_id: str | None, model: str | None) -> Prices | None:
+        profile = self._endpoints.profile(endpoint_id) if endpoint_id else None
+        return effective_prices(profile, model) if profile and model else None
+
+    def missing_thumbnails(self, messages: Iterable[StoredMessage]) -> list[str]:
+        """Hashes of these messages' images whose thumbnails are not decoded yet."""
+        wanted = {a.sha256 for m in messages for a in m.attachments}
+        return sorted(wanted - self._thumbnails.keys())
+
+    async def decode_thumbnails(self, hashes: Iterable[str]) -> None:
+        """Decode thumbnails in a worker thread (``QImage`` is not tied to the GUI)."""
+        for sha256 in hashes:
+            if sha256 not in self._thumbnails:
+                image = await in_worker(functools.partial(self._decode, sha256))
+                self._remember(sha256, image)
+
+    def _attachment_view(self, sha256: str, name: str, size: int, decode: bool) -> AttachmentView:
+        thumbnail = self._thumbnails.get(sha256)
+        if thumbnail is not None:
+            self._thumbnails.move_to_end(sha256)
+        elif decode:
+            thumbnail = self._remember(sha256, self._decode(sha256))
+        return AttachmentView(
+            sha256=sha256,
+            thumbnail=thumbnail if thumbnail is not None else QImage(),
+            label=f"{name or 'image'} · {format_size(size)}",
+        )
+
+    def _decode(self, sha256: str) -> QImage:
+        return make_thumbnail(self._history.image_bytes(sha256) or b"", MESSAGE_THUMB_SIDE)
+
+    def _remember(self, sha256: str, image: QImage) -> QImage:
+        self._thumbnails[sha256] = image
+        self._thumbnails.move_to_end(sha256)
+        while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
+            self._thumbnails.popitem(last=False)
+        return image

@@ -1,0 +1,391 @@
+"""The pieces a :class:`~kimi_desktop.ui.chat.message_widget.MessageWidget` is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QWidget,
+)
+
+from kimi_desktop.domain import Usage
+from kimi_desktop.ui.chat.items import AttachmentView
+from kimi_desktop.ui.chat.message_style import MessageStyle
+
+#: Link schemes a click may open; everything else in model output is inert.
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def is_web_link(url: str) -> bool:
+    """Whether ``url`` is an http(s) link with a host (the only kind that opens)."""
+    parsed = QUrl(url)
+    return parsed.isValid() and parsed.scheme().lower() in WEB_SCHEMES and bool(parsed.host())
+
+
+def format_usage(usage: Usage | None, cost: str | None = None) -> str:
+    """``"1,234 in · 567 out · 1,000 cached · $0.01"``; empty when nothing is known."""
+    parts: list[str] = []
+    if usage is not None:
+        parts += [f"{usage.prompt_tokens:,} in", f"{usage.completion_tokens:,} out"]
+        if usage.cached_tokens:
+            parts.append(f"{usage.cached_tokens:,} cached")
+    if cost:
+        parts.append(cost)
+    return " · ".join(parts)
+
+
+class MessageText(QTextBrowser):
+    """Message text: rich (rendered markdown) or plain, selectable, never scrolling itself.
+
+    Links only ever emit signals. ``copy:N`` links put the N-th code block on the
+    clipboard; http(s) links are passed on; anything else is ignored.
+
+    Signals:
+        web_link_activated(str url): an http or https link was clicked.
+        code_copied(str code): a code block was copied to the clipboard.
+    """
+
+    web_link_activated = Signal(str)
+    code_copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageText")
+        self.setAccessibleName("Message text")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.document().setDocumentMargin(0)
+        self.document().setUndoRedoEnabled(False)
+        option = self.document().defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDefaultTextOption(option)
+        self._code_blocks: tuple[str, ...] = ()
+        self._rich = False
+        self._source = ""
+        self._css = ""
+        self.anchorClicked.connect(self._on_anchor_clicked)
+
+    def set_rich(self, html: str, code_blocks: Sequence[str], css: str) -> None:
+        """Show rendered markdown; ``copy:N`` links refer to ``code_blocks[N]``."""
+        self._code_blocks = tuple(code_blocks)
+        if self._rich and html == self._source and css == self._css:
+            return
+        if css != self._css:  # parsing the stylesheet is not free: only when it changes
+            self.document().setDefaultStyleSheet(css)
+        self._rich, self._source, self._css = True, html, css
+        # A newline after the last block would show as a trailing space.
+        self.setHtml(html.rstrip())
+
+    def set_plain(self, text: str) -> None:
+        self._code_blocks = ()
+        if not self._rich and text == self._source:
+            return
+        self._rich, self._source = False, text
+        self.setPlainText(text)
+
+    def restyle(self, css: str) -> None:
+        """Apply another theme's stylesheet to the rich text shown."""
+        if self._rich and css != self._css:
+            self.set_rich(self._source, self._code_blocks, css)
+
+    def set_code_blocks(self, code_blocks: Sequence[str]) -> None:
+        """The code the ``copy:N`` links refer to (numbered across the whole reply)."""
+        self._code_blocks = tuple(code_blocks)
+
+    def shown_source(self) -> str:
+        """The HTML or plain text last set."""
+        return self._source
+
+    def code_blocks(self) -> tuple[str, ...]:
+        return self._code_blocks
+
+    def height_for_width(self, width: int) -> int:
+        document = self.document()
+        if document.textWidth() != width:
+            document.setTextWidth(width)
+        return int(document.size().height() + 0.999)
+
+    def ideal_width(self, max_width: int) -> int:
+        """The width the text needs when it may wrap at ``max_width``."""
+        document = self.document()
+        document.setTextWidth(max_width)
+        return int(document.idealWidth() + 0.999)
+
+    def apply_style(self, style: MessageStyle, *, muted: bool = False) -> None:
+        palette = style.apply_text_palette(self.palette(), muted=muted)
+        transparent = QColor(0, 0, 0, 0)
+        palette.setColor(QPalette.ColorRole.Base, transparent)
+        palette.setColor(QPalette.ColorRole.Window, transparent)
+        self.setPalette(palette)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        return None  # model output is untrusted: never read files or fetch images
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()  # the chat view scrolls, never the text inside a message
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        href = url.toString()
+        if url.scheme() == "copy":
+            try:
+                code = self._code_blocks[int(url.path())]
+            except (ValueError, IndexError):
+                return
+            QGuiApplication.clipboard().setText(code)
+            self.code_copied.emit(code)
+        elif is_web_link(href):
+            self.web_link_activated.emit(href)
+
+
+class UserBubble(QWidget):
+    """A tinted, rounded bubble hugging the user's text, aligned to the right."""
+
+    PADDING_X = 14
+    PADDING_Y = 9
+    MAX_RATIO = 0.82
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = MessageText(self)
+        self.color = QColor()
+        self._inner_key: tuple[str, str, int] = ("", "", -1)
+        self._inner = 0
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        inner = self._inner_width(width)
+        return self.text.height_for_width(inner) + 2 * self.PADDING_Y
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.heightForWidth(400))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place_text()  # (Qt gives children their font before telling us)
+
+    def _place_text(self) -> None:
+        inner = self._inner_width(self.width())
+        height = self.text.height_for_width(inner)
+        self.text.setGeometry(
+            self.width() - inner - self.PADDING_X, self.PADDING_Y, inner, max(height, 1)
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.color)
+        geometry = self.text.geometry()
+        rect = QRectF(geometry).adjusted(-self.PADDING_X, -self.PADDING_Y, self.PADDING_X, 0)
+        rect.setBottom(self.height())
+        painter.drawRoundedRect(rect, 16, 16)
+
+    def _inner_width(self, width: int) -> int:
+        # The font is part of the key: the chat's font may be set after the text.
+        key = (self.text.shown_source(), self.text.font().key(), width)
+        if key != self._inner_key:
+            most = max(40, int(width * self.MAX_RATIO) - 2 * self.PADDING_X)
+            self._inner_key = key
+            self._inner = max(24, min(most, self.text.ideal_width(most) + 2))
+        return self._inner
+
+
+class ActionButton(QToolButton):
+    """A small flat icon button with a tooltip and an accessible name."""
+
+    def __init__(self, action: str, icon: str, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.icon_name = icon
+        self.setObjectName(f"{action}Button")
+        self.setAutoRaise(True)
+        self.setToolTip(label)
+        self.setAccessibleName(label)
+        self.setIconSize(QSize(16, 16))
+        self.setFixedSize(28, 28)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+
+class Avatar(QWidget):
+    """A small round badge: "K" for Kimi."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(22, 22)
+        self.color = QColor("#3b82f6")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.color)
+        painter.drawEllipse(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "K")
+
+
+class AttachmentStrip(QWidget):
+    """Thumbnails of a message's images; clicking one asks for a preview.
+
+    Signals:
+        attachment_activated(str sha256)
+    """
+
+    attachment_activated = Signal(str)
+    THUMB = 96
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(8)
+        self._shown: tuple[AttachmentView, ...] = ()
+
+    def set_attachments(self, attachments: tuple[AttachmentView, ...], *, right: bool) -> None:
+        if attachments == self._shown:
+            return
+        self._shown = attachments
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        if right:
+            self._layout.addStretch(1)
+        for attachment in attachments:
+            button = self._thumbnail(attachment)
+            self._layout.addWidget(button)
+            # Shown now, not when the layout gets round to it: a message measured
+            # in between (its thumbnails replaced while on screen) would leave
+            # no room for them.
+            button.show()
+        if not right:
+            self._layout.addStretch(1)
+
+    def _thumbnail(self, attachment: AttachmentView) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName("attachmentThumbnail")
+        button.setAutoRaise(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        pixmap = QPixmap.fromImage(attachment.thumbnail)
+        button.setIcon(QIcon(pixmap))
+        size = pixmap.size().scaled(
+            QSize(self.THUMB, self.THUMB), Qt.AspectRatioMode.KeepAspectRatio
+        )
+        button.setIconSize(size if not size.isEmpty() else QSize(self.THUMB, self.THUMB))
+        name = attachment.label or "image"
+        button.setToolTip(f"Preview {name}")
+        button.setAccessibleName(f"Preview attached image {name}")
+        button.clicked.connect(lambda: self.attachment_activated.emit(attachment.sha256))
+        return button
+
+
+class ErrorNotice(QFrame):
+    """An inline notice under a failed reply, with the one button that helps.
+
+    Signals:
+        action_requested(str action): "retry" or "settings".
+    """
+
+    action_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorNotice")
+        self.background = QColor()
+        self.border = QColor()
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.button = QPushButton(self)
+        self.button.setObjectName("errorActionButton")
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._action = ""
+        self.button.clicked.connect(lambda: self.action_requested.emit(self._action))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 10, 10, 10)
+        layout.setSpacing(12)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def set_error(self, text: str, action: str | None) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(f"Error: {text}")
+        self._action = action or ""
+        if action == "settings":
+            self.button.setText("Open Settings")
+            self.button.setToolTip("Check the endpoint and API key in Settings")
+        elif action == "retry":
+            self.button.setText("Retry")
+            self.button.setToolTip("Ask Kimi again")
+        self.button.setAccessibleName(self.button.text())
+        self.button.setVisible(action in ("retry", "settings"))
+
+    def apply_style(self, style: MessageStyle) -> None:
+        self.background = style.notice_background
+        self.border = style.notice_border
+        self.button.setPalette(style.view_palette(self.button.palette()))
+        self.label.setPalette(style.apply_text_palette(self.label.palette()))
+        palette = self.label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, style.notice_text)
+        self.label.setPalette(palette)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self.border)
+        painter.setBrush(self.background)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)

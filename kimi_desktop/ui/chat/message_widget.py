@@ -1,0 +1,412 @@
+"""``MessageWidget``: one message of the chat view, as the user sees it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QSize, QTimer, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from kimi_desktop.domain import MessageStatus
+from kimi_desktop.ui.chat.items import MessageItem
+from kimi_desktop.ui.chat.message_body import MessageBody
+from kimi_desktop.ui.chat.message_icons import line_icon
+from kimi_desktop.ui.chat.message_parts import (
+    ActionButton,
+    AttachmentStrip,
+    Avatar,
+    ErrorNotice,
+    MessageText,
+    UserBubble,
+    format_usage,
+)
+from kimi_desktop.ui.chat.message_style import MessageStyle
+from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
+
+_STATUS_HINTS = {
+    MessageStatus.STOPPED: "Stopped",
+    MessageStatus.INTERRUPTED: "Interrupted — the reply was cut off",
+}
+_WAITING_HINT = "Waiting for Kimi…"
+_COPIED_FEEDBACK_MS = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningState:
+    """How a message's reasoning panel is shown; kept by the view, not the widget.
+
+    ``started_at`` is set (on the view's clock) while the model is thinking;
+    ``seconds`` is how long it thought, once known.
+    """
+
+    expanded: bool = False
+    started_at: float | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What a message's buttons depend on beyond the message itself.
+
+    ``last`` marks the last message of its role (Edit and Regenerate act on it);
+    ``busy`` says a reply is streaming, when Edit and Regenerate are hidden.
+    """
+
+    last: bool = False
+    busy: bool = False
+
+
+class MessageWidget(QWidget):
+    """A user message (a tinted bubble on the right) or a reply (full width).
+
+    The widget shows what it is given: the view renders the markdown, keeps
+    the reasoning panel's state and decides which message is the last one, so
+    a widget can be reused for any message.
+
+    Signals:
+        action_requested(str action, int message_id): "copy" (the text is already
+            on the clipboard), "delete", "edit", "regenerate", "retry",
+            "settings" or "preview:<sha256>".
+        link_activated(str url): an http(s) link was clicked.
+        code_copied(str code): a code block was copied to the clipboard.
+        reasoning_toggled(int message_id, bool expanded): the user opened or
+            closed the reasoning panel.
+    """
+
+    action_requested = Signal(str, int)
+    link_activated = Signal(str)
+    code_copied = Signal(str)
+    reasoning_toggled = Signal(int, bool)
+
+    GAP = 8  # between the parts of one message
+
+    def __init__(
+        self,
+        style: MessageStyle,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageWidget")
+        self._style = style
+        self._item: MessageItem | None = None
+        self._context = RowContext()
+
+        self._header = QWidget(self)
+        self._avatar = Avatar(self._header)
+        self._name = QLabel(self._header)
+        self._name.setObjectName("messageAuthor")
+        self._model = QLabel(self._header)
+        self._model.setObjectName("messageModel")
+        header = QHBoxLayout(self._header)
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(8)
+        header.addWidget(self._avatar)
+        header.addWidget(self._name)
+        header.addWidget(self._model)
+        header.addStretch(1)
+
+        self._attachments = AttachmentStrip(self)
+        self._attachments.attachment_activated.connect(
+            lambda sha: self._emit_action(f"preview:{sha}")
+        )
+        self._reasoning = ReasoningPanel(self, clock=clock)
+        self._reasoning.toggled.connect(self._on_reasoning_toggled)
+        self._text = MessageBody(self)
+        self._bubble = UserBubble(self)
+        for text in (self._text, self._bubble.text):
+            text.web_link_activated.connect(self.link_activated)
+            text.code_copied.connect(self.code_copied)
+        self._hint = QLabel(self)
+        self._hint.setObjectName("messageStatus")
+        self._error = ErrorNotice(self)
+        self._error.action_requested.connect(self._emit_action)
+
+        self._footer = QWidget(self)
+        self._usage = QLabel(self._footer)
+        self._usage.setObjectName("messageUsage")
+        self._usage.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._buttons = {
+            action: ActionButton(action, icon, label, self._footer)
+            for action, icon, label in (
+                ("copy", "copy", "Copy message"),
+                ("edit", "edit", "Edit and resend"),
+                ("regenerate", "regenerate", "Regenerate reply"),
+                ("delete", "delete", "Delete message"),
+            )
+        }
+        footer = QHBoxLayout(self._footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.setSpacing(2)
+        footer.addWidget(self._usage, 1)
+        for button in self._buttons.values():
+            footer.addWidget(button)
+            button.clicked.connect(lambda _=False, b=button: self._on_button_clicked(b))
+
+        # Parts in display order, with the space above each.
+        self._parts: list[tuple[QWidget, int]] = [
+            (self._header, 0),
+            (self._attachments, self.GAP),
+            (self._reasoning, 6),
+            (self._text, self.GAP),
+            (self._bubble, 6),
+            (self._hint, 6),
+            (self._error, self.GAP),
+            (self._footer, 4),
+        ]
+        self._laid_out = (
+            self._header,
+            self._attachments,
+            *self._reasoning.findChildren(QWidget),
+            self._reasoning,
+            self._error,
+            self._footer,
+        )
+        self.set_style(style)
+
+    # -- content -----------------------------------------------------------------
+
+    @property
+    def message_id(self) -> int:
+        return self._item.id if self._item is not None else -1
+
+    @property
+    def item(self) -> MessageItem | None:
+        return self._item
+
+    def set_item(
+        self,
+        item: MessageItem,
+        *,
+        html: str = "",
+        code_blocks: Sequence[str] = (),
+        context: RowContext = RowContext(),
+        reasoning: ReasoningState = ReasoningState(),
+    ) -> None:
+        """Show ``item``; ``html`` is its rendered text (replies only)."""
+        self._item = item
+        self._context = context
+        user = item.role == "user"
+        self.setAccessibleName("Your message" if user else "Kimi's reply")
+        self._avatar.setVisible(not user)
+        name = "You" if user else "Kimi"
+        if self._name.text() != name:
+            self._name.setText(name)
+            self._apply_fonts()
+            self._name.setPalette(self._style.apply_text_palette(self._name.palette(), muted=user))
+        self._model.setText(f"· {item.model}" if item.model and not user else "")
+        self._model.setVisible(bool(self._model.text()))
+        header = self._header.layout()
+        assert isinstance(header, QHBoxLayout)
+        header.setDirection(
+            QHBoxLayout.Direction.RightToLeft if user else QHBoxLayout.Direction.LeftToRight
+        )
+
+        self._attachments.setVisible(bool(item.attachments))
+        if item.attachments:
+            self._attachments.set_attachments(item.attachments, right=user)
+
+        self._bubble.setVisible(user)
+        self._text.setVisible(not user and bool(item.text))
+        if user:
+            self._bubble.text.set_plain(item.text)
+        elif item.text:
+            self._text.set_html(html, code_blocks, self._style.css, streaming=item.streaming)
+        self._show_reasoning(reasoning, item.reasoning)
+
+        hint = _STATUS_HINTS.get(item.status, "")
+        if item.streaming and not item.text and not item.reasoning:
+            hint = item.notice or _WAITING_HINT
+        self._hint.setText(hint)
+        self._hint.setVisible(bool(hint))
+        self._error.setVisible(bool(item.error))
+        if item.error:
+            self._error.set_error(item.error, item.error_action)
+        self._update_footer()
+        self._relayout()
+
+    def set_reasoning(self, state: ReasoningState, text: str | None = None) -> None:
+        """Show the reasoning panel as ``state`` says; ``text`` defaults to the item's."""
+        if self._item is not None:
+            self._show_reasoning(state, self._item.reasoning if text is None else text)
+            self._relayout()
+
+    def _show_reasoning(self, state: ReasoningState, text: str) -> None:
+        item = self._item
+        show = item is not None and item.role == "assistant"
+        show = show and (bool(text) or state.started_at is not None)
+        self._reasoning.setVisible(show)
+        if not show:
+            self._reasoning.set_finished(None)  # stops the ticking
+            return
+        self._reasoning.set_text(text)
+        if state.started_at is not None:
+            self._reasoning.set_thinking(state.started_at)
+        else:
+            self._reasoning.set_finished(state.seconds)
+        self._reasoning.set_expanded(state.expanded)
+        if text and item is not None and item.streaming:
+            self._hint.setVisible(False)  # the wait is over
+
+    def set_context(self, context: RowContext) -> None:
+        if context != self._context:
+            self._context = context
+            self._update_footer()
+
+    def set_style(self, style: MessageStyle) -> None:
+        self._style = style
+        self._avatar.color = style.accent
+        self._apply_fonts()
+        user = self._item is not None and self._item.role == "user"
+        self._name.setPalette(style.apply_text_palette(self._name.palette(), muted=user))
+        for label in (self._model, self._usage, self._hint):
+            label.setPalette(style.apply_text_palette(label.palette(), muted=True))
+        self._text.apply_style(style)
+        self._bubble.text.apply_style(style)
+        self._bubble.color = style.user_bubble
+        self._reasoning.apply_style(style)
+        self._error.apply_style(style)
+        for button in self._buttons.values():
+            button.setIcon(line_icon(button.icon_name, style.muted))
+            palette = button.palette()
+            palette.setColor(QPalette.ColorRole.Button, style.hover)
+            button.setPalette(palette)
+        self.update()
+
+    def apply_font(self, font: QFont) -> None:
+        """Use ``font`` for the message and everything in it (the header and footer
+        use smaller variants)."""
+        self.setFont(font)
+        for child in self.findChildren(QWidget):
+            child.setFont(font)
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        user = self._item is not None and self._item.role == "user"
+        base = self.font()
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.88)
+        name = QFont(small if user else base)
+        name.setWeight(QFont.Weight.Normal if user else QFont.Weight.DemiBold)
+        self._name.setFont(name)
+        for label in (self._model, self._usage, self._hint):
+            label.setFont(small)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
+
+    # -- geometry ----------------------------------------------------------------
+
+    def height_for_width(self, width: int) -> int:
+        """The height this message needs at ``width``."""
+        return self._stack(width, place=False)
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 400)
+        return QSize(width, self.height_for_width(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._stack(self.width(), place=True)
+
+    def _relayout(self) -> None:
+        # Parts change while hidden or before the first show, when Qt does not
+        # tell their layouts; drop every cached size so measuring is exact.
+        for widget in self._laid_out:
+            widget.updateGeometry()
+            layout = widget.layout()
+            if layout is not None:
+                layout.invalidate()
+        if self.width() > 0:
+            self._stack(self.width(), place=True)
+
+    def _stack(self, width: int, *, place: bool) -> int:
+        y = 0
+        first = True
+        for widget, gap in self._parts:
+            if not widget.isVisibleTo(self):
+                continue
+            if not first:
+                y += gap
+            first = False
+            if widget is self._text:
+                height = self._text.height_for_width(width)
+            elif widget.hasHeightForWidth():
+                height = widget.heightForWidth(width)
+            else:
+                height = widget.sizeHint().height()
+            if place:
+                widget.setGeometry(0, y, width, height)
+            y += height
+        return y
+
+    # -- footer ------------------------------------------------------------------
+
+    def _update_footer(self) -> None:
+        item = self._item
+        if item is None:
+            return
+        user = item.role == "user"
+        context = self._context
+        visible = {
+            "copy": bool(item.text),
+            "edit": user and context.last and not context.busy,
+            "regenerate": not user and context.last and not context.busy,
+            "delete": True,
+        }
+        for action, button in self._buttons.items():
+            button.setVisible(visible[action])
+        self._usage.setText("" if user else format_usage(item.usage, item.cost))
+        self._footer.setVisible(not item.streaming)
+        layout = self._footer.layout()
+        if layout is not None:
+            layout.invalidate()
+
+    def _on_button_clicked(self, button: ActionButton) -> None:
+        if button.action == "copy" and self._item is not None:
+            QGuiApplication.clipboard().setText(self._item.text)
+            button.setIcon(line_icon("check", self._style.muted))
+            QTimer.singleShot(_COPIED_FEEDBACK_MS, button, self._restore_copy_icon)
+        self._emit_action(button.action)
+
+    def _restore_copy_icon(self) -> None:
+        self._buttons["copy"].setIcon(line_icon("copy", self._style.muted))
+
+    def _emit_action(self, action: str) -> None:
+        if self._item is not None:
+            self.action_requested.emit(action, self._item.id)
+
+    def _on_reasoning_toggled(self, expanded: bool) -> None:
+        self._relayout()
+        if self._item is not None:
+            self.reasoning_toggled.emit(self._item.id, expanded)
+
+    # -- for tests and accessibility tools ----------------------------------------
+
+    def text_widget(self) -> MessageText:
+        """The (first) document showing the message text."""
+        item = self._item
+        if item is not None and item.role == "user":
+            return self._bubble.text
+        return self._text.first()
+
+    def plain_text(self) -> str:
+        """The message text as shown, without formatting."""
+        item = self._item
+        if item is not None and item.role == "user":
+            return self._bubble.text.toPlainText()
+        return self._text.plain_text() if self._text.isVisibleTo(self) else ""
+
+    def reasoning_panel(self) -> ReasoningPanel:
+        return self._reasoning
+
+    def button(self, action: str) -> ActionButton:
+        return self._buttons[action]
+
+    def status_text(self) -> str:
+        return self._hint.text() if self._hint.isVisibleTo(self) else ""

@@ -1,0 +1,1 @@
+"""Where a prompt is written: the text box, Send/Stop, the attachment strip, previews."""

@@ -1,0 +1,267 @@
+"""Where the prompt is written: a growing text box with Send / Stop beside it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kimi_desktop.ui.composer.attachment_tray import (
+    AttachmentTray,
+    mime_has_images,
+    sources_from_mime,
+)
+from kimi_desktop.ui.composer.image_preview import DropOverlay
+
+_MIN_LINES, _MAX_LINES = 2, 10
+BUSY_NOTICE = "The images are still being prepared; send again once they appear."
+
+
+class PromptEdit(QPlainTextEdit):
+    """Plain-text prompt box: Enter sends, Shift+Enter breaks the line (or Ctrl+Enter sends).
+
+    Signals:
+        submitted(): the user asked to send.
+        images_received(list sources): images were pasted or dropped on the text.
+        images_dragged(bool over): images are dragged over the box, or no longer.
+    """
+
+    submitted = Signal()
+    images_received = Signal(list)
+    images_dragged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.setAccessibleName("Message")
+        self.setPlaceholderText("Message Kimi…  (Enter to send, Shift+Enter for a new line)")
+        self.setTabChangesFocus(True)
+        self.enter_sends = True
+        self.document().contentsChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def set_enter_sends(self, enter_sends: bool) -> None:
+        """Enter sends (Shift+Enter breaks), or Ctrl+Enter sends (Enter breaks)."""
+        self.enter_sends = enter_sends
+        self.setPlaceholderText(
+            "Message Kimi…  (Enter to send, Shift+Enter for a new line)"
+            if enter_sends
+            else "Message Kimi…  (Ctrl+Enter to send)"
+        )
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return mime_has_images(source) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted or dropped images become attachments; text is inserted as usual."""
+        sources = sources_from_mime(source) if mime_has_images(source) else []
+        if sources:
+            self.images_received.emit(sources)
+        else:
+            super().insertFromMimeData(source)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        super().dragEnterEvent(event)
+        if event.isAccepted() and mime_has_images(event.mimeData()):
+            self.images_dragged.emit(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.images_dragged.emit(False)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.images_dragged.emit(False)
+        super().dropEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers()
+            ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+            if (self.enter_sends and not shift) or (not self.enter_sends and ctrl):
+                self.submitted.emit()
+                return
+        super().keyPressEvent(event)
+
+    def _fit_height(self) -> None:
+        lines = max(_MIN_LINES, min(_MAX_LINES, self.document().blockCount()))
+        wrapped = max(lines, min(_MAX_LINES, int(self.document().size().height())))
+        line_height = self.fontMetrics().lineSpacing()
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setFixedHeight(
+            int(wrapped * line_height + margins + 2 * self.document().documentMargin())
+        )
+
+
+class ComposerPanel(QWidget):
+    """The prompt box, the attach button, Send and Stop, and an inline notice line.
+
+    Signals:
+        send_requested(str text)
+        stop_requested()
+        attach_requested()
+    """
+
+    send_requested = Signal(str)
+    stop_requested = Signal()
+    attach_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rejections: list[str] = []
+        self._attach_tasks: set[asyncio.Task[list[str]]] = set()
+        self.edit = PromptEdit(self)
+        self.edit.submitted.connect(self._on_submit)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("composerNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.notice.setAccessibleName("Notice")
+        self.notice_action = QPushButton(self)
+        self.notice_action.setObjectName("composerNoticeAction")
+        self.notice_action.setVisible(False)
+        self.notice_action.clicked.connect(self._on_notice_action_clicked)
+        self._notice_callback: Callable[[], None] | None = None
+        self.tray = AttachmentTray(self)
+        self.tray.rejected.connect(self._on_tray_rejected)
+        self.tray.busy_changed.connect(self._on_tray_busy_changed)
+        self.edit.images_received.connect(self.attach)
+        self.drop_overlay = DropOverlay(self)
+        self.edit.images_dragged.connect(self._on_edit_images_dragged)
+
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setText("+")
+        self.attach_button.setToolTip("Attach images (or drop / paste them)")
+        self.attach_button.setAccessibleName("Attach images")
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setToolTip("Send (Enter)")
+        self.send_button.setAccessibleName("Send")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self._on_submit)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.edit, 1)
+        buttons = QVBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 10)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.notice_action)
+        layout.addLayout(notice_row)
+        layout.addWidget(self.tray)
+        layout.addLayout(row)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            key_event = event
+            assert isinstance(key_event, QKeyEvent)
+            if key_event.key() == Qt.Key.Key_Escape and self.stop_button.isVisible():
+                self.stop_requested.emit()
+                return True
+        return super().eventFilter(watched, event)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setPlainText(text)
+        cursor = self.edit.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.edit.setTextCursor(cursor)
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def set_running(self, running: bool) -> None:
+        """While a reply streams, Stop replaces Send; typing the next prompt stays possible."""
+        self.stop_button.setVisible(running)
+        self.send_button.setVisible(not running)
+
+    def show_notice(
+        self,
+        text: str,
+        *,
+        error: bool = True,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """An inline message next to the composer (empty hides it), maybe with a button."""
+        self._rejections = []
+        self.notice.setProperty("error", error)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+        self._notice_callback = action[1] if action and text else None
+        self.notice_action.setText(action[0] if action else "")
+        self.notice_action.setVisible(self._notice_callback is not None)
+
+    def attach(self, sources: list[str | bytes]) -> asyncio.Task[list[str]]:
+        """Attach images from files or raw data; refusals show as a notice."""
+        self.show_notice("")
+        task = self.tray.add_sources(sources)
+        self._attach_tasks.add(task)
+        task.add_done_callback(self._attach_tasks.discard)
+        return task
+
+    async def wait_attached(self) -> None:
+        """Wait until every image being prepared is attached or refused."""
+        while self._attach_tasks:
+            await asyncio.gather(*self._attach_tasks, return_exceptions=True)
+
+    def _on_tray_busy_changed(self, busy: bool) -> None:
+        if not busy and self.notice.text() == BUSY_NOTICE:
+            self.show_notice("")
+
+    def _on_edit_images_dragged(self, over: bool) -> None:
+        if over:
+            self.drop_overlay.show_over(self)
+        else:
+            self.drop_overlay.hide()
+
+    def _on_tray_rejected(self, sentence: str) -> None:
+        rejections = [*self._rejections, sentence]
+        self.show_notice("\n".join(rejections))
+        self._rejections = rejections
+
+    def _on_notice_action_clicked(self) -> None:
+        callback = self._notice_callback
+        self.show_notice("")
+        if callback is not None:
+            callback()
+
+    def _on_submit(self) -> None:
+        if self.stop_button.isVisible():
+            return
+        if self.tray.is_busy():  # sending now would leave those images behind
+            self.show_notice(BUSY_NOTICE, error=False)
+            return
+        self.send_requested.emit(self.text())

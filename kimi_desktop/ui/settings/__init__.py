@@ -1,0 +1,1 @@
+"""The settings dialog: endpoint list, endpoint form, keys, prices, preferences."""

@@ -1,0 +1,1 @@
+"""The left column: the conversation list and its search."""
