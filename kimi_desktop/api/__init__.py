@@ -1,6 +1,6 @@
 """The one door to the network: every layer above talks to providers through here.
 
-The names below are the fixed public seam (see DESIGN.md); the modules behind
+The names below are the fixed public seam (see docs/architecture.md); the modules behind
 them are free to change. :class:`KimiClient` is imported on first use: it
 brings in httpx, which the window does not need before its first request.
 """

@@ -1,8 +1,8 @@
 """``KimiClient``: one endpoint, one key, both request formats, retries in one place.
 
-Contract (DESIGN.md): an error before the first event raises from the first
-``__anext__``; an error mid-stream raises after the events already yielded, so
-callers keep partial text. Retries (429, some 5xx, connection failures) happen
+Contract (docs/architecture.md, "The api seam"): an error before the first event
+raises from the first ``__anext__``; an error mid-stream raises after the events
+already yielded, so callers keep partial text. Retries (429, some 5xx, connection failures) happen
 only before the reply starts; a started stream is never re-sent.
 
 Callers that may stop reading early should close the stream explicitly
@@ -31,12 +31,11 @@ from kimi_desktop.api.errors import (
     ProtocolError,
     error_from_payload,
     error_from_response,
-    redact,
 )
 from kimi_desktop.api.request import ChatRequest
 from kimi_desktop.api.retry import RetryPolicy, backoff_delay
 from kimi_desktop.api.stream_state import is_error_payload
-from kimi_desktop.domain import Endpoint, ModelInfo, StreamEvent
+from kimi_desktop.domain import Endpoint, ModelInfo, StreamEvent, redact
 
 #: Reasoning models can think quietly for a while; a silent minute is still alive.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=180.0, write=60.0, pool=15.0)

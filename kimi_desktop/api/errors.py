@@ -17,7 +17,8 @@
 ``message`` is the sentence a person reads: what happened and what to do.
 ``detail`` is the provider's own words, cleaned (no HTML, no key, bounded length).
 ``str(error)`` is ``message``. The API key never appears in either: every text
-taken from a response passes through :func:`redact`.
+taken from a response passes through :func:`kimi_desktop.domain.redact`, which
+also removes partial echoes of the key.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from collections.abc import Mapping
 from time import time
 from typing import Any
 
+from kimi_desktop.domain import redact
+
 _DETAIL_LIMIT = 300
-_KEY_LIKE = re.compile(r"\b(sk|ak|key)-[A-Za-z0-9_\-]{8,}", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -90,15 +92,6 @@ class NetworkError(ApiError):
 
 class ProtocolError(ApiError):
     """The answer arrived but does not follow the protocol."""
-
-
-def redact(text: str, secret: str | None) -> str:
-    """Remove ``secret`` and anything shaped like an API key from ``text``."""
-    if secret:
-        text = text.replace(secret, "[redacted]")
-        if len(secret) > 12:  # providers echo keys half-masked: "sk-abc***xyz"
-            text = text.replace(secret[:8], "[redacted]")
-    return _KEY_LIKE.sub("[redacted]", text)
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from kimi_desktop.api.errors import ProtocolError, redact
-from kimi_desktop.domain import Finish, StreamEvent, ToolCall, Usage
+from kimi_desktop.api.errors import ProtocolError
+from kimi_desktop.domain import Finish, StreamEvent, ToolCall, Usage, redact
 
 
 def as_int(value: Any) -> int:

@@ -16,4 +16,9 @@ async def in_worker(call: Callable[[], _T]) -> _T:
     step from Qt's event processing, outside ``run_until_complete``/``run_forever``
     (no loop is "running" then, but the qasync loop is the current one).
     """
+    # WORKAROUND: since qasync 0.24.2 its loop counts as running only inside
+    # run_forever(), so asyncio.to_thread()'s get_running_loop() raises "no running
+    # event loop" in a task stepped from Qt events processed outside it (before the
+    # loop starts, pytest-qt's waits); get_event_loop() finds the qasync loop there too
+    # (https://github.com/CabbageDevelopment/qasync/issues/121)
     return await asyncio.get_event_loop().run_in_executor(None, call)

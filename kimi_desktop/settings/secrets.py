@@ -29,13 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from kimi_desktop.settings.endpoints import (
-    ENVIRONMENT_ENDPOINT_ID,
-    EndpointProfile,
-    check_base_url,
-)
+from kimi_desktop.domain import redact
 from kimi_desktop.settings.files import atomic_write_json
 from kimi_desktop.settings.presets import match_preset, preset_by_id
+from kimi_desktop.settings.profiles import ENVIRONMENT_ENDPOINT_ID, EndpointProfile
+from kimi_desktop.settings.url_repair import check_base_url
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -429,7 +427,7 @@ def _unavailable(exc: BaseException, secret: str = "") -> KeyringUnavailable:
         return KeyringUnavailable(LOCKED_MESSAGE, "locked")
     if isinstance(exc, NoKeyringError):
         return KeyringUnavailable(NO_KEYRING_MESSAGE, "missing")
-    reason = _redact(str(exc).strip(), secret) or type(exc).__name__
+    reason = redact(str(exc).strip(), secret) or type(exc).__name__
     if "locked" in reason.lower():
         return KeyringUnavailable(LOCKED_MESSAGE, "locked")
     return KeyringUnavailable(
@@ -442,10 +440,6 @@ def _refuse_environment(endpoint_id: str) -> None:
         raise ValueError(
             "the key of the environment endpoint comes from the environment and is never stored"
         )
-
-
-def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, "<hidden>") if secret else text
 
 
 def _name_of(backend: object) -> str:

@@ -14,7 +14,15 @@ import pytest
 
 from kimi_desktop.api import ApiError, Endpoint, ProtocolError, describe
 from kimi_desktop.api.dialects import dialect_for
-from tests.fakes import FakeKimiServer, anthropic_stream, json_reply, moonshot_stream, sse_data
+from tests.fakes import (
+    FakeKimiServer,
+    Reply,
+    anthropic_stream,
+    error_reply,
+    json_reply,
+    moonshot_stream,
+    sse_data,
+)
 from tests.unit.api.support import collect, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -28,6 +36,19 @@ def assert_no_key(error: ApiError | None) -> None:
         assert KEY not in text, text
         assert KEY[:8] not in text, text
     assert all(KEY not in str(arg) for arg in error.args)
+
+
+#: A Moonshot-shaped key, for the echoes that drop its ``sk-`` or keep only its end.
+SK_KEY = "sk-Zq4vR8tLm2Xc7Pw9Nd3Hy6Bf1Kj5Gs0A"
+
+
+def assert_no_run_of_the_key(error: ApiError | None, key: str) -> None:
+    """No eight consecutive characters of ``key`` in anything the error shows."""
+    assert error is not None
+    runs = {key[i : i + 8] for i in range(len(key) - 7)}
+    texts = (str(error), repr(error), error.message, error.detail or "", describe(error))
+    for text in (*texts, *map(str, error.args)):
+        assert not [run for run in runs if run in text], text
 
 
 def echoing_error(error_type: str) -> dict[str, object]:
@@ -90,6 +111,39 @@ async def test_an_error_body_answered_with_200_is_redacted(
         outcome = await collect(client)
     assert isinstance(outcome.error, ApiError)
     assert_no_key(outcome.error)
+
+
+def partial_echo(how: str, echo: str) -> Reply:
+    message = f"Incorrect API key provided: {echo}. Find your key at platform.moonshot.ai"
+    error = {"message": message, "type": "invalid_authentication_error"}
+    if how == "error-body":
+        return error_reply(401, {"error": error})
+    if how == "error-event":
+        return moonshot_stream().truncated(2).with_event(2, {"error": error})
+    damaged = f'data: {{"echo":"{echo}","choices":[{{"index":0,"delta":{{"content":"x\n\n'
+    return moonshot_stream().truncated(2).with_event(2, damaged.encode())
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["error-body", "error-event", "damaged-chunk"])
+@pytest.mark.parametrize(
+    "echo",
+    [SK_KEY[3:], SK_KEY[-12:], SK_KEY[-16:], f"{SK_KEY[:7]}...{SK_KEY[-9:]}"],
+    ids=["without-prefix", "last-12", "last-16", "masked-middle"],
+)
+async def test_a_partly_echoed_key_never_reaches_the_error(
+    fake_server: StartServer, how: str, echo: str
+) -> None:
+    server = fake_server("moonshot", api_key=SK_KEY)
+    server.enqueue(partial_echo(how, echo))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert isinstance(outcome.error, ApiError)
+    assert_no_run_of_the_key(outcome.error, SK_KEY)
+    if how != "damaged-chunk":
+        detail = outcome.error.detail or ""
+        assert "[redacted]" in detail
+        assert "Find your key at platform.moonshot.ai" in detail  # the words around it stay
 
 
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])

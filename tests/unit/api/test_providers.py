@@ -1,4 +1,4 @@
-"""One test per row of DESIGN.md's provider table, each proving that row end to end.
+"""One test per row of the provider table in docs/architecture.md, each proving that row end to end.
 
 Each test points a client at the fake mounted the way the provider documents it
 (base URL prefix, auth header, dialect) and checks what makes that provider

@@ -1,8 +1,9 @@
 """Streams that go wrong after they started: the partial text survives, nothing is re-sent.
 
-DESIGN.md: an error mid-stream raises after the events already yielded, and a
-request whose stream started is never sent again. Each case here yields some
-deltas first, then fails in one of the ways real connections fail.
+The api seam (docs/architecture.md): an error mid-stream raises after the events
+already yielded, and a request whose stream started is never sent again. Each
+case here yields some deltas first, then fails in one of the ways real
+connections fail.
 """
 
 from __future__ import annotations

@@ -1,8 +1,17 @@
-"""How much CPU does rendering a streamed reply cost?  Run: python tests/unit/render/bench_render.py
+"""How much CPU does rendering a streamed reply cost, incrementally and naively?
 
-Prints, for the 8.5 KB sample reply streamed ~4 characters per delta:
-a full render; the total for IncrementalMarkdown rendering after every delta;
-and the total for re-rendering the whole text after every delta.
+Streams the 8.5 KB sample reply of the render tests (``LONG_REPLY`` in
+``tests/unit/render/render_samples.py``) about 4 characters per delta and prints:
+a full render (fresh renderer, and with its code already highlighted); the total
+for ``IncrementalMarkdown`` rendering after every delta; and the total for
+re-rendering the whole text after every delta, with and without the highlight
+cache. It checks that the incremental result equals a full render.
+
+Standalone, not one of ``run_all.py``'s experiments: it prints a breakdown of one
+reply rather than a figure with a baseline and a budget, and the naive
+re-rendering it compares against takes about 10 s of CPU on its own.
+
+Run: ``python benchmarks/bench_render.py``.
 """
 
 from __future__ import annotations
@@ -12,13 +21,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from render_samples import LONG_REPLY
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kimi_desktop.render import highlight
 from kimi_desktop.render.incremental import IncrementalMarkdown
 from kimi_desktop.render.markdown import MarkdownRenderer
+from tests.unit.render.render_samples import LONG_REPLY
 
 DELTA = 4
 

@@ -1,6 +1,8 @@
 """Paint a sample answer with each theme into PNGs, to look at the styles.
 
-Run: QT_QPA_PLATFORM=offscreen python tests/unit/render/preview_render.py [file.md] [out-dir]
+A tool for working on the themes and the renderer, not a test: nothing is checked.
+
+Run: QT_QPA_PLATFORM=offscreen python scripts/preview_render.py [file.md] [out-dir]
 Writes render-light.png and render-dark.png (default: the system temp directory).
 """
 
