@@ -5,7 +5,9 @@ is asked a one-token question instead, so a good key is never called wrong.
 It answers what a person setting up an endpoint wants to know: is it reachable,
 how fast, is the key accepted, how many models (and the balance, where the
 provider reports it) — and, when the URL is probably wrong (a missing or
-doubled ``/v1``), what to type instead.
+doubled ``/v1``), what to type instead. Settings asks through
+:meth:`~kimi_desktop.services.endpoints.EndpointService.check_connection`,
+which knows the transport to use (the network, the demo's, a test's).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from kimi_desktop.api import (
     QuotaError,
 )
 from kimi_desktop.api.retry import RetryPolicy
-from kimi_desktop.services.endpoints import balance_source, balance_text, lists_no_models
-from kimi_desktop.settings.endpoints import EndpointProfile, suggest_base_url
-from kimi_desktop.settings.presets import preset_by_id
+from kimi_desktop.services.balance import account_balance
+from kimi_desktop.settings.presets import lists_no_models, preset_by_id
+from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.settings.url_repair import suggest_base_url
 
 if TYPE_CHECKING:
     import httpx
@@ -95,17 +98,8 @@ def _probe_model(profile: EndpointProfile) -> str:
 
 async def _balance(profile: EndpointProfile, client: KimiClient) -> str:
     """ " Balance $49.58." where the provider reports it, else ""."""
-    source = balance_source(profile)
-    if source is not None:
-        try:
-            amount = await client.balance(source[0])
-        except (ApiError, ValueError):
-            amount = None
-        if amount is not None:
-            return f" {balance_text(amount, source[1])}."
-    if client.credits_remaining is not None:
-        return f" {client.credits_remaining:,.0f} credits left."
-    return ""
+    text = await account_balance(profile, client)
+    return f" {text}." if text else ""
 
 
 def _suggestion(profile: EndpointProfile) -> str | None:

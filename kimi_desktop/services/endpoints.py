@@ -1,16 +1,14 @@
 """``EndpointService``: which endpoints exist, which is active, their keys and models.
 
-Keys come from the environment (never persisted), the keys typed this run, or
-the OS keyring — looked up lazily and remembered, because the keyring can take a
-while (importing it costs ~0.1 s; a locked one asks the user to unlock it), and
-the window must not wait for it. :meth:`EndpointService.load_key` does the first
-lookup off the GUI thread. Without a usable keyring a key is kept for
-the session only, or in the 0600 key file when the user opted in. Model lists
-are fetched from the endpoint, merged with the table of known Kimi models,
-cached per endpoint, and fall back to the known list where a provider has no
-models endpoint. Where the provider reports the account's balance (Moonshot's
-``/users/me/balance``, kimi-k2.ai's ``X-Credits-Remaining``), it is fetched
-along with the models.
+It is the one writer of the endpoint list, the keys and the preferences: the
+window asks it to remember models and the active endpoint, and Settings hands
+it everything the user changed at once (:meth:`EndpointService.apply`). Keys are
+kept by a :class:`~kimi_desktop.services.key_storage.KeyKeeper`;
+:meth:`EndpointService.load_key` does the first keyring lookup off the GUI
+thread. Model lists are fetched from the endpoint, merged with the table of
+known Kimi models, cached per endpoint, and fall back to the known list where a
+provider has no models endpoint. Where the provider reports the account's
+balance (see :mod:`.balance`), it is fetched along with the models.
 """
 
 from __future__ import annotations
@@ -18,26 +16,28 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Collection
-from contextlib import suppress
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.api import ApiError, AuthenticationError, ModelInfo
 from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS
 from kimi_desktop.api.retry import RetryPolicy
-from kimi_desktop.services.workers import in_worker
-from kimi_desktop.settings.endpoints import EndpointProfile
-from kimi_desktop.settings.known_models import fallback_models, known_model, merge_model_info
-from kimi_desktop.settings.presets import preset_by_id
-from kimi_desktop.settings.secrets import (
-    KeyFileError,
-    KeyLocation,
-    KeyringStatus,
-    KeyringUnavailable,
-    SecretStore,
+from kimi_desktop.services.balance import account_balance
+from kimi_desktop.services.connection_check import ConnectionReport, check_connection
+from kimi_desktop.services.key_storage import KeyKeeper
+from kimi_desktop.services.settings_edits import (
+    EndpointsNotSaved,
+    SettingsEdits,
+    wire_differs,
+    write_profiles,
 )
+from kimi_desktop.services.workers import in_worker
+from kimi_desktop.settings.known_models import fallback_models, known_model, merge_model_info
+from kimi_desktop.settings.presets import lists_no_models, preset_by_id
+from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.settings.schema import Preferences
+from kimi_desktop.settings.secrets import KeyLocation, KeyringStatus, SecretStore
 from kimi_desktop.settings.store import SettingsStore
 
 if TYPE_CHECKING:
@@ -55,32 +55,6 @@ DEMO_PROFILE = EndpointProfile(
     key_required=False,
     model="kimi-k2.5",
 )
-
-
-def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
-    """Where this endpoint's balance can be asked for, and its currency sign.
-
-    The preset's ``balance_url`` is moved onto the profile's own server, so a
-    preset pointed at a mirror or a test server asks that server (and the key
-    never goes anywhere else). ``None`` for endpoints that report no balance.
-    """
-    preset = preset_by_id(profile.preset)
-    if preset is None or preset.balance_url is None:
-        return None
-    documented = urlsplit(preset.balance_url)
-    url = urlsplit(profile.base_url)._replace(path=documented.path, query="", fragment="")
-    sign = "¥" if (documented.hostname or "").endswith(".cn") else "$"
-    return url.geturl(), sign
-
-
-def balance_text(amount: float, sign: str) -> str:
-    """ "Balance ¥49.58": how the top bar shows a provider's balance."""
-    return f"Balance {sign}{amount:,.2f}"
-
-
-def credits_text(credits: float) -> str:
-    """ "4,523 credits left": kimi-k2.ai's balance, counted in requests."""
-    return f"{credits:,.0f} credits left"
 
 
 class EndpointService(QObject):
@@ -115,14 +89,14 @@ class EndpointService(QObject):
     ) -> None:
         super().__init__(parent)
         self._settings = settings
-        self._secrets = secrets
+        self._keys = KeyKeeper(
+            secrets, settings, (environment[0].id, environment[1]) if environment else None
+        )
         self._env = environment
         self._demo = demo
         self._transport_factory = transport_factory
         self._models: dict[str, list[ModelInfo]] = {}
         self._balances: dict[str, str] = {}
-        # Keys as last read from the secret store; forgotten whenever keys change.
-        self._keys: dict[str, str | None] = {}
         if demo:
             self._active = DEMO_PROFILE.id
         elif environment is not None:
@@ -190,16 +164,7 @@ class EndpointService(QObject):
 
     def key(self, endpoint_id: str) -> str | None:
         """The key for an endpoint, from the environment, this run, or the keyring."""
-        if self._env is not None and endpoint_id == self._env[0].id:
-            return self._env[1]
-        if endpoint_id in self._keys:
-            return self._keys[endpoint_id]
-        try:
-            key = self._secrets.get(endpoint_id)
-        except KeyringUnavailable:
-            return None  # not remembered: the next request asks again
-        self._keys[endpoint_id] = key
-        return key
+        return self._keys.key(endpoint_id)
 
     async def load_key(self, endpoint_id: str) -> None:
         """Read the endpoint's key in a worker thread, so that :meth:`key` and
@@ -213,11 +178,7 @@ class EndpointService(QObject):
         profile = self.profile(endpoint_id)
         if profile is None or not profile.key_required:
             return True
-        if self._env is not None and endpoint_id == self._env[0].id:
-            return bool(self._env[1])
-        if endpoint_id in self._keys:
-            return bool(self._keys[endpoint_id])
-        return None
+        return self._keys.has_key(endpoint_id)
 
     def needs_key(self, endpoint_id: str) -> bool:
         profile = self.profile(endpoint_id)
@@ -229,71 +190,92 @@ class EndpointService(QObject):
         Returns a sentence to show when the key did not go to the keyring
         (where it went instead, or why it was not taken); ``None`` when it did.
         """
-        self._keys.clear()
-        try:
-            self._secrets.set(endpoint_id, key)
-        except ValueError as exc:  # empty, or spaces inside: said without the key
-            return f"The key was not saved because {exc}."
-        except KeyringUnavailable as exc:
-            return self._store_without_keyring(endpoint_id, key, exc)
-        return None
-
-    def _store_without_keyring(self, endpoint_id: str, key: str, exc: KeyringUnavailable) -> str:
-        # The store mirrors the preference; read it here so the order in which
-        # the app applies a just-saved preference and a just-typed key is moot.
-        self._secrets.store_keys_in_file = self._settings.preferences.store_keys_in_file
-        if self._secrets.store_keys_in_file:
-            try:
-                self._secrets.save_to_file(endpoint_id, key)
-            except KeyFileError as file_error:
-                self._secrets.remember_for_session(endpoint_id, key)
-                return f"{file_error.message} The key is kept for this session only."
-            return (
-                f"{_first_sentence(exc.message)} As you allowed in Settings, the key was "
-                f"saved in {self._secrets.key_file}, which only your user account can read."
-            )
-        self._secrets.remember_for_session(endpoint_id, key)
-        return (
-            f"{_first_sentence(exc.message)} The key is kept for this session only and "
-            "nothing was written to disk. To keep keys between sessions, set up the system "
-            "keyring, or allow storing keys in a file in Settings → Preferences."
-        )
+        return self._keys.save(endpoint_id, key)
 
     def forget_key(self, endpoint_id: str) -> None:
         """Delete a removed endpoint's key from wherever it was kept."""
-        self._keys.clear()
-        with suppress(KeyringUnavailable, KeyFileError):
-            self._secrets.delete(endpoint_id)
+        self._keys.forget(endpoint_id)
 
     def keyring_status(self) -> KeyringStatus:
         """Whether keys can go to the OS keyring, with the sentence that explains it."""
-        return self._secrets.status()
+        return self._keys.status()
 
     async def probe_keyring(self) -> KeyringStatus:
         """:meth:`keyring_status`, asked in a worker thread."""
-        return await in_worker(self._secrets.status)
+        return await in_worker(self._keys.status)
 
     def key_location(self, endpoint_id: str) -> KeyLocation | Literal["environment"] | None:
         """Where this endpoint's key is kept, for Settings to say so."""
-        if self._env is not None and endpoint_id == self._env[0].id:
-            return "environment"
-        try:
-            return self._secrets.location(endpoint_id)
-        except (KeyringUnavailable, KeyFileError):
-            return None
+        return self._keys.location(endpoint_id)
 
     def stop_storing_keys_in_file(self) -> None:
         """The file opt-in was turned off: delete the key file, keep its keys for this run."""
-        self._keys.clear()
-        self._secrets.store_keys_in_file = True
-        for profile in self._settings.profiles:
-            with suppress(KeyringUnavailable, KeyFileError):
-                if self._secrets.location(profile.id) == "file":
-                    key = self._secrets.get(profile.id)
-                    if key:
-                        self._secrets.remember_for_session(profile.id, key)
-        self._secrets.discard_key_file()
-        self._secrets.store_keys_in_file = False
+        self._keys.stop_storing_in_file(p.id for p in self._settings.profiles)
+
+    # -- Settings ----------------------------------------------------------------
+
+    @property
+    def preferences(self) -> Preferences:
+        """The preferences as saved."""
+        return self._settings.preferences
+
+    def stored_profiles(self) -> tuple[EndpointProfile, ...]:
+        """The endpoints Settings edits, in the user's order (not the environment's or demo)."""
+        return self._settings.profiles
+
+    def apply(self, edits: SettingsEdits) -> list[str]:
+        """Save what Settings asks for, then refresh the pickers.
+
+        The endpoint list first, then the preferences, then the keys. Returns a
+        sentence for each thing that could not be done as asked (a key the
+        keyring refused, preferences that could not be written), led by the
+        endpoint's name where it concerns one. Raises :class:`EndpointsNotSaved`,
+        with nothing else applied, when the endpoint list cannot be written.
+        """
+        before = {p.id: p for p in self._settings.profiles}
+        try:
+            write_profiles(self._settings, edits.profiles, on_removed=self._keys.forget)
+        except (OSError, ValueError) as exc:
+            raise EndpointsNotSaved(f"The endpoints could not be saved: {exc}") from exc
+        notes = self._save_preferences(edits.preferences)
+        changed: set[str] = set()
+        for profile in edits.profiles:
+            key = edits.keys.get(profile.id)
+            if key or profile.id in edits.removed_keys:
+                note = self._keys.save(profile.id, key) if key else self._keys.remove(profile.id)
+                if note:
+                    notes.append(f"{profile.name}: {note}")
+                changed.add(profile.id)
+            stored = before.get(profile.id)
+            if stored is None or wire_differs(stored, profile):
+                changed.add(profile.id)
+        self.reload(changed)
+        chosen = edits.selected_id
+        if (
+            chosen is not None
+            and chosen in changed
+            and self.needs_key(self._active)
+            and not self.needs_key(chosen)
+        ):
+            # The endpoint in use cannot work without a key; use the one just set up.
+            self.set_active(chosen)
+        return notes
+
+    def _save_preferences(self, preferences: Preferences) -> list[str]:
+        old = self._settings.preferences
+        if preferences == old:
+            return []
+        if old.store_keys_in_file and not preferences.store_keys_in_file:
+            self.stop_storing_keys_in_file()
+        try:
+            self._settings.set_preferences(preferences)
+        except OSError as exc:
+            return [f"The preferences could not be saved ({exc}); they apply until quit."]
+        return []
+
+    async def check_connection(self, profile: EndpointProfile, api_key: str) -> ConnectionReport:
+        """Settings' "Test connection" for a profile as edited, not necessarily saved."""
+        return await check_connection(profile, api_key, transport=self.transport_for(profile))
 
     # -- clients and models ------------------------------------------------------
 
@@ -378,16 +360,7 @@ class EndpointService(QObject):
 
     async def _refresh_balance(self, profile: EndpointProfile, client: KimiClient) -> None:
         """Ask for the balance where the provider reports one; quiet when it cannot."""
-        text: str | None = None
-        if client.credits_remaining is not None:
-            text = credits_text(client.credits_remaining)
-        source = balance_source(profile)
-        if source is not None:
-            url, sign = source
-            with suppress(ApiError, ValueError):
-                amount = await client.balance(url)
-                if amount is not None:
-                    text = balance_text(amount, sign)
+        text = await account_balance(profile, client)
         if text is not None and self._balances.get(profile.id) != text:
             self._balances[profile.id] = text
             self.balance_changed.emit(profile.id, text)
@@ -404,16 +377,3 @@ class EndpointService(QObject):
         stored = self._settings.profile(endpoint_id)
         if stored is not None and stored.model != model:
             self._settings.remember_model(endpoint_id, model)
-
-
-def lists_no_models(profile: EndpointProfile) -> bool:
-    """True for a preset documented without a models endpoint, still at its documented path."""
-    preset = preset_by_id(profile.preset)
-    if preset is None or preset.has_models_endpoint:
-        return False
-    return urlsplit(profile.base_url).path.rstrip("/") == urlsplit(preset.base_url).path.rstrip("/")
-
-
-def _first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text

@@ -5,19 +5,6 @@ in :class:`AppPaths`; keys go through :class:`SecretStore` and never into a
 settings file.
 """
 
-from kimi_desktop.settings.endpoints import (
-    ENVIRONMENT_ENDPOINT_ID,
-    EndpointProfile,
-    Prices,
-    UrlIssue,
-    check_base_url,
-    is_local_host,
-    new_profile_id,
-    parse_prices,
-    suggest_base_url,
-    validate_base_url,
-    validate_proxy_url,
-)
 from kimi_desktop.settings.known_models import (
     KNOWN_MODELS,
     KnownModel,
@@ -31,6 +18,8 @@ from kimi_desktop.settings.known_models import (
 )
 from kimi_desktop.settings.paths import AppPaths
 from kimi_desktop.settings.presets import PRESETS, Preset, match_preset, preset_by_id
+from kimi_desktop.settings.prices import Prices, parse_prices
+from kimi_desktop.settings.profiles import ENVIRONMENT_ENDPOINT_ID, EndpointProfile, new_profile_id
 from kimi_desktop.settings.schema import SETTINGS, Preferences, SettingSpec, setting
 from kimi_desktop.settings.secrets import (
     EnvironmentOverride,
@@ -42,6 +31,13 @@ from kimi_desktop.settings.secrets import (
     environment_override,
 )
 from kimi_desktop.settings.store import CachedModels, SettingsStore, UiState
+from kimi_desktop.settings.url_repair import (
+    UrlIssue,
+    check_base_url,
+    suggest_base_url,
+    validate_base_url,
+)
+from kimi_desktop.settings.urls import is_local_host, validate_proxy_url
 
 __all__ = [
     "ENVIRONMENT_ENDPOINT_ID",

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, replace
 
 from kimi_desktop.domain import ModelInfo
-from kimi_desktop.settings.endpoints import EndpointProfile, Prices
 from kimi_desktop.settings.presets import Preset, preset_by_id
+from kimi_desktop.settings.prices import Prices
+from kimi_desktop.settings.profiles import EndpointProfile
 
 __all__ = [
     "KNOWN_MODELS",

@@ -9,11 +9,12 @@ AceData Cloud).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from kimi_desktop.domain import Protocol
-from kimi_desktop.settings.endpoints import EndpointProfile
+from kimi_desktop.settings.profiles import EndpointProfile
 
-__all__ = ["PRESETS", "Preset", "match_preset", "preset_by_id"]
+__all__ = ["PRESETS", "Preset", "lists_no_models", "match_preset", "preset_by_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +171,15 @@ def match_preset(base_url: str, protocol: Protocol) -> Preset | None:
         if preset.protocol == protocol and preset.base_url.lower() == normalized:
             return preset
     return None
+
+
+def lists_no_models(profile: EndpointProfile) -> bool:
+    """True for a preset documented without a models endpoint, still at its documented path.
+
+    Such an endpoint answers ``/models`` with an error, so the model list comes
+    from the preset and a connection test asks another question.
+    """
+    preset = preset_by_id(profile.preset)
+    if preset is None or preset.has_models_endpoint:
+        return False
+    return urlsplit(profile.base_url).path.rstrip("/") == urlsplit(preset.base_url).path.rstrip("/")

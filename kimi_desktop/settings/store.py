@@ -32,11 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from kimi_desktop.domain import ModelInfo
-from kimi_desktop.settings.endpoints import (
-    ENVIRONMENT_ENDPOINT_ID,
-    EndpointProfile,
-    new_profile_id,
-)
 from kimi_desktop.settings.files import (
     JsonFileError,
     atomic_write_json,
@@ -46,6 +41,11 @@ from kimi_desktop.settings.files import (
 )
 from kimi_desktop.settings.paths import AppPaths
 from kimi_desktop.settings.presets import PRESETS
+from kimi_desktop.settings.profiles import (
+    ENVIRONMENT_ENDPOINT_ID,
+    EndpointProfile,
+    new_profile_id,
+)
 from kimi_desktop.settings.schema import Preferences
 
 __all__ = ["CachedModels", "SettingsStore", "UiState"]

@@ -108,7 +108,7 @@ def make_app(qapp, qloop, home: Path) -> Iterator[MakeApp]:
 def send(parts: AppParts, loop: asyncio.AbstractEventLoop, text: str) -> int:
     parts.window.composer.set_text(text)
     parts.window.composer.send_button.click()
-    conversation = parts.window._conversation
+    conversation = parts.window.presenter.conversation
     assert conversation is not None
     task = parts.chat.reply_task(conversation.id)
     if task is not None:
@@ -209,7 +209,7 @@ def test_endpoint_picker_switches_and_conversations_remember_endpoint_and_model(
             "Moonshot AI (global)",
             "kimi-k2.ai (OpenAI format)",
         ]
-        qloop.run_until_complete(window.refresh_models())
+        qloop.run_until_complete(window.presenter.refresh_models())
         choose_model(parts, "kimi-k2-thinking")
         first = send(parts, qloop, "first, on Moonshot with thinking")
 
@@ -298,7 +298,7 @@ def test_a_set_up_app_shows_the_chat_at_once_and_reads_the_key_off_the_gui_threa
         parts = make_app()
         assert parts.window.pages.currentWidget() is parts.window.chat_page
         assert keyring_readers == []  # the window was built without waiting for the keyring
-        parts.window.refresh_models_if_keyed()  # as the app does once the window shows
+        parts.window.presenter.refresh_models_if_keyed()  # as the app does once the window shows
         run_until(qloop, lambda: any(r.path == "/v1/models" for r in server.requests))
         models = next(r for r in server.requests if r.path == "/v1/models")
         assert models.headers["authorization"] == f"Bearer {KEY}"
@@ -488,7 +488,7 @@ def test_removing_the_active_endpoints_key_in_settings_asks_for_a_key_again(
         qloop.run_until_complete(parts.endpoints.load_key("moonshot-global"))
         dialog = open_settings(parts)
         assert dialog.key_edit.placeholderText().startswith("A key is stored in the system keyring")
-        dialog.remove_key_button.click()
+        dialog.form.key_field.remove_button.click()
         press_ok(dialog)
         settle(qloop)
         assert memory_keyring.entries == {}
@@ -508,8 +508,8 @@ def test_prices_entered_in_settings_give_a_cost_estimate(make_app, home, qloop) 
 
         dialog = open_settings(parts)
         for edit, text in (
-            (dialog.prices_editor.input_edit, "1000"),
-            (dialog.prices_editor.output_edit, "2000"),
+            (dialog.form.prices_editor.input_edit, "1000"),
+            (dialog.form.prices_editor.output_edit, "2000"),
         ):
             edit.setText(text)
             edit.textEdited.emit(text)
@@ -546,6 +546,6 @@ def test_moonshot_balance_shows_in_the_top_bar(make_app, home, qloop) -> None:
         )
         seed(home, on_server("moonshot-cn", server))
         parts = make_app()
-        qloop.run_until_complete(parts.window.refresh_models())
+        qloop.run_until_complete(parts.window.presenter.refresh_models())
         assert parts.endpoints.balance("moonshot-cn") == "Balance ¥49.58"
         assert parts.window.top_bar.credits_label.text() == "Balance ¥49.58"

@@ -1,1 +1,1 @@
-"""The settings dialog: endpoint list, endpoint form, keys, prices, preferences."""
+"""The settings dialog: endpoint list, endpoint form (keys, prices, test), preferences."""

@@ -1,4 +1,4 @@
-"""Where the keys typed in Settings go, said before they are typed.
+"""The endpoint form's API key: a masked field, and where keys go, said before they are typed.
 
 With a working keyring that is one sentence. Without one, the user chooses
 between keeping keys for this session only and a file only their account can
@@ -11,8 +11,18 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kimi_desktop.services.key_storage import first_sentence
 from kimi_desktop.settings.secrets import KeyringStatus
 
 _STORED = {
@@ -51,6 +61,50 @@ def keyring_fix(status: KeyringStatus) -> str:
             "package) or KWallet, then restart Kimi Desktop."
         )
     return "To keep keys safely, set up the system keyring, then restart Kimi Desktop."
+
+
+class KeyField(QWidget):
+    """The masked key field with "Show" and "Remove key" beside it.
+
+    A stored key is never put into the field; its placeholder says whether
+    there is one (see :func:`key_placeholder`). "Remove key" is for the form to
+    act on.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("endpointApiKey")
+        self.edit.setAccessibleName("API key")
+        self.edit.setToolTip("Kept in the system keyring, never in a settings file")
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_button = QToolButton(self)
+        self.show_button.setObjectName("showKeyButton")
+        self.show_button.setText("Show")
+        self.show_button.setCheckable(True)
+        self.show_button.setToolTip("Show or hide the key")
+        self.show_button.setAccessibleName("Show the API key")
+        self.show_button.toggled.connect(self._on_show_button_toggled)
+        metrics = self.show_button.fontMetrics()
+        self.show_button.setMinimumWidth(
+            max(metrics.horizontalAdvance(text) for text in ("Show", "Hide")) + 16
+        )
+        self.remove_button = QToolButton(self)
+        self.remove_button.setObjectName("removeKeyButton")
+        self.remove_button.setText("Remove key")
+        self.remove_button.setToolTip(
+            "Forget this endpoint's key: it is deleted from where it is stored when you click OK"
+        )
+        self.remove_button.setAccessibleName("Remove the stored API key")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.show_button)
+        row.addWidget(self.remove_button)
+
+    def _on_show_button_toggled(self, shown: bool) -> None:
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.show_button.setText("Hide" if shown else "Show")
 
 
 class KeyStorageNote(QWidget):
@@ -106,7 +160,7 @@ class KeyStorageNote(QWidget):
             )
         else:
             self.label.setText(
-                f"{_first_sentence(status.message)} {keyring_fix(status)} Until then:"
+                f"{first_sentence(status.message)} {keyring_fix(status)} Until then:"
             )
             (self.file_choice if in_file else self.session_choice).setChecked(True)
         self.session_choice.setVisible(not status.available)
@@ -116,8 +170,3 @@ class KeyStorageNote(QWidget):
     def _on_file_choice_toggled(self, checked: bool) -> None:
         if not self._showing:
             self.choice_changed.emit(checked)
-
-
-def _first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text

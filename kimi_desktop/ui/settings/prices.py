@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kimi_desktop.settings.endpoints import EndpointProfile, Prices, parse_prices
 from kimi_desktop.settings.known_models import known_prices, list_prices_apply
+from kimi_desktop.settings.prices import Prices, parse_prices
+from kimi_desktop.settings.profiles import EndpointProfile
 
 _CURRENCIES = ("USD", "CNY", "EUR")
 _FIELDS = (

@@ -11,7 +11,8 @@ import pytest
 from keyring.backends import fail
 
 from kimi_desktop.api import Endpoint, KimiClient
-from kimi_desktop.services.endpoints import EndpointService, balance_source
+from kimi_desktop.services.balance import balance_source
+from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings import (
     AppPaths,
     EndpointProfile,

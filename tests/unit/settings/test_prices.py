@@ -1,10 +1,22 @@
-"""Prices as typed in Settings: empty means none, numbers are checked, cached defaults to input."""
+"""Prices: the cost of a reply, and prices as typed in Settings (empty means none,
+numbers are checked, cached defaults to input)."""
 
 from __future__ import annotations
 
 import pytest
 
+from kimi_desktop.domain import Usage
 from kimi_desktop.settings import EndpointProfile, Prices, list_prices_apply, parse_prices
+
+
+def test_prices_cost_counts_cached_tokens_at_their_price() -> None:
+    prices = Prices(input_per_mtok=0.60, cached_input_per_mtok=0.10, output_per_mtok=3.00)
+
+    cost = prices.cost(
+        Usage(prompt_tokens=1_000_000, completion_tokens=500_000, cached_tokens=400_000)
+    )
+
+    assert cost == pytest.approx(0.6 * 0.6 + 0.4 * 0.1 + 0.5 * 3.0)
 
 
 def test_all_empty_means_no_prices_of_its_own() -> None:

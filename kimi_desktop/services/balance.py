@@ -1,0 +1,67 @@
+"""The account's balance, where a provider reports it, in the words the app shows.
+
+Moonshot answers ``/users/me/balance`` with an amount in the currency of the
+platform (CNY on ``.cn``, USD elsewhere); kimi-k2.ai counts requests left in an
+``X-Credits-Remaining`` header on every answer. Both the top bar (after a model
+refresh) and Settings' connection test ask here, so they say it the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from kimi_desktop.api import ApiError
+from kimi_desktop.settings.presets import preset_by_id
+from kimi_desktop.settings.profiles import EndpointProfile
+
+if TYPE_CHECKING:
+    from kimi_desktop.api import KimiClient
+
+__all__ = ["account_balance", "balance_source", "balance_text", "credits_text"]
+
+
+def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
+    """Where this endpoint's balance can be asked for, and its currency sign.
+
+    The preset's ``balance_url`` is moved onto the profile's own server, so a
+    preset pointed at a mirror or a test server asks that server (and the key
+    never goes anywhere else). ``None`` for endpoints that report no balance.
+    """
+    preset = preset_by_id(profile.preset)
+    if preset is None or preset.balance_url is None:
+        return None
+    documented = urlsplit(preset.balance_url)
+    url = urlsplit(profile.base_url)._replace(path=documented.path, query="", fragment="")
+    sign = "¥" if (documented.hostname or "").endswith(".cn") else "$"
+    return url.geturl(), sign
+
+
+def balance_text(amount: float, sign: str) -> str:
+    """ "Balance ¥49.58": how the top bar shows a provider's balance."""
+    return f"Balance {sign}{amount:,.2f}"
+
+
+def credits_text(credits: float) -> str:
+    """ "4,523 credits left": kimi-k2.ai's balance, counted in requests."""
+    return f"{credits:,.0f} credits left"
+
+
+async def account_balance(profile: EndpointProfile, client: KimiClient) -> str | None:
+    """The balance as the provider reports it ("Balance $49.58", "97 credits left").
+
+    ``None`` where the provider reports none, or the answer was unusable: a
+    balance is a courtesy, never worth an error message.
+    """
+    source = balance_source(profile)
+    if source is not None:
+        url, sign = source
+        try:
+            amount = await client.balance(url)
+        except (ApiError, ValueError):
+            amount = None
+        if amount is not None:
+            return balance_text(amount, sign)
+    if client.credits_remaining is not None:
+        return credits_text(client.credits_remaining)
+    return None

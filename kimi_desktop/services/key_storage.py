@@ -1,0 +1,169 @@
+"""Where each endpoint's API key is kept, and what to tell the user when it cannot go there.
+
+Keys come from the environment (never persisted), the keys typed this run, or
+the OS keyring — looked up lazily and remembered, because the keyring can take a
+while (importing it costs ~0.1 s; a locked one asks the user to unlock it), and
+the window must not wait for it. Without a usable keyring a key is kept for the
+session only, or in the 0600 key file when the user opted in; either way the
+user is told in a sentence, which never contains the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import Literal
+
+from kimi_desktop.settings.secrets import (
+    KeyFileError,
+    KeyLocation,
+    KeyringStatus,
+    KeyringUnavailable,
+    SecretStore,
+)
+from kimi_desktop.settings.store import SettingsStore
+
+__all__ = ["KeyKeeper", "first_sentence"]
+
+_KEY_PLACES = {
+    "keyring": "the system keyring",
+    "file": "the key file",
+    "session": "this session's memory",
+}
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a message, to follow it with advice of our own.
+
+    The keyring's sentences end with advice that suits a prompt; where the app
+    says what to do next itself, only the statement of the problem is kept.
+    """
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+class KeyKeeper:
+    """The keys of every endpoint, read once from the secret store and remembered.
+
+    ``environment`` is the environment endpoint's id and key, which only live
+    in memory. The file opt-in is read from the preferences whenever a key has
+    nowhere else to go, so it does not matter whether a just-saved preference or
+    a just-typed key reaches the keeper first.
+    """
+
+    def __init__(
+        self,
+        secrets: SecretStore,
+        settings: SettingsStore,
+        environment: tuple[str, str] | None = None,
+    ) -> None:
+        self._secrets = secrets
+        self._settings = settings
+        self._env = environment
+        # Keys as last read from the secret store; forgotten whenever keys change.
+        self._keys: dict[str, str | None] = {}
+
+    def key(self, endpoint_id: str) -> str | None:
+        """The key for an endpoint, from the environment, this run, or the keyring."""
+        if self._env is not None and endpoint_id == self._env[0]:
+            return self._env[1]
+        if endpoint_id in self._keys:
+            return self._keys[endpoint_id]
+        try:
+            key = self._secrets.get(endpoint_id)
+        except KeyringUnavailable:
+            return None  # not remembered: the next request asks again
+        self._keys[endpoint_id] = key
+        return key
+
+    def has_key(self, endpoint_id: str) -> bool | None:
+        """Whether a key is known without touching the keyring; ``None``: only it can tell."""
+        if self._env is not None and endpoint_id == self._env[0]:
+            return bool(self._env[1])
+        if endpoint_id in self._keys:
+            return bool(self._keys[endpoint_id])
+        return None
+
+    def clear(self) -> None:
+        """Forget what was read, so the next lookup asks the secret store again."""
+        self._keys.clear()
+
+    def save(self, endpoint_id: str, key: str) -> str | None:
+        """Store a key in the keyring; without one, in the opted-in file or this run only.
+
+        Returns a sentence to show when the key did not go to the keyring
+        (where it went instead, or why it was not taken); ``None`` when it did.
+        """
+        self._keys.clear()
+        try:
+            self._secrets.set(endpoint_id, key)
+        except ValueError as exc:  # empty, or spaces inside: said without the key
+            return f"The key was not saved because {exc}."
+        except KeyringUnavailable as exc:
+            return self._store_without_keyring(endpoint_id, key, exc)
+        return None
+
+    def _store_without_keyring(self, endpoint_id: str, key: str, exc: KeyringUnavailable) -> str:
+        self._secrets.store_keys_in_file = self._settings.preferences.store_keys_in_file
+        if self._secrets.store_keys_in_file:
+            try:
+                self._secrets.save_to_file(endpoint_id, key)
+            except KeyFileError as file_error:
+                self._secrets.remember_for_session(endpoint_id, key)
+                return f"{file_error.message} The key is kept for this session only."
+            return (
+                f"{first_sentence(exc.message)} As you allowed in Settings, the key was "
+                f"saved in {self._secrets.key_file}, which only your user account can read."
+            )
+        self._secrets.remember_for_session(endpoint_id, key)
+        return (
+            f"{first_sentence(exc.message)} The key is kept for this session only and "
+            "nothing was written to disk. To keep keys between sessions, set up the system "
+            "keyring, or allow storing keys in a file in Settings → Preferences."
+        )
+
+    def forget(self, endpoint_id: str) -> None:
+        """Delete a key from wherever it was kept, quietly (the endpoint is going away)."""
+        self._keys.clear()
+        with suppress(KeyringUnavailable, KeyFileError):
+            self._secrets.delete(endpoint_id)
+
+    def remove(self, endpoint_id: str) -> str | None:
+        """Delete a key the user asked to remove; a sentence to show if that did not work."""
+        self.forget(endpoint_id)
+        left = self.location(endpoint_id)
+        if left is not None:
+            return f"The key could not be removed from {_KEY_PLACES.get(left, left)}."
+        status = self.status()
+        if not status.available and status.reason in ("locked", "error"):
+            return (
+                f"{first_sentence(status.message)} If it holds a copy of the key, that "
+                "copy could not be removed; try again once the keyring works."
+            )
+        return None
+
+    def status(self) -> KeyringStatus:
+        """Whether keys can go to the OS keyring, with the sentence that explains it."""
+        return self._secrets.status()
+
+    def location(self, endpoint_id: str) -> KeyLocation | Literal["environment"] | None:
+        """Where this endpoint's key is kept, for Settings to say so."""
+        if self._env is not None and endpoint_id == self._env[0]:
+            return "environment"
+        try:
+            return self._secrets.location(endpoint_id)
+        except (KeyringUnavailable, KeyFileError):
+            return None
+
+    def stop_storing_in_file(self, endpoint_ids: Iterable[str]) -> None:
+        """The file opt-in was turned off: delete the key file, keep its keys for this run."""
+        self._keys.clear()
+        self._secrets.store_keys_in_file = True
+        for endpoint_id in endpoint_ids:
+            with suppress(KeyringUnavailable, KeyFileError):
+                if self._secrets.location(endpoint_id) == "file":
+                    key = self._secrets.get(endpoint_id)
+                    if key:
+                        self._secrets.remember_for_session(endpoint_id, key)
+        self._secrets.discard_key_file()
+        self._secrets.store_keys_in_file = False

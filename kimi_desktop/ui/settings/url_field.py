@@ -1,0 +1,72 @@
+"""The endpoint form's base URL: the field, what is wrong with it, and the fix in one click.
+
+The findings come from :func:`~kimi_desktop.settings.url_repair.check_base_url`
+as the user types, marked by severity; a suggested address (from the same
+checks, or from a connection test that found a better one) becomes a button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from kimi_desktop.settings.url_repair import UrlIssue
+
+_SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "hint": "→"}
+
+
+class BaseUrlField(QWidget):
+    """The base URL field with its findings and the "Use <suggested URL>" button.
+
+    Signals:
+        suggestion_taken(): the user replaced the URL with the suggested one.
+    """
+
+    suggestion_taken = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("endpointBaseUrl")
+        self.edit.setAccessibleName("Base URL")
+        self.edit.setToolTip("The prefix the provider documents, e.g. https://api.moonshot.ai/v1")
+        self.issues = QLabel(self)
+        self.issues.setWordWrap(True)
+        self.issues.setObjectName("endpointUrlIssues")
+        self.issues.setAccessibleName("Problems with the base URL")
+        # Word-wrapped labels get more height than their text; keep it at the top.
+        self.issues.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.suggest_button = QPushButton(self)
+        self.suggest_button.setObjectName("useSuggestedUrlButton")
+        self.suggest_button.setToolTip("Replace the base URL with the suggested one")
+        self.suggest_button.setAccessibleName("Use the suggested base URL")
+        self.suggest_button.clicked.connect(self._on_suggest_button_clicked)
+        self.suggest_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.suggest_button.hide()
+        self._suggested: str | None = None
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.edit)
+        column.addWidget(self.issues)
+        column.addWidget(self.suggest_button)
+
+    def show_issues(self, issues: Sequence[UrlIssue], extra: Sequence[str] = ()) -> None:
+        """List the findings, then ``extra`` problems (of other fields) as errors."""
+        lines = [f"{_SEVERITY_MARKS[i.severity]} {i.message}" for i in issues]
+        lines += [f"{_SEVERITY_MARKS['error']} {text}" for text in extra]
+        self.issues.setText("\n".join(lines))
+        self.issues.setVisible(bool(lines))
+
+    def offer(self, url: str | None) -> None:
+        """Offer ``url`` as the fix; ``None`` takes the offer back."""
+        self._suggested = url
+        self.suggest_button.setText(f"Use {url}" if url else "")
+        self.suggest_button.setVisible(url is not None)
+
+    def _on_suggest_button_clicked(self) -> None:
+        if self._suggested:
+            self.edit.setText(self._suggested)
+            self.suggestion_taken.emit()
