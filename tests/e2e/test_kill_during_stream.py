@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from kimi_desktop.app import build
-from kimi_desktop.domain import MessageStatus
+from kimi_desktop.domain import MessageAction, MessageStatus
 from kimi_desktop.ui.chat.message_parts import ErrorNotice
 from tests.fakes import FakeKimiServer, Gate, openai_stream
+from tests.ui.app_driver import shut_down
 
 _APP_SCRIPT = textwrap.dedent(
     """
@@ -126,15 +127,14 @@ def test_reply_survives_sigkill_marked_interrupted(tmp_path, qapp, qloop) -> Non
             parts.window.open_conversation(conversation.id)
             widget = parts.window.chat_view.message_widget(reply.id)
             assert widget is not None
-            assert widget.item.error_action == "retry"
+            assert widget.item.error_action is MessageAction.RETRY
             notice = widget.findChild(ErrorNotice)
             assert notice is not None
             assert notice.isVisibleTo(widget)
             assert "closed before this reply finished" in notice.label.text()
             assert notice.button.text() == "Retry"
         finally:
-            parts.window.close()
-            parts.close()
+            shut_down(qloop, parts)
 
 
 @pytest.mark.slow

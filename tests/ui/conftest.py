@@ -1,4 +1,9 @@
-"""The whole app built by ``app.build`` against a loopback fake server, for window tests."""
+"""The whole app built by ``app.build`` against a loopback fake server, for window tests.
+
+Every test deletes what it builds: a window left alive costs every later test
+(a palette or style change re-polishes every live widget), so a check after
+each test deletes any top-level widget the test left behind and fails it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,49 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kimi_desktop.app import AppParts, build
 from tests.fakes import FakeKimiServer
+from tests.ui.app_driver import shut_down
 
 MakeApp = Callable[..., AppParts]
+
+
+def _delete_later_now() -> None:
+    """Run the deferred deletes ``deleteLater`` posted; plain event processing skips them."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _address(widget: QWidget) -> int:
+    return shiboken6.getCppPointer(widget)[0]
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
+    """Fail a test that leaves a top-level widget alive, after deleting it.
+
+    Autouse, so it is torn down after the test's own fixtures (``make_app``)
+    and after pytest-qt has closed the widgets given to ``qtbot.addWidget``.
+    """
+    _delete_later_now()
+    before = {_address(w) for w in QApplication.topLevelWidgets()}
+    yield
+    _delete_later_now()
+    left = [w for w in QApplication.topLevelWidgets() if _address(w) not in before]
+    names = sorted(f"{type(w).__name__}({w.objectName()!r})" for w in left)
+    for widget in left:
+        widget.close()
+        widget.deleteLater()
+    _delete_later_now()
+    if names:
+        pytest.fail(
+            "the test left top-level widgets alive (give widgets it builds to "
+            f"qtbot.addWidget, parent dialogs to them): {', '.join(names)}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -25,7 +68,8 @@ def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
     """``make_app(server, key=None, home=None)``: the app, its window shown, using ``server``.
 
     The server comes in through the environment (``KIMI_BASE_URL``), as a user
-    would point the app at it; every app is shut down after the test.
+    would point the app at it; every app is shut down and its window deleted
+    after the test.
     """
     built: list[AppParts] = []
 
@@ -42,6 +86,6 @@ def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
 
     yield make
     for parts in built:
-        qloop.run_until_complete(parts.chat.shutdown())
-        parts.window.close()
-        parts.close()
+        shut_down(qloop, parts)
+    built.clear()
+    _delete_later_now()

@@ -9,6 +9,7 @@ import pytest
 from kimi_desktop.app import AppParts, build
 from kimi_desktop.store import ConversationRepository
 from tests.loop_support import settle
+from tests.ui.app_driver import shut_down
 
 
 @pytest.fixture
@@ -18,9 +19,7 @@ def keyless_app(qapp, qloop, tmp_path) -> Iterator[AppParts]:
     parts.window.show()
     settle(qloop)  # the keyring has said there is no key
     yield parts
-    qloop.run_until_complete(parts.chat.shutdown())
-    parts.window.close()
-    parts.close()
+    shut_down(qloop, parts)
 
 
 def test_the_welcome_page_offers_the_endpoint_just_switched_to(keyless_app, qloop) -> None:
