@@ -131,7 +131,7 @@ def build(
     def open_settings() -> None:
         from kimi_desktop.ui.settings.dialog import SettingsDialog  # loaded when first opened
 
-        dialog = SettingsDialog(settings, endpoints, window)
+        dialog = SettingsDialog(endpoints, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.preferences_changed.connect(apply_preferences)
         dialog.open()
@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     else:
-        QTimer.singleShot(0, window.refresh_models_if_keyed)
+        QTimer.singleShot(0, window.presenter.refresh_models_if_keyed)
     # After the first paint, off the GUI thread: the first reply would otherwise
     # wait for markdown-it and the lexers while the user watches.
     QTimer.singleShot(0, lambda: loop.run_in_executor(None, render.warm_up))
@@ -235,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _log.warning("the event loop was stopped before the window closed")
             # Replies still streaming are saved as stopped, even when Qt quit on its own.
             loop.run_until_complete(parts.chat.shutdown())
+            loop.run_until_complete(loop.shutdown_asyncgens())
     finally:
         asyncio.set_event_loop(None)
         instance.close()

@@ -1,5 +1,11 @@
-"""Frozen value types shared by every layer; no behaviour beyond validation, no Qt."""
+"""Frozen value types shared by every layer, and the key redaction they all apply; no Qt.
 
+Beyond validation the only behaviour here is :func:`redact`: api/ and settings/
+both show texts that may quote a key and may not import each other, so the
+one rule for hiding keys lives below both.
+"""
+
+from kimi_desktop.domain.actions import MessageAction
 from kimi_desktop.domain.conversation import (
     Attachment,
     Conversation,
@@ -7,6 +13,7 @@ from kimi_desktop.domain.conversation import (
     SearchHit,
     StoredMessage,
 )
+from kimi_desktop.domain.drafts import Draft, NewAttachment
 from kimi_desktop.domain.endpoint import Endpoint, Protocol
 from kimi_desktop.domain.events import (
     ContentDelta,
@@ -18,17 +25,22 @@ from kimi_desktop.domain.events import (
     Usage,
 )
 from kimi_desktop.domain.messages import ImageData, Message, ModelInfo, Role
+from kimi_desktop.domain.redaction import REDACTED, redact
 
 __all__ = [
+    "REDACTED",
     "Attachment",
     "ContentDelta",
     "Conversation",
+    "Draft",
     "Endpoint",
     "Finish",
     "ImageData",
     "Message",
+    "MessageAction",
     "MessageStatus",
     "ModelInfo",
+    "NewAttachment",
     "Protocol",
     "ReasoningDelta",
     "Role",
@@ -38,4 +50,5 @@ __all__ = [
     "ToolCall",
     "ToolCallDelta",
     "Usage",
+    "redact",
 ]

@@ -33,9 +33,9 @@ from kimi_desktop.api import (
     Usage,
     describe,
 )
-from kimi_desktop.domain import MessageStatus, StoredMessage
+from kimi_desktop.domain import MessageStatus, NewAttachment, StoredMessage
 from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
-from kimi_desktop.store import ConversationRepository, NewAttachment
+from kimi_desktop.store import ConversationRepository
 
 if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
@@ -65,7 +65,7 @@ class ChatSession(QObject):
         reasoning_received(int message_id, str delta): reasoning text arrived.
         content_received(int message_id, str delta): answer text arrived.
         reply_running_changed(int conversation_id, bool running)
-        retry_scheduled(int conversation_id, str sentence): waiting before a retry.
+        retry_scheduled(StoredMessage reply, str sentence): the reply waits before a retry.
         conversation_changed(int conversation_id): title or settings changed.
         credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
     """
@@ -76,7 +76,7 @@ class ChatSession(QObject):
     reasoning_received = Signal(int, str)
     content_received = Signal(int, str)
     reply_running_changed = Signal(int, bool)
-    retry_scheduled = Signal(int, str)
+    retry_scheduled = Signal(object, str)
     conversation_changed = Signal(int)
     credits_changed = Signal(str, float)
 
@@ -282,7 +282,7 @@ class ChatSession(QObject):
         self._live[reply.id] = (reply_state, deltas)
 
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
-            self.retry_scheduled.emit(reply.conversation_id, retry_notice(exc, delay))
+            self.retry_scheduled.emit(reply, retry_notice(exc, delay))
 
         try:
             client = self._open_client(endpoint_id, on_retry)

@@ -6,7 +6,6 @@ reads and writes it as domain objects. See ``search`` for the snippet markers.
 
 from kimi_desktop.store.conversations import ConversationRepository, NotFoundError
 from kimi_desktop.store.db import Database
-from kimi_desktop.store.messages import NewAttachment
 from kimi_desktop.store.migrations import LATEST_VERSION, SchemaTooNewError
 from kimi_desktop.store.search import ELLIPSIS, MATCH_END, MATCH_START, TITLE_MATCH_MESSAGE_ID
 
@@ -18,7 +17,6 @@ __all__ = [
     "TITLE_MATCH_MESSAGE_ID",
     "ConversationRepository",
     "Database",
-    "NewAttachment",
     "NotFoundError",
     "SchemaTooNewError",
 ]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from kimi_desktop.domain import (
     Conversation,
     MessageStatus,
+    NewAttachment,
     Role,
     SearchHit,
     StoredMessage,
@@ -25,7 +26,6 @@ from kimi_desktop.domain import (
 from kimi_desktop.store import messages as message_sql
 from kimi_desktop.store import rows
 from kimi_desktop.store.db import Database
-from kimi_desktop.store.messages import NewAttachment
 from kimi_desktop.store.search import search as search_history
 
 #: Shown under a reply the app did not get to finish (it crashed, was killed, lost power).

@@ -7,41 +7,11 @@ as the list of operations the app performs, and keeps each query in one place.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from kimi_desktop.domain import Attachment, MessageStatus, Role, StoredMessage, Usage
 from kimi_desktop.store import rows
-
-
-@dataclass(frozen=True, slots=True)
-class NewAttachment:
-    """An image to store with a new message; hash and size are derived from ``data``."""
-
-    mime: str
-    data: bytes
-    width: int
-    height: int
-    name: str = ""
-
-    def __repr__(self) -> str:  # bytes would flood logs and test output
-        return (
-            f"NewAttachment(mime={self.mime!r}, {self.width}x{self.height}, "
-            f"{len(self.data)} bytes, name={self.name!r})"
-        )
-
-    def describe(self) -> Attachment:
-        """The stored description; hashing happens here, outside any lock."""
-        return Attachment(
-            sha256=hashlib.sha256(self.data).hexdigest(),
-            mime=self.mime,
-            width=self.width,
-            height=self.height,
-            size=len(self.data),
-            name=self.name,
-        )
 
 
 def insert(

@@ -37,7 +37,7 @@ def leaks(text: str) -> bool:
 def send(parts: AppParts, loop: asyncio.AbstractEventLoop, text: str) -> int:
     parts.window.composer.set_text(text)
     parts.window.composer.send_button.click()
-    conversation = parts.window._conversation
+    conversation = parts.window.presenter.conversation
     assert conversation is not None
     task = parts.chat.reply_task(conversation.id)
     if task is not None:
@@ -98,7 +98,7 @@ def test_a_key_used_all_session_leaks_nowhere(keyring_kind, qapp, qloop, tmp_pat
             reply = parts.history.messages(conversation_id)[-1]
             assert reply.status is MessageStatus.ERROR
             assert "key was rejected" in (reply.error or "")
-            qloop.run_until_complete(parts.window.refresh_models())
+            qloop.run_until_complete(parts.window.presenter.refresh_models())
             assert parts.window.statusBar().currentMessage().startswith("Models: ")
             parts.window.settings_requested.emit()
             again = next(d for d in parts.window.findChildren(SettingsDialog) if d.isVisible())

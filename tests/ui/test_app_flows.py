@@ -111,7 +111,7 @@ def test_search_finds_an_old_chat_and_restart_keeps_everything(
     parts.window.new_conversation()
     server.enqueue(openai_stream([], ["Use asyncio.to_thread."]))
     send(parts, "blocking call in asyncio?")
-    finish(qloop, parts, parts.window._conversation.id)
+    finish(qloop, parts, parts.window.presenter.conversation.id)
 
     parts.window.search.setText("capital")
     qtbot.waitUntil(lambda: parts.window.conversation_model.rowCount() == 1)

@@ -19,8 +19,9 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["settings", "render", "images"])
-def test_layer_below_services_never_imports_widgets(layer: str) -> None:
+@pytest.mark.parametrize("layer", ["services", "settings", "render", "images"])
+def test_layers_below_the_ui_never_import_widgets(layer: str) -> None:
+    """Services too: the presenter and the draft's images are tested without a window."""
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in (PACKAGE / layer).rglob("*.py")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtGui import QImage
 
-from kimi_desktop.domain import MessageStatus, Role, StoredMessage, Usage
+from kimi_desktop.domain import MessageAction, MessageStatus, Role, StoredMessage, Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class MessageItem:
 
     ``streaming`` is true while a reply is arriving; ``error`` is the sentence
     shown under a failed or interrupted reply, with ``error_action`` naming the
-    button offered with it ("retry" or "settings"). ``notice`` replaces "Waiting
+    button offered with it (``RETRY`` or ``SETTINGS``). ``notice`` replaces "Waiting
     for Kimi…" while a reply waits for something said there (a retry's delay).
     """
 
@@ -38,7 +38,7 @@ class MessageItem:
     usage: Usage | None = None
     cost: str | None = None
     error: str | None = None
-    error_action: str | None = None
+    error_action: MessageAction | None = None
     notice: str = ""
     attachments: tuple[AttachmentView, ...] = field(default=())
 
@@ -61,7 +61,7 @@ class MessageItem:
             model=message.model,
             usage=message.usage,
             error=message.error,
-            error_action=(message.error_fix or "retry")
+            error_action=MessageAction(message.error_fix or MessageAction.RETRY)
             if message.status in (MessageStatus.INTERRUPTED, MessageStatus.ERROR)
             else None,
             attachments=attachments,

@@ -14,42 +14,13 @@ from kimi_desktop.images import format_size, make_thumbnail
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.workers import in_worker
-from kimi_desktop.settings.endpoints import Prices
 from kimi_desktop.settings.known_models import effective_prices
+from kimi_desktop.settings.prices import Prices
 from kimi_desktop.ui.chat.items import AttachmentView, MessageItem
+from kimi_desktop.ui.chat.usage_text import format_cost, format_usage
 
 MESSAGE_THUMB_SIDE = 160
 THUMBNAIL_CACHE_SIZE = 200  # about 100 KB each
-_SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
-
-
-def format_tokens(n: int) -> str:
-    """ "9,999", "12.3K", "1.2M": totals stay short."""
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f}M"
-    return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"
-
-
-def format_cost(amount: float, currency: str) -> str:
-    """ "$0.0021", "¥1.20": enough digits to see cents-fractions of a reply."""
-    digits = 4 if amount < 1 else 2
-    symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{amount:.{digits}f}" if symbol else f"{amount:.{digits}f} {currency}"
-
-
-def usage_summary(usage: Usage, cost: str | None = None) -> str:
-    """ "12.3K in · 4.5K out · 10K cached · $0.01": a conversation's total."""
-    if not (usage.prompt_tokens or usage.completion_tokens):
-        return ""
-    parts = [
-        f"{format_tokens(usage.prompt_tokens)} in",
-        f"{format_tokens(usage.completion_tokens)} out",
-    ]
-    if usage.cached_tokens:
-        parts.append(f"{format_tokens(usage.cached_tokens)} cached")
-    if cost:
-        parts.append(cost)
-    return " · ".join(parts)
 
 
 class MessageItemFactory:
@@ -76,17 +47,24 @@ class MessageItemFactory:
             item = replace(item, cost=format_cost(prices.cost(message.usage), prices.currency))
         return item
 
-    def conversation_summary(self, conversation_id: int, endpoint_id: str | None) -> str:
-        """Token totals, and the cost where the endpoint has prices."""
-        messages = self._history.messages(conversation_id)
-        total = self._history.usage(conversation_id)
+    def conversation_summary(
+        self, messages: Iterable[StoredMessage], endpoint_id: str | None
+    ) -> str:
+        """Token totals of these messages, and the cost where the endpoint has prices."""
+        prompt = completion = cached = 0
         cost, currency = 0.0, None
         for message in messages:
+            if message.usage is None:
+                continue
+            prompt += message.usage.prompt_tokens
+            completion += message.usage.completion_tokens
+            cached += message.usage.cached_tokens
             prices = self._prices(endpoint_id, message.model)
-            if prices is not None and message.usage is not None:
+            if prices is not None:
                 cost += prices.cost(message.usage)
                 currency = prices.currency
-        return usage_summary(total, format_cost(cost, currency) if currency else None)
+        total = Usage(prompt, completion, cached)
+        return format_usage(total, format_cost(cost, currency) if currency else None, compact=True)
 
     def _prices(self, endpoint_id: str | None, model: str | None) -> Prices | None:
         profile = self._endpoints.profile(endpoint_id) if endpoint_id else None

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kimi_desktop.domain import Usage
+from kimi_desktop.domain import MessageAction
 from kimi_desktop.ui.chat.items import AttachmentView
 from kimi_desktop.ui.chat.message_style import MessageStyle
 
@@ -41,18 +41,6 @@ def is_web_link(url: str) -> bool:
     """Whether ``url`` is an http(s) link with a host (the only kind that opens)."""
     parsed = QUrl(url)
     return parsed.isValid() and parsed.scheme().lower() in WEB_SCHEMES and bool(parsed.host())
-
-
-def format_usage(usage: Usage | None, cost: str | None = None) -> str:
-    """``"1,234 in · 567 out · 1,000 cached · $0.01"``; empty when nothing is known."""
-    parts: list[str] = []
-    if usage is not None:
-        parts += [f"{usage.prompt_tokens:,} in", f"{usage.completion_tokens:,} out"]
-        if usage.cached_tokens:
-            parts.append(f"{usage.cached_tokens:,} cached")
-    if cost:
-        parts.append(cost)
-    return " · ".join(parts)
 
 
 class MessageText(QTextBrowser):
@@ -237,7 +225,9 @@ class UserBubble(QWidget):
 class ActionButton(QToolButton):
     """A small flat icon button with a tooltip and an accessible name."""
 
-    def __init__(self, action: str, icon: str, label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, action: MessageAction, icon: str, label: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.action = action
         self.icon_name = icon
@@ -334,10 +324,10 @@ class ErrorNotice(QFrame):
     """An inline notice under a failed reply, with the one button that helps.
 
     Signals:
-        action_requested(str action): "retry" or "settings".
+        action_requested(MessageAction): ``RETRY`` or ``SETTINGS``.
     """
 
-    action_requested = Signal(str)
+    action_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -352,7 +342,7 @@ class ErrorNotice(QFrame):
         self.button = QPushButton(self)
         self.button.setObjectName("errorActionButton")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._action = ""
+        self._action: MessageAction | None = None
         self.button.clicked.connect(lambda: self.action_requested.emit(self._action))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
@@ -360,18 +350,18 @@ class ErrorNotice(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
 
-    def set_error(self, text: str, action: str | None) -> None:
+    def set_error(self, text: str, action: MessageAction | None) -> None:
         self.label.setText(text)
         self.setAccessibleName(f"Error: {text}")
-        self._action = action or ""
-        if action == "settings":
+        self._action = action
+        if action is MessageAction.SETTINGS:
             self.button.setText("Open Settings")
             self.button.setToolTip("Check the endpoint and API key in Settings")
-        elif action == "retry":
+        elif action is MessageAction.RETRY:
             self.button.setText("Retry")
             self.button.setToolTip("Ask Kimi again")
         self.button.setAccessibleName(self.button.text())
-        self.button.setVisible(action in ("retry", "settings"))
+        self.button.setVisible(action in (MessageAction.RETRY, MessageAction.SETTINGS))
 
     def apply_style(self, style: MessageStyle) -> None:
         self.background = style.notice_background

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from kimi_desktop.domain import MessageStatus
+from kimi_desktop.domain import MessageAction, MessageStatus
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_body import MessageBody
 from kimi_desktop.ui.chat.message_icons import line_icon
@@ -21,10 +21,10 @@ from kimi_desktop.ui.chat.message_parts import (
     ErrorNotice,
     MessageText,
     UserBubble,
-    format_usage,
 )
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
+from kimi_desktop.ui.chat.usage_text import format_usage
 
 _STATUS_HINTS = {
     MessageStatus.STOPPED: "Stopped",
@@ -67,16 +67,17 @@ class MessageWidget(QWidget):
     a widget can be reused for any message.
 
     Signals:
-        action_requested(str action, int message_id): "copy" (the text is already
-            on the clipboard), "delete", "edit", "regenerate", "retry",
-            "settings" or "preview:<sha256>".
+        action_requested(MessageAction, int message_id): a button was pressed
+            (for ``COPY`` the text is already on the clipboard).
+        image_preview_requested(str sha256): an attached image was clicked.
         link_activated(str url): an http(s) link was clicked.
         code_copied(str code): a code block was copied to the clipboard.
         reasoning_toggled(int message_id, bool expanded): the user opened or
             closed the reasoning panel.
     """
 
-    action_requested = Signal(str, int)
+    action_requested = Signal(object, int)
+    image_preview_requested = Signal(str)
     link_activated = Signal(str)
     code_copied = Signal(str)
     reasoning_toggled = Signal(int, bool)
@@ -111,9 +112,7 @@ class MessageWidget(QWidget):
         header.addStretch(1)
 
         self._attachments = AttachmentStrip(self)
-        self._attachments.attachment_activated.connect(
-            lambda sha: self._emit_action(f"preview:{sha}")
-        )
+        self._attachments.attachment_activated.connect(self.image_preview_requested)
         self._reasoning = ReasoningPanel(self, clock=clock)
         self._reasoning.toggled.connect(self._on_reasoning_toggled)
         self._text = MessageBody(self)
@@ -133,10 +132,10 @@ class MessageWidget(QWidget):
         self._buttons = {
             action: ActionButton(action, icon, label, self._footer)
             for action, icon, label in (
-                ("copy", "copy", "Copy message"),
-                ("edit", "edit", "Edit and resend"),
-                ("regenerate", "regenerate", "Regenerate reply"),
-                ("delete", "delete", "Delete message"),
+                (MessageAction.COPY, "copy", "Copy message"),
+                (MessageAction.EDIT, "edit", "Edit and resend"),
+                (MessageAction.REGENERATE, "regenerate", "Regenerate reply"),
+                (MessageAction.DELETE, "delete", "Delete message"),
             )
         }
         footer = QHBoxLayout(self._footer)
@@ -354,10 +353,10 @@ class MessageWidget(QWidget):
         user = item.role == "user"
         context = self._context
         visible = {
-            "copy": bool(item.text),
-            "edit": user and context.last and not context.busy,
-            "regenerate": not user and context.last and not context.busy,
-            "delete": True,
+            MessageAction.COPY: bool(item.text),
+            MessageAction.EDIT: user and context.last and not context.busy,
+            MessageAction.REGENERATE: not user and context.last and not context.busy,
+            MessageAction.DELETE: True,
         }
         for action, button in self._buttons.items():
             button.setVisible(visible[action])
@@ -368,16 +367,16 @@ class MessageWidget(QWidget):
             layout.invalidate()
 
     def _on_button_clicked(self, button: ActionButton) -> None:
-        if button.action == "copy" and self._item is not None:
+        if button.action is MessageAction.COPY and self._item is not None:
             QGuiApplication.clipboard().setText(self._item.text)
             button.setIcon(line_icon("check", self._style.muted))
             QTimer.singleShot(_COPIED_FEEDBACK_MS, button, self._restore_copy_icon)
         self._emit_action(button.action)
 
     def _restore_copy_icon(self) -> None:
-        self._buttons["copy"].setIcon(line_icon("copy", self._style.muted))
+        self._buttons[MessageAction.COPY].setIcon(line_icon("copy", self._style.muted))
 
-    def _emit_action(self, action: str) -> None:
+    def _emit_action(self, action: MessageAction) -> None:
         if self._item is not None:
             self.action_requested.emit(action, self._item.id)
 
@@ -405,8 +404,8 @@ class MessageWidget(QWidget):
     def reasoning_panel(self) -> ReasoningPanel:
         return self._reasoning
 
-    def button(self, action: str) -> ActionButton:
-        return self._buttons[action]
+    def button(self, action: MessageAction | str) -> ActionButton:
+        return self._buttons[MessageAction(action)]
 
     def status_text(self) -> str:
         return self._hint.text() if self._hint.isVisibleTo(self) else ""

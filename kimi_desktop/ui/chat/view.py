@@ -59,13 +59,15 @@ class ChatView(QAbstractScrollArea):
 
     Signals:
         link_activated(str url): an http or https link was clicked; the window opens it.
-        action_requested(str action, int message_id): "copy" (already copied),
-            "delete", "edit", "regenerate", "retry", "settings" or "preview:<sha256>".
+        action_requested(MessageAction, int message_id): a message's button
+            (for ``COPY`` the text is already on the clipboard).
+        image_preview_requested(str sha256): an attached image was clicked.
         code_copied(str code): a code block's Copy link put ``code`` on the clipboard.
     """
 
     link_activated = Signal(str)
-    action_requested = Signal(str, int)
+    action_requested = Signal(object, int)
+    image_preview_requested = Signal(str)
     code_copied = Signal(str)
 
     def __init__(
@@ -492,6 +494,7 @@ class ChatView(QAbstractScrollArea):
         if self._font is not None:
             widget.apply_font(self._font)
         widget.action_requested.connect(self.action_requested)
+        widget.image_preview_requested.connect(self.image_preview_requested)
         widget.link_activated.connect(self.link_activated)
         widget.code_copied.connect(self.code_copied)
         widget.reasoning_toggled.connect(self._on_widget_reasoning_toggled)

@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kimi_desktop.ui.composer.attachment_tray import (
-    AttachmentTray,
-    mime_has_images,
-    sources_from_mime,
-)
+from kimi_desktop.domain import Draft
+from kimi_desktop.services.attachments import DraftImages
+from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
 from kimi_desktop.ui.composer.image_preview import DropOverlay
+from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
 
 _MIN_LINES, _MAX_LINES = 2, 10
 BUSY_NOTICE = "The images are still being prepared; send again once they appear."
@@ -109,16 +108,16 @@ class ComposerPanel(QWidget):
     """The prompt box, the attach button, Send and Stop, and an inline notice line.
 
     Signals:
-        send_requested(str text)
+        send_requested(Draft): the text as typed and the attached images.
         stop_requested()
         attach_requested()
     """
 
-    send_requested = Signal(str)
+    send_requested = Signal(object)
     stop_requested = Signal()
     attach_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, images: DraftImages | None = None) -> None:
         super().__init__(parent)
         self._rejections: list[str] = []
         self._attach_tasks: set[asyncio.Task[list[str]]] = set()
@@ -134,7 +133,7 @@ class ComposerPanel(QWidget):
         self.notice_action.setVisible(False)
         self.notice_action.clicked.connect(self._on_notice_action_clicked)
         self._notice_callback: Callable[[], None] | None = None
-        self.tray = AttachmentTray(self)
+        self.tray = AttachmentTray(images, self)
         self.tray.rejected.connect(self._on_tray_rejected)
         self.tray.busy_changed.connect(self._on_tray_busy_changed)
         self.edit.images_received.connect(self.attach)
@@ -264,4 +263,9 @@ class ComposerPanel(QWidget):
         if self.tray.is_busy():  # sending now would leave those images behind
             self.show_notice(BUSY_NOTICE, error=False)
             return
-        self.send_requested.emit(self.text())
+        self.send_requested.emit(Draft(self.text(), self.tray.draft.attachments()))
+
+    def clear_draft(self) -> None:
+        """Empty the text and the images once the draft was sent."""
+        self.edit.clear()
+        self.tray.clear()

@@ -10,23 +10,11 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QImage
 
-from kimi_desktop.domain import MessageStatus, Usage
+from kimi_desktop.domain import MessageAction, MessageStatus
 from kimi_desktop.ui.chat.items import AttachmentView, MessageItem
-from kimi_desktop.ui.chat.message_parts import format_usage, is_web_link
+from kimi_desktop.ui.chat.message_parts import is_web_link
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.message_widget import MessageWidget, ReasoningState, RowContext
-
-
-@pytest.mark.parametrize(
-    ("usage", "cost", "text"),
-    [
-        (Usage(1234, 567, 1000), None, "1,234 in · 567 out · 1,000 cached"),
-        (Usage(10, 2), "$0.0001", "10 in · 2 out · $0.0001"),
-        (None, None, ""),
-    ],
-)
-def test_format_usage(usage, cost, text):
-    assert format_usage(usage, cost) == text
 
 
 @pytest.mark.parametrize(
@@ -89,9 +77,12 @@ def test_attachment_click_asks_for_preview(widget, qtbot):
     button = widget.findChild(object, "attachmentThumbnail")
     assert button.accessibleName()
     assert button.toolTip()
-    with qtbot.waitSignal(widget.action_requested) as signal:
+    with (
+        qtbot.assertNotEmitted(widget.action_requested),
+        qtbot.waitSignal(widget.image_preview_requested) as signal,
+    ):
         button.click()
-    assert signal.args == ["preview:ab12", 5]
+    assert signal.args == ["ab12"]
 
 
 def test_streaming_reply_hides_footer_and_waits(widget):
@@ -105,7 +96,9 @@ def test_streaming_reply_hides_footer_and_waits(widget):
 
 def test_reused_widget_shows_the_new_message(widget):
     widget.set_item(
-        MessageItem(1, "assistant", "a", reasoning="r", error="Failed.", error_action="retry"),
+        MessageItem(
+            1, "assistant", "a", reasoning="r", error="Failed.", error_action=MessageAction.RETRY
+        ),
         html="<p>a</p>",
         context=RowContext(last=True),
     )

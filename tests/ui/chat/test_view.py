@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
-from kimi_desktop.domain import MessageStatus, Usage
+from kimi_desktop.domain import MessageAction, MessageStatus, Usage
 from kimi_desktop.ui.chat import view as chat_view
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_widget import MessageWidget
@@ -158,7 +158,7 @@ def test_interrupted_reply_shows_hint_and_retry(view, qtbot):
         "Half a",
         status=MessageStatus.INTERRUPTED,
         error="The connection dropped.",
-        error_action="retry",
+        error_action=MessageAction.RETRY,
     )
     view.set_messages([MessageItem(1, "user", "q"), item])
     widget = view.message_widget(2)
@@ -180,7 +180,7 @@ def test_settings_error_action(view, qtbot):
         "",
         status=MessageStatus.ERROR,
         error="The API key was rejected.",
-        error_action="settings",
+        error_action=MessageAction.SETTINGS,
     )
     view.set_messages([MessageItem(1, "user", "q"), item])
     widget = view.message_widget(2)

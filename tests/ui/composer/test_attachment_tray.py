@@ -416,7 +416,7 @@ def test_send_while_images_are_prepared_says_so_and_waits(
     assert composer.notice.isVisible()
     assert composer.notice.text() == BUSY_NOTICE
     assert composer.text() == "here it is"
-    assert parts.window._conversation is None
+    assert parts.window.presenter.conversation is None
     assert server.chat_requests == []
 
     assert qloop.run_until_complete(task) == []
@@ -452,7 +452,7 @@ def test_blind_model_offers_kimi_k2_5_then_sends(server, make_app, qloop, tmp_pa
     assert picker.currentText() == "kimi-k2.5"
     assert not composer.notice.isVisible()
     composer.send_button.click()
-    conversation_id = parts.window._conversation.id
+    conversation_id = parts.window.presenter.conversation.id
     finish(qloop, parts, conversation_id)
     [request] = server.chat_requests
     body = request.json()

@@ -10,8 +10,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
-from kimi_desktop.ui.composer.attachment_tray import THUMB_SIDE, mime_has_images, sources_from_mime
+from kimi_desktop.domain import Draft
+from kimi_desktop.ui.composer.attachment_tray import THUMB_SIDE
 from kimi_desktop.ui.composer.image_preview import ImagePreviewDialog
+from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
 from kimi_desktop.ui.composer.panel import BUSY_NOTICE, ComposerPanel
 
 
@@ -53,7 +55,7 @@ def test_enter_sends_and_shift_enter_breaks_the_line(composer, qtbot) -> None:
     qtbot.keyClicks(edit, "second")
     with qtbot.waitSignal(composer.send_requested) as sent:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
-    assert sent.args == ["first line\nsecond"]
+    assert sent.args == [Draft("first line\nsecond")]
 
     edit.set_enter_sends(False)
     with qtbot.assertNotEmitted(composer.send_requested):
@@ -203,8 +205,10 @@ def test_send_waits_while_images_are_prepared(composer, qloop, qtbot) -> None:
     assert not composer.notice.isVisible()
     with qtbot.waitSignal(composer.send_requested) as sent:
         composer.send_button.click()
-    assert sent.args == ["look"]
-    assert len(composer.tray.images()) == 1
+    (draft,) = sent.args
+    assert draft.text == "look"
+    assert [a.width for a in draft.attachments] == [i.width for i in composer.tray.images()]
+    assert len(draft.attachments) == 1
 
 
 def test_notice_action_runs_once_and_hides(composer, qtbot) -> None:
@@ -252,8 +256,7 @@ def test_dragging_images_over_the_box_highlights_the_composer(composer, qtbot) -
 
 
 def test_images_and_thumbnails_are_made_off_the_gui_thread(composer, qloop, monkeypatch) -> None:
-    import kimi_desktop.images.processing as processing
-    import kimi_desktop.ui.composer.attachment_tray as attachments
+    import kimi_desktop.services.attachments as attachments
 
     threads: list[str] = []
 
@@ -264,7 +267,7 @@ def test_images_and_thumbnails_are_made_off_the_gui_thread(composer, qloop, monk
 
         return run
 
-    monkeypatch.setattr(processing, "prepare_image", recorded(processing.prepare_image))
+    monkeypatch.setattr(attachments, "prepare_image", recorded(attachments.prepare_image))
     monkeypatch.setattr(attachments, "make_thumbnail", recorded(attachments.make_thumbnail))
     assert attach(qloop, composer, png(900, 600)) == []
     assert len(threads) == 2

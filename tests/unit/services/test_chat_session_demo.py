@@ -11,9 +11,8 @@ import httpx
 from kimi_desktop.api import KimiClient
 from kimi_desktop.api.demo import DEMO_ENDPOINT
 from kimi_desktop.api.demo_transport import DemoTransport
-from kimi_desktop.domain import MessageStatus
+from kimi_desktop.domain import MessageStatus, NewAttachment
 from kimi_desktop.services.chat import ChatSession
-from kimi_desktop.store import NewAttachment
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 

@@ -21,7 +21,7 @@ def test_rate_limit_is_announced_then_the_reply_streams(tmp_path, qloop) -> None
             repo, lambda _id, on_retry: KimiClient(endpoint, server.api_key, on_retry=on_retry)
         )
         notices: list[str] = []
-        session.retry_scheduled.connect(lambda _id, text: notices.append(text))
+        session.retry_scheduled.connect(lambda _reply, text: notices.append(text))
         conversation = repo.create_conversation()
 
         session.send(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kimi_desktop.domain import Attachment, MessageStatus, Usage
-from kimi_desktop.store import ConversationRepository, Database, NewAttachment, NotFoundError
+from kimi_desktop.domain import Attachment, MessageStatus, NewAttachment, Usage
+from kimi_desktop.store import ConversationRepository, Database, NotFoundError
 from kimi_desktop.store.conversations import INTERRUPTED_BY_EXIT
 
 PNG = NewAttachment(mime="image/png", data=b"\x89PNG fake image", width=2, height=3, name="a.png")

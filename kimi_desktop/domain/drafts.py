@@ -1,0 +1,52 @@
+"""What a person hands over to be sent: a prompt's text and the files attached to it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from kimi_desktop.domain.conversation import Attachment
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """An image to store with a new message; hash and size are derived from ``data``."""
+
+    mime: str
+    data: bytes
+    width: int
+    height: int
+    name: str = ""
+
+    def __repr__(self) -> str:  # bytes would flood logs and test output
+        return (
+            f"NewAttachment(mime={self.mime!r}, {self.width}x{self.height}, "
+            f"{len(self.data)} bytes, name={self.name!r})"
+        )
+
+    def describe(self) -> Attachment:
+        """The stored description; hashing happens here, outside any lock."""
+        return Attachment(
+            sha256=hashlib.sha256(self.data).hexdigest(),
+            mime=self.mime,
+            width=self.width,
+            height=self.height,
+            size=len(self.data),
+            name=self.name,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The composer's content when Send is pressed: the text as typed, and its attachments.
+
+    The composer emits one of these, so whoever sends it never reaches back into
+    the widgets for the images.
+    """
+
+    text: str
+    attachments: tuple[NewAttachment, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip() and not self.attachments
