@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     else:
-        QTimer.singleShot(0, window.presenter.refresh_models_if_keyed)
+        QTimer.singleShot(0, window.presenter.endpoint_presenter.refresh_models_if_keyed)
     # After the first paint, off the GUI thread: the first reply would otherwise
     # wait for markdown-it and the lexers while the user watches.
     QTimer.singleShot(0, lambda: loop.run_in_executor(None, render.warm_up))

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -26,12 +25,14 @@ from kimi_desktop.domain import (
     Draft,
     MessageAction,
     MessageStatus,
-    ModelInfo,
     StoredMessage,
 )
 from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.choices import ModelChoice, Notice
+from kimi_desktop.services.endpoint_presenter import EndpointPresenter
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.workers import BackgroundTasks
 from kimi_desktop.settings.store import SettingsStore
 
 NO_MODEL = "Pick a model first, or type a model id."
@@ -39,35 +40,13 @@ NO_KEY = "No API key is set for this endpoint. Add one in Settings (Ctrl+,)."
 EDITING = "Editing your last message — send to replace it, or Esc to cancel."
 
 
-class Page(Enum):
-    """What the window's right side shows."""
-
-    CHAT = "chat"
-    WELCOME = "welcome"
-
-
-@dataclass(frozen=True, slots=True)
-class ModelChoice:
-    """The model picked in the top bar and its thinking switch (``None``: server default)."""
-
-    model: str
-    thinking: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A line above the composer (empty text hides it), maybe with one button."""
-
-    text: str = ""
-    error: bool = True
-    action: tuple[str, Callable[[], None]] | None = None
-
-
 class ChatPresenter(QObject):
     """Owns the open conversation and every command the window offers.
 
     ``current_choice`` tells the model picked in the top bar; the presenter asks
-    it when a command needs one (the top bar may hold a typed model id).
+    it when a command needs one (the top bar may hold a typed model id). The top
+    bar's endpoints and models and the welcome page are decided by
+    :attr:`endpoint_presenter`, an :class:`EndpointPresenter`.
 
     Signals:
         conversation_opened(object conversation, list messages): ``None`` is a new chat.
@@ -79,16 +58,9 @@ class ChatPresenter(QObject):
         notice_changed(Notice): the composer's notice line.
         composer_text_set(str): the composer's text is replaced (an edit starts or ends).
         draft_sent(): the draft was taken; the composer empties.
-        page_changed(Page)
-        key_storage_described(bool available, str sentence): for the welcome page.
-        welcome_message(str): a sentence for the welcome page.
-        endpoints_listed(list[(id, name)], str active)
-        welcome_providers_listed(list[(id, name)], str active): endpoints that take a key.
-        models_listed(list[ModelInfo], object current model id or None)
-        balance_changed(str)
         title_changed(str): the window's title.
-        system_prompt_changed(bool has_prompt)
         status_message(str sentence, int milliseconds)
+        system_prompt_changed(bool has_prompt)
         conversation_deleted(str sentence, object restore): offer ``restore()`` as Undo.
         settings_requested()
         image_preview_requested(bytes data, str name)
@@ -104,13 +76,6 @@ class ChatPresenter(QObject):
     notice_changed = Signal(object)
     composer_text_set = Signal(str)
     draft_sent = Signal()
-    page_changed = Signal(object)
-    key_storage_described = Signal(bool, str)
-    welcome_message = Signal(str)
-    endpoints_listed = Signal(list, str)
-    welcome_providers_listed = Signal(list, str)
-    models_listed = Signal(list, object)
-    balance_changed = Signal(str)
     title_changed = Signal(str)
     system_prompt_changed = Signal(bool)
     status_message = Signal(str, int)
@@ -138,24 +103,21 @@ class ChatPresenter(QObject):
         self._messages: dict[int, StoredMessage] = {}  # the open chat's, in order
         self._editing = False
         self._draft_before_edit = ""
-        self._background: set[asyncio.Future[None]] = set()
-        self._wire()
-
-    def _wire(self) -> None:
-        chat, endpoints = self._chat, self._endpoints
+        self._tasks = BackgroundTasks()
+        self.endpoint_presenter = EndpointPresenter(
+            chat=chat,
+            endpoints=endpoints,
+            settings=settings,
+            current_choice=current_choice,
+            has_conversation=lambda: self._conversation is not None,
+            tasks=self._tasks,
+            parent=self,
+        )
         chat.message_added.connect(self._on_chat_message_added)
         chat.message_changed.connect(self._on_chat_message_changed)
         chat.messages_removed.connect(self._on_chat_messages_removed)
         chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
         chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
-        chat.credits_changed.connect(self._on_chat_credits_changed)
-        endpoints.endpoints_changed.connect(self.list_endpoints)
-        endpoints.active_changed.connect(self._on_endpoints_active_changed)
-        endpoints.models_changed.connect(self._on_endpoints_models_changed)
-        endpoints.balance_changed.connect(self._on_endpoints_balance_changed)
-        endpoints.models_failed.connect(
-            lambda _, text: self.status_message.emit(f"Models: {text}", 8000)
-        )
 
     # -- queries -----------------------------------------------------------------
 
@@ -203,11 +165,9 @@ class ChatPresenter(QObject):
         if conversation is not None and conversation.endpoint_id:
             self._endpoints.set_active(conversation.endpoint_id)
             if conversation.model:
-                self.models_listed.emit(
-                    self._endpoints.models(self._endpoints.active_id), conversation.model
-                )
+                self.endpoint_presenter.show_model(conversation.model)
         self.usage_changed.emit()
-        self.show_page()
+        self.endpoint_presenter.show_page()
 
     def _with_live_text(self, message: StoredMessage) -> StoredMessage:
         """A streaming reply as far as it has arrived (its saved row lags behind)."""
@@ -315,7 +275,10 @@ class ChatPresenter(QObject):
             self.notice_changed.emit(
                 Notice(
                     f"“{model}” cannot see images. Switch to {seeing}, which can?",
-                    action=(f"Use {seeing}", lambda: self.choose_model(seeing, show=True)),
+                    action=(
+                        f"Use {seeing}",
+                        lambda: self.endpoint_presenter.choose_model(seeing, show=True),
+                    ),
                 )
             )
         return False
@@ -408,137 +371,14 @@ class ChatPresenter(QObject):
         if self._is_shown(reply.conversation_id) and reply.id in self._messages:
             self.reply_notice_changed.emit(self._messages[reply.id], sentence)
 
-    def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
-        if endpoint_id == self._endpoints.active_id:
-            self.balance_changed.emit(f"{credits:,.0f} credits left")
-
-    # -- endpoints and models ----------------------------------------------------
-
-    def list_endpoints(self) -> None:
-        """Announce the endpoints, the welcome page's providers and the active one's models."""
-        endpoints = self._endpoints
-        profiles = endpoints.profiles()
-        self.endpoints_listed.emit([(p.id, p.name) for p in profiles], endpoints.active_id)
-        self._list_welcome_providers()
-        current = self._current_choice().model if self._conversation else None
-        remembered = current or endpoints.remembered_model(endpoints.active_id)
-        models = endpoints.models(endpoints.active_id)
-        self.models_listed.emit(models, remembered or (models[0].id if models else None))
-        self.balance_changed.emit(endpoints.balance(endpoints.active_id))
-
-    def _list_welcome_providers(self) -> None:
-        """The welcome page offers the active endpoint: a pasted key is saved for it."""
-        self.welcome_providers_listed.emit(
-            [(p.id, p.name) for p in self._endpoints.profiles() if p.key_required],
-            self._endpoints.active_id,
-        )
-
-    def choose_endpoint(self, endpoint_id: str) -> None:
-        self._endpoints.set_active(endpoint_id)
-
-    def choose_model(self, model: str, *, show: bool = False) -> None:
-        """Remember the model picked for the active endpoint (``show``: also select it)."""
-        if show:
-            self.models_listed.emit(self._endpoints.models(self._endpoints.active_id), model)
-        self._endpoints.remember_model(self._endpoints.active_id, model)
-
-    def use_demo(self) -> None:
-        self._endpoints.use_demo()
-
-    def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
-        endpoints = self._endpoints
-        self.endpoints_listed.emit([(p.id, p.name) for p in endpoints.profiles()], endpoint_id)
-        self.models_listed.emit(
-            endpoints.models(endpoint_id), endpoints.remembered_model(endpoint_id)
-        )
-        self.balance_changed.emit(endpoints.balance(endpoint_id))
-        self._list_welcome_providers()
-        self.show_page()
-        self.refresh_models_if_keyed()
-
-    def _on_endpoints_balance_changed(self, endpoint_id: str, text: str) -> None:
-        if endpoint_id == self._endpoints.active_id:
-            self.balance_changed.emit(text)
-
-    def _on_endpoints_models_changed(self, endpoint_id: str) -> None:
-        if endpoint_id == self._endpoints.active_id:
-            models: list[ModelInfo] = self._endpoints.models(endpoint_id)
-            self.models_listed.emit(models, self._current_choice().model or None)
-
-    def refresh_models(self) -> asyncio.Future[None]:
-        """Ask the active endpoint for its models again."""
-        return self.track(self._endpoints.refresh_models(self._endpoints.active_id))
-
-    def refresh_models_if_keyed(self) -> asyncio.Future[None]:
-        """Fetch the active endpoint's models once its key is known to be there
-        (quietly nothing without one: the welcome page asks for it)."""
-        return self.track(self._refresh_models_if_keyed())
-
-    async def _refresh_models_if_keyed(self) -> None:
-        endpoint_id = self._endpoints.active_id
-        await self._endpoints.load_key(endpoint_id)
-        if endpoint_id == self._endpoints.active_id and self._endpoints.key_known(endpoint_id):
-            await self._endpoints.refresh_models(endpoint_id)
-
-    def submit_key(self, endpoint_id: str, key: str) -> None:
-        """The welcome page's pasted key: saved for that endpoint, which becomes active."""
-        warning = self._endpoints.save_key(endpoint_id, key)
-        self._endpoints.set_active(endpoint_id)
-        self.show_page()
-        if warning:
-            self.notice_changed.emit(Notice(warning, error=False))
-            self.welcome_message.emit(warning)
-        self.refresh_models()
-
-    # -- the page ----------------------------------------------------------------
-
-    def show_page(self) -> None:
-        """The welcome page while the active endpoint lacks a key, else the chat.
-
-        An open conversation is always shown, key or not: its history can be
-        read (and its endpoint switched) without one; sending says what is missing.
-
-        When only the keyring can tell, it is asked off the GUI thread (it may be
-        slow, or locked and asking the user to unlock it) and the page is a guess
-        until it answers: the chat once the app has been set up, else the welcome.
-        """
-        endpoint_id = self._endpoints.active_id
-        has_key = self._endpoints.key_known(endpoint_id)
-        if has_key is None:
-            self.track(self._look_up_key(endpoint_id))
-        self._set_page(not self._settings.first_run if has_key is None else has_key)
-
-    async def _look_up_key(self, endpoint_id: str) -> None:
-        await self._endpoints.load_key(endpoint_id)
-        if endpoint_id == self._endpoints.active_id:
-            self._set_page(bool(self._endpoints.key_known(endpoint_id)))
-
-    def _set_page(self, has_key: bool) -> None:
-        if has_key or self._conversation is not None:
-            self.page_changed.emit(Page.CHAT)
-        else:
-            self.page_changed.emit(Page.WELCOME)
-            self.track(self._describe_key_storage())
-
-    async def _describe_key_storage(self) -> None:
-        """Tell the welcome page where a key would be kept (probing the keyring takes a while)."""
-        status = await self._endpoints.probe_keyring()
-        self.key_storage_described.emit(status.available, status.message)
-
-    # -- background work ---------------------------------------------------------
+    # -- background work ----------------------------------------------------------
 
     def track(self, work: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
-        """Run ``work`` in the background until :meth:`close`: resuming into a
-        closed window would touch deleted widgets."""
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        return task
+        """Run ``work`` until :meth:`close`: resuming into a closed window would touch
+        deleted widgets."""
+        return self._tasks.start(work)
 
     def close(self) -> list[asyncio.Future[None]]:
         """Cancel the background work (the window is closing); returns the tasks
         cancelled, for a caller that can wait until they have unwound."""
-        tasks = list(self._background)
-        for task in tasks:
-            task.cancel()
-        return tasks
+        return self._tasks.cancel_all()

@@ -98,7 +98,7 @@ def test_a_key_used_all_session_leaks_nowhere(keyring_kind, qapp, qloop, tmp_pat
             reply = parts.history.messages(conversation_id)[-1]
             assert reply.status is MessageStatus.ERROR
             assert "key was rejected" in (reply.error or "")
-            qloop.run_until_complete(parts.window.presenter.refresh_models())
+            qloop.run_until_complete(parts.window.presenter.endpoint_presenter.refresh_models())
             assert parts.window.statusBar().currentMessage().startswith("Models: ")
             parts.window.settings_requested.emit()
             again = next(d for d in parts.window.findChildren(SettingsDialog) if d.isVisible())

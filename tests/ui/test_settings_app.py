@@ -209,7 +209,7 @@ def test_endpoint_picker_switches_and_conversations_remember_endpoint_and_model(
             "Moonshot AI (global)",
             "kimi-k2.ai (OpenAI format)",
         ]
-        qloop.run_until_complete(window.presenter.refresh_models())
+        qloop.run_until_complete(window.presenter.endpoint_presenter.refresh_models())
         choose_model(parts, "kimi-k2-thinking")
         first = send(parts, qloop, "first, on Moonshot with thinking")
 
@@ -298,7 +298,8 @@ def test_a_set_up_app_shows_the_chat_at_once_and_reads_the_key_off_the_gui_threa
         parts = make_app()
         assert parts.window.pages.currentWidget() is parts.window.chat_page
         assert keyring_readers == []  # the window was built without waiting for the keyring
-        parts.window.presenter.refresh_models_if_keyed()  # as the app does once the window shows
+        # as the app does once the window shows
+        parts.window.presenter.endpoint_presenter.refresh_models_if_keyed()
         run_until(qloop, lambda: any(r.path == "/v1/models" for r in server.requests))
         models = next(r for r in server.requests if r.path == "/v1/models")
         assert models.headers["authorization"] == f"Bearer {KEY}"
@@ -546,6 +547,6 @@ def test_moonshot_balance_shows_in_the_top_bar(make_app, home, qloop) -> None:
         )
         seed(home, on_server("moonshot-cn", server))
         parts = make_app()
-        qloop.run_until_complete(parts.window.presenter.refresh_models())
+        qloop.run_until_complete(parts.window.presenter.endpoint_presenter.refresh_models())
         assert parts.endpoints.balance("moonshot-cn") == "Balance ¥49.58"
         assert parts.window.top_bar.credits_label.text() == "Balance ¥49.58"

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from kimi_desktop.domain import Conversation, MessageAction, StoredMessage
 from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.choices import ModelChoice, Notice, Page
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
-from kimi_desktop.services.presenter import ChatPresenter, ModelChoice, Notice, Page
+from kimi_desktop.services.presenter import ChatPresenter
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_items import MessageItemFactory
@@ -86,9 +87,9 @@ class MainWindow(QMainWindow):
         self._build(history)
         self._wire(chat)
         self.apply_preferences()
-        self.presenter.list_endpoints()
+        self.presenter.endpoint_presenter.list_endpoints()
         self.sidebar.refresh()
-        self.presenter.show_page()
+        self.presenter.endpoint_presenter.show_page()
         self.composer.edit.setFocus()  # typing right after start goes to the message
 
     # -- construction ------------------------------------------------------------
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
             self.top_bar,
             self.chat_view,
         )
+        setup = presenter.endpoint_presenter
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
         self.sidebar.delete_requested.connect(presenter.delete)
@@ -143,13 +145,13 @@ class MainWindow(QMainWindow):
         composer.attach_requested.connect(self._on_composer_attach_requested)
         composer.tray.preview_requested.connect(lambda image: self._preview(image.data, image.name))
         composer.stop_requested.connect(presenter.stop)
-        top_bar.endpoint_chosen.connect(presenter.choose_endpoint)
-        top_bar.model_chosen.connect(presenter.choose_model)
-        top_bar.refresh_models_requested.connect(presenter.refresh_models)
+        top_bar.endpoint_chosen.connect(setup.choose_endpoint)
+        top_bar.model_chosen.connect(setup.choose_model)
+        top_bar.refresh_models_requested.connect(setup.refresh_models)
         top_bar.settings_requested.connect(self.settings_requested)
         top_bar.system_prompt_requested.connect(self.edit_system_prompt)
-        self.welcome.key_submitted.connect(presenter.submit_key)
-        self.welcome.demo_requested.connect(presenter.use_demo)
+        self.welcome.key_submitted.connect(setup.submit_key)
+        self.welcome.demo_requested.connect(setup.use_demo)
         self.welcome.settings_requested.connect(self.settings_requested)
 
         chat_view.link_activated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
@@ -177,15 +179,17 @@ class MainWindow(QMainWindow):
         presenter.running_changed.connect(self._on_presenter_running_changed)
         presenter.usage_changed.connect(self._on_presenter_usage_changed)
         presenter.notice_changed.connect(self._on_presenter_notice_changed)
+        setup.notice_changed.connect(self._on_presenter_notice_changed)
         presenter.composer_text_set.connect(self._on_presenter_composer_text_set)
         presenter.draft_sent.connect(self._on_presenter_draft_sent)
-        presenter.page_changed.connect(self._on_presenter_page_changed)
-        presenter.key_storage_described.connect(self.welcome.set_key_storage)
-        presenter.welcome_message.connect(self.welcome.show_message)
-        presenter.endpoints_listed.connect(top_bar.set_endpoints)
-        presenter.welcome_providers_listed.connect(self.welcome.set_providers)
-        presenter.models_listed.connect(top_bar.set_models)
-        presenter.balance_changed.connect(top_bar.set_balance)
+        setup.page_changed.connect(self._on_presenter_page_changed)
+        setup.key_storage_described.connect(self.welcome.set_key_storage)
+        setup.welcome_message.connect(self.welcome.show_message)
+        setup.endpoints_listed.connect(top_bar.set_endpoints)
+        setup.welcome_providers_listed.connect(self.welcome.set_providers)
+        setup.models_listed.connect(top_bar.set_models)
+        setup.balance_changed.connect(top_bar.set_balance)
+        setup.status_message.connect(self.statusBar().showMessage)
         presenter.title_changed.connect(self.setWindowTitle)
         presenter.system_prompt_changed.connect(top_bar.set_has_system_prompt)
         presenter.status_message.connect(self.statusBar().showMessage)

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 from kimi_desktop.domain import Draft, MessageAction, MessageStatus, NewAttachment
 from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.choices import ModelChoice, Notice, Page
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
-from kimi_desktop.services.presenter import NO_KEY, ChatPresenter, ModelChoice, Notice, Page
+from kimi_desktop.services.presenter import NO_KEY, ChatPresenter
 from kimi_desktop.settings import AppPaths, SecretStore, SettingsStore
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
@@ -70,7 +71,8 @@ def harness(tmp_path: Path, qloop: asyncio.AbstractEventLoop) -> Iterator[Harnes
     h = Harness(presenter, chat, history, endpoints, database)
     holder["h"] = h
     presenter.notice_changed.connect(h.notices.append)
-    presenter.page_changed.connect(h.pages.append)
+    presenter.endpoint_presenter.notice_changed.connect(h.notices.append)
+    presenter.endpoint_presenter.page_changed.connect(h.pages.append)
     presenter.composer_text_set.connect(h.composer_texts.append)
     presenter.draft_sent.connect(lambda: h.sent.append(None))
     yield h
@@ -124,7 +126,9 @@ def test_a_blind_model_is_offered_one_that_sees(harness: Harness, qloop) -> None
     qloop.run_until_complete(harness.endpoints.refresh_models("demo"))  # as at start
     harness.choice = ModelChoice("kimi-k2-0905-preview")  # known not to take images
     listed: list[object] = []
-    harness.presenter.models_listed.connect(lambda _models, current: listed.append(current))
+    harness.presenter.endpoint_presenter.models_listed.connect(
+        lambda _models, current: listed.append(current)
+    )
 
     harness.presenter.submit(Draft("what is this?", (PNG,)))
 
@@ -221,7 +225,9 @@ def test_the_welcome_page_shows_until_a_key_is_there(harness: Harness, qloop) ->
     settle(qloop)  # the keyring was asked in the background
     assert harness.pages[-1] is Page.WELCOME
 
-    harness.presenter.submit_key("moonshot-global", "sk-presenter-test-0123456789")
+    harness.presenter.endpoint_presenter.submit_key(
+        "moonshot-global", "sk-presenter-test-0123456789"
+    )
     run_until(qloop, lambda: harness.pages[-1] is Page.CHAT)
     assert harness.endpoints.active_id == "moonshot-global"
     assert not harness.endpoints.needs_key("moonshot-global")

@@ -1,0 +1,31 @@
+"""Small values the presenters and the window pass between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Page(Enum):
+    """What the window's right side shows."""
+
+    CHAT = "chat"
+    WELCOME = "welcome"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """The model picked in the top bar and its thinking switch (``None``: server default)."""
+
+    model: str
+    thinking: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line above the composer (empty text hides it), maybe with one button."""
+
+    text: str = ""
+    error: bool = True
+    action: tuple[str, Callable[[], None]] | None = None

@@ -1,0 +1,199 @@
+"""``EndpointPresenter``: the top bar's endpoint, models and balance, and the welcome page.
+
+Part of what the main window shows, decided without widgets (see
+:class:`~kimi_desktop.services.presenter.ChatPresenter`, which owns one): which
+endpoints and models to offer, the balance, and whether the welcome page asks
+for a key or the chat is shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from kimi_desktop.domain import ModelInfo
+from kimi_desktop.services.chat import ChatSession
+from kimi_desktop.services.choices import ModelChoice, Notice, Page
+from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.workers import BackgroundTasks
+from kimi_desktop.settings.store import SettingsStore
+
+
+class EndpointPresenter(QObject):
+    """The endpoint and model pickers, the balance, the key and the page.
+
+    ``current_choice`` tells the model picked in the top bar; ``has_conversation``
+    whether a conversation is open (its history is shown even without a key).
+
+    Signals:
+        endpoints_listed(list[(id, name)], str active)
+        welcome_providers_listed(list[(id, name)], str active): endpoints that take a key.
+        models_listed(list[ModelInfo], object current model id or None)
+        balance_changed(str)
+        page_changed(Page)
+        key_storage_described(bool available, str sentence): for the welcome page.
+        welcome_message(str): a sentence for the welcome page.
+        notice_changed(Notice): for the composer (where a pasted key went).
+        status_message(str sentence, int milliseconds)
+    """
+
+    endpoints_listed = Signal(list, str)
+    welcome_providers_listed = Signal(list, str)
+    models_listed = Signal(list, object)
+    balance_changed = Signal(str)
+    page_changed = Signal(object)
+    key_storage_described = Signal(bool, str)
+    welcome_message = Signal(str)
+    notice_changed = Signal(object)
+    status_message = Signal(str, int)
+
+    def __init__(
+        self,
+        *,
+        chat: ChatSession,
+        endpoints: EndpointService,
+        settings: SettingsStore,
+        current_choice: Callable[[], ModelChoice],
+        has_conversation: Callable[[], bool],
+        tasks: BackgroundTasks,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._endpoints = endpoints
+        self._settings = settings
+        self._current_choice = current_choice
+        self._has_conversation = has_conversation
+        self._tasks = tasks
+        chat.credits_changed.connect(self._on_chat_credits_changed)
+        endpoints.endpoints_changed.connect(self.list_endpoints)
+        endpoints.active_changed.connect(self._on_endpoints_active_changed)
+        endpoints.models_changed.connect(self._on_endpoints_models_changed)
+        endpoints.balance_changed.connect(self._on_endpoints_balance_changed)
+        endpoints.models_failed.connect(
+            lambda _, text: self.status_message.emit(f"Models: {text}", 8000)
+        )
+
+    @property
+    def active_id(self) -> str:
+        return self._endpoints.active_id
+
+    def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            self.balance_changed.emit(f"{credits:,.0f} credits left")
+
+    def list_endpoints(self) -> None:
+        """Announce the endpoints, the welcome page's providers and the active one's models."""
+        endpoints = self._endpoints
+        profiles = endpoints.profiles()
+        self.endpoints_listed.emit([(p.id, p.name) for p in profiles], endpoints.active_id)
+        self._list_welcome_providers()
+        current = self._current_choice().model if self._has_conversation() else None
+        remembered = current or endpoints.remembered_model(endpoints.active_id)
+        models = endpoints.models(endpoints.active_id)
+        self.models_listed.emit(models, remembered or (models[0].id if models else None))
+        self.balance_changed.emit(endpoints.balance(endpoints.active_id))
+
+    def _list_welcome_providers(self) -> None:
+        """The welcome page offers the active endpoint: a pasted key is saved for it."""
+        self.welcome_providers_listed.emit(
+            [(p.id, p.name) for p in self._endpoints.profiles() if p.key_required],
+            self._endpoints.active_id,
+        )
+
+    def choose_endpoint(self, endpoint_id: str) -> None:
+        self._endpoints.set_active(endpoint_id)
+
+    def choose_model(self, model: str, *, show: bool = False) -> None:
+        """Remember the model picked for the active endpoint (``show``: also select it)."""
+        if show:
+            self.show_model(model)
+        self._endpoints.remember_model(self._endpoints.active_id, model)
+
+    def show_model(self, model: str) -> None:
+        """Select ``model`` among the active endpoint's (a conversation's own model)."""
+        self.models_listed.emit(self._endpoints.models(self._endpoints.active_id), model)
+
+    def use_demo(self) -> None:
+        self._endpoints.use_demo()
+
+    def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
+        endpoints = self._endpoints
+        self.endpoints_listed.emit([(p.id, p.name) for p in endpoints.profiles()], endpoint_id)
+        self.models_listed.emit(
+            endpoints.models(endpoint_id), endpoints.remembered_model(endpoint_id)
+        )
+        self.balance_changed.emit(endpoints.balance(endpoint_id))
+        self._list_welcome_providers()
+        self.show_page()
+        self.refresh_models_if_keyed()
+
+    def _on_endpoints_balance_changed(self, endpoint_id: str, text: str) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            self.balance_changed.emit(text)
+
+    def _on_endpoints_models_changed(self, endpoint_id: str) -> None:
+        if endpoint_id == self._endpoints.active_id:
+            models: list[ModelInfo] = self._endpoints.models(endpoint_id)
+            self.models_listed.emit(models, self._current_choice().model or None)
+
+    def refresh_models(self) -> asyncio.Future[None]:
+        """Ask the active endpoint for its models again."""
+        return self._tasks.start(self._endpoints.refresh_models(self._endpoints.active_id))
+
+    def refresh_models_if_keyed(self) -> asyncio.Future[None]:
+        """Fetch the active endpoint's models once its key is known to be there
+        (quietly nothing without one: the welcome page asks for it)."""
+        return self._tasks.start(self._refresh_models_if_keyed())
+
+    async def _refresh_models_if_keyed(self) -> None:
+        endpoint_id = self._endpoints.active_id
+        await self._endpoints.load_key(endpoint_id)
+        if endpoint_id == self._endpoints.active_id and self._endpoints.key_known(endpoint_id):
+            await self._endpoints.refresh_models(endpoint_id)
+
+    def submit_key(self, endpoint_id: str, key: str) -> None:
+        """The welcome page's pasted key: saved for that endpoint, which becomes active."""
+        warning = self._endpoints.save_key(endpoint_id, key)
+        self._endpoints.set_active(endpoint_id)
+        self.show_page()
+        if warning:
+            self.notice_changed.emit(Notice(warning, error=False))
+            self.welcome_message.emit(warning)
+        self.refresh_models()
+
+    # -- the page ----------------------------------------------------------------
+
+    def show_page(self) -> None:
+        """The welcome page while the active endpoint lacks a key, else the chat.
+
+        An open conversation is always shown, key or not: its history can be
+        read (and its endpoint switched) without one; sending says what is missing.
+
+        When only the keyring can tell, it is asked off the GUI thread (it may be
+        slow, or locked and asking the user to unlock it) and the page is a guess
+        until it answers: the chat once the app has been set up, else the welcome.
+        """
+        endpoint_id = self._endpoints.active_id
+        has_key = self._endpoints.key_known(endpoint_id)
+        if has_key is None:
+            self._tasks.start(self._look_up_key(endpoint_id))
+        self._set_page(not self._settings.first_run if has_key is None else has_key)
+
+    async def _look_up_key(self, endpoint_id: str) -> None:
+        await self._endpoints.load_key(endpoint_id)
+        if endpoint_id == self._endpoints.active_id:
+            self._set_page(bool(self._endpoints.key_known(endpoint_id)))
+
+    def _set_page(self, has_key: bool) -> None:
+        if has_key or self._has_conversation():
+            self.page_changed.emit(Page.CHAT)
+        else:
+            self.page_changed.emit(Page.WELCOME)
+            self._tasks.start(self._describe_key_storage())
+
+    async def _describe_key_storage(self) -> None:
+        """Tell the welcome page where a key would be kept (probing the keyring takes a while)."""
+        status = await self._endpoints.probe_keyring()
+        self.key_storage_described.emit(status.available, status.message)
