@@ -13,7 +13,7 @@ from kimi_desktop.domain.conversation import (
     SearchHit,
     StoredMessage,
 )
-from kimi_desktop.domain.drafts import Draft, NewAttachment
+from kimi_desktop.domain.drafts import Draft, NewAttachment, has_visible_text
 from kimi_desktop.domain.endpoint import Endpoint, Protocol
 from kimi_desktop.domain.events import (
     ContentDelta,
@@ -50,5 +50,6 @@ __all__ = [
     "ToolCall",
     "ToolCallDelta",
     "Usage",
+    "has_visible_text",
     "redact",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 
 from kimi_desktop.domain.conversation import Attachment
@@ -49,4 +50,20 @@ class Draft:
 
     @property
     def is_empty(self) -> bool:
-        return not self.text.strip() and not self.attachments
+        """Nothing a model could read: no attachment and no visible character."""
+        return not self.attachments and not has_visible_text(self.text)
+
+
+#: Characters that draw nothing although Unicode does not call them spaces or formats.
+_FILLERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+#: Spaces, line breaks, control and format characters (zero-width spaces and joiners,
+#: byte-order marks, bidi controls): invisible on their own.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` holds a character that shows: a prompt of only zero-width
+    spaces, bidi marks or Hangul fillers looks empty and is not sent."""
+    return any(
+        ch not in _FILLERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
+    )

@@ -26,6 +26,7 @@ from kimi_desktop.domain import (
     MessageAction,
     MessageStatus,
     StoredMessage,
+    has_visible_text,
 )
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
@@ -37,6 +38,7 @@ from kimi_desktop.settings.store import SettingsStore
 
 NO_MODEL = "Pick a model first, or type a model id."
 NO_KEY = "No API key is set for this endpoint. Add one in Settings (Ctrl+,)."
+INVISIBLE = "The message holds only invisible characters, so there is nothing to send."
 EDITING = "Editing your last message — send to replace it, or Esc to cancel."
 
 
@@ -215,9 +217,11 @@ class ChatPresenter(QObject):
 
     def submit(self, draft: Draft) -> None:
         """Send the draft (or, while editing, replace the last prompt with it)."""
-        text = draft.text.strip()
-        if not text and not draft.attachments:
+        if draft.is_empty:
+            if draft.text:  # only zero-width or other invisible characters
+                self.notice_changed.emit(Notice(INVISIBLE))
             return
+        text = draft.text.strip() if has_visible_text(draft.text) else ""
         endpoint_id = self._endpoints.active_id
         choice = self._current_choice()
         if not choice.model:

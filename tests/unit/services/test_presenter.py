@@ -244,3 +244,22 @@ def test_a_retry_notice_names_the_waiting_reply(harness: Harness) -> None:
     harness.chat.retry_scheduled.emit(other, "not this chat")
 
     assert notices == [(reply.id, "The endpoint is busy; retrying in 2 s.")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\u200b\u200b", "\u200d\ufeff \u2060", "\u3164\u3164", "\u202e\u200e\n\t", "\u2800"],
+)
+def test_a_message_of_only_invisible_characters_is_not_sent(harness: Harness, text: str) -> None:
+    harness.presenter.submit(Draft(text))
+    assert harness.sent == []
+    assert harness.presenter.conversation is None
+    assert "invisible" in harness.notices[-1].text
+
+
+def test_images_with_invisible_text_go_without_the_text(harness: Harness, qloop) -> None:
+    harness.presenter.submit(Draft("\u200b", (PNG,)))
+    harness.finish(qloop)
+    prompt = harness.presenter.messages()[0]
+    assert prompt.text == ""
+    assert len(prompt.attachments) == 1
