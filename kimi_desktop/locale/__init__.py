@@ -1,0 +1,1 @@
+"""Compiled message catalogs, one folder per language (see kimi_desktop/i18n.py)."""
