@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Theme = Literal["system", "light", "dark"]
+Language = Literal["system", "en", "zh_CN"]
 SendShortcut = Literal["enter", "ctrl_enter"]
 SettingKind = Literal["bool", "int", "choice"]
 
@@ -73,6 +74,16 @@ class Preferences:
             section="Appearance",
             minimum=8,
             maximum=32,
+        ),
+    )
+    language: Language = field(
+        default="system",
+        metadata=_meta(
+            title="Language",
+            description="The language of the window; used from the next start.",
+            section="Appearance",
+            # Each language by the name it calls itself, so anyone can find their own.
+            choice_titles={"system": "Same as the system", "en": "English", "zh_CN": "简体中文"},
         ),
     )
     send_shortcut: SendShortcut = field(

@@ -19,6 +19,7 @@ def test_every_preference_is_declared_once_with_what_the_dialog_needs() -> None:
     assert names == [
         "theme",
         "font_size",
+        "language",
         "send_shortcut",
         "reasoning_expanded",
         "store_keys_in_file",
@@ -30,6 +31,11 @@ def test_every_preference_is_declared_once_with_what_the_dialog_needs() -> None:
         assert spec.default == getattr(Preferences(), spec.name)
     assert [c for c, _ in setting("theme").choices] == ["system", "light", "dark"]
     assert [c for c, _ in setting("send_shortcut").choices] == ["enter", "ctrl_enter"]
+    assert setting("language").choices == (
+        ("system", "Same as the system"),
+        ("en", "English"),
+        ("zh_CN", "简体中文"),
+    )
     assert setting("font_size").kind == "int"
     assert setting("font_size").minimum == 8
     assert setting("font_size").maximum == 32
