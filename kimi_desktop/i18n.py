@@ -26,6 +26,7 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+import struct
 from collections.abc import Mapping
 from importlib.resources import files
 
@@ -103,7 +104,7 @@ def install(code: str) -> str:
         try:
             with catalog.open("rb") as fp:
                 translations = gettext.GNUTranslations(fp)
-        except (OSError, gettext.error):
+        except (OSError, ValueError, UnicodeDecodeError, struct.error):  # missing or damaged
             code = SOURCE_LANGUAGE
     _active, _language = translations, code
     return code

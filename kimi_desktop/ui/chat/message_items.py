@@ -10,6 +10,7 @@ from dataclasses import replace
 from PySide6.QtGui import QImage
 
 from kimi_desktop.domain import StoredMessage, Usage
+from kimi_desktop.i18n import _
 from kimi_desktop.images import format_size, make_thumbnail
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
@@ -88,10 +89,12 @@ class MessageItemFactory:
             self._thumbnails.move_to_end(sha256)
         elif decode:
             thumbnail = self._remember(sha256, self._decode(sha256))
+        # TRANSLATORS: the name of an attached image that has no file name.
+        shown_name = name or _("image")
         return AttachmentView(
             sha256=sha256,
             thumbnail=thumbnail if thumbnail is not None else QImage(),
-            label=f"{name or 'image'} · {format_size(size)}",
+            label=f"{shown_name} · {format_size(size)}",
         )
 
     def _decode(self, sha256: str) -> QImage:

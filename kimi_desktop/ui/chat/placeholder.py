@@ -6,10 +6,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.ui.chat.message_style import MessageStyle
 
-TITLE = "Ask Kimi anything"
-SUBTITLE = "Drop a screenshot to get the code for it, or paste an error to fix it."
+TITLE = N_("Ask Kimi anything")
+SUBTITLE = N_("Drop a screenshot to get the code for it, or paste an error to fix it.")
 
 
 class ChatPlaceholder(QWidget):
@@ -19,9 +20,10 @@ class ChatPlaceholder(QWidget):
         super().__init__(parent)
         self.setObjectName("chatPlaceholder")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._title = QLabel(TITLE, self)
+        title, subtitle = _(TITLE), _(SUBTITLE)
+        self._title = QLabel(title, self)
         self._title.setObjectName("chatPlaceholderTitle")
-        self._subtitle = QLabel(SUBTITLE, self)
+        self._subtitle = QLabel(subtitle, self)
         self._subtitle.setObjectName("chatPlaceholderHint")
         self._subtitle.setWordWrap(True)
         for label in (self._title, self._subtitle):
@@ -33,7 +35,8 @@ class ChatPlaceholder(QWidget):
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         layout.addStretch(1)
-        self.setAccessibleName(f"{TITLE}. {SUBTITLE}")
+        # TRANSLATORS: the empty chat's title and hint, read out as one.
+        self.setAccessibleName(_("{title}. {hint}").format(title=title, hint=subtitle))
         self._update_fonts()
 
     def text(self) -> str:

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.ui.chat.message_style import MessageStyle
 
 
@@ -25,9 +26,14 @@ def format_duration(seconds: float) -> str:
     """``"6 s"``, ``"1 min 5 s"``: short enough for a header line."""
     whole = max(0, round(seconds))
     if whole < 60:
-        return f"{whole} s"
+        # TRANSLATORS: a short duration in seconds, as in "Thought for 6 s".
+        return _("{seconds} s").format(seconds=whole)
     minutes, rest = divmod(whole, 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    if rest:
+        # TRANSLATORS: a short duration, as in "Thought for 1 min 5 s".
+        return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
+    # TRANSLATORS: a short duration in whole minutes, as in "Thought for 2 min".
+    return _("{minutes} min").format(minutes=minutes)
 
 
 class _Chevron(QToolButton):
@@ -94,7 +100,7 @@ class _Body(QWidget):
         self.rule = QColor()
         self.label = QLabel(self)
         self.label.setObjectName("reasoningText")
-        self.label.setAccessibleName("Kimi's reasoning")
+        self.label.setAccessibleName(_("Kimi's reasoning"))
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(
@@ -229,17 +235,28 @@ class ReasoningPanel(QWidget):
     def _refresh_header(self) -> None:
         if self._started_at is not None:
             elapsed = max(0.0, self._clock() - self._started_at)
-            text = f"Thinking… {format_duration(elapsed)}"
+            # TRANSLATORS: the header of the model's reasoning while it streams; {duration}
+            # is how long it has been thinking so far ("4 s").
+            text = _("Thinking… {duration}").format(duration=format_duration(elapsed))
         elif self._seconds is not None:
-            text = f"Thought for {format_duration(max(1.0, self._seconds))}"
+            duration = format_duration(max(1.0, self._seconds))
+            # TRANSLATORS: the header of the model's reasoning once the answer started ("6 s").
+            text = _("Thought for {duration}").format(duration=duration)
         else:
-            text = "Reasoning"
+            # TRANSLATORS: the header of the model's reasoning when its duration is unknown.
+            text = _("Reasoning")
         if text != self._header.text():
             self._header.setText(text)
             self._header.updateGeometry()
         self._refresh_accessibility()
 
     def _refresh_accessibility(self) -> None:
-        verb = "Hide" if self._expanded else "Show"
-        self._header.setToolTip(f"{verb} Kimi's reasoning")
-        self._header.setAccessibleName(f"{verb} reasoning ({self._header.text()})")
+        header = self._header.text()
+        if self._expanded:
+            self._header.setToolTip(_("Hide Kimi's reasoning"))
+            # TRANSLATORS: {header} is the panel's header, such as "Thought for 6 s".
+            self._header.setAccessibleName(_("Hide reasoning ({header})").format(header=header))
+        else:
+            self._header.setToolTip(_("Show Kimi's reasoning"))
+            # TRANSLATORS: {header} is the panel's header, such as "Thought for 6 s".
+            self._header.setAccessibleName(_("Show reasoning ({header})").format(header=header))

@@ -2,23 +2,53 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QLocale
+
 from kimi_desktop.domain import Usage
+from kimi_desktop.i18n import _
 
 _SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
+
+
+def _locale(*, grouped: bool) -> QLocale:
+    """The window's number format, with or without thousands separators.
+
+    Explicit either way: the C locale (no language chosen) omits them by default.
+    """
+    locale = QLocale()
+    omit = QLocale.NumberOption.OmitGroupSeparator
+    options = locale.numberOptions()
+    locale.setNumberOptions(options & ~omit if grouped else options | omit)
+    return locale
+
+
+def _count(n: int) -> str:
+    """ "1,234": a whole count with thousands separators."""
+    return _locale(grouped=True).toString(n)
+
+
+def _decimal(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` digits after the point, without thousands separators.
+
+    Rounded by Python first, so a tie rounds as ``format`` does ("1.2M" for
+    1,250,000) where QLocale alone would round it up.
+    """
+    return _locale(grouped=False).toString(round(value, decimals), "f", decimals)
 
 
 def format_tokens(n: int) -> str:
     """ "9,999", "12.3K", "1.2M": totals stay short."""
     if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f}M"
-    return f"{n / 1000:.1f}K" if n >= 10_000 else f"{n:,}"
+        return f"{_decimal(n / 1_000_000, 1)}M"
+    return f"{_decimal(n / 1000, 1)}K" if n >= 10_000 else _count(n)
 
 
 def format_cost(amount: float, currency: str) -> str:
     """ "$0.0021", "¥1.20": enough digits to see cents-fractions of a reply."""
     digits = 4 if amount < 1 else 2
     symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{amount:.{digits}f}" if symbol else f"{amount:.{digits}f} {currency}"
+    number = _decimal(amount, digits)
+    return f"{symbol}{number}" if symbol else f"{number} {currency}"
 
 
 def format_usage(usage: Usage | None, cost: str | None = None, *, compact: bool = False) -> str:
@@ -29,12 +59,18 @@ def format_usage(usage: Usage | None, cost: str | None = None, *, compact: bool 
     """
     if compact and (usage is None or not (usage.prompt_tokens or usage.completion_tokens)):
         return ""
-    count = format_tokens if compact else "{:,}".format
+    count = format_tokens if compact else _count
     parts: list[str] = []
     if usage is not None:
-        parts += [f"{count(usage.prompt_tokens)} in", f"{count(usage.completion_tokens)} out"]
+        parts += [
+            # TRANSLATORS: tokens sent to the model, in a usage line such as "1,234 in · 567 out".
+            _("{tokens} in").format(tokens=count(usage.prompt_tokens)),
+            # TRANSLATORS: tokens the model wrote, in a usage line such as "1,234 in · 567 out".
+            _("{tokens} out").format(tokens=count(usage.completion_tokens)),
+        ]
         if usage.cached_tokens:
-            parts.append(f"{count(usage.cached_tokens)} cached")
+            # TRANSLATORS: input tokens served from the provider's cache, in a usage line.
+            parts.append(_("{tokens} cached").format(tokens=count(usage.cached_tokens)))
     if cost:
         parts.append(cost)
     return " · ".join(parts)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPaintEvent, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.images import PreparedImage, format_size
 from kimi_desktop.services.attachments import DraftImage, DraftImages, Source
 
@@ -35,7 +36,7 @@ class AttachmentTray(QWidget):
     def __init__(self, images: DraftImages | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attachmentStrip")
-        self.setAccessibleName("Attached images")
+        self.setAccessibleName(_("Attached images"))
         self.draft = images if images is not None else DraftImages(self)
         self.changed = self.draft.changed
         self.rejected = self.draft.rejected
@@ -83,7 +84,8 @@ class AttachmentTray(QWidget):
     def _cell(self, attached: DraftImage) -> QWidget:
         image = attached.image
         size = format_size(len(image.data))
-        label = image.name or "pasted image"
+        # TRANSLATORS: the name of an image pasted without a file name.
+        label = image.name or _("pasted image")
         cell = QWidget(self)
         cell.setObjectName("attachmentCell")
         button = QToolButton(cell)
@@ -97,9 +99,12 @@ class AttachmentTray(QWidget):
         )
         button.setText(f"{shown_name}\n{size}")
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        dimensions = f"{image.width} \N{MULTIPLICATION SIGN} {image.height}"
-        button.setToolTip(f"{label} — {dimensions}, {size}. Click to preview.")
-        button.setAccessibleName(f"Attached image {label}, {size}")
+        button.setToolTip(
+            _("{name} — {width} × {height}, {size}. Click to preview.").format(
+                name=label, width=image.width, height=image.height, size=size
+            )
+        )
+        button.setAccessibleName(_("Attached image {name}, {size}").format(name=label, size=size))
         button.clicked.connect(lambda: self.preview_requested.emit(image))
         remove = _RemoveBadge(label, cell)
         remove.clicked.connect(lambda: self.draft.remove(attached))
@@ -123,8 +128,9 @@ class _RemoveBadge(QToolButton):
         super().__init__(parent)
         self.setObjectName("attachmentRemove")
         self.setText("\N{MULTIPLICATION SIGN}")
-        self.setToolTip(f"Remove {label}")
-        self.setAccessibleName(f"Remove {label}")
+        # TRANSLATORS: {name} is an attached image's file name.
+        self.setToolTip(_("Remove {name}").format(name=label))
+        self.setAccessibleName(_("Remove {name}").format(name=label))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFixedSize(self.SIDE, self.SIDE)
 

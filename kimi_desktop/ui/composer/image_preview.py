@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.i18n import _
+
 
 class ImagePreviewDialog(QDialog):
     """The image at up to its real size, scrollable, closed with Esc."""
@@ -27,10 +29,14 @@ class ImagePreviewDialog(QDialog):
         label = QLabel(self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if image.isNull():
-            label.setText("This image cannot be shown.")
+            label.setText(_("This image cannot be shown."))
         else:
             label.setPixmap(QPixmap.fromImage(image))
-            label.setAccessibleName(f"{title}, {image.width()} by {image.height()} pixels")
+            label.setAccessibleName(
+                _("{title}, {width} by {height} pixels").format(
+                    title=title, width=image.width(), height=image.height()
+                )
+            )
         scroll = QScrollArea(self)
         scroll.setWidget(label)
         scroll.setWidgetResizable(True)
@@ -51,7 +57,7 @@ class DropOverlay(QLabel):
     """
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__("Drop images to attach them", parent)
+        super().__init__(_("Drop images to attach them"), parent)
         self.setObjectName("dropOverlay")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

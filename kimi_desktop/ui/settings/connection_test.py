@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.services.connection_check import ConnectionReport
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings.profiles import EndpointProfile
@@ -40,13 +41,13 @@ class ConnectionTestPanel(QWidget):
         self._endpoints = endpoints
         self._showing = showing
         self._task: asyncio.Task[None] | None = None
-        self.button = QPushButton("Test connection", self)
+        self.button = QPushButton(_("Test connection"), self)
         self.button.setObjectName("testConnectionButton")
-        self.button.setAccessibleName("Test connection")
-        self.button.setToolTip("Ask the endpoint for its models with this key")
+        self.button.setAccessibleName(_("Test connection"))
+        self.button.setToolTip(_("Ask the endpoint for its models with this key"))
         self.result = QLabel(self)
         self.result.setObjectName("testConnectionResult")
-        self.result.setAccessibleName("Connection test result")
+        self.result.setAccessibleName(_("Connection test result"))
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Word-wrapped labels get more height than their text; keep it at the top.
@@ -64,7 +65,7 @@ class ConnectionTestPanel(QWidget):
 
     def refuse(self, problem: str) -> None:
         """Say why there is nothing to test yet."""
-        self.result.setText(f"✖ Fix this first: {problem}")
+        self.result.setText("✖ " + _("Fix this first: {problem}").format(problem=problem))
 
     def forget(self) -> None:
         """Something the test depended on changed: its verdict (or a test running) goes."""
@@ -84,7 +85,7 @@ class ConnectionTestPanel(QWidget):
         # Disabling the focused button moved the focus on to the next field; it
         # comes back afterwards unless the user has put it somewhere since.
         moved_to = QApplication.focusWidget() if had_focus else None
-        self.result.setText("Testing…")
+        self.result.setText(_("Testing…"))
         try:
             report = await self._endpoints.check_connection(profile, key)
         finally:

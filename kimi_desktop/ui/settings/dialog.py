@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.i18n import _
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.settings_edits import EndpointsNotSaved
 from kimi_desktop.settings.profiles import EndpointProfile
@@ -48,8 +49,8 @@ class SettingsDialog(QDialog):
     def __init__(self, endpoints: EndpointService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(_("Settings"))
+        self.setAccessibleName(_("Settings"))
         self.resize(860, 560)
         self._endpoints = endpoints
         self._copy = WorkingCopy(endpoints)
@@ -62,8 +63,8 @@ class SettingsDialog(QDialog):
         row.addWidget(self.endpoint_panel, 2)
         row.addWidget(self.form, 5)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(endpoints_page, "Endpoints")
-        self.tabs.addTab(self.preferences_page, "Preferences")
+        self.tabs.addTab(endpoints_page, _("Endpoints"))
+        self.tabs.addTab(self.preferences_page, _("Preferences"))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
@@ -128,7 +129,11 @@ class SettingsDialog(QDialog):
             current = self._current_profile()
             if current is None or current.id != endpoint_id:
                 self._fill_list(select=endpoint_id)
-            self._show_error(f"Fix “{self._copy.name_of(endpoint_id)}” first: {problem}")
+            self._show_error(
+                _("Fix “{name}” first: {problem}").format(
+                    name=self._copy.name_of(endpoint_id), problem=problem
+                )
+            )
             return
         preferences = self.preferences_page.preferences()
         preferences_changed = preferences != self._endpoints.preferences
@@ -153,7 +158,7 @@ class SettingsDialog(QDialog):
         """Tell what happened to the keys, without blocking (the dialog is closing)."""
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            "Settings",
+            _("Settings"),
             text,
             QMessageBox.StandardButton.Ok,
             self.parentWidget() or self,

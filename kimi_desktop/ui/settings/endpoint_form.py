@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.profiles import EndpointProfile
@@ -34,8 +35,11 @@ from kimi_desktop.ui.settings.prices import PricesEditor
 from kimi_desktop.ui.settings.url_field import BaseUrlField
 from kimi_desktop.ui.settings.working_copy import EndpointDraft, WorkingCopy
 
-_PROTOCOLS = (("openai", "OpenAI chat completions"), ("anthropic", "Anthropic Messages"))
-_CUSTOM_DESCRIPTION = "An endpoint of your own: any server that speaks one of the two formats."
+_PROTOCOLS = (
+    ("openai", N_("OpenAI chat completions")),
+    ("anthropic", N_("Anthropic Messages")),
+)
+_CUSTOM_DESCRIPTION = N_("An endpoint of your own: any server that speaks one of the two formats.")
 
 
 class EndpointForm(QWidget):
@@ -69,27 +73,29 @@ class EndpointForm(QWidget):
         self.description.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("endpointName")
-        self.name_edit.setAccessibleName("Endpoint name")
-        self.name_edit.setToolTip("The name the endpoint picker shows")
+        self.name_edit.setAccessibleName(_("Endpoint name"))
+        self.name_edit.setToolTip(_("The name the endpoint picker shows"))
         self.url_field = BaseUrlField(self)
         self.url_field.suggestion_taken.connect(self._on_url_field_suggestion_taken)
         self.protocol_combo = QComboBox(self)
         self.protocol_combo.setObjectName("endpointProtocol")
-        self.protocol_combo.setAccessibleName("Request format")
+        self.protocol_combo.setAccessibleName(_("Request format"))
         self.protocol_combo.setToolTip(
-            "OpenAI: <base>/chat/completions with a Bearer key. "
-            "Anthropic: <base>/v1/messages with an x-api-key header."
+            _(
+                "OpenAI: <base>/chat/completions with a Bearer key. "
+                "Anthropic: <base>/v1/messages with an x-api-key header."
+            )
         )
         for value, title in _PROTOCOLS:
-            self.protocol_combo.addItem(title, value)
+            self.protocol_combo.addItem(_(title), value)
         self.proxy_edit = QLineEdit(self)
         self.proxy_edit.setObjectName("endpointProxy")
-        self.proxy_edit.setAccessibleName("Proxy")
-        self.proxy_edit.setToolTip("Send this endpoint's requests through a proxy")
-        self.proxy_edit.setPlaceholderText("optional: http://host:port or socks5://host:port")
-        self.key_required = QCheckBox("This endpoint needs an API key", self)
+        self.proxy_edit.setAccessibleName(_("Proxy"))
+        self.proxy_edit.setToolTip(_("Send this endpoint's requests through a proxy"))
+        self.proxy_edit.setPlaceholderText(_("optional: http://host:port or socks5://host:port"))
+        self.key_required = QCheckBox(_("This endpoint needs an API key"), self)
         self.key_required.setObjectName("endpointKeyRequired")
-        self.key_required.setToolTip("Local servers often accept requests without a key")
+        self.key_required.setToolTip(_("Local servers often accept requests without a key"))
         self.key_field = KeyField(self)
         self.key_field.remove_button.clicked.connect(self._on_remove_key_button_clicked)
         self.key_storage = KeyStorageNote(self)
@@ -108,14 +114,15 @@ class EndpointForm(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("", self.description)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Base URL", self.url_field)
-        form.addRow("Format", self.protocol_combo)
-        form.addRow("Proxy", self.proxy_edit)
+        form.addRow(_("Name"), self.name_edit)
+        form.addRow(_("Base URL"), self.url_field)
+        # TRANSLATORS: the request format an endpoint speaks (OpenAI or Anthropic).
+        form.addRow(_("Format"), self.protocol_combo)
+        form.addRow(_("Proxy"), self.proxy_edit)
         form.addRow("", self.key_required)
-        form.addRow("API key", key_column)
+        form.addRow(_("API key"), key_column)
         form.addRow("", self.connection_test)
-        form.addRow("Prices", self.prices_editor)
+        form.addRow(_("Prices"), self.prices_editor)
 
         url_edit = self.url_field.edit
         for widget in (self.name_edit, url_edit, self.proxy_edit):
@@ -164,7 +171,7 @@ class EndpointForm(QWidget):
         self.prices_editor.show_profile(profile)
         if profile is not None:
             preset = preset_by_id(profile.preset)
-            self.description.setText(preset.description if preset else _CUSTOM_DESCRIPTION)
+            self.description.setText(_(preset.description) if preset else _(_CUSTOM_DESCRIPTION))
             self.name_edit.setText(profile.name)
             self.url_field.edit.setText(profile.base_url)
             self.protocol_combo.setCurrentIndex(self.protocol_combo.findData(profile.protocol))
@@ -258,7 +265,7 @@ class EndpointForm(QWidget):
         self._forget_test_result()
         self._on_field_edited()
 
-    def _on_field_edited(self, *_: object) -> None:
+    def _on_field_edited(self, *_args: object) -> None:
         current = self.current_profile()
         if self._loading or current is None:
             return
@@ -269,7 +276,7 @@ class EndpointForm(QWidget):
         problems = validate_proxy_url(proxy) if proxy else []
         name = self.name_edit.text().strip()
         if not name:
-            problems.append("The endpoint needs a name.")
+            problems.append(_("The endpoint needs a name."))
         self.url_field.show_issues(issues, problems)
         self.url_field.offer(suggest_base_url(url, protocol))
         try:
@@ -281,7 +288,7 @@ class EndpointForm(QWidget):
         self.prices_editor.show_problem(price_problem)
         errors = problems + [i.message for i in issues if i.severity == "error"]
         if price_problem is not None:
-            errors.append(f"Prices: {price_problem}")
+            errors.append(_("Prices: {problem}").format(problem=price_problem))
         if errors:
             self._copy.invalid[current.id] = errors[0]
             self._copy.drafts[current.id] = self._draft()
@@ -310,7 +317,7 @@ class EndpointForm(QWidget):
 
     # -- connection test ---------------------------------------------------------
 
-    def _forget_test_result(self, *_: object) -> None:
+    def _forget_test_result(self, *_args: object) -> None:
         if not self._loading:
             self.connection_test.forget()
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QListView, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.presets import PRESETS, Preset
 from kimi_desktop.settings.profiles import EndpointProfile, new_profile_id
 from kimi_desktop.ui.settings.working_copy import WorkingCopy
@@ -37,35 +38,36 @@ class EndpointListPanel(QWidget):
         self.list_model = QStandardItemModel(self)
         self.view = QListView(self)
         self.view.setObjectName("endpointList")
-        self.view.setAccessibleName("Endpoints")
-        self.view.setToolTip("Your endpoints, in the order the endpoint picker lists them")
+        self.view.setAccessibleName(_("Endpoints"))
+        self.view.setToolTip(_("Your endpoints, in the order the endpoint picker lists them"))
         self.view.setModel(self.list_model)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
 
         self.add_button = QToolButton(self)
         self.add_button.setObjectName("addEndpointButton")
-        self.add_button.setText("Add ▾")
+        # TRANSLATORS: a button that opens a menu of endpoints to add; "▾" marks the menu.
+        self.add_button.setText(_("Add ▾"))
         self.add_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
-        self.add_button.setToolTip("Add an endpoint from a preset, or a custom one")
-        self.add_button.setAccessibleName("Add endpoint")
+        self.add_button.setToolTip(_("Add an endpoint from a preset, or a custom one"))
+        self.add_button.setAccessibleName(_("Add endpoint"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_menu = QMenu(self.add_button)
         for preset in PRESETS:
             action = self.add_menu.addAction(preset.name, partial(self._add_preset, preset))
-            action.setToolTip(preset.description)
+            action.setToolTip(_(preset.description))
         self.add_menu.setToolTipsVisible(True)
         self.add_menu.addSeparator()
-        self.add_menu.addAction("Custom server…", self._add_custom)
+        self.add_menu.addAction(_("Custom server…"), self._add_custom)
         self.add_button.setMenu(self.add_menu)
         self.duplicate_button = self._tool_button(
-            "Duplicate", "Duplicate the selected endpoint (with its key)", self._duplicate
+            _("Duplicate"), _("Duplicate the selected endpoint (with its key)"), self._duplicate
         )
         self.remove_button = self._tool_button(
-            "Remove", "Remove the selected endpoint and its stored key", self._remove
+            _("Remove"), _("Remove the selected endpoint and its stored key"), self._remove
         )
-        self.up_button = self._tool_button("↑", "Move up", lambda: self._move(-1))
-        self.down_button = self._tool_button("↓", "Move down", lambda: self._move(1))
+        self.up_button = self._tool_button("↑", _("Move up"), lambda: self._move(-1))
+        self.down_button = self._tool_button("↓", _("Move down"), lambda: self._move(1))
         row = QHBoxLayout()
         row.setSpacing(4)
         for button in (
@@ -141,7 +143,8 @@ class EndpointListPanel(QWidget):
         ids = [p.id for p in self._copy.profiles]
         profile = EndpointProfile(
             id=new_profile_id("custom", ids),
-            name="Custom server",
+            # TRANSLATORS: the name a new custom endpoint gets until the user renames it.
+            name=_("Custom server"),
             base_url="http://127.0.0.1:8080/v1",
             key_required=False,
         )

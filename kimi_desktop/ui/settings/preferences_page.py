@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.schema import SETTINGS, Preferences
 
 _KEYS_IN_FILE = "store_keys_in_file"
@@ -42,34 +43,35 @@ class PreferencesPage(QWidget):
         for spec in SETTINGS:
             if spec.section != section:
                 section = spec.section
-                heading = QLabel(f"<b>{section}</b>", self)
+                heading = QLabel(f"<b>{_(section)}</b>", self)
                 heading.setObjectName(f"preferenceSection_{section}")
                 form.addRow(heading)
             value = getattr(current, spec.name)
+            title, description = _(spec.title), _(spec.description)
             editor: QWidget
             if spec.kind == "bool":
-                box = QCheckBox(spec.title, self)
+                box = QCheckBox(title, self)
                 box.setChecked(bool(value))
                 editor, label = box, ""
             elif spec.kind == "int":
                 spin = QSpinBox(self)
                 spin.setRange(spec.minimum or 0, spec.maximum or 999)
                 spin.setValue(int(value))
-                editor, label = spin, spec.title
+                editor, label = spin, title
             else:
                 combo = QComboBox(self)
-                for choice, title in spec.choices:
-                    combo.addItem(title, choice)
+                for choice, choice_title in spec.choices:
+                    combo.addItem(_(choice_title), choice)
                 combo.setCurrentIndex(combo.findData(value))
-                editor, label = combo, spec.title
+                editor, label = combo, title
             if not isinstance(editor, QCheckBox):  # a number or a choice needs no full width
                 editor.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             editor.setObjectName(f"preference_{spec.name}")
-            editor.setToolTip(spec.description)
-            editor.setAccessibleName(spec.title)
-            editor.setAccessibleDescription(spec.description)
+            editor.setToolTip(description)
+            editor.setAccessibleName(title)
+            editor.setAccessibleDescription(description)
             self._editors[spec.name] = editor
-            note = QLabel(spec.description, self)
+            note = QLabel(description, self)
             note.setObjectName(f"preferenceNote_{spec.name}")
             note.setWordWrap(True)
             note.setEnabled(False)  # drawn in the muted colour
@@ -94,8 +96,7 @@ class PreferencesPage(QWidget):
                 values[name] = editor.value()
             elif isinstance(editor, QComboBox):
                 values[name] = editor.currentData()
-        preferences, _ = Preferences.from_dict(values)
-        return preferences
+        return Preferences.from_dict(values)[0]
 
     def keys_in_file(self) -> bool:
         """Whether the "store API keys in a file" opt-in is ticked."""

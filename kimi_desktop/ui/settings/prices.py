@@ -8,7 +8,7 @@ otherwise no cost is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,23 +19,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.known_models import known_prices, list_prices_apply
 from kimi_desktop.settings.prices import Prices, parse_prices
 from kimi_desktop.settings.profiles import EndpointProfile
 
 _CURRENCIES = ("USD", "CNY", "EUR")
+#: (key, label, object name, tooltip) of each price field; label and tooltip are shown.
 _FIELDS = (
-    ("input", "Input", "endpointInputPrice", "Price per million input tokens"),
+    # TRANSLATORS: the price of input tokens (what is sent to the model).
+    ("input", N_("Input"), "endpointInputPrice", N_("Price per million input tokens")),
     (
         "cached",
-        "Cached",
+        # TRANSLATORS: the price of input tokens served from the provider's cache.
+        N_("Cached"),
         "endpointCachedPrice",
-        "Price per million input tokens served from the cache (empty: same as input)",
+        N_("Price per million input tokens served from the cache (empty: same as input)"),
     ),
-    ("output", "Output", "endpointOutputPrice", "Price per million output tokens"),
+    # TRANSLATORS: the price of output tokens (what the model writes).
+    ("output", N_("Output"), "endpointOutputPrice", N_("Price per million output tokens")),
 )
-_PER_MTOK = "Per million tokens, for every model of this endpoint."
-NO_ESTIMATE_NOTE = f"{_PER_MTOK} Leave empty and no cost is shown."
+NO_ESTIMATE_NOTE = N_(
+    "Per million tokens, for every model of this endpoint. Leave empty and no cost is shown."
+)
 
 
 def list_prices_note() -> str:
@@ -43,12 +49,23 @@ def list_prices_note() -> str:
     k2_5, k2 = known_prices("kimi-k2.5"), known_prices("kimi-k2")
     assert k2_5 is not None  # both are in the table
     assert k2 is not None
-    return (
-        f"{_PER_MTOK} Leave empty to use Moonshot's list prices (Kimi K2.5: "
-        f"${k2_5.input_per_mtok:.2f} input, ${k2_5.cached_input_per_mtok:.2f} cached, "
-        f"${k2_5.output_per_mtok:.2f} output; K2: ${k2.input_per_mtok:.2f}, "
-        f"${k2.cached_input_per_mtok:.2f}, ${k2.output_per_mtok:.2f})."
+    return _(
+        "Per million tokens, for every model of this endpoint. Leave empty to use "
+        "Moonshot's list prices (Kimi K2.5: ${input} input, ${cached} cached, "
+        "${output} output; K2: ${k2_input}, ${k2_cached}, ${k2_output})."
+    ).format(
+        input=_money(k2_5.input_per_mtok),
+        cached=_money(k2_5.cached_input_per_mtok),
+        output=_money(k2_5.output_per_mtok),
+        k2_input=_money(k2.input_per_mtok),
+        k2_cached=_money(k2.cached_input_per_mtok),
+        k2_output=_money(k2.output_per_mtok),
     )
+
+
+def _money(amount: float) -> str:
+    """A list price with two decimals, in the window's number format."""
+    return QLocale().toString(round(amount, 2), "f", 2)
 
 
 class PricesEditor(QWidget):
@@ -69,19 +86,19 @@ class PricesEditor(QWidget):
         for key, title, name, tip in _FIELDS:
             edit = QLineEdit(self)
             edit.setObjectName(name)
-            edit.setAccessibleName(tip)
-            edit.setToolTip(tip)
+            edit.setAccessibleName(_(tip))
+            edit.setToolTip(_(tip))
             edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("0000.0000") + 16)
             edit.textEdited.connect(self.edited)
-            label = QLabel(title, self)
+            label = QLabel(_(title), self)
             label.setBuddy(edit)
             row.addWidget(label)
             row.addWidget(edit)
             self._edits[key] = edit
         self.currency = QComboBox(self)
         self.currency.setObjectName("endpointCurrency")
-        self.currency.setAccessibleName("Currency of the prices")
-        self.currency.setToolTip("A three-letter currency code, such as USD or CNY")
+        self.currency.setAccessibleName(_("Currency of the prices"))
+        self.currency.setToolTip(_("A three-letter currency code, such as USD or CNY"))
         self.currency.setEditable(True)
         self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.currency.addItems(_CURRENCIES)
@@ -91,7 +108,7 @@ class PricesEditor(QWidget):
         row.addStretch(1)
         self.note = QLabel(self)
         self.note.setObjectName("endpointPricesNote")
-        self.note.setAccessibleName("What the prices are for")
+        self.note.setAccessibleName(_("What the prices are for"))
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout(self)
@@ -100,7 +117,7 @@ class PricesEditor(QWidget):
         column.addLayout(row)
         column.addWidget(self.note)
         self._loading = False
-        self._hint = NO_ESTIMATE_NOTE
+        self._hint = _(NO_ESTIMATE_NOTE)
 
     @property
     def input_edit(self) -> QLineEdit:
@@ -132,9 +149,16 @@ class PricesEditor(QWidget):
     def show_hint(self, profile: EndpointProfile | None) -> None:
         """Say what empty fields mean for ``profile`` (list prices or no estimate)."""
         applies = profile is not None and list_prices_apply(profile)
+        placeholder = (
+            # TRANSLATORS: in an empty price field: Moonshot's list price is used.
+            _("list price")
+            if applies
+            # TRANSLATORS: in an empty price field: no price, so no cost is estimated.
+            else _("none")
+        )
         for edit in self._edits.values():
-            edit.setPlaceholderText("list price" if applies else "none")
-        self._hint = list_prices_note() if applies else NO_ESTIMATE_NOTE
+            edit.setPlaceholderText(placeholder)
+        self._hint = list_prices_note() if applies else _(NO_ESTIMATE_NOTE)
         self.show_problem(None)
 
     def texts(self) -> tuple[str, str, str, str]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.url_repair import UrlIssue
 
 _SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "hint": "→"}
@@ -30,18 +31,20 @@ class BaseUrlField(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(self)
         self.edit.setObjectName("endpointBaseUrl")
-        self.edit.setAccessibleName("Base URL")
-        self.edit.setToolTip("The prefix the provider documents, e.g. https://api.moonshot.ai/v1")
+        self.edit.setAccessibleName(_("Base URL"))
+        self.edit.setToolTip(
+            _("The prefix the provider documents, e.g. https://api.moonshot.ai/v1")
+        )
         self.issues = QLabel(self)
         self.issues.setWordWrap(True)
         self.issues.setObjectName("endpointUrlIssues")
-        self.issues.setAccessibleName("Problems with the base URL")
+        self.issues.setAccessibleName(_("Problems with the base URL"))
         # Word-wrapped labels get more height than their text; keep it at the top.
         self.issues.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.suggest_button = QPushButton(self)
         self.suggest_button.setObjectName("useSuggestedUrlButton")
-        self.suggest_button.setToolTip("Replace the base URL with the suggested one")
-        self.suggest_button.setAccessibleName("Use the suggested base URL")
+        self.suggest_button.setToolTip(_("Replace the base URL with the suggested one"))
+        self.suggest_button.setAccessibleName(_("Use the suggested base URL"))
         self.suggest_button.clicked.connect(self._on_suggest_button_clicked)
         self.suggest_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.suggest_button.hide()
@@ -63,7 +66,8 @@ class BaseUrlField(QWidget):
     def offer(self, url: str | None) -> None:
         """Offer ``url`` as the fix; ``None`` takes the offer back."""
         self._suggested = url
-        self.suggest_button.setText(f"Use {url}" if url else "")
+        # TRANSLATORS: a button that replaces the base URL with the suggested {url}.
+        self.suggest_button.setText(_("Use {url}").format(url=url) if url else "")
         self.suggest_button.setVisible(url is not None)
 
     def _on_suggest_button_clicked(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from kimi_desktop.i18n import _
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.settings_edits import SettingsEdits
 from kimi_desktop.settings.profiles import EndpointProfile, new_profile_id
@@ -82,7 +83,8 @@ class WorkingCopy:
     def duplicate(self, row: int) -> str:
         """A copy of the endpoint at ``row``, right after it, with its key as it will be."""
         source = self.profiles[row]
-        copy = replace(source, name=f"{source.name} (copy)")
+        # TRANSLATORS: the name of a duplicated endpoint.
+        copy = replace(source, name=_("{name} (copy)").format(name=source.name))
         return self.add(copy, self.key_for(source), index=row + 1)
 
     def remove(self, row: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import ModelInfo
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.known_models import known_model
 
 ModelRole = Qt.ItemDataRole.UserRole + 1
@@ -25,11 +26,19 @@ def capability_text(model: ModelInfo) -> str:
     """ "vision · reasoning · 256K": what a person wants to know when picking."""
     parts = []
     if model.supports_images:
-        parts.append("vision")
+        # TRANSLATORS: a model capability, listed beside the model picker: it can see images.
+        parts.append(_("vision"))
     if model.supports_reasoning:
-        parts.append("reasoning")
+        # TRANSLATORS: a model capability, listed beside the model picker: it can think first.
+        parts.append(_("reasoning"))
     if model.context_length:
-        parts.append(f"{model.context_length // 1024}K" if model.context_length >= 1024 else "")
+        # The context window in thousands of tokens ("256K"), digits as the window shows them.
+        thousands = QLocale()
+        thousands.setNumberOptions(
+            thousands.numberOptions() | QLocale.NumberOption.OmitGroupSeparator
+        )
+        kilo = thousands.toString(model.context_length // 1024)
+        parts.append(f"{kilo}K" if model.context_length >= 1024 else "")
     return " · ".join(p for p in parts if p)
 
 
@@ -89,8 +98,8 @@ class TopBar(QWidget):
 
         self.endpoint_picker = QComboBox(self)
         self.endpoint_picker.setObjectName("endpointPicker")
-        self.endpoint_picker.setAccessibleName("Endpoint")
-        self.endpoint_picker.setToolTip("Which provider endpoint to talk to")
+        self.endpoint_picker.setAccessibleName(_("Endpoint"))
+        self.endpoint_picker.setToolTip(_("Which provider endpoint to talk to"))
         self.endpoint_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -99,8 +108,8 @@ class TopBar(QWidget):
 
         self.model_picker = QComboBox(self)
         self.model_picker.setObjectName("modelPicker")
-        self.model_picker.setAccessibleName("Model")
-        self.model_picker.setToolTip("Model — pick one, or type a model id")
+        self.model_picker.setAccessibleName(_("Model"))
+        self.model_picker.setToolTip(_("Model — pick one, or type a model id"))
         self.model_picker.setEditable(True)
         self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_picker.setMinimumContentsLength(18)
@@ -112,44 +121,47 @@ class TopBar(QWidget):
 
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText("⟳")
-        self.refresh_button.setToolTip("Refresh the model list from the endpoint")
-        self.refresh_button.setAccessibleName("Refresh models")
+        self.refresh_button.setToolTip(_("Refresh the model list from the endpoint"))
+        self.refresh_button.setAccessibleName(_("Refresh models"))
         self.refresh_button.clicked.connect(self.refresh_models_requested)
 
         self.capabilities = ElidedLabel(self)
         self.capabilities.setObjectName("modelCapabilities")
-        self.capabilities.setAccessibleName("Model capabilities")
+        self.capabilities.setAccessibleName(_("Model capabilities"))
 
         self.thinking_toggle = QToolButton(self)
         self.thinking_toggle.setObjectName("thinkingToggle")
-        self.thinking_toggle.setText("Thinking")
+        # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
+        self.thinking_toggle.setText(_("Thinking"))
         self.thinking_toggle.setCheckable(True)
         self.thinking_toggle.setChecked(True)
-        self.thinking_toggle.setToolTip("Let the model reason before answering")
-        self.thinking_toggle.setAccessibleName("Thinking")
+        self.thinking_toggle.setToolTip(_("Let the model reason before answering"))
+        # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
+        self.thinking_toggle.setAccessibleName(_("Thinking"))
         self.thinking_toggle.toggled.connect(self.thinking_toggled)
 
         self.usage_label = ElidedLabel(self)
         self.usage_label.setObjectName("usageLabel")
-        self.usage_label.setAccessibleName("Conversation usage")
-        self.usage_label.setToolTip("Tokens used in this conversation")
+        self.usage_label.setAccessibleName(_("Conversation usage"))
+        self.usage_label.setToolTip(_("Tokens used in this conversation"))
         self.credits_label = ElidedLabel(self)
         self.credits_label.setObjectName("creditsLabel")
-        self.credits_label.setAccessibleName("Remaining balance")
-        self.credits_label.setToolTip("What the provider reports as left on this account")
+        self.credits_label.setAccessibleName(_("Remaining balance"))
+        self.credits_label.setToolTip(_("What the provider reports as left on this account"))
 
         self.system_prompt_button = QToolButton(self)
         self.system_prompt_button.setObjectName("systemPromptButton")
-        self.system_prompt_button.setText("Instructions")
+        # TRANSLATORS: a button that opens the conversation's system prompt.
+        self.system_prompt_button.setText(_("Instructions"))
         self.system_prompt_button.setCheckable(True)
-        self.system_prompt_button.setToolTip("The system prompt for this conversation")
-        self.system_prompt_button.setAccessibleName("Conversation instructions")
+        self.system_prompt_button.setToolTip(_("The system prompt for this conversation"))
+        self.system_prompt_button.setAccessibleName(_("Conversation instructions"))
         self.system_prompt_button.clicked.connect(self._on_system_prompt_clicked)
 
         self.settings_button = QToolButton(self)
         self.settings_button.setText("⚙")
-        self.settings_button.setToolTip("Settings (Ctrl+,)")
-        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip(_("Settings (Ctrl+,)"))
+        self.settings_button.setAccessibleName(_("Settings"))
         self.settings_button.clicked.connect(self.settings_requested)
 
         layout = QHBoxLayout(self)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from kimi_desktop.i18n import _
+
 #: How long a deletion can be undone from the status bar.
 UNDO_MS = 8000
 
@@ -19,11 +21,12 @@ class UndoOffer(QPushButton):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Undo", parent)
+        # TRANSLATORS: a button that brings back the conversation just deleted.
+        super().__init__(_("Undo"), parent)
         self.setObjectName("undoButton")
         self.setFlat(True)
-        self.setAccessibleName("Undo delete")
-        self.setToolTip("Bring the deleted conversation back")
+        self.setAccessibleName(_("Undo delete"))
+        self.setToolTip(_("Bring the deleted conversation back"))
         self.hide()
         self._undo: Callable[[], None] | None = None
         self._timer = QTimer(self)

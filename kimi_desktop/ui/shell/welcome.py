@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-KEYRING_NOTE = "The key is kept in your system's keyring, never in a file."
+from kimi_desktop.i18n import N_, _
+
+KEYRING_NOTE = N_("The key is kept in your system's keyring, never in a file.")
 
 
 class WelcomePage(QWidget):
@@ -40,49 +42,52 @@ class WelcomePage(QWidget):
         card.setObjectName("welcomeCard")
         card.setMaximumWidth(520)
 
-        title = QLabel("Welcome to Kimi Desktop", card)
+        title = QLabel(_("Welcome to Kimi Desktop"), card)
         title.setObjectName("welcomeTitle")
         intro = QLabel(
-            "Chat with Kimi K2 and K2.5: live reasoning, code you can copy, and "
-            "screenshots turned into UI code. Paste an API key to start.",
+            _(
+                "Chat with Kimi K2 and K2.5: live reasoning, code you can copy, and "
+                "screenshots turned into UI code. Paste an API key to start."
+            ),
             card,
         )
         intro.setWordWrap(True)
-        self.storage_note = QLabel(KEYRING_NOTE, card)
+        self.storage_note = QLabel(_(KEYRING_NOTE), card)
         self.storage_note.setObjectName("welcomeStorageNote")
         self.storage_note.setWordWrap(True)
 
         self.provider = QComboBox(card)
-        self.provider.setAccessibleName("Provider")
-        self.provider.setToolTip("Which provider your key is for")
+        self.provider.setAccessibleName(_("Provider"))
+        self.provider.setToolTip(_("Which provider your key is for"))
         self.key_edit = QLineEdit(card)
         self.key_edit.setObjectName("welcomeApiKey")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText("sk-…")
-        self.key_edit.setAccessibleName("API key")
+        # TRANSLATORS: how an API key begins, as a hint in the empty key field; keep as is.
+        self.key_edit.setPlaceholderText(_("sk-…"))
+        self.key_edit.setAccessibleName(_("API key"))
         self.key_edit.returnPressed.connect(self._on_submit)
         self.message = QLabel(card)
         self.message.setWordWrap(True)
         self.message.setObjectName("welcomeMessage")
 
-        start = QPushButton("Start chatting", card)
+        start = QPushButton(_("Start chatting"), card)
         start.setObjectName("welcomeStart")
         start.setDefault(True)
-        start.setAccessibleName("Save key and start chatting")
+        start.setAccessibleName(_("Save key and start chatting"))
         start.clicked.connect(self._on_submit)
-        demo = QPushButton("Try the offline demo", card)
+        demo = QPushButton(_("Try the offline demo"), card)
         demo.setObjectName("welcomeDemo")
-        demo.setToolTip("Explore every feature with canned replies — no key, no network")
-        demo.setAccessibleName("Try the offline demo")
+        demo.setToolTip(_("Explore every feature with canned replies — no key, no network"))
+        demo.setAccessibleName(_("Try the offline demo"))
         demo.clicked.connect(self.demo_requested)
-        more = QPushButton("More settings…", card)
+        more = QPushButton(_("More settings…"), card)
         more.setFlat(True)
-        more.setAccessibleName("Open settings")
+        more.setAccessibleName(_("Open settings"))
         more.clicked.connect(self.settings_requested)
 
         form = QFormLayout()
-        form.addRow("Provider", self.provider)
-        form.addRow("API key", self.key_edit)
+        form.addRow(_("Provider"), self.provider)
+        form.addRow(_("API key"), self.key_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(more)
         buttons.addStretch(1)
@@ -118,7 +123,7 @@ class WelcomePage(QWidget):
 
     def set_key_storage(self, in_keyring: bool, explanation: str) -> None:
         """Say truthfully where a pasted key will be kept."""
-        self.storage_note.setText(KEYRING_NOTE if in_keyring else explanation)
+        self.storage_note.setText(_(KEYRING_NOTE) if in_keyring else explanation)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -126,7 +131,7 @@ class WelcomePage(QWidget):
     def _on_submit(self) -> None:
         key = self.key_edit.text().strip()
         if not key:
-            self.show_message("Paste your API key first — or try the offline demo.")
+            self.show_message(_("Paste your API key first — or try the offline demo."))
             return
         self.key_edit.clear()
         self.key_submitted.emit(self.provider.currentData(), key)

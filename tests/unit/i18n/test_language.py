@@ -52,3 +52,17 @@ def test_an_unknown_language_falls_back_to_english() -> None:
 def test_marking_does_not_translate() -> None:
     i18n.install("zh_CN")
     assert i18n.N_("Send") == "Send"
+
+
+def test_a_damaged_catalog_leaves_the_window_in_english(monkeypatch, tmp_path) -> None:
+    broken = tmp_path / "zh_CN" / "LC_MESSAGES"
+    broken.mkdir(parents=True)
+    (broken / "kimi_desktop.mo").write_bytes(b"\xde\x12\x04\x95 not a catalog")
+
+    class Folder:
+        def joinpath(self, *parts: str):
+            return tmp_path.joinpath(*parts)
+
+    monkeypatch.setattr(i18n, "files", lambda _package: Folder())
+    assert i18n.install("zh_CN") == "en"
+    assert i18n._("Send") == "Send"
