@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.images.errors import ImageRejected, RejectReason
 from kimi_desktop.images.limits import MAX_IMAGES_PER_MESSAGE, MAX_REQUEST_IMAGE_BYTES
 from kimi_desktop.images.thumbnails import format_size
@@ -23,8 +24,11 @@ def too_many_images(existing_count: int) -> ImageRejected:
     carry up to 8 images, and this one already has 8."
     """
     return ImageRejected(
-        f"A message can carry up to {MAX_IMAGES_PER_MESSAGE} images, "
-        f"and this one already has {existing_count}.",
+        ngettext(
+            "A message can carry up to {limit} image, and this one already has {count}.",
+            "A message can carry up to {limit} images, and this one already has {count}.",
+            MAX_IMAGES_PER_MESSAGE,
+        ).format(limit=MAX_IMAGES_PER_MESSAGE, count=existing_count),
         RejectReason.TOO_MANY_IMAGES,
     )
 
@@ -43,11 +47,29 @@ def check_budget(image_sizes: Iterable[int]) -> None:
         return
     budget = format_size(MAX_REQUEST_IMAGE_BYTES)
     total_text = format_size(total)
-    if total_text == budget:
-        total_text = f"over {budget}"
-    advice = "Remove one or attach smaller images." if len(sizes) > 1 else "Attach a smaller image."
-    raise ImageRejected(
-        f"Together the images come to {total_text}; one message can carry {budget} of images. "
-        f"{advice}",
-        RejectReason.OVER_BUDGET,
-    )
+    several = len(sizes) > 1
+    if total_text == budget:  # rounded to the budget: say "over", not "come to 2 MB"
+        message = (
+            _(
+                "Together the images come to over {budget}; one message can carry {budget} "
+                "of images. Remove one or attach smaller images."
+            )
+            if several
+            else _(
+                "Together the images come to over {budget}; one message can carry {budget} "
+                "of images. Attach a smaller image."
+            )
+        )
+    else:
+        message = (
+            _(
+                "Together the images come to {total}; one message can carry {budget} "
+                "of images. Remove one or attach smaller images."
+            )
+            if several
+            else _(
+                "Together the images come to {total}; one message can carry {budget} "
+                "of images. Attach a smaller image."
+            )
+        )
+    raise ImageRejected(message.format(total=total_text, budget=budget), RejectReason.OVER_BUDGET)

@@ -1,8 +1,8 @@
 """Why an image cannot be attached, in words a person reads.
 
 Every refusal is an :class:`ImageRejected` whose message is a finished sentence
-naming the file, ready to show inline next to the composer; ``reason`` lets code
-tell the cases apart without parsing text.
+naming the file, in the reader's language, ready to show inline next to the
+composer; ``reason`` lets code tell the cases apart without parsing text.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class ImageRejected(Exception):
         return f"ImageRejected({self.reason.name}, {self.message!r})"
 
 
-def subject(name: str, *, unnamed: str = "The image") -> str:
-    """How a message opens: the quoted file name, or ``unnamed`` for bare data."""
-    return f"\u201c{name}\u201d" if name else unnamed
+def about(name: str, named: str, unnamed: str, **values: object) -> str:
+    """The sentence about the file ``name``, its placeholders filled.
+
+    ``named`` quotes ``{name}`` ("“{name}” is empty."); ``unnamed`` is the same
+    sentence for bare data, which has no name ("The image is empty."). Both come
+    translated: each is a whole sentence for the translator.
+    """
+    return (named if name else unnamed).format(name=name, **values)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 import zlib
 
+from kimi_desktop.i18n import N_
+
 
 class ImageFormat(enum.Enum):
     """An image format Kimi accepts; the value is the MIME type."""
@@ -35,17 +37,18 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Formats people drop that the model cannot take, for a more helpful refusal.
 _OTHER_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"BM", "a BMP image"),
-    (0, b"II*\x00", "a TIFF image"),
-    (0, b"MM\x00*", "a TIFF image"),
-    (0, b"%PDF", "a PDF document"),
-    (0, b"\x00\x00\x01\x00", "an icon file"),
-    (4, b"ftypheic", "a HEIC photo"),
-    (4, b"ftypheix", "a HEIC photo"),
-    (4, b"ftypmif1", "a HEIF image"),
-    (4, b"ftypavif", "an AVIF image"),
-    (0, b"\xff\x0a", "a JPEG XL image"),
-    (0, b"\x00\x00\x00\x0cJXL ", "a JPEG XL image"),
+    # TRANSLATORS: these fill {kind} in "“{name}” is {kind}; only … images can be attached."
+    (0, b"BM", N_("a BMP image")),
+    (0, b"II*\x00", N_("a TIFF image")),
+    (0, b"MM\x00*", N_("a TIFF image")),
+    (0, b"%PDF", N_("a PDF document")),
+    (0, b"\x00\x00\x01\x00", N_("an icon file")),
+    (4, b"ftypheic", N_("a HEIC photo")),
+    (4, b"ftypheix", N_("a HEIC photo")),
+    (4, b"ftypmif1", N_("a HEIF image")),
+    (4, b"ftypavif", N_("an AVIF image")),
+    (0, b"\xff\x0a", N_("a JPEG XL image")),
+    (0, b"\x00\x00\x00\x0cJXL ", N_("a JPEG XL image")),
 )
 
 
@@ -63,7 +66,10 @@ def sniff(data: bytes) -> ImageFormat | None:
 
 
 def describe_other(data: bytes) -> str | None:
-    """Name a recognised but unaccepted format ("a HEIC photo"), else ``None``."""
+    """Name a recognised but unaccepted format ("a HEIC photo"), else ``None``.
+
+    In English, marked for the catalog: translate it with ``_()`` where it is shown.
+    """
     for offset, signature, description in _OTHER_SIGNATURES:
         if data[offset : offset + len(signature)] == signature:
             return description

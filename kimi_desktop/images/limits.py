@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from kimi_desktop.i18n import N_
+
 KB: Final = 1024
 MB: Final = 1024 * KB
 
@@ -16,8 +18,8 @@ ACCEPTED_MIME_TYPES: Final = ("image/png", "image/jpeg", "image/webp", "image/gi
 """What Kimi accepts in an ``image_url`` data URL. Anything else is refused rather
 than converted: a format the model cannot read should not be silently rewritten."""
 
-ACCEPTED_NAMES: Final = "png, jpeg, webp or gif"
-"""The accepted formats as a person reads them in a message."""
+ACCEPTED_NAMES: Final = N_("png, jpeg, webp or gif")
+"""The accepted formats as a person reads them in a message (English: ``_()`` it)."""
 
 MAX_FILE_BYTES: Final = 40 * MB
 """Largest file read at all. The whole file is held in memory while it is decoded;

@@ -35,6 +35,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
 
 from kimi_desktop.domain import Attachment, ImageData
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.images.encoding import (
     eight_bit_rgb,
     encode,
@@ -43,7 +44,7 @@ from kimi_desktop.images.encoding import (
     sendable_as_is,
     to_srgb,
 )
-from kimi_desktop.images.errors import ImageRejected, RejectReason, subject
+from kimi_desktop.images.errors import ImageRejected, RejectReason, about
 from kimi_desktop.images.formats import (
     ImageFormat,
     describe_other,
@@ -151,11 +152,27 @@ def _accepted_format(data: bytes, name: str) -> ImageFormat:
     image_format = sniff(data)
     if image_format is not None:
         return image_format
+    accepted = _(ACCEPTED_NAMES)
     other = describe_other(data)
     if other is None:
-        message = f"{subject(name, unnamed='The data')} is not an image ({ACCEPTED_NAMES})."
+        message = about(
+            name,
+            # TRANSLATORS: {accepted} lists the formats: "png, jpeg, webp or gif".
+            _("“{name}” is not an image ({accepted})."),
+            # TRANSLATORS: {accepted} lists the formats: "png, jpeg, webp or gif".
+            _("The data is not an image ({accepted})."),
+            accepted=accepted,
+        )
         raise ImageRejected(message, RejectReason.NOT_AN_IMAGE, name)
-    message = f"{subject(name)} is {other}; only {ACCEPTED_NAMES} images can be attached."
+    message = about(
+        name,
+        # TRANSLATORS: {kind} is like "a HEIC photo"; {accepted}: "png, jpeg, webp or gif".
+        _("“{name}” is {kind}; only {accepted} images can be attached."),
+        # TRANSLATORS: {kind} is like "a HEIC photo"; {accepted}: "png, jpeg, webp or gif".
+        _("The image is {kind}; only {accepted} images can be attached."),
+        kind=_(other),
+        accepted=accepted,
+    )
     raise ImageRejected(message, RejectReason.UNSUPPORTED_FORMAT, name)
 
 
@@ -174,18 +191,39 @@ async def prepare_image_async(
 
 def _damaged(name: str) -> ImageRejected:
     return ImageRejected(
-        f"{subject(name)} is damaged and cannot be read.", RejectReason.DAMAGED, name
+        about(
+            name,
+            _("“{name}” is damaged and cannot be read."),
+            _("The image is damaged and cannot be read."),
+        ),
+        RejectReason.DAMAGED,
+        name,
     )
 
 
 def _too_many_pixels(name: str, size: QSize, max_pixels: int) -> ImageRejected:
     megapixels = max_pixels // 1_000_000
-    return ImageRejected(
-        f"{subject(name)} is {size.width()} \N{MULTIPLICATION SIGN} {size.height()} pixels; "
-        f"images up to {megapixels} megapixels can be attached.",
-        RejectReason.TOO_MANY_PIXELS,
+    message = about(
         name,
+        ngettext(
+            "“{name}” is {width} × {height} pixels; images up to {megapixels} megapixel "
+            "can be attached.",
+            "“{name}” is {width} × {height} pixels; images up to {megapixels} megapixels "
+            "can be attached.",
+            megapixels,
+        ),
+        ngettext(
+            "The image is {width} × {height} pixels; images up to {megapixels} megapixel "
+            "can be attached.",
+            "The image is {width} × {height} pixels; images up to {megapixels} megapixels "
+            "can be attached.",
+            megapixels,
+        ),
+        width=size.width(),
+        height=size.height(),
+        megapixels=megapixels,
     )
+    return ImageRejected(message, RejectReason.TOO_MANY_PIXELS, name)
 
 
 class _Preparation:
@@ -283,8 +321,12 @@ class _Preparation:
             longest = max(opaque.width(), opaque.height())
             if longest <= MIN_SHRINK_SIDE:
                 raise ImageRejected(
-                    f"{subject(self.name)} cannot be made small enough to send "
-                    f"({format_size(self.max_bytes)} at most).",
+                    about(
+                        self.name,
+                        _("“{name}” cannot be made small enough to send ({size} at most)."),
+                        _("The image cannot be made small enough to send ({size} at most)."),
+                        size=format_size(self.max_bytes),
+                    ),
                     RejectReason.CANNOT_SHRINK,
                     self.name,
                 )

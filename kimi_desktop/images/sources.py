@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import stat
 
-from kimi_desktop.images.errors import ImageRejected, RejectReason, subject
+from kimi_desktop.i18n import _
+from kimi_desktop.images.errors import ImageRejected, RejectReason, about
 from kimi_desktop.images.limits import MAX_FILE_BYTES
 from kimi_desktop.images.thumbnails import format_size
 
@@ -36,12 +37,14 @@ def read_source(source: Source, name: str | None, *, head: int | None = None) ->
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise ImageRejected(
-                f"{subject(name)} is a folder, not an image.", RejectReason.FOLDER, name
-            )
+            raise _folder(name)
         if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
             raise ImageRejected(
-                f"{subject(name)} is not a file that can be attached.",
+                about(
+                    name,
+                    _("“{name}” is not a file that can be attached."),
+                    _("The image is not a file that can be attached."),
+                ),
                 RejectReason.NOT_A_FILE,
                 name,
             )
@@ -50,23 +53,41 @@ def read_source(source: Source, name: str | None, *, head: int | None = None) ->
         with open(path, "rb") as file:
             data = file.read(MAX_FILE_BYTES + 1 if head is None else head)
     except IsADirectoryError:
-        raise ImageRejected(
-            f"{subject(name)} is a folder, not an image.", RejectReason.FOLDER, name
-        ) from None
+        raise _folder(name) from None
     except FileNotFoundError:
         raise ImageRejected(
-            f"{subject(name)} cannot be found; it may have been moved or deleted.",
+            about(
+                name,
+                _("“{name}” cannot be found; it may have been moved or deleted."),
+                _("The image cannot be found; it may have been moved or deleted."),
+            ),
             RejectReason.NOT_FOUND,
             name,
         ) from None
     except PermissionError:
         raise ImageRejected(
-            f"{subject(name)} cannot be read: permission denied.", RejectReason.UNREADABLE, name
+            about(
+                name,
+                _("“{name}” cannot be read: permission denied."),
+                _("The image cannot be read: permission denied."),
+            ),
+            RejectReason.UNREADABLE,
+            name,
         ) from None
     except OSError as error:
-        reason = (error.strerror or "the system reported an error").lower()
+        # The system's own words (in the system's language), else ours.
+        reason = (error.strerror or _("the system reported an error")).lower()
         raise ImageRejected(
-            f"{subject(name)} cannot be read: {reason}.", RejectReason.UNREADABLE, name
+            about(
+                name,
+                # TRANSLATORS: {reason} is the system's explanation, like "input/output error".
+                _("“{name}” cannot be read: {reason}."),
+                # TRANSLATORS: {reason} is the system's explanation, like "input/output error".
+                _("The image cannot be read: {reason}."),
+                reason=reason,
+            ),
+            RejectReason.UNREADABLE,
+            name,
         ) from None
     if head is None:
         check_file_size(len(data), name)  # the file may have changed since stat()
@@ -78,14 +99,37 @@ def read_source(source: Source, name: str | None, *, head: int | None = None) ->
 def check_file_size(size: int, name: str) -> None:
     """Refuse an empty file or one over the size limit."""
     if size == 0:
-        raise ImageRejected(f"{subject(name)} is empty.", RejectReason.EMPTY, name)
+        raise ImageRejected(
+            about(name, _("“{name}” is empty."), _("The image is empty.")), RejectReason.EMPTY, name
+        )
     if size > MAX_FILE_BYTES:
         limit = format_size(MAX_FILE_BYTES)
         actual = format_size(size)
-        if actual == limit:
-            actual = f"over {limit}"
-        raise ImageRejected(
-            f"{subject(name)} is {actual}; images up to {limit} can be attached.",
-            RejectReason.FILE_TOO_LARGE,
+        if actual == limit:  # rounded to the limit: say "over", not "is 40 MB; up to 40 MB"
+            message = about(
+                name,
+                _("“{name}” is over {limit}; images up to {limit} can be attached."),
+                _("The image is over {limit}; images up to {limit} can be attached."),
+                limit=limit,
+            )
+        else:
+            message = about(
+                name,
+                _("“{name}” is {size}; images up to {limit} can be attached."),
+                _("The image is {size}; images up to {limit} can be attached."),
+                size=actual,
+                limit=limit,
+            )
+        raise ImageRejected(message, RejectReason.FILE_TOO_LARGE, name)
+
+
+def _folder(name: str) -> ImageRejected:
+    return ImageRejected(
+        about(
             name,
-        )
+            _("“{name}” is a folder, not an image."),
+            _("The image is a folder, not an image."),
+        ),
+        RejectReason.FOLDER,
+        name,
+    )

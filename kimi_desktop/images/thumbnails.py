@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
+from kimi_desktop.i18n import ngettext
 from kimi_desktop.images.formats import sniff
 from kimi_desktop.images.limits import KB, MAX_PIXELS
 
@@ -82,7 +83,7 @@ def format_size(n_bytes: int) -> str:
     10, whole numbers above.
     """
     if n_bytes < KB:
-        return "1 byte" if n_bytes == 1 else f"{n_bytes} bytes"
+        return ngettext("{n} byte", "{n} bytes", n_bytes).format(n=n_bytes)
     value = float(n_bytes)
     for unit in _UNITS:
         value /= 1024

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from kimi_desktop.domain import NewAttachment
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.images import (
     ImageRejected,
     PreparedImage,
@@ -112,7 +113,7 @@ class DraftImages(QObject):
         task = asyncio.ensure_future(self._add(sources, thumb_side))
         if sources:
             self._set_pending(self._pending + len(sources))
-            task.add_done_callback(lambda _: self._set_pending(self._pending - len(sources)))
+            task.add_done_callback(lambda _task: self._set_pending(self._pending - len(sources)))
         return task
 
     async def _add(self, sources: list[Source], thumb_side: int) -> list[str]:
@@ -147,7 +148,7 @@ class DraftImages(QObject):
         if queue:
             left_out = [sources[i] for i in queue]
             full = too_many_images(len(self._attached) + self._reserved)
-            refusals.append(f"{_not_attached(left_out)} {full}")
+            refusals.append(f"{_not_attached(left_out)} {full}")  # which ones, then why
         for sentence in refusals:
             self.rejected.emit(sentence)
         return refusals
@@ -156,10 +157,16 @@ class DraftImages(QObject):
         """Add a prepared image to the draft, or say why it was not added."""
         if isinstance(result, ImageRejected):
             return str(result)
+        name = _name_of(source)
         if isinstance(result, BaseException):
-            return f"{_subject(source)} could not be attached ({type(result).__name__})."
+            error = type(result).__name__
+            if name:
+                return _("“{name}” could not be attached ({error}).").format(name=name, error=error)
+            return _("The pasted image could not be attached ({error}).").format(error=error)
         if any(a.image.sha256 == result.image.sha256 for a in self._attached):
-            return f"{_subject(source)} is already attached."
+            if name:
+                return _("“{name}” is already attached.").format(name=name)
+            return _("The pasted image is already attached.")
         try:
             check_budget([*(len(i.data) for i in self.images()), len(result.image.data)])
         except ImageRejected as exc:
@@ -198,23 +205,32 @@ def _name_of(source: Source) -> str | None:
     return Path(source).name if isinstance(source, str) else None
 
 
-def _subject(source: Source) -> str:
-    name = _name_of(source)
-    return f"\u201c{name}\u201d" if name else "The pasted image"
-
-
 def _not_attached(sources: Sequence[Source]) -> str:
     """ "“a.png” was not attached." — opens the sentence of a refusal about several images.
 
     Names up to three, then counts the rest: "“a.png”, “b.png”, “c.png” and 2
     more were not attached."
     """
-    if len(sources) == 1:
-        return f"{_subject(sources[0])} was not attached."
     names = [_name_of(s) for s in sources]
+    if len(sources) == 1:
+        if names[0]:
+            return _("“{name}” was not attached.").format(name=names[0])
+        return _("The pasted image was not attached.")
     if not all(names):
-        return f"These {len(sources)} images were not attached."
-    quoted = [f"\u201c{n}\u201d" for n in names]
-    if len(quoted) <= 3:
-        return f"{', '.join(quoted[:-1])} and {quoted[-1]} were not attached."
-    return f"{', '.join(quoted[:3])} and {len(quoted) - 3} more were not attached."
+        return ngettext(
+            "This {n} image was not attached.", "These {n} images were not attached.", len(sources)
+        ).format(n=len(sources))
+    if len(names) == 2:
+        return _("“{first}” and “{second}” were not attached.").format(
+            first=names[0], second=names[1]
+        )
+    if len(names) == 3:
+        return _("“{first}”, “{second}” and “{third}” were not attached.").format(
+            first=names[0], second=names[1], third=names[2]
+        )
+    more = len(names) - 3
+    return ngettext(
+        "“{first}”, “{second}”, “{third}” and {n} more were not attached.",
+        "“{first}”, “{second}”, “{third}” and {n} more were not attached.",
+        more,
+    ).format(first=names[0], second=names[1], third=names[2], n=more)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from kimi_desktop.api import ApiError
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.profiles import EndpointProfile
 
@@ -39,12 +40,14 @@ def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
 
 def balance_text(amount: float, sign: str) -> str:
     """ "Balance ¥49.58": how the top bar shows a provider's balance."""
-    return f"Balance {sign}{amount:,.2f}"
+    # TRANSLATORS: the account's balance as the top bar shows it; {amount} is like "¥49.58".
+    return _("Balance {amount}").format(amount=f"{sign}{amount:,.2f}")
 
 
 def credits_text(credits: float) -> str:
     """ "4,523 credits left": kimi-k2.ai's balance, counted in requests."""
-    return f"{credits:,.0f} credits left"
+    # TRANSLATORS: kimi-k2.ai's balance: requests that can still be made, like "4,523".
+    return _("{amount} credits left").format(amount=f"{credits:,.0f}")
 
 
 async def account_balance(profile: EndpointProfile, client: KimiClient) -> str | None:

@@ -26,6 +26,7 @@ from kimi_desktop.api import (
     QuotaError,
 )
 from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.services.balance import account_balance
 from kimi_desktop.settings.presets import lists_no_models, preset_by_id
 from kimi_desktop.settings.profiles import EndpointProfile
@@ -55,7 +56,7 @@ async def check_connection(
     """Ask the endpoint for its models once (no retries) and describe the outcome."""
     suggestion = _suggestion(profile)
     if profile.key_required and not api_key:
-        return ConnectionReport(False, "Enter an API key first.")
+        return ConnectionReport(False, _("Enter an API key first."))
     from kimi_desktop.api import KimiClient  # brings in httpx: not before it is needed
 
     started = time.perf_counter()
@@ -70,16 +71,23 @@ async def check_connection(
         try:
             if lists_no_models(profile):
                 await _ask_one_token(client, _probe_model(profile))
-                count = "It lists no models; a one-token question was answered."
+                count = _("It lists no models; a one-token question was answered.")
             else:
                 models = await client.list_models()
-                count = f"{len(models)} model{'s' if len(models) != 1 else ''} available."
+                count = ngettext(
+                    "{n} model available.", "{n} models available.", len(models)
+                ).format(n=len(models))
         except ApiError as exc:
             return _describe_failure(exc, _ms(started), suggestion)
         elapsed = _ms(started)
-        balance = await _balance(profile, client) if api_key else ""
-    key_note = "Key accepted. " if api_key else ""
-    return ConnectionReport(True, f"Connected in {elapsed} ms. {key_note}{count}{balance}")
+        balance = await _balance(profile, client) if api_key else None
+    sentences = [_("Connected in {ms} ms.").format(ms=elapsed)]
+    if api_key:
+        sentences.append(_("Key accepted."))
+    sentences.append(count)
+    if balance:
+        sentences.append(balance)
+    return ConnectionReport(True, " ".join(sentences))
 
 
 async def _ask_one_token(client: KimiClient, model: str) -> None:
@@ -96,10 +104,11 @@ def _probe_model(profile: EndpointProfile) -> str:
     return profile.model or (preset.default_model if preset else "") or "kimi-k2.5"
 
 
-async def _balance(profile: EndpointProfile, client: KimiClient) -> str:
-    """ " Balance $49.58." where the provider reports it, else ""."""
+async def _balance(profile: EndpointProfile, client: KimiClient) -> str | None:
+    """ "Balance $49.58." where the provider reports it, else ``None``."""
     text = await account_balance(profile, client)
-    return f" {text}." if text else ""
+    # TRANSLATORS: the balance ("Balance $49.58") as a sentence of its own.
+    return _("{balance}.").format(balance=text) if text else None
 
 
 def _suggestion(profile: EndpointProfile) -> str | None:
@@ -113,34 +122,61 @@ def _suggestion(profile: EndpointProfile) -> str | None:
 
 
 def _describe_failure(exc: ApiError, elapsed: int, suggestion: str | None) -> ConnectionReport:
-    hint = f" Did you mean {suggestion} ?" if suggestion else ""
     if exc.code == "no_models":
         if suggestion:
             return ConnectionReport(
                 False,
-                f"The endpoint answered in {elapsed} ms but has no models list at this "
-                f"address.{hint}",
+                _with_hint(
+                    _(
+                        "The endpoint answered in {ms} ms but has no models list at this address."
+                    ).format(ms=elapsed),
+                    suggestion,
+                ),
                 suggestion,
             )
         return ConnectionReport(
             True,
-            f"Reachable in {elapsed} ms. This provider does not list its models, so the key "
-            "is checked when you send the first message.",
+            _(
+                "Reachable in {ms} ms. This provider does not list its models, so the key "
+                "is checked when you send the first message."
+            ).format(ms=elapsed),
         )
     if isinstance(exc, AuthenticationError):
-        status = f" ({exc.status})" if exc.status else ""
-        return ConnectionReport(
-            False,
-            f"Reachable in {elapsed} ms, but the key was rejected{status}. Check that the "
-            "whole key was pasted and that it belongs to this provider.",
-        )
+        if exc.status:
+            text = _(
+                "Reachable in {ms} ms, but the key was rejected ({status}). Check that the "
+                "whole key was pasted and that it belongs to this provider."
+            ).format(ms=elapsed, status=exc.status)
+        else:
+            text = _(
+                "Reachable in {ms} ms, but the key was rejected. Check that the "
+                "whole key was pasted and that it belongs to this provider."
+            ).format(ms=elapsed)
+        return ConnectionReport(False, text)
     if isinstance(exc, QuotaError):
         return ConnectionReport(
-            False, f"Reachable in {elapsed} ms and the key works, but {_lower(exc.message)}"
+            False,
+            # TRANSLATORS: {problem} is the provider's complaint, its first letter lower-cased.
+            _("Reachable in {ms} ms and the key works, but {problem}").format(
+                ms=elapsed, problem=_lower(exc.message)
+            ),
         )
     if isinstance(exc, NetworkError):
-        return ConnectionReport(False, f"Not reachable: {exc.message}{hint}", suggestion)
-    return ConnectionReport(False, f"{exc.message}{hint}", suggestion)
+        return ConnectionReport(
+            False,
+            _with_hint(_("Not reachable: {error}").format(error=exc.message), suggestion),
+            suggestion,
+        )
+    return ConnectionReport(False, _with_hint(exc.message, suggestion), suggestion)
+
+
+def _with_hint(text: str, suggestion: str | None) -> str:
+    """``text``, followed by the better address to try when there is one."""
+    if not suggestion:
+        return text
+    # TRANSLATORS: {url} is a web address; the space keeps the "?" out of it when copied.
+    hint = _("Did you mean {url} ?").format(url=suggestion)
+    return f"{text} {hint}"
 
 
 def _ms(started: float) -> int:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import ModelInfo
+from kimi_desktop.i18n import _
+from kimi_desktop.services.balance import credits_text
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
 from kimi_desktop.services.endpoints import EndpointService
@@ -72,7 +74,11 @@ class EndpointPresenter(QObject):
         endpoints.models_changed.connect(self._on_endpoints_models_changed)
         endpoints.balance_changed.connect(self._on_endpoints_balance_changed)
         endpoints.models_failed.connect(
-            lambda _, text: self.status_message.emit(f"Models: {text}", 8000)
+            lambda _endpoint_id, text: self.status_message.emit(
+                # TRANSLATORS: the model list could not be fetched; {error} says why.
+                _("Models: {error}").format(error=text),
+                8000,
+            )
         )
 
     @property
@@ -81,7 +87,7 @@ class EndpointPresenter(QObject):
 
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:
-            self.balance_changed.emit(f"{credits:,.0f} credits left")
+            self.balance_changed.emit(credits_text(credits))
 
     def list_endpoints(self) -> None:
         """Announce the endpoints, the welcome page's providers and the active one's models."""

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from typing import Literal
 
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.secrets import (
     KeyFileError,
     KeyLocation,
@@ -25,10 +26,11 @@ from kimi_desktop.settings.store import SettingsStore
 
 __all__ = ["KeyKeeper", "first_sentence"]
 
-_KEY_PLACES = {
-    "keyring": "the system keyring",
-    "file": "the key file",
-    "session": "this session's memory",
+# Why a key is still there after removing it, by where it is kept; _() where shown.
+_NOT_REMOVED = {
+    "keyring": N_("The key could not be removed from the system keyring."),
+    "file": N_("The key could not be removed from the key file."),
+    "session": N_("The key could not be removed from this session's memory."),
 }
 
 
@@ -37,9 +39,10 @@ def first_sentence(text: str) -> str:
 
     The keyring's sentences end with advice that suits a prompt; where the app
     says what to do next itself, only the statement of the problem is kept.
+    Sentences end in ". " or, in Chinese, "。".
     """
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
+    ends = [index for index in (text.find(". "), text.find("。")) if index != -1]
+    return text[: min(ends) + 1] if ends else text
 
 
 class KeyKeeper:
@@ -98,7 +101,7 @@ class KeyKeeper:
         try:
             self._secrets.set(endpoint_id, key)
         except ValueError as exc:  # empty, or spaces inside: said without the key
-            return f"The key was not saved because {exc}."
+            return _("The key was not saved because {reason}.").format(reason=exc)
         except KeyringUnavailable as exc:
             return self._store_without_keyring(endpoint_id, key, exc)
         return None
@@ -110,17 +113,22 @@ class KeyKeeper:
                 self._secrets.save_to_file(endpoint_id, key)
             except KeyFileError as file_error:
                 self._secrets.remember_for_session(endpoint_id, key)
-                return f"{file_error.message} The key is kept for this session only."
-            return (
-                f"{first_sentence(exc.message)} As you allowed in Settings, the key was "
-                f"saved in {self._secrets.key_file}, which only your user account can read."
-            )
+                # TRANSLATORS: {problem} says why the key file could not be written.
+                return _("{problem} The key is kept for this session only.").format(
+                    problem=file_error.message
+                )
+            # TRANSLATORS: {problem} says why the keyring cannot be used; {path} is a file.
+            return _(
+                "{problem} As you allowed in Settings, the key was saved in {path}, which "
+                "only your user account can read."
+            ).format(problem=first_sentence(exc.message), path=self._secrets.key_file)
         self._secrets.remember_for_session(endpoint_id, key)
-        return (
-            f"{first_sentence(exc.message)} The key is kept for this session only and "
-            "nothing was written to disk. To keep keys between sessions, set up the system "
-            "keyring, or allow storing keys in a file in Settings → Preferences."
-        )
+        # TRANSLATORS: {problem} says why the keyring cannot be used.
+        return _(
+            "{problem} The key is kept for this session only and nothing was written to "
+            "disk. To keep keys between sessions, set up the system keyring, or allow "
+            "storing keys in a file in Settings → Preferences."
+        ).format(problem=first_sentence(exc.message))
 
     def forget(self, endpoint_id: str) -> None:
         """Delete a key from wherever it was kept, quietly (the endpoint is going away)."""
@@ -133,13 +141,17 @@ class KeyKeeper:
         self.forget(endpoint_id)
         left = self.location(endpoint_id)
         if left is not None:
-            return f"The key could not be removed from {_KEY_PLACES.get(left, left)}."
+            sentence = _NOT_REMOVED.get(left)
+            if sentence is not None:
+                return _(sentence)
+            return _("The key could not be removed from {place}.").format(place=left)
         status = self.status()
         if not status.available and status.reason in ("locked", "error"):
-            return (
-                f"{first_sentence(status.message)} If it holds a copy of the key, that "
-                "copy could not be removed; try again once the keyring works."
-            )
+            # TRANSLATORS: {problem} says why the keyring cannot be used.
+            return _(
+                "{problem} If it holds a copy of the key, that copy could not be removed; "
+                "try again once the keyring works."
+            ).format(problem=first_sentence(status.message))
         return None
 
     def status(self) -> KeyringStatus:

@@ -28,6 +28,7 @@ from kimi_desktop.domain import (
     StoredMessage,
     has_visible_text,
 )
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
@@ -36,10 +37,11 @@ from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.workers import BackgroundTasks
 from kimi_desktop.settings.store import SettingsStore
 
-NO_MODEL = "Pick a model first, or type a model id."
-NO_KEY = "No API key is set for this endpoint. Add one in Settings (Ctrl+,)."
-INVISIBLE = "The message holds only invisible characters, so there is nothing to send."
-EDITING = "Editing your last message — send to replace it, or Esc to cancel."
+# Sentences of the composer's notice line, translated where they are shown: _(NO_MODEL).
+NO_MODEL = N_("Pick a model first, or type a model id.")
+NO_KEY = N_("No API key is set for this endpoint. Add one in Settings (Ctrl+,).")
+INVISIBLE = N_("The message holds only invisible characters, so there is nothing to send.")
+EDITING = N_("Editing your last message — send to replace it, or Esc to cancel.")
 
 
 class ChatPresenter(QObject):
@@ -156,7 +158,8 @@ class ChatPresenter(QObject):
         messages = self._history.messages(conversation.id) if conversation else []
         self._messages = {m.id: self._with_live_text(m) for m in messages}
         self.title_changed.emit(
-            f"{conversation.title} — Kimi Desktop"
+            # TRANSLATORS: the window's title: the open conversation's, then the app's name.
+            _("{title} — Kimi Desktop").format(title=conversation.title)
             if conversation and conversation.title
             else "Kimi Desktop"
         )
@@ -203,10 +206,11 @@ class ChatPresenter(QObject):
 
         def restore() -> None:
             self._history.restore(conversation_id)
-            self.status_message.emit("Conversation restored.", 2500)
+            self.status_message.emit(_("Conversation restored."), 2500)
 
-        title = deleted.title if deleted is not None and deleted.title else "Conversation"
-        self.conversation_deleted.emit(f"“{title}” deleted.", restore)
+        # TRANSLATORS: the title of a deleted conversation that had none, in "“{title}” deleted."
+        title = deleted.title if deleted is not None and deleted.title else _("Conversation")
+        self.conversation_deleted.emit(_("“{title}” deleted.").format(title=title), restore)
 
     def _create(self, model: str | None) -> Conversation:
         conversation = self._history.create(endpoint_id=self._endpoints.active_id, model=model)
@@ -219,18 +223,18 @@ class ChatPresenter(QObject):
         """Send the draft (or, while editing, replace the last prompt with it)."""
         if draft.is_empty:
             if draft.text:  # only zero-width or other invisible characters
-                self.notice_changed.emit(Notice(INVISIBLE))
+                self.notice_changed.emit(Notice(_(INVISIBLE)))
             return
         text = draft.text.strip() if has_visible_text(draft.text) else ""
         endpoint_id = self._endpoints.active_id
         choice = self._current_choice()
         if not choice.model:
-            self.notice_changed.emit(Notice(NO_MODEL))
+            self.notice_changed.emit(Notice(_(NO_MODEL)))
             return
         if draft.attachments and not self._model_sees_images(choice.model):
             return
         if self._endpoints.needs_key(endpoint_id):
-            self.notice_changed.emit(Notice(NO_KEY))
+            self.notice_changed.emit(Notice(_(NO_KEY)))
             return
         if self._conversation is None:
             self._conversation = self._create(choice.model)
@@ -271,16 +275,21 @@ class ChatPresenter(QObject):
         if seeing is None:
             self.notice_changed.emit(
                 Notice(
-                    f"“{model}” cannot see images, and this endpoint lists no model that can. "
-                    "Remove the images or switch endpoints."
+                    _(
+                        "“{model}” cannot see images, and this endpoint lists no model that "
+                        "can. Remove the images or switch endpoints."
+                    ).format(model=model)
                 )
             )
         else:
             self.notice_changed.emit(
                 Notice(
-                    f"“{model}” cannot see images. Switch to {seeing}, which can?",
+                    _("“{model}” cannot see images. Switch to {other}, which can?").format(
+                        model=model, other=seeing
+                    ),
                     action=(
-                        f"Use {seeing}",
+                        # TRANSLATORS: a button: switch to the model {model}.
+                        _("Use {model}").format(model=seeing),
                         lambda: self.endpoint_presenter.choose_model(seeing, show=True),
                     ),
                 )
@@ -294,7 +303,7 @@ class ChatPresenter(QObject):
             self.settings_requested.emit()
             return
         if action is MessageAction.COPY:  # the view has put the text on the clipboard
-            self.status_message.emit("Message copied to the clipboard", 2500)
+            self.status_message.emit(_("Message copied to the clipboard"), 2500)
             return
         conversation = self._conversation
         message = self._messages.get(message_id)
@@ -308,7 +317,7 @@ class ChatPresenter(QObject):
             self._editing = True
             self.composer_text_set.emit(message.text)
             self.notice_changed.emit(
-                Notice(EDITING, error=False, action=("Cancel", self.cancel_edit))
+                Notice(_(EDITING), error=False, action=(_("Cancel"), self.cancel_edit))
             )
         elif action in (MessageAction.REGENERATE, MessageAction.RETRY):
             choice = self._current_choice()
@@ -341,7 +350,7 @@ class ChatPresenter(QObject):
     def preview_image(self, sha256: str) -> None:
         data = self._history.image_bytes(sha256)
         if data is not None:
-            self.image_preview_requested.emit(data, "Image")
+            self.image_preview_requested.emit(data, _("Image"))
 
     # -- what the chat session reports -------------------------------------------
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kimi_desktop.domain import Protocol
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.profiles import EndpointProfile
 
 __all__ = ["PRESETS", "Preset", "lists_no_models", "match_preset", "preset_by_id"]
@@ -26,6 +27,10 @@ class Preset:
     ``balance_url`` answers ``GET`` with the account balance, ``health_url`` with
     the server's health, without a key. ``list_prices`` True means Moonshot's
     published USD prices per token apply to this endpoint.
+
+    ``name`` and ``description`` are English, marked with ``N_``: translate them
+    with ``_()`` where they are shown. A new profile is named in the language of
+    the moment (:meth:`to_profile`), as if the user had typed it.
     """
 
     id: str
@@ -45,7 +50,7 @@ class Preset:
         """A new endpoint profile for this preset (its id is the preset's by default)."""
         return EndpointProfile(
             id=profile_id or self.id,
-            name=self.name,
+            name=_(self.name),
             base_url=self.base_url,
             protocol=self.protocol,
             key_required=self.key_required,
@@ -65,7 +70,7 @@ _MOONSHOT_MODELS = (
 PRESETS: tuple[Preset, ...] = (
     Preset(
         id="moonshot-global",
-        name="Moonshot AI (global)",
+        name=N_("Moonshot AI (global)"),
         base_url="https://api.moonshot.ai/v1",
         protocol="openai",
         default_model="kimi-k2.5",
@@ -73,23 +78,24 @@ PRESETS: tuple[Preset, ...] = (
         balance_url="https://api.moonshot.ai/v1/users/me/balance",
         fallback_model_ids=_MOONSHOT_MODELS,
         list_prices=True,
-        description="The official Kimi API from Moonshot AI (platform.moonshot.ai).",
+        description=N_("The official Kimi API from Moonshot AI (platform.moonshot.ai)."),
     ),
     Preset(
         id="moonshot-cn",
-        name="Moonshot AI (China)",
+        name=N_("Moonshot AI (China)"),
         base_url="https://api.moonshot.cn/v1",
         protocol="openai",
         default_model="kimi-k2.5",
         has_models_endpoint=True,
         balance_url="https://api.moonshot.cn/v1/users/me/balance",
         fallback_model_ids=_MOONSHOT_MODELS,
-        description="The official Kimi API for mainland China (platform.moonshot.cn), "
-        "billed in CNY.",
+        description=N_(
+            "The official Kimi API for mainland China (platform.moonshot.cn), billed in CNY."
+        ),
     ),
     Preset(
         id="moonshot-anthropic",
-        name="Moonshot AI (Anthropic format)",
+        name=N_("Moonshot AI (Anthropic format)"),
         base_url="https://api.moonshot.ai/anthropic",
         protocol="anthropic",
         default_model="kimi-k2.5",
@@ -97,8 +103,10 @@ PRESETS: tuple[Preset, ...] = (
         balance_url="https://api.moonshot.ai/v1/users/me/balance",
         fallback_model_ids=_MOONSHOT_MODELS,
         list_prices=True,
-        description="The official Kimi API through its Anthropic Messages compatible "
-        "interface; uses the same key as Moonshot AI (global).",
+        description=N_(
+            "The official Kimi API through its Anthropic Messages compatible "
+            "interface; uses the same key as Moonshot AI (global)."
+        ),
     ),
     Preset(
         id="villamarket",
@@ -109,27 +117,27 @@ PRESETS: tuple[Preset, ...] = (
         has_models_endpoint=True,
         health_url="https://api.kimi.villamarket.ai/health",
         fallback_model_ids=("kimi-k2.5",),
-        description="Kimi K2.5 reseller; usage is metered per key.",
+        description=N_("Kimi K2.5 reseller; usage is metered per key."),
     ),
     Preset(
         id="kimi-k2-ai",
-        name="kimi-k2.ai (OpenAI format)",
+        name=N_("kimi-k2.ai (OpenAI format)"),
         base_url="https://kimi-k2.ai/api/v1",
         protocol="openai",
         default_model="kimi-k2-0905",
         has_models_endpoint=True,
         fallback_model_ids=("kimi-k2-0905", "kimi-k2"),
-        description="Kimi K2 reseller billed in credits (one per request).",
+        description=N_("Kimi K2 reseller billed in credits (one per request)."),
     ),
     Preset(
         id="kimi-k2-ai-anthropic",
-        name="kimi-k2.ai (Anthropic format)",
+        name=N_("kimi-k2.ai (Anthropic format)"),
         base_url="https://kimi-k2.ai/api/v1",
         protocol="anthropic",
         default_model="kimi-k2-0905",
         has_models_endpoint=False,
         fallback_model_ids=("kimi-k2-0905", "kimi-k2"),
-        description="kimi-k2.ai through its Anthropic Messages compatible interface.",
+        description=N_("kimi-k2.ai through its Anthropic Messages compatible interface."),
     ),
     Preset(
         id="acedata",
@@ -140,18 +148,19 @@ PRESETS: tuple[Preset, ...] = (
         has_models_endpoint=False,
         # The provider documents kimi-k2.5 only; other ids can be typed in.
         fallback_model_ids=("kimi-k2.5",),
-        description="Kimi reseller without a model list; pick or type a model id.",
+        description=N_("Kimi reseller without a model list; pick or type a model id."),
     ),
     Preset(
         id="local",
-        name="Local server (OpenAI-compatible)",
+        name=N_("Local server (OpenAI-compatible)"),
         base_url="http://127.0.0.1:8080/v1",
         protocol="openai",
         default_model=None,
         has_models_endpoint=True,
         key_required=False,
-        description="llama.cpp, vLLM, Ollama, LM Studio or any OpenAI-compatible server; "
-        "a key is optional.",
+        description=N_(
+            "llama.cpp, vLLM, Ollama, LM Studio or any OpenAI-compatible server; a key is optional."
+        ),
     ),
 )
 """Every preset, in the order a first run lists them (Moonshot global first)."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kimi_desktop.domain import Usage
+from kimi_desktop.i18n import _
 
 __all__ = ["Prices", "parse_prices"]
 
@@ -35,9 +36,17 @@ class Prices:
                 or not math.isfinite(value)
                 or value < 0
             ):
-                raise ValueError(f"a price must be a number of zero or more, not {value!r}")
+                raise ValueError(
+                    _("a price must be a number of zero or more, not {value}").format(
+                        value=repr(value)
+                    )
+                )
         if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            raise ValueError(f"the currency must be a code like USD, not {self.currency!r}")
+            raise ValueError(
+                _("the currency must be a code like USD, not {currency}").format(
+                    currency=repr(self.currency)
+                )
+            )
 
     def cost(self, usage: Usage) -> float:
         """The price of one reply; cached tokens are part of ``prompt_tokens``."""
@@ -61,11 +70,15 @@ class Prices:
     def from_dict(cls, data: object) -> Prices:
         """Prices from stored data; ``ValueError`` in plain words if unusable."""
         if not isinstance(data, Mapping):
-            raise ValueError("the prices are not a set of named numbers")
+            raise ValueError(_("the prices are not a set of named numbers"))
         try:
             currency = data.get("currency", "USD")
             if not isinstance(currency, str):
-                raise ValueError(f"the currency must be a code like USD, not {currency!r}")
+                raise ValueError(
+                    _("the currency must be a code like USD, not {currency}").format(
+                        currency=repr(currency)
+                    )
+                )
             return cls(
                 input_per_mtok=data["input_per_mtok"],
                 cached_input_per_mtok=data["cached_input_per_mtok"],
@@ -73,7 +86,8 @@ class Prices:
                 currency=currency,
             )
         except KeyError as exc:
-            raise ValueError(f"the prices lack {exc.args[0]!r}") from None
+            # TRANSLATORS: {name} is a key of the stored prices, like 'input_per_mtok'.
+            raise ValueError(_("the prices lack {name}").format(name=repr(exc.args[0]))) from None
 
 
 def parse_prices(
@@ -90,13 +104,13 @@ def parse_prices(
     if not any(texts):
         return None
     if not texts[0] or not texts[2]:
-        raise ValueError("Enter both the input and the output price, or leave all prices empty.")
+        raise ValueError(_("Enter both the input and the output price, or leave all prices empty."))
     values = [_price(text) for text in texts if text]
     if len(values) == 2:
         values.insert(1, values[0])
     code = currency.strip().upper()
     if not (len(code) == 3 and code.isascii() and code.isalpha()):
-        raise ValueError("The currency must be a three-letter code, like USD or CNY.")
+        raise ValueError(_("The currency must be a three-letter code, like USD or CNY."))
     return Prices(values[0], values[1], values[2], code)
 
 
@@ -104,9 +118,11 @@ def _price(text: str) -> float:
     try:
         value = float(text.replace(",", ".").replace(" ", ""))
     except ValueError:
-        raise ValueError(f"“{text}” is not a price; type a number such as 0.60.") from None
+        value = math.nan
     if not math.isfinite(value):
-        raise ValueError(f"“{text}” is not a price; type a number such as 0.60.")
+        raise ValueError(
+            _("“{text}” is not a price; type a number such as 0.60.").format(text=text)
+        )
     if value < 0:
-        raise ValueError("A price cannot be negative.")
+        raise ValueError(_("A price cannot be negative."))
     return value

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from kimi_desktop.domain import Endpoint, Protocol
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.prices import Prices
 from kimi_desktop.settings.urls import proxy_problems, split_url
 
@@ -50,17 +51,25 @@ class EndpointProfile:
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
             raise ValueError(
-                f"endpoint id {self.id!r} must be lower-case letters, digits, '.', '_' or '-'"
+                _("endpoint id {id} must be lower-case letters, digits, '.', '_' or '-'").format(
+                    id=repr(self.id)
+                )
             )
         if not self.name.strip():
-            raise ValueError("the endpoint needs a name")
+            raise ValueError(_("the endpoint needs a name"))
         if self.protocol not in PROTOCOLS:
-            raise ValueError(f"unknown protocol {self.protocol!r}; use 'openai' or 'anthropic'")
+            raise ValueError(
+                _("unknown protocol {protocol}; use 'openai' or 'anthropic'").format(
+                    protocol=repr(self.protocol)
+                )
+            )
         parts = split_url(self.base_url)
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{self.base_url!r} is not an http:// or https:// address")
+            raise ValueError(
+                _("{url} is not an http:// or https:// address").format(url=repr(self.base_url))
+            )
         if parts.password is not None:
-            raise ValueError("the base URL must not contain a password")
+            raise ValueError(_("the base URL must not contain a password"))
         if self.proxy is not None:
             problems = proxy_problems(self.proxy)
             if problems:
@@ -102,20 +111,25 @@ class EndpointProfile:
         Unknown fields are ignored so that files written by newer versions load.
         """
         if not isinstance(data, Mapping):
-            raise ValueError("it is not a set of named values")
+            # TRANSLATORS: follows "Endpoint 1 was skipped because"; "it" is the endpoint.
+            raise ValueError(_("it is not a set of named values"))
         for name in ("id", "name", "base_url"):
             if not isinstance(data.get(name), str):
-                raise ValueError(f"its {name!r} is missing or not text")
+                # TRANSLATORS: {name} is a key of the stored endpoint, like 'base_url'.
+                raise ValueError(_("its {name} is missing or not text").format(name=repr(name)))
         protocol = data.get("protocol", "openai")
         if protocol not in PROTOCOLS:
-            raise ValueError(f"the protocol {protocol!r} is not supported")
+            raise ValueError(
+                _("the protocol {protocol} is not supported").format(protocol=repr(protocol))
+            )
         for name in ("proxy", "model", "preset"):
             value = data.get(name)
             if value is not None and not isinstance(value, str):
-                raise ValueError(f"its {name!r} is not text")
+                # TRANSLATORS: {name} is a key of the stored endpoint, like 'proxy'.
+                raise ValueError(_("its {name} is not text").format(name=repr(name)))
         key_required = data.get("key_required", True)
         if not isinstance(key_required, bool):
-            raise ValueError("its 'key_required' is not true or false")
+            raise ValueError(_("its 'key_required' is not true or false"))
         raw_prices = data.get("prices")
         try:
             prices = None if raw_prices is None else Prices.from_dict(raw_prices)

@@ -1,7 +1,9 @@
 """Every user preference, declared once.
 
 Each field of :class:`Preferences` carries its title, description, section and,
-for numbers, its range; choices come from the field's ``Literal`` type. The
+for numbers, its range; choices come from the field's ``Literal`` type. Titles,
+descriptions, sections and choice titles are English, marked with ``N_``: whoever
+shows them translates them with ``_()``. The
 settings dialog is generated from :data:`SETTINGS`, the same declarations read
 back as :class:`SettingSpec` objects, so adding a preference is one field here.
 
@@ -16,6 +18,8 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from kimi_desktop.i18n import N_, _
 
 Theme = Literal["system", "light", "dark"]
 Language = Literal["system", "en", "zh_CN"]
@@ -60,18 +64,22 @@ class Preferences:
     theme: Theme = field(
         default="system",
         metadata=_meta(
-            title="Theme",
-            description="Light or dark colours, or follow the operating system.",
-            section="Appearance",
-            choice_titles={"system": "Same as the system", "light": "Light", "dark": "Dark"},
+            title=N_("Theme"),
+            description=N_("Light or dark colours, or follow the operating system."),
+            section=N_("Appearance"),
+            choice_titles={
+                "system": N_("Same as the system"),
+                "light": N_("Light"),
+                "dark": N_("Dark"),
+            },
         ),
     )
     font_size: int = field(
         default=11,
         metadata=_meta(
-            title="Font size",
-            description="Size of the conversation text, in points.",
-            section="Appearance",
+            title=N_("Font size"),
+            description=N_("Size of the conversation text, in points."),
+            section=N_("Appearance"),
             minimum=8,
             maximum=32,
         ),
@@ -79,47 +87,51 @@ class Preferences:
     language: Language = field(
         default="system",
         metadata=_meta(
-            title="Language",
-            description="The language of the window; used from the next start.",
-            section="Appearance",
+            title=N_("Language"),
+            description=N_("The language of the window; used from the next start."),
+            section=N_("Appearance"),
             # Each language by the name it calls itself, so anyone can find their own.
-            choice_titles={"system": "Same as the system", "en": "English", "zh_CN": "简体中文"},
+            choice_titles={
+                "system": N_("Same as the system"),
+                "en": "English",
+                "zh_CN": "简体中文",
+            },
         ),
     )
     send_shortcut: SendShortcut = field(
         default="enter",
         metadata=_meta(
-            title="Send with",
-            description="Which key sends a message; the other combination starts a new line.",
-            section="Chat",
+            title=N_("Send with"),
+            description=N_("Which key sends a message; the other combination starts a new line."),
+            section=N_("Chat"),
             choice_titles={
-                "enter": "Enter (Shift+Enter for a new line)",
-                "ctrl_enter": "Ctrl+Enter (Enter for a new line)",
+                "enter": N_("Enter (Shift+Enter for a new line)"),
+                "ctrl_enter": N_("Ctrl+Enter (Enter for a new line)"),
             },
         ),
     )
     reasoning_expanded: bool = field(
         default=True,
         metadata=_meta(
-            title="Show reasoning while it streams",
-            description=(
+            title=N_("Show reasoning while it streams"),
+            description=N_(
                 "Keep the model's reasoning panel open while it thinks. When off, the "
                 "reasoning is collapsed and can be opened with a click."
             ),
-            section="Chat",
+            section=N_("Chat"),
         ),
     )
     store_keys_in_file: bool = field(
         default=False,
         metadata=_meta(
-            title="Store API keys in a file when no keyring is available",
-            description=(
+            title=N_("Store API keys in a file when no keyring is available"),
+            description=N_(
                 "Only used when the system has no working keyring. Keys are then saved "
                 "unencrypted in a file that only your user account can read; anyone with "
                 "access to your account or your backups can read them. When off, a key "
                 "is kept for the current session only."
             ),
-            section="Security",
+            section=N_("Security"),
         ),
     )
 
@@ -168,7 +180,10 @@ class SettingSpec:
 
     ``kind`` tells which editor to build: a check box (``"bool"``), a spin box
     within ``minimum``..``maximum`` (``"int"``) or a combo box over ``choices``,
-    pairs of (stored value, title shown) (``"choice"``).
+    pairs of (stored value, title shown) (``"choice"``). ``title``,
+    ``description``, ``section`` and the choice titles are the English source:
+    translate them with ``_()`` where they are shown. The sentences of
+    :meth:`check`, :meth:`coerce` and :meth:`describe` come translated.
     """
 
     name: str
@@ -185,21 +200,37 @@ class SettingSpec:
         """Why ``value`` is not acceptable, in plain words, or ``None`` if it is."""
         if self.kind == "bool":
             if not isinstance(value, bool):
-                return f"“{self.title}” must be on or off, not {value!r}."
+                return self._problem(
+                    _("“{title}” must be on or off, not {value}."), value=repr(value)
+                )
         elif self.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                return f"“{self.title}” must be a whole number, not {value!r}."
+                return self._problem(
+                    _("“{title}” must be a whole number, not {value}."), value=repr(value)
+                )
             if (self.minimum is not None and value < self.minimum) or (
                 self.maximum is not None and value > self.maximum
             ):
-                return (
-                    f"“{self.title}” must be between {self.minimum} and {self.maximum}, "
-                    f"not {value}."
+                return self._problem(
+                    _("“{title}” must be between {minimum} and {maximum}, not {value}."),
+                    minimum=self.minimum,
+                    maximum=self.maximum,
+                    value=value,
                 )
-        elif value not in {choice for choice, _ in self.choices}:
-            allowed = ", ".join(f"“{choice}”" for choice, _ in self.choices)
-            return f"“{self.title}” must be one of {allowed}, not {value!r}."
+        elif value not in {choice for choice, _title in self.choices}:
+            # Stored values, as they are written in the file.
+            allowed = ", ".join(f"“{choice}”" for choice, _title in self.choices)
+            return self._problem(
+                # TRANSLATORS: {allowed} lists the values the file may hold: “system”, “light”.
+                _("“{title}” must be one of {allowed}, not {value}."),
+                allowed=allowed,
+                value=repr(value),
+            )
         return None
+
+    def _problem(self, sentence: str, **values: object) -> str:
+        """``sentence`` (translated) with this preference's translated title filled in."""
+        return sentence.format(title=_(self.title), **values)
 
     def coerce(self, value: object) -> tuple[object, str | None]:
         """``value`` if valid, else a usable replacement and a warning saying why."""
@@ -214,16 +245,23 @@ class SettingSpec:
             and self.maximum is not None
         ):
             clamped = min(max(value, self.minimum), self.maximum)
-            return clamped, f"{problem} Using {clamped} instead."
-        return self.default, f"{problem} Using the default ({self.describe(self.default)}) instead."
+            # TRANSLATORS: {problem} says why a stored preference was not usable.
+            return clamped, _("{problem} Using {value} instead.").format(
+                problem=problem, value=clamped
+            )
+        # TRANSLATORS: {problem} says why a stored preference was not usable.
+        return self.default, _("{problem} Using the default ({value}) instead.").format(
+            problem=problem, value=self.describe(self.default)
+        )
 
     def describe(self, value: object) -> str:
         """``value`` as the dialog shows it: "on"/"off", a choice's title, a number."""
         if isinstance(value, bool):
-            return "on" if value else "off"
+            # TRANSLATORS: the value of a preference that is a check box.
+            return _("on") if value else _("off")
         for choice, title in self.choices:
             if choice == value:
-                return title
+                return _(title)
         return str(value)
 
 

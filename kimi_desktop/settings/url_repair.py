@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kimi_desktop.domain import Protocol
+from kimi_desktop.i18n import _
 from kimi_desktop.settings.presets import PRESETS
 from kimi_desktop.settings.urls import is_local_host, split_url
 
@@ -48,80 +49,107 @@ def check_base_url(url: str, *, protocol: Protocol = "openai") -> list[UrlIssue]
     """Like :func:`validate_base_url`, with the severity of each finding."""
     text = url.strip()
     if not text:
-        return [UrlIssue("error", "Enter the base URL, for example https://api.moonshot.ai/v1.")]
+        return [UrlIssue("error", _("Enter the base URL, for example https://api.moonshot.ai/v1."))]
     if any(char.isspace() for char in text):
-        return [UrlIssue("error", "The URL contains spaces; a web address has none.")]
+        return [UrlIssue("error", _("The URL contains spaces; a web address has none."))]
     if "://" not in text:
         fix = suggest_base_url(text, protocol)
-        return [
-            UrlIssue(
-                "error",
-                "The URL must start with https:// (or http:// for a server on this "
-                "computer or your local network)." + (f" Did you mean {fix}?" if fix else ""),
-            )
-        ]
+        problem = _(
+            "The URL must start with https:// (or http:// for a server on this "
+            "computer or your local network)."
+        )
+        if fix:
+            problem += " " + _("Did you mean {url}?").format(url=fix)
+        return [UrlIssue("error", problem)]
     parts = split_url(text)
     if parts is None:
-        return [UrlIssue("error", "This is not a valid web address; check the port number.")]
+        return [UrlIssue("error", _("This is not a valid web address; check the port number."))]
     if parts.scheme not in ("http", "https"):
         return [
             UrlIssue(
                 "error",
-                f"Only http:// and https:// addresses are supported, not {parts.scheme}://.",
+                _("Only http:// and https:// addresses are supported, not {scheme}://.").format(
+                    scheme=parts.scheme
+                ),
             )
         ]
     if not parts.hostname:
-        return [UrlIssue("error", "The URL has no server name after the //.")]
+        return [UrlIssue("error", _("The URL has no server name after the //."))]
     issues: list[UrlIssue] = []
     if parts.username is not None or parts.password is not None:
         issues.append(
             UrlIssue(
                 "error",
-                "Don't put a user name, password or key in the URL; paste the API key "
-                "into the API key field instead.",
+                _(
+                    "Don't put a user name, password or key in the URL; paste the API key "
+                    "into the API key field instead."
+                ),
             )
         )
     if parts.query or parts.fragment or text.endswith(("?", "#")):
         issues.append(
             UrlIssue(
                 "error",
-                "The base URL must not contain “?” or “#”: the app adds the rest of "
-                "each address itself.",
+                _(
+                    "The base URL must not contain “?” or “#”: the app adds the rest of "
+                    "each address itself."
+                ),
             )
         )
     if parts.scheme == "http" and not is_local_host(parts.hostname):
         issues.append(
             UrlIssue(
                 "warning",
-                f"This address uses plain http, so your API key would travel unencrypted "
-                f"to {parts.hostname}. Use https:// unless you trust every network in between.",
+                _(
+                    "This address uses plain http, so your API key would travel unencrypted "
+                    "to {host}. Use https:// unless you trust every network in between."
+                ).format(host=parts.hostname),
             )
         )
     fix = suggest_base_url(text, protocol)
-    then = f" Try {fix} instead." if fix else ""
     segments = _segments(parts.path)
     suffix = _call_suffix(segments)
     if suffix:
         issues.append(
             UrlIssue(
                 "hint",
-                f"This looks like the full address of one API call. The base URL is the "
-                f"part before “{suffix}”; the app adds that itself.{then}",
+                _then_try(
+                    _(
+                        "This looks like the full address of one API call. The base URL is "
+                        "the part before “{suffix}”; the app adds that itself."
+                    ).format(suffix=suffix),
+                    fix,
+                ),
             )
         )
     if _repeated_version(segments):
         issues.append(
-            UrlIssue("hint", f"The URL contains the version part (like “/v1”) twice.{then}")
+            UrlIssue(
+                "hint",
+                _then_try(_("The URL contains the version part (like “/v1”) twice."), fix),
+            )
         )
     elif (repaired := _repair(text, protocol)) is not None and repaired[1]:
         issues.append(
             UrlIssue(
                 "hint",
-                "Most OpenAI-compatible servers expect the base URL to end in “/v1”; "
-                f"check the provider's documentation.{then}",
+                _then_try(
+                    _(
+                        "Most OpenAI-compatible servers expect the base URL to end in “/v1”; "
+                        "check the provider's documentation."
+                    ),
+                    fix,
+                ),
             )
         )
     return issues
+
+
+def _then_try(hint: str, fix: str | None) -> str:
+    """``hint``, followed by the corrected address when there is one."""
+    if not fix:
+        return hint
+    return hint + " " + _("Try {url} instead.").format(url=fix)
 
 
 def suggest_base_url(url: str, protocol: Protocol = "openai") -> str | None:

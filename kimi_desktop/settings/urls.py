@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import SplitResult, urlsplit
 
+from kimi_desktop.i18n import _
+
 __all__ = ["PROXY_SCHEMES", "is_local_host", "proxy_problems", "split_url", "validate_proxy_url"]
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -47,12 +49,14 @@ def proxy_problems(url: str) -> list[str]:
     parts = split_url(url.strip())
     schemes = ", ".join(f"{scheme}://" for scheme in PROXY_SCHEMES)
     if parts is None or "://" not in url or parts.scheme not in PROXY_SCHEMES:
-        return [f"A proxy address must start with one of {schemes}"]
+        return [_("A proxy address must start with one of {schemes}").format(schemes=schemes)]
     if not parts.hostname:
-        return ["The proxy address has no server name."]
+        return [_("The proxy address has no server name.")]
     if parts.password is not None:
         return [
-            "A proxy password can't be stored safely in the endpoint settings; "
-            "use a proxy that does not need one here."
+            _(
+                "A proxy password can't be stored safely in the endpoint settings; "
+                "use a proxy that does not need one here."
+            )
         ]
     return []
