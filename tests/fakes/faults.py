@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -87,7 +87,9 @@ class Reply:
     ``writes`` are sent in order; with ``framing="chunked"`` each write (or each
     ``split_every``-byte piece of it) becomes one HTTP chunk followed by a drain.
     ``event_writes`` marks which writes count as events for ``drop_after_events``
-    and ``stall_after_events`` (heartbeats do not).
+    and ``stall_after_events`` (heartbeats do not). ``tail`` makes more writes on
+    the fly after those, ``tail_interval`` seconds apart: a body too large to build
+    in memory (see ``hostile.py``); it stops when the client goes away.
     """
 
     status: int = 200
@@ -100,6 +102,8 @@ class Reply:
     drop_after_bytes: int | None = None
     stall_gate: Gate | None = None
     stall_after_events: int | None = None
+    tail: Callable[[], Iterable[bytes]] | None = None
+    tail_interval: float = 0.0
 
     @property
     def body(self) -> bytes:
@@ -190,6 +194,14 @@ class Reply:
         and then nothing at all comes back.
         """
         return replace(self, stall_gate=gate, stall_after_events=after_events)
+
+    def with_tail(self, tail: Callable[[], Iterable[bytes]], *, interval: float = 0.0) -> Reply:
+        """Send the writes ``tail()`` makes after the others, ``interval`` seconds apart.
+
+        The length is not known in advance, so a ``length``-framed reply becomes chunked.
+        """
+        framing: Framing = "chunked" if self.framing == "length" else self.framing
+        return replace(self, tail=tail, tail_interval=interval, framing=framing)
 
     def with_framing(self, framing: Framing) -> Reply:
         """``chunked``, ``length`` (Content-Length) or ``close`` (body ends at EOF)."""

@@ -394,6 +394,14 @@ async def _play(
             await send(piece)
             sent += len(piece)
         events += is_event
+    if reply.tail is not None:
+        for piece in reply.tail():
+            if writer.is_closing():
+                return False
+            if piece:  # an empty chunk would end a chunked body
+                await send(piece)
+            if reply.tail_interval:
+                await asyncio.sleep(reply.tail_interval)
     if reply.drop_after_events is not None and reply.drop_after_events >= events:
         return False
     if drop_bytes is not None and drop_bytes <= sent:

@@ -8,7 +8,7 @@ bug fails a test instead of hanging the suite.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -25,6 +25,7 @@ from kimi_desktop.api import (
     StreamEvent,
     Usage,
 )
+from kimi_desktop.api.bounded import Limits
 from kimi_desktop.api.retry import RetryPolicy
 from tests.fakes import FakeKimiServer
 
@@ -66,6 +67,8 @@ def make_client(
     sleep: RecordingSleep | None = None,
     on_retry: RetryLog | None = None,
     timeout: httpx.Timeout = TEST_TIMEOUT,
+    limits: Limits | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> KimiClient:
     """A client for ``server`` (or ``base_url``), in the server dialect's protocol."""
     if protocol is None:
@@ -84,6 +87,8 @@ def make_client(
         sleep=sleep or RecordingSleep(),
         on_retry=on_retry,
         timeout=timeout,
+        limits=limits,
+        clock=clock,
     )
 
 
