@@ -1,19 +1,33 @@
 """``ChatSession``: sends prompts, streams replies, and saves them as they grow.
 
 One asyncio task per reply, so Stop is ``task.cancel()``. The assistant row is
-created ``streaming`` before the first byte, saved about once a second while
-text arrives, and ends ``complete``, ``stopped``, ``interrupted`` or ``error`` —
-after a crash the store's recovery marks it ``interrupted``, so at most about a
+created ``streaming`` before the first byte, saved at the first text and then
+about once a second — when text arrives, and by a timer when the server goes
+quiet — and ends ``complete``, ``stopped``, ``interrupted`` or ``error``. After
+a crash the store's recovery marks it ``interrupted``, so at most about a
 second of text is ever lost.
+
+A save that fails (a full disk, a read-only folder, a row changed by another
+program) never stops the reply and never loses its text: the text stays in
+memory, ``save_failed`` says why in words, and the save is tried again every
+:data:`SAVE_RETRY_INTERVAL` and at :meth:`ChatSession.shutdown`. What the user
+was shown is only reported saved once it is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
+import os
+import tempfile
 import time
-from collections.abc import Callable, Sequence
-from contextlib import aclosing
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import aclosing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -33,9 +47,17 @@ from kimi_desktop.api import (
     Usage,
     describe,
 )
-from kimi_desktop.domain import MessageStatus, NewAttachment, StoredMessage
+from kimi_desktop.domain import MessageStatus, NewAttachment, StoredMessage, redact
+from kimi_desktop.i18n import _
 from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
-from kimi_desktop.store import ConversationRepository
+from kimi_desktop.services.save_problems import (
+    HistoryNotSaved,
+    command_not_saved,
+    reply_not_saved,
+    retry_helps,
+)
+from kimi_desktop.services.titles import title_from_prompt
+from kimi_desktop.store import STORAGE_ERRORS, ConversationRepository
 
 if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
@@ -44,9 +66,10 @@ _log = logging.getLogger(__name__)
 
 #: How often a streaming reply is written to disk: the most a crash can lose.
 SAVE_INTERVAL = 1.0
+#: How often a save that failed (a full disk) is tried again, in seconds.
+SAVE_RETRY_INTERVAL = 5.0
 #: Longest stretch of stream handling before the GUI gets a turn (seconds).
 YIELD_AFTER = 0.004
-_TITLE_LENGTH = 60
 
 #: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
 #: Raises :class:`ApiError` (e.g. no key configured) with a sentence for the user.
@@ -66,8 +89,16 @@ class ChatSession(QObject):
         content_received(int message_id, str delta): answer text arrived.
         reply_running_changed(int conversation_id, bool running)
         retry_scheduled(StoredMessage reply, str sentence): the reply waits before a retry.
+        save_failed(StoredMessage reply, str sentence): the reply's text could not be
+            saved; it is kept in memory (and in the view) and saved again automatically.
+            The sentence says why, where and what to do. An empty sentence: the reply
+            has been saved since, the notice can go.
         conversation_changed(int conversation_id): title or settings changed.
         credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
+
+    Commands that write the history (:meth:`send`, :meth:`regenerate`,
+    :meth:`edit_last_prompt`, :meth:`delete_message`) raise :class:`HistoryNotSaved`
+    with a sentence when it cannot be written; nothing was done then.
     """
 
     message_added = Signal(object)
@@ -77,6 +108,7 @@ class ChatSession(QObject):
     content_received = Signal(int, str)
     reply_running_changed = Signal(int, bool)
     retry_scheduled = Signal(object, str)
+    save_failed = Signal(object, str)
     conversation_changed = Signal(int)
     credits_changed = Signal(str, float)
 
@@ -86,17 +118,28 @@ class ChatSession(QObject):
         open_client: ClientOpener,
         *,
         sees_images: ImageSight = lambda _endpoint_id, _model: True,
+        key_of: Callable[[str], str | None] = lambda _endpoint_id: None,
         clock: Callable[[], float] = time.monotonic,
+        save_interval: float = SAVE_INTERVAL,
+        retry_interval: float = SAVE_RETRY_INTERVAL,
         parent: QObject | None = None,
     ) -> None:
+        """``key_of(endpoint_id)`` gives the endpoint's key, to take out of what is logged."""
         super().__init__(parent)
         self._repo = repository
         self._open_client = open_client
         self._sees_images = sees_images
+        self._key_of = key_of
         self._clock = clock
+        self._save_interval = save_interval
+        self._retry_interval = retry_interval
         self._tasks: dict[int, asyncio.Task[None]] = {}
         # Streaming replies by message id: their text is ahead of the saved row.
-        self._live: dict[int, tuple[_ReplyState, _DeltaBatch]] = {}
+        self._live: dict[int, _LiveReply] = {}
+        # Finished replies whose final save failed, by message id: saved again later.
+        self._unsaved: dict[int, _FinalState] = {}
+        self._retry_timer: asyncio.TimerHandle | None = None
+        self._shutting_down = False
 
     # -- queries -----------------------------------------------------------------
 
@@ -115,9 +158,12 @@ class ChatSession(QObject):
         live = self._live.get(message_id)
         if live is None:
             return None
-        state, deltas = live
-        deltas.flush()  # announced now, to views that already show the reply
-        return state.text, state.reasoning
+        live.deltas.flush()  # announced now, to views that already show the reply
+        return live.state.text, live.state.reasoning
+
+    def has_unsaved(self) -> bool:
+        """Whether a reply's text is held in memory because saving it failed."""
+        return bool(self._unsaved) or any(live.state.failing for live in self._live.values())
 
     def reply_task(self, conversation_id: int) -> asyncio.Task[None] | None:
         """The task streaming this conversation's reply, if one runs (await it to wait)."""
@@ -139,15 +185,26 @@ class ChatSession(QObject):
         """Store the user's prompt and start streaming the reply."""
         if self.is_running(conversation_id):
             raise RuntimeError("a reply is already streaming in this conversation")
-        conversation = self._repo.get_conversation(conversation_id)
-        if conversation is not None and not conversation.title:
-            self._repo.rename(conversation_id, _title_from(text))
-        self._repo.set_model(conversation_id, endpoint_id, model)
-        message = self._repo.add_message(conversation_id, "user", text, attachments=attachments)
+        with self._writing(sending=True):
+            conversation = self._repo.get_conversation(conversation_id)
+            if conversation is not None and not conversation.title:
+                self._repo.rename(conversation_id, title_from_prompt(text))
+            self._repo.set_model(conversation_id, endpoint_id, model)
+            message = self._repo.add_message(conversation_id, "user", text, attachments=attachments)
         # After the message: it made this the most recent chat, first in the list.
         self.conversation_changed.emit(conversation_id)
         self.message_added.emit(message)
-        self._start_reply(conversation_id, endpoint_id, model, thinking)
+        try:
+            self._start_reply(conversation_id, endpoint_id, model, thinking)
+        except HistoryNotSaved:
+            # Take the prompt back, so sending again does not ask twice.
+            try:
+                self._repo.delete_message(message.id)
+            except STORAGE_ERRORS:
+                _log.warning("a prompt without its reply stays in the history")
+            else:
+                self.messages_removed.emit(conversation_id, [message.id])
+            raise
         return message
 
     def regenerate(
@@ -160,7 +217,8 @@ class ChatSession(QObject):
             return
         after = [m.id for m in messages if m.id > last_user.id]
         if after:
-            self._repo.delete_messages_from(conversation_id, after[0])
+            with self._writing(sending=True):
+                self._repo.delete_messages_from(conversation_id, after[0])
             self.messages_removed.emit(conversation_id, after)
         self._start_reply(conversation_id, endpoint_id, model, thinking)
 
@@ -172,23 +230,24 @@ class ChatSession(QObject):
         endpoint_id: str,
         model: str,
         thinking: bool | None,
-        added: Sequence[NewAttachment] = (),
+        attachments: Sequence[NewAttachment] = (),
     ) -> None:
         """Replace the last prompt (dropping what followed it) and send it again.
 
-        The prompt keeps its images; ``added`` are images attached while editing.
+        The prompt keeps its images; ``attachments`` are images attached while editing.
         """
         messages = self._repo.messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
         if last_user is None or self.is_running(conversation_id):
             return
         removed = [m.id for m in messages if m.id >= last_user.id]
-        attachments = [
+        kept = [
             NewAttachment(a.mime, self._repo.blob(a.sha256) or b"", a.width, a.height, a.name)
             for a in last_user.attachments
         ]
-        attachments += added
-        self._repo.delete_messages_from(conversation_id, last_user.id)
+        attachments = [*kept, *attachments]
+        with self._writing(sending=True):
+            self._repo.delete_messages_from(conversation_id, last_user.id)
         self.messages_removed.emit(conversation_id, removed)
         self.send(
             conversation_id,
@@ -201,7 +260,9 @@ class ChatSession(QObject):
 
     def delete_message(self, conversation_id: int, message_id: int) -> None:
         """Delete one message (not while its own reply is streaming)."""
-        self._repo.delete_message(message_id)
+        with self._writing(sending=False):
+            self._repo.delete_message(message_id)
+        self._unsaved.pop(message_id, None)
         self.messages_removed.emit(conversation_id, [message_id])
 
     def stop(self, conversation_id: int) -> None:
@@ -211,11 +272,51 @@ class ChatSession(QObject):
             task.cancel()
 
     async def shutdown(self) -> None:
-        """Stop every reply and wait until each has saved its final state."""
+        """Stop every reply, wait until each has saved its final state, and try once
+        more to save replies whose save failed.
+
+        Never raises: quitting must always work. A reply that still cannot be saved
+        is written to a text file as a last resort, and the log says where.
+        """
+        self._shutting_down = True
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._retry_timer is not None:
+            self._retry_timer.cancel()
+            self._retry_timer = None
+        try:
+            self.retry_unsaved()
+        except Exception:  # a defect must not stop the quit
+            _log.error("saving replies at exit failed:\n%s", self._safe_trace(None))
+        for final in list(self._unsaved.values()):
+            _rescue(final, self._repo.path.parent)
+
+    def retry_unsaved(self) -> bool:
+        """Save again every reply whose save failed; True when nothing is left unsaved.
+
+        Runs by itself every :data:`SAVE_RETRY_INTERVAL` while something is
+        unsaved, and at :meth:`shutdown`.
+        """
+        for final in list(self._unsaved.values()):
+            self._save_final(final)
+        for live in list(self._live.values()):
+            if live.state.failing:
+                self._save_live(live)
+        return not self.has_unsaved()
+
+    @contextmanager
+    def _writing(self, *, sending: bool) -> Iterator[None]:
+        """Turn a history that cannot be written into :class:`HistoryNotSaved`."""
+        try:
+            yield
+        except STORAGE_ERRORS as exc:
+            raise HistoryNotSaved(
+                command_not_saved(
+                    exc, self._repo.path, sending=sending, read_only=not self._repo.writable
+                )
+            ) from exc
 
     # -- the reply task ----------------------------------------------------------
 
@@ -224,18 +325,22 @@ class ChatSession(QObject):
     ) -> None:
         history = self._history(conversation_id, with_images=self._sees_images(endpoint_id, model))
         request = ChatRequest(model=model, messages=history, thinking=thinking)
-        reply = self._repo.add_message(
-            conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
-        )
+        with self._writing(sending=True):
+            reply = self._repo.add_message(
+                conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
+            )
         self.message_added.emit(reply)
         task = asyncio.ensure_future(self._stream(reply, endpoint_id, request))
         self._tasks[conversation_id] = task
         self.reply_running_changed.emit(conversation_id, True)
-        task.add_done_callback(lambda _: self._on_task_done(conversation_id, task))
+        task.add_done_callback(lambda _task: self._on_task_done(conversation_id, task))
 
     def _on_task_done(self, conversation_id: int, task: asyncio.Task[None]) -> None:
         if self._tasks.get(conversation_id) is task:
             del self._tasks[conversation_id]
+        if not task.cancelled() and task.exception() is not None:
+            # Nothing may vanish inside the task: a defect there is logged, never lost.
+            _log.error("a reply task failed:\n%s", self._safe_trace(task.exception()))
         self.reply_running_changed.emit(conversation_id, False)
 
     def _history(self, conversation_id: int, *, with_images: bool = True) -> list[Message]:
@@ -271,15 +376,15 @@ class ChatSession(QObject):
         return history
 
     async def _stream(self, reply: StoredMessage, endpoint_id: str, request: ChatRequest) -> None:
-        reply_state = _ReplyState(self._clock)
+        reply_state = _ReplyState(self._clock, self._save_interval, self._retry_interval)
         status, error, usage = MessageStatus.COMPLETE, None, None
         failure: ApiError | None = None
         deltas = _DeltaBatch(
             lambda text: self.reasoning_received.emit(reply.id, text),
             lambda text: self.content_received.emit(reply.id, text),
         )
-
-        self._live[reply.id] = (reply_state, deltas)
+        live = _LiveReply(reply, reply_state, deltas)
+        self._live[reply.id] = live
 
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
             self.retry_scheduled.emit(reply, retry_notice(exc, delay))
@@ -298,11 +403,11 @@ class ChatSession(QObject):
                     elif isinstance(event, Usage):
                         usage = event
                     elif isinstance(event, Finish) and event.reason == "length":
-                        error = "The reply hit the length limit and may be cut short."
+                        error = _("The reply hit the length limit and may be cut short.")
                     if reply_state.save_due():
-                        self._repo.update_streaming(
-                            reply.id, reply_state.text, reply_state.reasoning
-                        )
+                        self._save_live(live)
+                    else:
+                        self._arm_save_timer(live)
                     if time.perf_counter() - turn_started > YIELD_AFTER:
                         # Events already buffered never suspend the loop by themselves;
                         # let Qt paint and handle input between bursts.
@@ -316,10 +421,18 @@ class ChatSession(QObject):
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
             error, failure = describe(exc), exc
         except Exception as exc:  # a defect must not leave the row "streaming" forever
-            _log.exception("reply %s failed unexpectedly", reply.id)
+            # The exception's text may quote the key (an httpx or keyring message).
+            _log.error(
+                "reply %s failed unexpectedly:\n%s", reply.id, self._safe_trace(exc, endpoint_id)
+            )
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
-            error = describe(exc) + (" What arrived is kept." if reply_state.has_output else "")
+            error = describe(exc)
+            if reply_state.has_output:
+                kept = _("What arrived is kept.")
+                error = f"{error} {kept}"
             failure = ApiError(error)
+        finally:
+            reply_state.cancel_timer()
         deltas.flush()  # what arrived is shown before the reply's final state
         del self._live[reply.id]
         self._finish(reply, reply_state, status, error, usage, failure)
@@ -336,8 +449,8 @@ class ChatSession(QObject):
         fix = None
         if exc is not None:
             fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
-        final = self._repo.finish_message(
-            reply.id,
+        final = _FinalState(
+            reply=reply,
             status=status,
             text=state.text,
             reasoning=state.reasoning,
@@ -345,9 +458,118 @@ class ChatSession(QObject):
             usage=usage,
             error=error,
             error_fix=fix,
+            problem=state.problem,
         )
-        if final is not None:
-            self.message_changed.emit(final)
+        self._save_final(final)
+
+    # -- saving ------------------------------------------------------------------
+
+    def _save_live(self, live: _LiveReply) -> None:
+        """Save a streaming reply's text so far; a failure keeps it in memory and says so."""
+        state = live.state
+        if state.blocked:
+            return  # the row is no longer ours to update; the final save writes it
+        state.attempted()
+        try:
+            self._repo.update_streaming(live.reply.id, state.text, state.reasoning)
+        except Exception as exc:  # storage errors, and a defect: the reply goes on either way
+            state.failing = retry_helps(exc, self._repo.path)
+            state.blocked = not state.failing
+            self._report(live.reply, state, exc)
+            if state.failing:
+                self._arm_save_timer(live)
+            return
+        state.saved()
+        state.cancel_timer()  # nothing left for it to save
+        if state.problem:
+            state.problem = ""
+            self.save_failed.emit(live.reply, "")
+
+    def _arm_save_timer(self, live: _LiveReply) -> None:
+        """Save later what is not saved yet, even if the server sends nothing more."""
+        state = live.state
+        if not state.unsaved or state.blocked or state.timer is not None:
+            return
+
+        def on_timeout() -> None:
+            state.timer = None
+            if self._live.get(live.reply.id) is live and state.unsaved:
+                self._save_live(live)
+
+        state.timer = asyncio.get_running_loop().call_later(state.wait(), on_timeout)
+
+    def _save_final(self, final: _FinalState) -> None:
+        """Write a reply's final state, or keep it in memory and say why."""
+        reply = final.reply
+        try:
+            saved = self._repo.finish_message(
+                reply.id,
+                status=final.status,
+                text=final.text,
+                reasoning=final.reasoning,
+                reasoning_seconds=final.reasoning_seconds,
+                usage=final.usage,
+                error=final.error,
+                error_fix=final.error_fix,
+            )
+        except Exception as exc:  # storage errors, and a defect: the text must not vanish
+            previous = final.problem
+            self._report(reply, final, exc)
+            if retry_helps(exc, self._repo.path):
+                self._unsaved[reply.id] = final
+                self._arm_retry()
+            else:
+                self._unsaved.pop(reply.id, None)
+            if not final.shown or final.problem != previous:
+                final.shown = True
+                # The view shows the final state as it is in memory, with why it is unsaved.
+                self.message_changed.emit(final.in_memory())
+            return
+        self._unsaved.pop(reply.id, None)
+        self.message_changed.emit(saved)
+        if final.problem:
+            final.problem = ""
+            self.save_failed.emit(saved, "")
+
+    def _report(
+        self, reply: StoredMessage, holder: _ReplyState | _FinalState, exc: Exception
+    ) -> None:
+        """Say, once per distinct reason, why a reply is not saved (``holder.problem``)."""
+        if not isinstance(exc, STORAGE_ERRORS):
+            _log.error("saving reply %s failed:\n%s", reply.id, self._safe_trace(exc))
+        sentence = reply_not_saved(exc, self._repo.path, read_only=not self._repo.writable)
+        if sentence != holder.problem:
+            _log.warning("reply %s is not saved: %s", reply.id, type(exc).__name__)
+            holder.problem = sentence
+            self.save_failed.emit(reply, sentence)
+
+    def _arm_retry(self) -> None:
+        if self._retry_timer is not None or not self._unsaved or self._shutting_down:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (shutting down): shutdown() tries once more itself
+
+        def on_timeout() -> None:
+            self._retry_timer = None
+            self.retry_unsaved()
+            self._arm_retry()
+
+        self._retry_timer = loop.call_later(self._retry_interval, on_timeout)
+
+    def _safe_trace(self, exc: BaseException | None, endpoint_id: str | None = None) -> str:
+        """A traceback for the log, with the endpoint's key (and anything like a key) removed."""
+        text = "".join(
+            traceback.format_exception(exc) if exc is not None else traceback.format_exc()
+        )
+        key = None
+        if endpoint_id is not None:
+            try:
+                key = self._key_of(endpoint_id)
+            except Exception:  # the keyring failing here must not hide the first failure
+                key = None
+        return redact(text, key)
 
 
 class _DeltaBatch:
@@ -383,15 +605,26 @@ class _DeltaBatch:
 
 
 class _ReplyState:
-    """Text accumulated by one reply and the clocks that go with it."""
+    """Text accumulated by one reply, whether it is saved, and the clocks that go with it."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], interval: float, retry_interval: float) -> None:
         self._clock = clock
+        self._interval = interval
+        self._retry_interval = retry_interval
         self._content: list[str] = []
         self._reasoning: list[str] = []
         self._started = clock()
         self._reasoning_ended: float | None = None
         self._last_save: float | None = None  # the first delta is saved at once
+        self.unsaved = False
+        """Text arrived since the last save that worked."""
+        self.failing = False
+        """The last save failed in a way a retry can fix (a full disk)."""
+        self.blocked = False
+        """The row can no longer be updated while streaming (changed elsewhere)."""
+        self.problem = ""
+        """The sentence last said about why the reply is not saved."""
+        self.timer: asyncio.TimerHandle | None = None
 
     @property
     def text(self) -> str:
@@ -407,38 +640,118 @@ class _ReplyState:
 
     def add_reasoning(self, text: str) -> None:
         self._reasoning.append(text)
+        self.unsaved = True
 
     def add_content(self, text: str) -> None:
         if self._reasoning and self._reasoning_ended is None:
             self._reasoning_ended = self._clock()
         self._content.append(text)
+        self.unsaved = True
 
     def reasoning_seconds(self) -> float | None:
         if not self._reasoning:
             return None
         return (self._reasoning_ended or self._clock()) - self._started
 
+    def wait(self) -> float:
+        """Seconds until the next save is due."""
+        interval = self._retry_interval if self.failing else self._interval
+        if self._last_save is None:
+            return 0.0
+        return max(0.0, interval - (self._clock() - self._last_save))
+
     def save_due(self) -> bool:
-        now = self._clock()
-        if self._last_save is None or now - self._last_save >= SAVE_INTERVAL:
-            self._last_save = now
-            return True
-        return False
+        """Whether unsaved text should be saved now (at once, the first time)."""
+        return self.unsaved and not self.blocked and self.wait() <= 0.0
+
+    def attempted(self) -> None:
+        self._last_save = self._clock()
+
+    def saved(self) -> None:
+        self.unsaved = False
+        self.failing = False
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+@dataclass
+class _LiveReply:
+    """A reply while it streams: its row, its text so far, its deltas on their way out."""
+
+    reply: StoredMessage
+    state: _ReplyState
+    deltas: _DeltaBatch
+
+
+@dataclass
+class _FinalState:
+    """A reply's final state, kept in memory until it is saved."""
+
+    reply: StoredMessage
+    status: MessageStatus
+    text: str
+    reasoning: str
+    reasoning_seconds: float | None
+    usage: Usage | None
+    error: str | None
+    error_fix: str | None
+    problem: str = ""
+    """Why it is not saved yet (a sentence), or empty."""
+    shown: bool = False
+    """The view was given this unsaved final state."""
+
+    def in_memory(self) -> StoredMessage:
+        """The reply as shown while unsaved: its own error (if any), then why it is unsaved."""
+        error = "\n".join(part for part in (self.error, self.problem) if part) or None
+        return dataclasses.replace(
+            self.reply,
+            status=self.status,
+            text=self.text,
+            reasoning=self.reasoning,
+            reasoning_seconds=self.reasoning_seconds,
+            usage=self.usage,
+            error=error,
+            error_fix=self.error_fix,
+        )
+
+
+def _rescue(final: _FinalState, data_dir: Path) -> None:
+    """The last resort at exit for a reply that could not be saved: a private text file.
+
+    Tried in the data folder, then the temporary folder (often another disk),
+    then the home folder; the log says where it went.
+    """
+    name = f"kimi-desktop-unsaved-reply-{final.reply.id}-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    body = final.text if not final.reasoning else f"{final.reasoning}\n\n---\n\n{final.text}"
+    for folder in (data_dir, Path(tempfile.gettempdir()), Path.home()):
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            continue
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as stream:
+                stream.write(body)
+        except OSError:  # that disk is full too: no empty file left behind
+            with contextlib.suppress(OSError):
+                path.unlink()
+            continue
+        _log.error(
+            "reply %s could not be saved in the history; its text is in %s", final.reply.id, path
+        )
+        return
+    _log.error("reply %s could not be saved anywhere; its text is lost", final.reply.id)
 
 
 def retry_notice(error: ApiError, delay: float) -> str:
     """The status line while a request waits to be tried again."""
     if isinstance(error, RateLimitError):
-        why = "The endpoint is busy (rate limit or overload)"
+        text = _("The endpoint is busy (rate limit or overload) — retrying in {seconds} s…")
     elif isinstance(error, NetworkError):
-        why = "The endpoint could not be reached"
+        text = _("The endpoint could not be reached — retrying in {seconds} s…")
     else:
-        why = "The provider had a server error"
-    return f"{why} — retrying in {max(1, round(delay))} s…"
-
-
-def _title_from(prompt: str) -> str:
-    line = next((ln.strip() for ln in prompt.splitlines() if ln.strip()), "")
-    if not line:
-        return "Image"
-    return line if len(line) <= _TITLE_LENGTH else line[: _TITLE_LENGTH - 1].rstrip() + "…"
+        text = _("The provider had a server error — retrying in {seconds} s…")
+    return text.format(seconds=max(1, round(delay)))

@@ -1,17 +1,24 @@
 """``HistoryService``: the conversation list, search, and housekeeping, as signals.
 
 The window never talks to the store directly; it asks this service and
-listens for ``conversations_changed`` to refresh the sidebar.
+listens for ``conversations_changed`` to refresh the sidebar. A command that
+cannot write the history (a full disk) raises :class:`HistoryNotSaved` with the
+sentence to show; nothing changed then.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import Conversation, SearchHit, StoredMessage, Usage
+from kimi_desktop.services.save_problems import HistoryNotSaved, command_not_saved
+from kimi_desktop.services.titles import clean_title
 from kimi_desktop.services.workers import in_worker
+from kimi_desktop.store import STORAGE_ERRORS
 from kimi_desktop.store.conversations import ConversationRepository
 
 
@@ -52,31 +59,54 @@ class HistoryService(QObject):
         """:meth:`search` in the loop's worker thread (the store serialises access)."""
         return await in_worker(functools.partial(self.search, query))
 
+    @property
+    def writable(self) -> bool:
+        """False when the history was opened read-only (every change then fails)."""
+        return self._repo.writable
+
     def create(self, *, endpoint_id: str | None, model: str | None) -> Conversation:
-        conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)
+        with self._writing():
+            conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)
         self.conversations_changed.emit()
         return conversation
 
     def rename(self, conversation_id: int, title: str) -> None:
-        self._repo.rename(conversation_id, title.strip())
+        """Rename; the title becomes one line of at most ``MAX_TITLE_LENGTH`` characters."""
+        with self._writing():
+            self._repo.rename(conversation_id, clean_title(title))
         self.conversations_changed.emit()
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
-        self._repo.set_pinned(conversation_id, pinned)
+        with self._writing():
+            self._repo.set_pinned(conversation_id, pinned)
         self.conversations_changed.emit()
 
     def set_system_prompt(self, conversation_id: int, text: str) -> None:
-        self._repo.set_system_prompt(conversation_id, text)
+        with self._writing():
+            self._repo.set_system_prompt(conversation_id, text)
 
     def delete(self, conversation_id: int) -> None:
         """Hide the conversation; it is purged at the next start unless restored."""
-        self._repo.delete_conversation(conversation_id)
+        with self._writing():
+            self._repo.delete_conversation(conversation_id)
         self.conversation_deleted.emit(conversation_id)
         self.conversations_changed.emit()
 
     def restore(self, conversation_id: int) -> None:
-        self._repo.restore_conversation(conversation_id)
+        with self._writing():
+            self._repo.restore_conversation(conversation_id)
         self.conversations_changed.emit()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except STORAGE_ERRORS as exc:
+            raise HistoryNotSaved(
+                command_not_saved(
+                    exc, self._repo.path, sending=False, read_only=not self._repo.writable
+                )
+            ) from exc
 
     def housekeeping(self) -> int:
         """At start: purge deleted conversations, mark crashed replies interrupted."""

@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from kimi_desktop.i18n import _, ngettext
+
 __all__ = [
     "JsonFileError",
     "atomic_write_bytes",
@@ -25,30 +27,59 @@ __all__ = [
 ]
 
 
+#: No setting needs a longer whole number; one this long is damage, not a value.
+MAX_INT_DIGITS = 100
+
+
 class JsonFileError(Exception):
-    """A file exists but does not hold readable JSON (broken, truncated, not UTF-8)."""
+    """A file exists but does not hold readable JSON (broken, truncated, not UTF-8,
+    nested deeper than the parser goes, or holding an absurdly long number)."""
 
 
 def read_json(path: Path) -> Any:
     """The parsed content of ``path``, or ``None`` if the file does not exist.
 
-    Raises :class:`JsonFileError` for content that is not valid UTF-8 JSON and
-    lets :class:`OSError` through for files that exist but cannot be read.
+    Raises :class:`JsonFileError` for content that is not valid UTF-8 JSON, or
+    that only a hostile or broken writer makes (nesting deep enough to exhaust
+    the parser's recursion, a number of more than :data:`MAX_INT_DIGITS`
+    digits), and lets :class:`OSError` through for files that exist but cannot
+    be read.
     """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise JsonFileError(str(exc)) from exc
+        return json.loads(raw.decode("utf-8-sig"), parse_int=_bounded_int)
+    except RecursionError as exc:
+        # TRANSLATORS: why a settings file cannot be read: its JSON is nested too deeply.
+        raise JsonFileError(_("the content is nested too deeply")) from exc
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, _bounded_int's refusal
+        raise JsonFileError(str(exc)[:200]) from exc
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        # TRANSLATORS: why a settings file cannot be read: it holds an absurdly long number.
+        digits = len(text)
+        raise ValueError(
+            ngettext("a number has {count} digit", "a number has {count} digits", digits).format(
+                count=digits
+            )
+        )
+    return int(text)
 
 
 def atomic_write_json(path: Path, data: Any, *, mode: int = 0o600) -> None:
     """Write ``data`` as JSON to ``path`` atomically, the file getting ``mode``."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+    try:
+        payload = text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate read from a file ("\ud800") is no UTF-8; JSON's escapes
+        # carry it, so the file still reads back as it was.
+        payload = (json.dumps(data, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+    atomic_write_bytes(path, payload, mode=mode)
 
 
 def atomic_write_bytes(path: Path, payload: bytes, *, mode: int = 0o600) -> None:

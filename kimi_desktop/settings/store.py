@@ -25,13 +25,16 @@ import base64
 import binascii
 import dataclasses
 import logging
+import math
 import time
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kimi_desktop.domain import ModelInfo
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.files import (
     JsonFileError,
     atomic_write_json,
@@ -46,7 +49,7 @@ from kimi_desktop.settings.profiles import (
     EndpointProfile,
     new_profile_id,
 )
-from kimi_desktop.settings.schema import Preferences
+from kimi_desktop.settings.schema import Language, Preferences
 
 __all__ = ["CachedModels", "SettingsStore", "UiState"]
 
@@ -56,6 +59,54 @@ PREFERENCES_FILE = "preferences.json"
 ENDPOINTS_FILE = "endpoints.json"
 STATE_FILE = "state.json"
 _FORMAT_VERSION = 1
+
+#: The three files, by what a person calls them in the sentences below.
+_PREFERENCES, _ENDPOINTS, _STATE = "preferences", "endpoints", "state"
+#: A file could not be read because it {why}: what was said, by file and why.
+_UNREADABLE = {
+    (_PREFERENCES, "damaged"): N_(
+        "Your preferences could not be read because {file} is damaged, so the defaults are used."
+    ),
+    (_PREFERENCES, "layout"): N_(
+        "Your preferences could not be read because {file} does not have the expected "
+        "layout, so the defaults are used."
+    ),
+    (_ENDPOINTS, "damaged"): N_(
+        "Your endpoint list could not be read because {file} is damaged, so the built-in "
+        "presets were restored."
+    ),
+    (_ENDPOINTS, "layout"): N_(
+        "Your endpoint list could not be read because {file} does not have the expected "
+        "layout, so the built-in presets were restored."
+    ),
+    (_ENDPOINTS, "no list"): N_(
+        "Your endpoint list could not be read because {file} has no list of endpoints, so "
+        "the built-in presets were restored."
+    ),
+    (_STATE, "damaged"): N_(
+        "The remembered window layout and model lists could not be read because {file} is "
+        "damaged, so they were reset."
+    ),
+    (_STATE, "layout"): N_(
+        "The remembered window layout and model lists could not be read because {file} does "
+        "not have the expected layout, so they were reset."
+    ),
+}
+#: A file could not be opened ({path}: {reason}), by file.
+_NOT_OPENED = {
+    _PREFERENCES: N_(
+        "Your preferences could not be read ({path}: {reason}), so the defaults are used "
+        "for this session."
+    ),
+    _ENDPOINTS: N_(
+        "Your endpoint list could not be read ({path}: {reason}), so the built-in presets "
+        "were restored for this session."
+    ),
+    _STATE: N_(
+        "The remembered window layout and model lists could not be read ({path}: {reason}), "
+        "so they were reset for this session."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +129,19 @@ class UiState:
     window_geometry: str | None = None
     window_state: str | None = None
     model_cache: Mapping[str, CachedModels] = field(default_factory=dict)
+
+
+def chosen_language(paths: AppPaths) -> Language:
+    """The stored language preference, read before the settings are loaded, so the
+    sentences loading them produces are already in that language. Anything
+    unreadable means "system": loading the settings then says what was wrong."""
+    try:
+        data = read_json(paths.config_dir / PREFERENCES_FILE)
+    except (OSError, JsonFileError):
+        return "system"
+    value = data.get("language") if isinstance(data, dict) else None
+    choices: tuple[Language, ...] = typing.get_args(Language)
+    return next((choice for choice in choices if choice == value), "system")
 
 
 class SettingsStore:
@@ -172,7 +236,7 @@ class SettingsStore:
         """
         index = self._index(profile_id)
         original = self._profiles[index]
-        copy_name = name or f"{original.name} (copy)"
+        copy_name = name or _("{name} (copy)").format(name=original.name)
         copy = dataclasses.replace(
             original,
             id=new_profile_id(copy_name, {p.id for p in self._profiles}),
@@ -234,35 +298,26 @@ class SettingsStore:
     # -- loading -----------------------------------------------------------------
 
     def _load_preferences(self) -> None:
-        data = self._read(
-            PREFERENCES_FILE,
-            "Your preferences",
-            "the defaults are used",
-            expected=dict,
-        )
+        data = self._read(PREFERENCES_FILE, _PREFERENCES, expected=dict)
         if data is None:
             self._preferences = Preferences()
             return
-        self._preferences, warnings = Preferences.from_dict(data)
+        try:
+            self._preferences, warnings = Preferences.from_dict(data)
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            # Values no editor writes (the file was damaged or written by hand).
+            self._quarantine(PREFERENCES_FILE, _PREFERENCES, "layout")
+            self._preferences = Preferences()
+            return
         self.load_warnings += warnings
 
     def _load_profiles(self) -> None:
         path = self._path(ENDPOINTS_FILE)
         existed = path.exists()
-        data = self._read(
-            ENDPOINTS_FILE,
-            "Your endpoint list",
-            "the built-in presets were restored",
-            expected=(dict, list),
-        )
+        data = self._read(ENDPOINTS_FILE, _ENDPOINTS, expected=(dict, list))
         entries = data.get("endpoints") if isinstance(data, dict) else data
         if data is not None and not isinstance(entries, list):
-            self._quarantine(
-                ENDPOINTS_FILE,
-                "Your endpoint list",
-                "the built-in presets were restored",
-                "has no list of endpoints",
-            )
+            self._quarantine(ENDPOINTS_FILE, _ENDPOINTS, "no list")
             entries = None
         if entries is None:
             self._profiles = [preset.to_profile() for preset in PRESETS]
@@ -272,7 +327,9 @@ class SettingsStore:
                 self._save_profiles()
             except OSError as exc:
                 self.load_warnings.append(
-                    f"The endpoint list could not be saved in {self.config_dir}: {_reason(exc)}."
+                    _("The endpoint list could not be saved in {folder}: {reason}.").format(
+                        folder=self.config_dir, reason=_reason(exc)
+                    )
                 )
             return
         self._profiles = self._parse_profiles(entries, path)
@@ -281,64 +338,64 @@ class SettingsStore:
         profiles: list[EndpointProfile] = []
         skipped: list[str] = []
         for number, entry in enumerate(entries, start=1):
-            label = f"Endpoint {number}"
-            if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
-                label += f" (“{entry['name']}”)"
+            name = entry.get("name") if isinstance(entry, Mapping) else None
             try:
                 profile = EndpointProfile.from_dict(entry)
                 self._check_new_id(profile.id, profiles)
             except ValueError as exc:
-                skipped.append(f"{label} was skipped because {_lower_first(str(exc))}")
+                reason = _lower_first(str(exc)).rstrip(".。")
+                skipped.append(_skipped(number, name, reason, path.name))
+                continue
+            except (TypeError, ArithmeticError, RecursionError):
+                skipped.append(_skipped(number, name, None, path.name))
                 continue
             profiles.append(profile)
         if skipped:
             try:
-                backup = f" A copy of the file was kept as {copy_aside(path, 'invalid').name}."
+                backup = " " + _("A copy of the file was kept as {name}.").format(
+                    name=copy_aside(path, "invalid").name
+                )
             except OSError:
                 backup = ""
             for message in skipped:
-                self.load_warnings.append(f"{message.rstrip('.')} (in {path.name}).{backup}")
+                self.load_warnings.append(message + backup)
         return profiles
 
     def _load_state(self) -> None:
-        data = self._read(
-            STATE_FILE,
-            "The remembered window layout and model lists",
-            "they were reset",
-            expected=dict,
-        )
-        self._state = _state_from_dict(data) if data is not None else UiState()
+        data = self._read(STATE_FILE, _STATE, expected=dict)
+        try:
+            self._state = _state_from_dict(data) if data is not None else UiState()
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            self._state = UiState()  # a convenience: reset quietly, as odd values are
 
-    def _read(
-        self, name: str, what: str, consequence: str, *, expected: type | tuple[type, ...]
-    ) -> Any:
-        """The file's JSON, or ``None`` (missing, or reported and moved aside)."""
+    def _read(self, name: str, kind: str, *, expected: type | tuple[type, ...]) -> Any:
+        """The file's JSON, or ``None`` (missing, or reported and moved aside).
+
+        ``kind`` is the file's key in :data:`_UNREADABLE` and :data:`_NOT_OPENED`.
+        """
         path = self._path(name)
         try:
             data = read_json(path)
         except JsonFileError:
-            self._quarantine(name, what, consequence, "is damaged")
+            self._quarantine(name, kind, "damaged")
             return None
         except OSError as exc:
-            self.load_warnings.append(
-                f"{what} could not be read ({path}: {_reason(exc)}), so {consequence} "
-                "for this session."
-            )
+            self.load_warnings.append(_(_NOT_OPENED[kind]).format(path=path, reason=_reason(exc)))
             return None
         if data is not None and not isinstance(data, expected):
-            self._quarantine(name, what, consequence, "does not have the expected layout")
+            self._quarantine(name, kind, "layout")
             return None
         return data
 
-    def _quarantine(self, name: str, what: str, consequence: str, why: str) -> None:
+    def _quarantine(self, name: str, kind: str, why: str) -> None:
         path = self._path(name)
         try:
-            kept = f" The unreadable file was kept as {move_aside(path).name}."
+            kept = " " + _("The unreadable file was kept as {name}.").format(
+                name=move_aside(path).name
+            )
         except OSError:
             kept = ""
-        self.load_warnings.append(
-            f"{what} could not be read because {path.name} {why}, so {consequence}.{kept}"
-        )
+        self.load_warnings.append(_(_UNREADABLE[kind, why]).format(file=path.name) + kept)
 
     # -- saving ------------------------------------------------------------------
 
@@ -369,10 +426,18 @@ class SettingsStore:
         self, profile_id: str, existing: Iterable[EndpointProfile] | None = None
     ) -> None:
         if profile_id == ENVIRONMENT_ENDPOINT_ID:
-            raise ValueError(f"the id {profile_id!r} is reserved for the environment endpoint")
+            # TRANSLATORS: follows "Endpoint 1 was skipped because"; {id} is an endpoint's id.
+            raise ValueError(
+                _("the id {id} is reserved for the environment endpoint").format(
+                    id=repr(profile_id)
+                )
+            )
         pool = self._profiles if existing is None else existing
         if any(p.id == profile_id for p in pool):
-            raise ValueError(f"another endpoint already has the id {profile_id!r}")
+            # TRANSLATORS: follows "Endpoint 1 was skipped because"; {id} is an endpoint's id.
+            raise ValueError(
+                _("another endpoint already has the id {id}").format(id=repr(profile_id))
+            )
 
 
 def _state_to_dict(state: UiState) -> dict[str, object]:
@@ -418,6 +483,12 @@ def _cached_models(raw: object) -> CachedModels | None:
     models = raw.get("models")
     if isinstance(fetched_at, bool) or not isinstance(fetched_at, int | float):
         return None
+    try:
+        fetched_at = float(fetched_at)
+    except OverflowError:
+        return None
+    if not math.isfinite(fetched_at):
+        return None
     if not isinstance(models, list):
         return None
     parsed = [m for m in (_model_info(item) for item in models) if m is not None]
@@ -451,6 +522,27 @@ def _base64_or_none(value: object) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return value
+
+
+def _skipped(number: int, name: object, reason: str | None, file: str) -> str:
+    """The sentence for endpoint ``number`` (named ``name``, if text) skipped because of
+    ``reason`` (``None``: its values have the wrong types) in ``file``."""
+    if reason is None:
+        if isinstance(name, str):
+            return _(
+                "Endpoint {number} (“{name}”) was skipped because its values have the wrong "
+                "types (in {file})."
+            ).format(number=number, name=name, file=file)
+        return _(
+            "Endpoint {number} was skipped because its values have the wrong types (in {file})."
+        ).format(number=number, file=file)
+    if isinstance(name, str):
+        return _("Endpoint {number} (“{name}”) was skipped because {reason} (in {file}).").format(
+            number=number, name=name, reason=reason, file=file
+        )
+    return _("Endpoint {number} was skipped because {reason} (in {file}).").format(
+        number=number, reason=reason, file=file
+    )
 
 
 def _reason(exc: OSError) -> str:

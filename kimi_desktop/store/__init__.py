@@ -6,6 +6,14 @@ reads and writes it as domain objects. See ``search`` for the snippet markers.
 
 from kimi_desktop.store.conversations import ConversationRepository, NotFoundError
 from kimi_desktop.store.db import Database
+from kimi_desktop.store.errors import (
+    STORAGE_ERRORS,
+    MessageNotSavedError,
+    Problem,
+    StoreError,
+    problem_of,
+)
+from kimi_desktop.store.lock import DataDirBusyError, DataDirLock
 from kimi_desktop.store.migrations import LATEST_VERSION, SchemaTooNewError
 from kimi_desktop.store.search import ELLIPSIS, MATCH_END, MATCH_START, TITLE_MATCH_MESSAGE_ID
 
@@ -14,9 +22,16 @@ __all__ = [
     "LATEST_VERSION",
     "MATCH_END",
     "MATCH_START",
+    "STORAGE_ERRORS",
     "TITLE_MATCH_MESSAGE_ID",
     "ConversationRepository",
+    "DataDirBusyError",
+    "DataDirLock",
     "Database",
+    "MessageNotSavedError",
     "NotFoundError",
+    "Problem",
     "SchemaTooNewError",
+    "StoreError",
+    "problem_of",
 ]

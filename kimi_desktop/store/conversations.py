@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kimi_desktop.domain import (
     Conversation,
@@ -23,17 +24,27 @@ from kimi_desktop.domain import (
     StoredMessage,
     Usage,
 )
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.store import messages as message_sql
 from kimi_desktop.store import rows
 from kimi_desktop.store.db import Database
+from kimi_desktop.store.errors import MessageNotSavedError
 from kimi_desktop.store.search import search as search_history
 
-#: Shown under a reply the app did not get to finish (it crashed, was killed, lost power).
-INTERRUPTED_BY_EXIT = "The app closed before this reply finished; what arrived is kept."
+#: Shown under a reply the app did not get to finish (it crashed, was killed, lost power);
+#: stored in the language of the start-up that found it.
+INTERRUPTED_BY_EXIT = N_("The app closed before this reply finished; what arrived is kept.")
 
 
 class NotFoundError(LookupError):
-    """The conversation or message does not exist (or was already purged)."""
+    """The conversation does not exist (or was already purged): a caller's mistake.
+
+    Its text is for the log, never shown: the conversation's id is on ``conversation_id``.
+    """
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__(f"no conversation with id {conversation_id}")
+        self.conversation_id = conversation_id
 
 
 class ConversationRepository:
@@ -45,6 +56,16 @@ class ConversationRepository:
     def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
+
+    @property
+    def path(self) -> Path:
+        """The history's file (where it would be, for one kept in memory)."""
+        return self._db.path
+
+    @property
+    def writable(self) -> bool:
+        """False when the history was opened read-only: every write then fails."""
+        return not self._db.read_only
 
     # -- conversations -------------------------------------------------------
 
@@ -128,7 +149,7 @@ class ConversationRepository:
                 f"UPDATE conversations SET {assignments} WHERE id = ?", (*values, conversation_id)
             )
             if cursor.rowcount == 0:
-                raise NotFoundError(f"no conversation with id {conversation_id}")
+                raise NotFoundError(conversation_id)
 
     # -- messages ------------------------------------------------------------
 
@@ -168,7 +189,7 @@ class ConversationRepository:
         now = self._clock()
         with self._db.transaction() as conn:
             if not message_sql.touch_conversation(conn, conversation_id, now):
-                raise NotFoundError(f"no conversation with id {conversation_id}")
+                raise NotFoundError(conversation_id)
             message_id = message_sql.insert(
                 conn,
                 conversation_id,
@@ -198,19 +219,19 @@ class ConversationRepository:
             row = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def update_streaming(self, message_id: int, text: str, reasoning: str) -> bool:
+    def update_streaming(self, message_id: int, text: str, reasoning: str) -> None:
         """Save the text of a reply still streaming; called about once a second.
 
         Two primary-key UPDATEs in one commit, no fsync (WAL + NORMAL), and no
         search-index work: streaming rows are indexed when they finish. Only
         a row still ``streaming`` is touched, so a late throttled write can
-        never overwrite a finished reply; returns whether the row was updated.
+        never overwrite a finished reply. A save that updates no row raises
+        :class:`MessageNotSavedError`: the caller still holds text nobody saved.
         """
         with self._db.transaction() as conn:
             if not message_sql.save_streaming(conn, message_id, text, reasoning):
-                return False
+                raise MessageNotSavedError(message_id, "no streaming reply has this id")
             message_sql.touch_conversation_of(conn, message_id, self._clock())
-        return True
 
     def finish_message(
         self,
@@ -223,8 +244,11 @@ class ConversationRepository:
         usage: Usage | None = None,
         error: str | None = None,
         error_fix: str | None = None,
-    ) -> StoredMessage | None:
-        """Write a reply's final state; ``None`` if the message is gone (deleted meanwhile)."""
+    ) -> StoredMessage:
+        """Write a reply's final state and return the row as saved.
+
+        Raises :class:`MessageNotSavedError` if the message is gone (deleted meanwhile).
+        """
         with self._db.transaction() as conn:
             found = message_sql.save_final(
                 conn,
@@ -237,10 +261,11 @@ class ConversationRepository:
                 error=error,
                 error_fix=error_fix,
             )
-            if not found:
-                return None
+            saved = message_sql.load_one(conn, message_id) if found else None
+            if saved is None:
+                raise MessageNotSavedError(message_id, "the message no longer exists")
             message_sql.touch_conversation_of(conn, message_id, self._clock())
-            return message_sql.load_one(conn, message_id)
+        return saved
 
     def delete_message(self, message_id: int) -> None:
         with self._db.transaction() as conn:
@@ -275,7 +300,7 @@ class ConversationRepository:
             return conn.execute(
                 "UPDATE messages SET status = 'interrupted', error = ?, error_fix = 'retry'"
                 " WHERE status = 'streaming'",
-                (INTERRUPTED_BY_EXIT,),
+                (_(INTERRUPTED_BY_EXIT),),
             ).rowcount
 
     def conversation_usage(self, conversation_id: int) -> Usage:

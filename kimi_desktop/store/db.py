@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import quote
 
 from kimi_desktop.store.migrations import migrate
 
@@ -37,18 +38,30 @@ BUSY_TIMEOUT_MS = 5_000
 
 
 class Database:
-    """An open history database; use :meth:`open`, not the constructor.
+    """An open history database; use :meth:`open` (or :meth:`open_read_only`,
+    :meth:`open_in_memory` when the folder cannot be written), not the constructor.
 
     Usable as a context manager (closes on exit). All access to the raw
     connection goes through :meth:`transaction` (writes) or :meth:`read`.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool = False,
+        in_memory: bool = False,
+    ) -> None:
         self._conn = connection
         self._lock = threading.RLock()
         self._depth = 0
         self._closed = False
         self.path = path
+        self.read_only = read_only
+        """Opened for reading only (:meth:`open_read_only`): every write fails."""
+        self.in_memory = in_memory
+        """Lives in memory only (:meth:`open_in_memory`): lost when the app ends."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Database:
@@ -71,6 +84,58 @@ class Database:
             conn.close()
             raise
         return cls(conn, db_path)
+
+    @classmethod
+    def open_read_only(cls, path: str | os.PathLike[str]) -> Database:
+        """Open an existing, up-to-date history for reading only; every write then fails.
+
+        For a history on read-only media or in a folder this user may not write:
+        the chats are still there to read. ``mode=ro`` first; when even that
+        needs a write (a WAL file's shared-memory index cannot be created), the
+        file is opened as ``immutable``. Raises ``sqlite3.Error`` when it cannot
+        be opened, is damaged, or needs a migration (which would be a write),
+        and :class:`~kimi_desktop.store.migrations.SchemaTooNewError` as
+        :meth:`open` does.
+        """
+        db_path = Path(path)
+        if not db_path.is_file():
+            raise sqlite3.OperationalError("unable to open database file")
+        uri = "file:" + quote(str(db_path.absolute()), safe="/")
+        failure: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn = sqlite3.connect(
+                uri + query, uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                conn.row_factory = sqlite3.Row
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                # Only reads an up-to-date file; raises when it is too new or damaged,
+                # or when it needs a migration (a write, refused on a read-only file).
+                migrate(conn)
+                conn.execute("SELECT count(*) FROM conversations").fetchone()
+            except sqlite3.Error as exc:
+                conn.close()
+                failure = exc
+                continue
+            except BaseException:
+                conn.close()
+                raise
+            return cls(conn, db_path, read_only=True)
+        assert failure is not None
+        raise failure
+
+    @classmethod
+    def open_in_memory(cls, path: str | os.PathLike[str] = ":memory:") -> Database:
+        """A fresh history that lives in memory only, for a session with no usable folder.
+
+        ``path`` is where the history would have been: sentences name its folder.
+        """
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+        return cls(conn, Path(path), in_memory=True)
 
     @property
     def closed(self) -> bool:
@@ -144,12 +209,14 @@ class Database:
             self._depth = 1
             try:
                 yield self._conn
+                # A full disk may fail the COMMIT itself (the WAL grows only then);
+                # the transaction must not stay open, or every later BEGIN fails.
+                self._conn.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            else:
-                self._conn.execute("COMMIT")
             finally:
                 self._depth = 0
 

@@ -17,6 +17,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import Final
 
+from kimi_desktop.i18n import _
+from kimi_desktop.store import text_fold
+from kimi_desktop.store.errors import SchemaDamagedError
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -29,9 +33,11 @@ class SchemaTooNewError(RuntimeError):
 
     def __init__(self, found: int, known: int) -> None:
         super().__init__(
-            f"The chat history database has schema version {found}, but this version of "
-            f"Kimi Desktop only knows versions up to {known}. It was written by a newer "
-            "Kimi Desktop; please update the app (the file was left unchanged)."
+            _(
+                "The chat history database has schema version {found}, but this version of "
+                "Kimi Desktop only knows versions up to {known}. It was written by a newer "
+                "Kimi Desktop; please update the app (the file was left unchanged)."
+            ).format(found=found, known=known)
         )
         self.found = found
         self.known = known
@@ -179,7 +185,85 @@ def m002_error_fix(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE messages ADD COLUMN error_fix TEXT")
 
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial, m002_error_fix)
+_M003_STATEMENTS: Final = (
+    "DROP TRIGGER messages_fts_insert",
+    "DROP TRIGGER messages_fts_delete",
+    "DROP TRIGGER messages_fts_update",
+    "DROP TABLE messages_fts",
+    "DROP VIEW searchable_messages",
+    "DROP TRIGGER conversations_fts_insert",
+    "DROP TRIGGER conversations_fts_delete",
+    "DROP TRIGGER conversations_fts_update",
+    "DROP TABLE conversations_fts",
+    # The indexes now hold their own copy of the text, folded by kimi_search_fold
+    # (text_fold.fold: NFKC and case folding), so typed text matches however it
+    # was encoded. Keeping the folded text (not only the index) lets words too
+    # short for trigrams be matched with LIKE on it, in C, with no Python call
+    # per row. Streaming rows are still left out until they finish.
+    "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, tokenize = 'trigram')",
+    """
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+    WHEN new.status != 'streaming'
+    BEGIN
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, kimi_search_fold(new.text));
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+    WHEN old.status != 'streaming'
+    BEGIN
+        DELETE FROM messages_fts WHERE rowid = old.id;
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, status ON messages
+    WHEN old.text IS NOT new.text
+        OR (old.status = 'streaming') != (new.status = 'streaming')
+    BEGIN
+        DELETE FROM messages_fts WHERE rowid = old.id;
+        INSERT INTO messages_fts (rowid, text)
+            SELECT new.id, kimi_search_fold(new.text) WHERE new.status != 'streaming';
+    END
+    """,
+    "CREATE VIRTUAL TABLE conversations_fts USING fts5 (title, tokenize = 'trigram')",
+    """
+    CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations
+    BEGIN
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, kimi_search_fold(new.title));
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations
+    BEGIN
+        DELETE FROM conversations_fts WHERE rowid = old.id;
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations
+    WHEN old.title IS NOT new.title
+    BEGIN
+        DELETE FROM conversations_fts WHERE rowid = old.id;
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, kimi_search_fold(new.title));
+    END
+    """,
+    """
+    INSERT INTO messages_fts (rowid, text)
+        SELECT id, kimi_search_fold(text) FROM messages WHERE status != 'streaming' ORDER BY id
+    """,
+    """
+    INSERT INTO conversations_fts (rowid, title)
+        SELECT id, kimi_search_fold(title) FROM conversations ORDER BY id
+    """,
+)
+
+
+def m003_folded_search(conn: sqlite3.Connection) -> None:
+    """Search indexes over folded text (NFKC, case folded), rebuilt for existing histories."""
+    for statement in _M003_STATEMENTS:
+        conn.execute(statement)
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial, m002_error_fix, m003_folded_search)
 LATEST_VERSION: Final = len(MIGRATIONS)
 
 
@@ -189,24 +273,34 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(row[0])
 
 
+def _checked(version: int) -> int:
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(version, LATEST_VERSION)
+    if version < 0:
+        # Never written by this app; migrating from it would run the wrong steps.
+        # TRANSLATORS: why a history file cannot be used, after "Your chat history cannot be
+        # used:"; {version} is a number that makes no sense (negative).
+        raise SchemaDamagedError(_("the schema version is {version}").format(version=version))
+    return version
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply every pending migration and return the resulting schema version.
 
     ``conn`` must be in autocommit mode (``isolation_level=None``). An
-    up-to-date database is only read, never written.
+    up-to-date database is only read, never written. The SQL function the
+    schema's triggers call (:data:`~.text_fold.FOLD_FUNCTION`) is registered on
+    ``conn`` first, so a connection that was migrated can write.
     """
-    version = schema_version(conn)
-    if version > LATEST_VERSION:
-        raise SchemaTooNewError(version, LATEST_VERSION)
+    text_fold.register(conn)  # the search triggers call it on every write
+    version = _checked(schema_version(conn))
     if version == LATEST_VERSION:
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Read again under the write lock: another copy of the app may have
         # migrated the file between our first look and now.
-        version = schema_version(conn)
-        if version > LATEST_VERSION:
-            raise SchemaTooNewError(version, LATEST_VERSION)
+        version = _checked(schema_version(conn))
         for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
             step(conn)
             conn.execute(f"PRAGMA user_version = {number:d}")

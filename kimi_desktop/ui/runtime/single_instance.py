@@ -18,6 +18,13 @@ separate keys, so they never see each other. The lock file tells a crashed
 instance (its PID is gone) from a live one, which makes it safe to remove a
 socket left behind by a crash before listening again.
 
+Who runs is decided by the data folder's own lock
+(:class:`kimi_desktop.store.DataDirLock`), taken before anything else: a launch
+that finds it held waits for the holder to listen (:meth:`SingleInstance.forward_when_ready`;
+it may still be building its window) and hands over, and the holder may take
+this module's lock file over even if a recycled PID makes it look alive
+(``listen(take_over=True)``).
+
 Wire format, version 1: the client sends ``{"v": 1, "paths": [...]}`` and a
 newline, the server answers ``ok`` and a newline and closes the connection.
 """
@@ -30,6 +37,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -53,6 +61,10 @@ _log = logging.getLogger(__name__)
 PROTOCOL_VERSION = 1
 #: How long a second launch waits for the running instance to acknowledge.
 FORWARD_TIMEOUT_MS = 3000
+#: How long a launch that found the data folder locked waits for its holder to listen.
+HANDOVER_TIMEOUT_MS = 30_000
+#: Pause between attempts to reach an instance that does not listen yet.
+_POLL_MS = 100
 #: How long the running instance gives a client to send its message.
 CLIENT_TIMEOUT_MS = 5000
 #: A message longer than this is not from Kimi Desktop (a few thousand paths fit).
@@ -129,12 +141,40 @@ class SingleInstance(QObject):
         socket.abort()
         return bytes(reply).startswith(_ACK)
 
-    def listen(self) -> bool:
-        """Become the running instance; False when another one already is (or can't)."""
+    def forward_when_ready(
+        self, argv_paths: Sequence[str], timeout_ms: int = HANDOVER_TIMEOUT_MS
+    ) -> bool:
+        """:meth:`try_forward` until the running instance answers, for up to ``timeout_ms``.
+
+        For a launch that found the data folder locked: its holder may still be
+        starting (opening the history, building the window) and not listen yet.
+        False when it never answered: it hangs, or it is no Kimi Desktop that listens.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if self.try_forward(argv_paths, max(1, min(FORWARD_TIMEOUT_MS, left_ms))):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            pause = QEventLoop()
+            QTimer.singleShot(_POLL_MS, pause, pause.quit)
+            pause.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    def listen(self, *, take_over: bool = False) -> bool:
+        """Become the running instance; False when another one already is (or can't).
+
+        ``take_over``: the caller holds the data folder's lock, so no other live
+        instance can exist for this key, and a lock file that looks held (its PID
+        recycled by an unrelated process) is stale: it is removed.
+        """
         if self._server is not None:
             return True
         if not self._lock.tryLock(0):
-            return False
+            if not take_over or not self._lock.removeStaleLockFile():
+                return False
+            if not self._lock.tryLock(0):
+                return False
         # Holding the lock means no live instance owns the name: a socket file still
         # there was left by a crash, and listen() would fail with AddressInUseError.
         QLocalServer.removeServer(self._server_name)

@@ -14,11 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
+from PySide6.QtCore import QDir, QLockFile, QTimer
 from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from kimi_desktop.ui.runtime.single_instance import SingleInstance, instance_key, raise_window
+from kimi_desktop.ui.runtime.single_instance import (
+    SingleInstance,
+    _names,
+    instance_key,
+    raise_window,
+)
 
 
 @pytest.fixture
@@ -208,3 +213,39 @@ def test_files_the_os_opens_with_the_running_app_are_handed_over(tmp_path: Path)
         check=True,
     )
     assert json.loads(done.stdout) == [True, [str(image)]]
+
+
+def test_a_launch_waits_for_an_instance_that_is_still_starting(
+    qtbot, first: SingleInstance, key: str
+) -> None:
+    # The first launch holds the data folder but builds its window before listening.
+    QTimer.singleShot(300, first.listen)
+    with qtbot.waitSignal(first.activated, timeout=5000) as blocker:
+        assert SingleInstance(key).forward_when_ready(["/abs/late.png"], timeout_ms=10_000)
+    assert blocker.args == [["/abs/late.png"]]
+
+
+def test_a_launch_gives_up_on_an_instance_that_never_answers(qapp: object, key: str) -> None:
+    assert not SingleInstance(key).forward_when_ready([], timeout_ms=200)
+
+
+def test_the_holder_of_the_data_folder_takes_a_stale_looking_lock_over(
+    qtbot, qapp: object, key: str
+) -> None:
+    # A lock file left by a crash whose PID now belongs to a live process of the
+    # same name (here: this one) looks held; no process holds it for real.
+    lock_path = Path(_names(key)[1])
+    real = QLockFile(str(lock_path))
+    assert real.tryLock(0)
+    content = lock_path.read_bytes()
+    real.unlock()
+    lock_path.write_bytes(content)
+    owner = SingleInstance(key)
+    try:
+        assert not owner.listen()
+        assert owner.listen(take_over=True)
+        with qtbot.waitSignal(owner.activated, timeout=3000):
+            assert SingleInstance(key).try_forward([])
+    finally:
+        owner.close()
+        lock_path.unlink(missing_ok=True)

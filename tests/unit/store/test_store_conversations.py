@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from kimi_desktop.domain import Attachment, MessageStatus, NewAttachment, Usage
-from kimi_desktop.store import ConversationRepository, Database, NotFoundError
+from kimi_desktop.store import (
+    ConversationRepository,
+    Database,
+    MessageNotSavedError,
+    NotFoundError,
+)
 from kimi_desktop.store.conversations import INTERRUPTED_BY_EXIT
 
 PNG = NewAttachment(mime="image/png", data=b"\x89PNG fake image", width=2, height=3, name="a.png")
@@ -197,7 +202,7 @@ def test_attachments_are_all_or_nothing(db: Database, repo: ConversationReposito
 def test_streaming_then_recover_interrupted(db_path: Path, repo: ConversationRepository) -> None:
     conversation = repo.create_conversation()
     reply = repo.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
-    assert repo.update_streaming(reply.id, "Hello, wor", "Let me think")
+    repo.update_streaming(reply.id, "Hello, wor", "Let me think")
     finished = repo.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
     repo.finish_message(finished.id, status=MessageStatus.COMPLETE, text="ok", reasoning="")
 
@@ -226,8 +231,11 @@ def test_late_streaming_update_never_overwrites_a_finished_reply(
     conversation = repo.create_conversation()
     reply = repo.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
     repo.finish_message(reply.id, status=MessageStatus.STOPPED, text="final", reasoning="r")
-    assert not repo.update_streaming(reply.id, "stale", "stale")
-    assert not repo.update_streaming(12345, "nobody", "")
+    # A save that updates no row is an error the caller hears of, never a silent no-op.
+    with pytest.raises(MessageNotSavedError):
+        repo.update_streaming(reply.id, "stale", "stale")
+    with pytest.raises(MessageNotSavedError):
+        repo.update_streaming(12345, "nobody", "")
     loaded = repo.get_message(reply.id)
     assert loaded is not None
     assert (loaded.text, loaded.status) == ("final", MessageStatus.STOPPED)
@@ -266,13 +274,12 @@ def test_finish_with_usage_and_totals(repo: ConversationRepository) -> None:
     assert repo.messages(conversation.id)[1] == done
 
 
-def test_finish_of_a_deleted_message_returns_none(repo: ConversationRepository) -> None:
+def test_finish_of_a_deleted_message_is_an_error(repo: ConversationRepository) -> None:
     conversation = repo.create_conversation()
     reply = repo.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
     repo.delete_messages_from(conversation.id, reply.id)
-    assert (
-        repo.finish_message(reply.id, status=MessageStatus.COMPLETE, text="x", reasoning="") is None
-    )
+    with pytest.raises(MessageNotSavedError):
+        repo.finish_message(reply.id, status=MessageStatus.COMPLETE, text="x", reasoning="")
 
 
 def test_new_attachment_repr_hides_bytes() -> None:

@@ -194,7 +194,7 @@ def test_snippet_of_long_text_is_cut(repo: ConversationRepository) -> None:
 def test_parse_query() -> None:
     parsed = parse_query('  say "hi" Qt say SAY 你好 登录页 \x00x ')
     assert parsed.indexed == ("say", '"hi"', "登录页")
-    assert parsed.short == ("Qt", "你好", "x")
+    assert parsed.short == ("qt", "你好", "x")  # folded, as the index holds text
     assert parsed.match_expression() == '"say" """hi""" "登录页"'
 
 
