@@ -14,7 +14,8 @@ window never reads the database again to learn what a signal already said.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import contextlib
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -34,6 +35,7 @@ from kimi_desktop.services.choices import ModelChoice, Notice
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.save_problems import HistoryNotSaved
 from kimi_desktop.services.workers import BackgroundTasks
 from kimi_desktop.settings.store import SettingsStore
 
@@ -107,6 +109,7 @@ class ChatPresenter(QObject):
         self._messages: dict[int, StoredMessage] = {}  # the open chat's, in order
         self._editing = False
         self._draft_before_edit = ""
+        self._unsaved_notice = ""  # the notice about a reply that could not be saved
         self._tasks = BackgroundTasks()
         self.endpoint_presenter = EndpointPresenter(
             chat=chat,
@@ -122,6 +125,7 @@ class ChatPresenter(QObject):
         chat.messages_removed.connect(self._on_chat_messages_removed)
         chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
         chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
+        chat.save_failed.connect(self._on_chat_save_failed)
 
     # -- queries -----------------------------------------------------------------
 
@@ -186,11 +190,12 @@ class ChatPresenter(QObject):
         current = self._conversation.system_prompt if self._conversation else ""
         if text == current.strip():
             return
-        if self._conversation is None:
-            self._conversation = self._create(self._current_choice().model or None)
-        self._history.set_system_prompt(self._conversation.id, text)
-        self._conversation = self._history.conversation(self._conversation.id)
-        self.system_prompt_changed.emit(bool(text))
+        with self._unless_unsaved():
+            if self._conversation is None:
+                self._conversation = self._create(self._current_choice().model or None)
+            self._history.set_system_prompt(self._conversation.id, text)
+            self._conversation = self._history.conversation(self._conversation.id)
+            self.system_prompt_changed.emit(bool(text))
 
     def system_prompt(self) -> str:
         return self._conversation.system_prompt if self._conversation else ""
@@ -200,17 +205,38 @@ class ChatPresenter(QObject):
         if self._chat.is_running(conversation_id):
             self._chat.stop(conversation_id)
         deleted = self._history.conversation(conversation_id)
-        self._history.delete(conversation_id)
+        with self._unless_unsaved():
+            self._history.delete(conversation_id)
+        if self._history.conversation(conversation_id) is not None:
+            return  # not deleted; the notice says why
         if self._conversation is not None and self._conversation.id == conversation_id:
             self.open(None)
 
         def restore() -> None:
-            self._history.restore(conversation_id)
-            self.status_message.emit(_("Conversation restored."), 2500)
+            with self._unless_unsaved():
+                self._history.restore(conversation_id)
+                self.status_message.emit(_("Conversation restored."), 2500)
 
         # TRANSLATORS: the title of a deleted conversation that had none, in "“{title}” deleted."
         title = deleted.title if deleted is not None and deleted.title else _("Conversation")
         self.conversation_deleted.emit(_("“{title}” deleted.").format(title=title), restore)
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        with self._unless_unsaved():
+            self._history.rename(conversation_id, title)
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        with self._unless_unsaved():
+            self._history.set_pinned(conversation_id, pinned)
+
+    @contextlib.contextmanager
+    def _unless_unsaved(self) -> Iterator[None]:
+        """Run a command that writes the history; if it could not be written, the
+        command did nothing, and the composer's notice says why (the draft stays)."""
+        try:
+            yield
+        except HistoryNotSaved as exc:
+            self.notice_changed.emit(Notice(exc.sentence))
 
     def _create(self, model: str | None) -> Conversation:
         conversation = self._history.create(endpoint_id=self._endpoints.active_id, model=model)
@@ -236,25 +262,16 @@ class ChatPresenter(QObject):
         if self._endpoints.needs_key(endpoint_id):
             self.notice_changed.emit(Notice(_(NO_KEY)))
             return
-        if self._conversation is None:
-            self._conversation = self._create(choice.model)
-            self.conversation_opened.emit(self._conversation, [])
-        conversation_id = self._conversation.id
-        if self._chat.is_running(conversation_id):
-            return
-        self.notice_changed.emit(Notice())
-        if self._editing:
-            self._editing = False
-            self._chat.edit_last_prompt(
-                conversation_id,
-                text,
-                endpoint_id=endpoint_id,
-                model=choice.model,
-                thinking=choice.thinking,
-                added=draft.attachments,
-            )
-        else:
-            self._chat.send(
+        with self._unless_unsaved():
+            if self._conversation is None:
+                self._conversation = self._create(choice.model)
+                self.conversation_opened.emit(self._conversation, [])
+            conversation_id = self._conversation.id
+            if self._chat.is_running(conversation_id):
+                return
+            self.notice_changed.emit(Notice())
+            command = self._chat.edit_last_prompt if self._editing else self._chat.send
+            command(
                 conversation_id,
                 text,
                 endpoint_id=endpoint_id,
@@ -262,8 +279,9 @@ class ChatPresenter(QObject):
                 thinking=choice.thinking,
                 attachments=draft.attachments,
             )
-        self.draft_sent.emit()
-        self._endpoints.remember_model(endpoint_id, choice.model)
+            self._editing = False
+            self.draft_sent.emit()
+            self._endpoints.remember_model(endpoint_id, choice.model)
 
     def _model_sees_images(self, model: str) -> bool:
         """Say so before sending when the model is known to be blind, and offer one that sees."""
@@ -378,6 +396,18 @@ class ChatPresenter(QObject):
     def _on_chat_reply_running_changed(self, conversation_id: int, running: bool) -> None:
         if self._is_shown(conversation_id):
             self.running_changed.emit(running)
+
+    def _on_chat_save_failed(self, reply: StoredMessage, sentence: str) -> None:
+        """Say above the composer that a reply is kept in memory only (or, with an
+        empty sentence, that it was saved after all)."""
+        if not self._is_shown(reply.conversation_id):
+            return
+        if sentence:
+            self._unsaved_notice = sentence
+            self.notice_changed.emit(Notice(sentence))
+        elif self._unsaved_notice:
+            self._unsaved_notice = ""
+            self.notice_changed.emit(Notice())
 
     def _on_chat_retry_scheduled(self, reply: StoredMessage, sentence: str) -> None:
         """Say in the waiting reply itself when it will be asked again."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import Conversation, MessageAction, StoredMessage
+from kimi_desktop.i18n import _
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
 from kimi_desktop.services.endpoints import EndpointService
@@ -38,6 +39,7 @@ from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.presenter import ChatPresenter
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.chat.items import MessageItem
+from kimi_desktop.ui.chat.link_dialog import confirm_link
 from kimi_desktop.ui.chat.message_items import MessageItemFactory
 from kimi_desktop.ui.chat.view import ChatView
 from kimi_desktop.ui.composer.image_preview import DropOverlay, ImagePreviewDialog
@@ -72,7 +74,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Kimi Desktop")
+        # TRANSLATORS: the app's name, the window's title while no conversation is open.
+        self.setWindowTitle(_("Kimi Desktop"))
         self.resize(1180, 780)
         self._settings = settings
         self._items = MessageItemFactory(history, endpoints)
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
         self.sidebar.delete_requested.connect(presenter.delete)
+        self.sidebar.rename_chosen.connect(presenter.rename)
+        self.sidebar.pin_requested.connect(presenter.set_pinned)
 
         composer.send_requested.connect(presenter.submit)
         composer.attach_requested.connect(self._on_composer_attach_requested)
@@ -154,16 +159,17 @@ class MainWindow(QMainWindow):
         self.welcome.demo_requested.connect(setup.use_demo)
         self.welcome.settings_requested.connect(self.settings_requested)
 
-        chat_view.link_activated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        chat_view.link_activated.connect(self._open_link)
+        chat_view.link_hovered.connect(self.statusBar().showMessage)
         chat_view.action_requested.connect(self._on_chat_view_action_requested)
         chat_view.image_preview_requested.connect(presenter.preview_image)
         chat_view.code_copied.connect(
-            lambda _: self.statusBar().showMessage("Code copied to the clipboard", 2500)
+            lambda _code: self.statusBar().showMessage(_("Code copied to the clipboard"), 2500)
         )
         # Deltas go straight to the view (it ignores messages it does not show).
         chat.reasoning_received.connect(chat_view.append_reasoning)
         chat.content_received.connect(chat_view.append_content)
-        chat.conversation_changed.connect(lambda _: self.sidebar.refresh())
+        chat.conversation_changed.connect(lambda _conversation: self.sidebar.refresh())
 
         presenter.conversation_opened.connect(self._on_presenter_conversation_opened)
         presenter.message_added.connect(
@@ -232,8 +238,8 @@ class MainWindow(QMainWindow):
         current = self.presenter.system_prompt()
         text, ok = QInputDialog.getMultiLineText(
             self,
-            "Conversation instructions",
-            "System prompt for this conversation (empty for none):",
+            _("Conversation instructions"),
+            _("System prompt for this conversation (empty for none):"),
             current,
         )
         if ok:
@@ -262,16 +268,21 @@ class MainWindow(QMainWindow):
         self.presenter.act(MessageAction(action), message_id, self.composer.text())
 
     def _on_composer_attach_requested(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        files, _filter = QFileDialog.getOpenFileNames(
             self,
-            "Attach images",
+            _("Attach images"),
             "",
-            "Images (*.png *.jpg *.jpeg *.webp *.gif);;All files (*)",
+            _("Images") + " (*.png *.jpg *.jpeg *.webp *.gif);;" + _("All files") + " (*)",
         )
         self.attach_paths(files)
 
     def _preview(self, data: bytes, name: str) -> None:
-        ImagePreviewDialog(data, name or "Image", self).open()
+        ImagePreviewDialog(data, name or _("Image"), self).open()
+
+    def _open_link(self, url: str, text: str) -> None:
+        """Open a clicked link; one whose text or address may mislead asks first."""
+        if confirm_link(self, text, url):
+            QDesktopServices.openUrl(QUrl(url))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if mime_has_images(event.mimeData()) and self.pages.currentWidget() is self.chat_page:
@@ -368,12 +379,32 @@ class MainWindow(QMainWindow):
 
     def restore_geometry(self) -> None:
         saved = self._settings.state.window_geometry
-        if isinstance(saved, str) and saved:
-            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        if not isinstance(saved, str) or not saved:
+            return
+        try:
+            geometry = QByteArray.fromBase64(saved.encode("ascii"))
+        except UnicodeEncodeError:  # a damaged state file: the default size it is
+            return
+        self.restoreGeometry(geometry)  # ignores bytes it cannot read
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.presenter.close()
-        self.sidebar.cancel_pending_search()
-        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        self._settings.set_window_geometry(geometry)
+        # Nothing on the way out may keep the window open: each step that fails is
+        # logged and the next one runs. A reply in progress is saved as stopped by
+        # ChatSession.shutdown(), after the window has closed.
+        import logging  # here, to keep this method's needs in one place
+
+        log = logging.getLogger(__name__)
+        for step in (self.presenter.close, self.sidebar.cancel_pending_search):
+            try:
+                step()
+            except Exception:
+                log.exception("closing the window: %s failed", getattr(step, "__name__", step))
+        try:
+            geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+            self._settings.set_window_geometry(geometry)
+        except OSError as exc:  # a read-only or full config folder
+            log.warning("the window size could not be saved: %s", exc.strerror or exc)
+        except Exception:
+            log.exception("the window size could not be saved")
+        event.accept()
         super().closeEvent(event)

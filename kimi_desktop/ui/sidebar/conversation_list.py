@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -18,34 +19,52 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu, QWidget
 
 from kimi_desktop.domain import Conversation, SearchHit
+from kimi_desktop.i18n import _
+from kimi_desktop.ui.plain_text import marked_tooltip, one_line, plain_tooltip
 
 ConversationRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2
+
+#: A row shows at most this much of a title on its one line (the view elides it
+#: to the width); the tooltip shows more, up to its own cap.
+TITLE_DISPLAY_CHARS = 200
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def age_label(when: float, now: float | None = None) -> str:
-    """ "Today", "Yesterday", a weekday this week, or a date: how chat apps group time."""
-    now = time.time() if now is None else now
-    days = int(time.strftime("%j", time.localtime(now))) - int(
-        time.strftime("%j", time.localtime(when))
-    )
-    same_year = time.localtime(now).tm_year == time.localtime(when).tm_year
+    """The time today, "Yesterday", a weekday this week, or a date: how chat apps
+    group time. Day and month names follow the app's language (QLocale)."""
+    then = QDateTime.fromMSecsSinceEpoch(round(when * 1000)).toLocalTime()
+    if now is None:
+        today = QDateTime.currentDateTime()
+    else:
+        today = QDateTime.fromMSecsSinceEpoch(round(now * 1000)).toLocalTime()
+    locale = QLocale()
+    same_year = today.date().year() == then.date().year()
+    days = today.date().dayOfYear() - then.date().dayOfYear()
     if same_year and days == 0:
-        return time.strftime("%H:%M", time.localtime(when))
+        return locale.toString(then.time(), "HH:mm")
     if same_year and days == 1:
-        return "Yesterday"
+        return _("Yesterday")
     if same_year and 1 < days < 7:
-        return time.strftime("%a", time.localtime(when))
-    return time.strftime("%d %b %Y" if not same_year else "%d %b", time.localtime(when))
+        return locale.dayName(then.date().dayOfWeek(), QLocale.FormatType.ShortFormat)
+    if same_year:
+        # TRANSLATORS: a Qt date format (QDate::toString) for a day earlier this year,
+        # "05 Mar" in English; for example "M月d日".
+        return locale.toString(then.date(), _("dd MMM"))
+    # TRANSLATORS: a Qt date format (QDate::toString) for a day of another year,
+    # "05 Mar 2024" in English; for example "yyyy年M月d日".
+    return locale.toString(then.date(), _("dd MMM yyyy"))
 
 
 class ConversationListModel(QAbstractListModel):
     """Conversations, or — while a search is active — the conversations that match.
 
     Rows carry the :class:`Conversation` under ``ConversationRole`` and, for
-    search results, the matching snippet under ``SnippetRole``.
+    search results, the matching snippet under ``SnippetRole``. Titles and
+    snippets come from people and models: a row shows its title on one line,
+    and tooltips show them as plain text (:mod:`kimi_desktop.ui.plain_text`).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,12 +80,16 @@ class ConversationListModel(QAbstractListModel):
             return None
         conversation = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return conversation.title or "New chat"
+            return one_line(conversation.title, limit=TITLE_DISPLAY_CHARS) or _("New chat")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._snippets.get(conversation.id) or conversation.title
+            snippet = self._snippets.get(conversation.id)
+            return marked_tooltip(snippet) if snippet else plain_tooltip(conversation.title)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            pinned = "Pinned. " if conversation.pinned else ""
-            return f"{pinned}{conversation.title or 'New chat'}"
+            title = one_line(conversation.title, limit=TITLE_DISPLAY_CHARS) or _("New chat")
+            if conversation.pinned:
+                # TRANSLATORS: what a screen reader says for a conversation pinned to the top.
+                return _("Pinned. {title}").format(title=title)
+            return title
         if role == ConversationRole:
             return conversation
         if role == SnippetRole:
@@ -123,7 +146,7 @@ class ConversationListView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversationList")
-        self.setAccessibleName("Conversations")
+        self.setAccessibleName(_("Conversations"))
         self.setUniformItemSizes(True)
         self.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -132,12 +155,12 @@ class ConversationListView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
         self.setIconSize(QSize(12, 12))
-        delete = QAction("Delete conversation", self)
+        delete = QAction(_("Delete conversation"), self)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self._on_delete_shortcut)
         self.addAction(delete)
-        rename = QAction("Rename conversation", self)
+        rename = QAction(_("Rename conversation"), self)
         rename.setShortcut(QKeySequence(Qt.Key.Key_F2))
         rename.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         rename.triggered.connect(self._on_rename_shortcut)
@@ -162,11 +185,12 @@ class ConversationListView(QListView):
         if not isinstance(conversation, Conversation):
             return
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename_requested.emit(conversation.id))
+        menu.addAction(_("Rename…"), lambda: self.rename_requested.emit(conversation.id))
         menu.addAction(
-            "Unpin" if conversation.pinned else "Pin to top",
+            _("Unpin") if conversation.pinned else _("Pin to top"),
             lambda: self.pin_requested.emit(conversation.id, not conversation.pinned),
         )
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_requested.emit(conversation.id))
+        # TRANSLATORS: a context-menu item of a conversation in the sidebar.
+        menu.addAction(_("Delete"), lambda: self.delete_requested.emit(conversation.id))
         menu.exec(self.viewport().mapToGlobal(pos))

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton, QVBoxLayout,
 from qasync import asyncSlot
 
 from kimi_desktop.domain import Conversation
+from kimi_desktop.i18n import _
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.ui.sidebar.conversation_list import (
     ConversationListModel,
@@ -19,17 +20,22 @@ SEARCH_DELAY_MS = 150
 
 
 class Sidebar(QWidget):
-    """Lists conversations (or search hits) and handles rename and pin itself.
+    """Lists conversations (or search hits); asks for a new title, and passes renames,
+    pins and deletions on to whoever saves them.
 
     Signals:
         new_requested()
         conversation_chosen(int conversation_id)
         delete_requested(int conversation_id): the window stops its reply and offers Undo.
+        rename_chosen(int conversation_id, str title)
+        pin_requested(int conversation_id, bool pinned)
     """
 
     new_requested = Signal()
     conversation_chosen = Signal(int)
     delete_requested = Signal(int)
+    rename_chosen = Signal(int, str)
+    pin_requested = Signal(int, bool)
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,16 +46,17 @@ class Sidebar(QWidget):
         self._history = history
         self._current: int | None = None
 
-        self.new_button = QPushButton("+  New chat", self)
+        # TRANSLATORS: the sidebar's button; the "+" and the two spaces are its icon.
+        self.new_button = QPushButton(_("+  New chat"), self)
         self.new_button.setObjectName("newChatButton")
-        self.new_button.setToolTip("New chat (Ctrl+N)")
-        self.new_button.setAccessibleName("New chat")
+        self.new_button.setToolTip(_("New chat (Ctrl+N)"))
+        self.new_button.setAccessibleName(_("New chat"))
         self.new_button.clicked.connect(self.new_requested)
         self.search = QLineEdit(self)
         self.search.setObjectName("conversationSearch")
-        self.search.setPlaceholderText("Search all chats  (Ctrl+K)")
-        self.search.setAccessibleName("Search conversations")
-        self.search.setToolTip("Search every title and message (Ctrl+K); Esc clears")
+        self.search.setPlaceholderText(_("Search all chats  (Ctrl+K)"))
+        self.search.setAccessibleName(_("Search conversations"))
+        self.search.setToolTip(_("Search every title and message (Ctrl+K); Esc clears"))
         self.search.setClearButtonEnabled(True)
         self.model = ConversationListModel(self)
         self.list = ConversationListView(self)
@@ -62,7 +69,7 @@ class Sidebar(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self.list.rename_requested.connect(self._rename)
-        self.list.pin_requested.connect(history.set_pinned)
+        self.list.pin_requested.connect(self.pin_requested)
         self.list.delete_requested.connect(self.delete_requested)
         history.conversations_changed.connect(self.refresh)
 
@@ -125,7 +132,7 @@ class Sidebar(QWidget):
         if conversation is None:
             return
         title, ok = QInputDialog.getText(
-            self, "Rename conversation", "Title:", text=conversation.title
+            self, _("Rename conversation"), _("Title:"), text=conversation.title
         )
         if ok and title.strip():
-            self._history.rename(conversation_id, title)
+            self.rename_chosen.emit(conversation_id, title)

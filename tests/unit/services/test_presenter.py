@@ -263,3 +263,70 @@ def test_images_with_invisible_text_go_without_the_text(harness: Harness, qloop)
     prompt = harness.presenter.messages()[0]
     assert prompt.text == ""
     assert len(prompt.attachments) == 1
+
+
+def test_a_full_disk_keeps_the_draft_and_says_why(harness: Harness, monkeypatch) -> None:
+    import sqlite3
+
+    from kimi_desktop.store.conversations import ConversationRepository
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ConversationRepository, "create_conversation", full)
+    harness.presenter.submit(Draft("hello"))
+
+    assert harness.sent == []
+    assert harness.presenter.conversation is None
+    assert "full" in harness.notices[-1].text.lower()
+
+
+def test_a_full_disk_while_sending_keeps_edit_mode(harness: Harness, qloop, monkeypatch) -> None:
+    import sqlite3
+
+    from kimi_desktop.store.conversations import ConversationRepository
+
+    harness.presenter.submit(Draft("first try"))
+    harness.finish(qloop)
+    prompt = harness.presenter.messages()[0]
+    harness.presenter.act(MessageAction.EDIT, prompt.id)
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ConversationRepository, "delete_messages_from", full)
+    harness.presenter.submit(Draft("second try"))
+
+    assert harness.sent == [None]  # only the first send went through
+    assert harness.presenter.editing
+    assert harness.presenter.messages()[0].text == "first try"
+
+
+def test_an_unsaved_reply_is_named_above_the_composer_until_it_is_saved(
+    harness: Harness,
+) -> None:
+    harness.presenter.submit(Draft("hello"))
+    reply = harness.presenter.messages()[-1]
+    harness.chat.save_failed.emit(reply, "The disk is full (/data): this reply is kept in memory.")
+    assert harness.notices[-1].text.startswith("The disk is full")
+    harness.chat.save_failed.emit(reply, "")
+    assert harness.notices[-1] == Notice()
+
+
+def test_renaming_on_a_read_only_history_says_why(harness: Harness, qloop, monkeypatch) -> None:
+    import sqlite3
+
+    from kimi_desktop.store.conversations import ConversationRepository
+
+    harness.presenter.submit(Draft("keep me"))
+    harness.finish(qloop)
+    conversation = harness.presenter.conversation
+    assert conversation is not None
+
+    def read_only(*_args, **_kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(ConversationRepository, "rename", read_only)
+    harness.presenter.rename(conversation.id, "New title")
+    assert harness.notices[-1].text
+    assert harness.history.conversation(conversation.id).title == "keep me"
