@@ -21,45 +21,78 @@ from pathlib import Path
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from kimi_desktop import __version__, render
+from kimi_desktop import __version__, i18n, render
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.history_open import HistoryRefused, open_history
 from kimi_desktop.settings.paths import AppPaths
 from kimi_desktop.settings.schema import Preferences
 from kimi_desktop.settings.secrets import SecretStore, environment_override
-from kimi_desktop.settings.store import SettingsStore
+from kimi_desktop.settings.store import SettingsStore, chosen_language
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
+from kimi_desktop.store.lock import DataDirBusyError, DataDirLock
 from kimi_desktop.ui.runtime.event_loop import AppEventLoop
+from kimi_desktop.ui.runtime.language import apply_qt_language
 from kimi_desktop.ui.runtime.single_instance import (
+    HANDOVER_TIMEOUT_MS,
     DesktopApplication,
     SingleInstance,
     instance_key,
     raise_window,
 )
 from kimi_desktop.ui.shell.main_window import MainWindow
+from kimi_desktop.ui.shell.startup_problems import refuse_to_start, show_startup_problems
 from kimi_desktop.ui.shell.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
 #: --smoke-test: how long the event loop runs after the window shows.
 SMOKE_TEST_MS = 500
+#: Said when another process holds the data folder and does not take the launch over.
+ALREADY_RUNNING = N_(
+    "Kimi Desktop is already running with this data folder ({folder}), but it does not "
+    "answer. Wait until it has started, or close it, then start Kimi Desktop again."
+)
+#: --smoke-test while another instance holds the data folder: its history is not touched.
+SMOKE_TEST_SKIPPED = N_(
+    "Smoke test: another Kimi Desktop is using {folder}; its history was left alone and "
+    "the window was not built."
+)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line; its help is in the language installed before (see :func:`main`).
+
+    argparse's own headings ("usage:", "options:") stay in its words.
+    """
     parser = argparse.ArgumentParser(
-        prog="kimi-desktop", description="A desktop chat client for Kimi K2 / K2.5."
+        prog="kimi-desktop",
+        description=_("A desktop chat client for Kimi K2 / K2.5."),
+        add_help=False,  # added below, so its help is translated like the others
     )
-    parser.add_argument("--version", action="version", version=f"Kimi Desktop {__version__}")
+    parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     parser.add_argument(
-        "--demo", action="store_true", help="use a built-in offline endpoint (no key needed)"
+        "--version",
+        action="version",
+        version=f"Kimi Desktop {__version__}",
+        help=_("show program's version number and exit"),
     )
     parser.add_argument(
-        "--smoke-test", action="store_true", help="show the window, settle, and exit 0"
+        "--demo", action="store_true", help=_("use a built-in offline endpoint (no key needed)")
     )
-    parser.add_argument("paths", nargs="*", help="images to attach to the next message")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_(
+            "show the window, settle, and exit 0 (at once, touching nothing, when another "
+            "instance is using the data folder)"
+        ),
+    )
+    parser.add_argument("paths", nargs="*", help=_("images to attach to the next message"))
     return parser.parse_args(argv)
 
 
@@ -74,10 +107,58 @@ class AppParts:
     settings: SettingsStore
     database: Database
     warnings: list[str]
+    lock: DataDirLock | None = None
+    """The data folder's lock, held until :meth:`close` (``None``: none could be taken)."""
+    folder_to_show: Path | None = None
+    """A damaged history was moved aside here; the warning offers to open it."""
 
     def close(self) -> None:
-        """Release the database (the window is closed by its owner)."""
-        self.database.close()
+        """Release the database and the data folder (the window is closed by its owner)."""
+        try:
+            self.database.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+
+def acquire_data_lock(data_dir: Path) -> DataDirLock | None:
+    """Lock the data folder for this process; ``None`` when no lock file can be made.
+
+    Raises :class:`DataDirBusyError` when another process holds it. Without a
+    lock file (a read-only or full home) the app still starts: the history
+    then opens read-only or in memory, and says so.
+    """
+    try:
+        return DataDirLock.acquire(data_dir)
+    except DataDirBusyError:
+        raise
+    except OSError as exc:
+        _log.warning("the data folder %s cannot be locked: %s", data_dir, exc.strerror or exc)
+        return None
+
+
+def _config_dir(paths: AppPaths) -> Path:
+    try:
+        return paths.ensure_config_dir()
+    except OSError:  # a read-only home: the settings say so when they fail to save
+        return paths.config_dir
+
+
+def install_language(paths: AppPaths, environ: Mapping[str, str] = os.environ) -> str:
+    """Install the app's catalog for the language the preferences (or, by default,
+    the locale) ask for; returns its code. No Qt needed: :func:`main` runs it
+    before parsing the command line, so ``--help`` is in that language too."""
+    return i18n.install(i18n.resolve(chosen_language(paths), environ))
+
+
+def choose_language(
+    app: QApplication, paths: AppPaths, environ: Mapping[str, str] = os.environ
+) -> str:
+    """Install the language the preferences (or, by default, the locale) ask for:
+    the app's catalog and Qt's own; returns its code."""
+    code = install_language(paths, environ)
+    apply_qt_language(app, code)
+    return code
 
 
 def build(
@@ -85,33 +166,55 @@ def build(
     *,
     demo: bool = False,
     environ: Mapping[str, str] = os.environ,
+    lock: DataDirLock | None = None,
 ) -> AppParts:
     """Build and wire every object of the app; nothing runs until the loop does.
 
     The qasync loop must be the current event loop already: the window starts
     asynchronous work (such as reading the key from the keyring) as it is built.
+
+    The data folder is locked first (``lock``, when the caller took it already),
+    so no other process's history is touched: raises :class:`DataDirBusyError`
+    when another process holds it, and :class:`HistoryRefused` (with the
+    sentence to show) when the history must not be opened. Anything else wrong
+    with the files becomes a sentence in :attr:`AppParts.warnings`.
     """
     paths = AppPaths.from_environment(environ)
+    choose_language(app, paths, environ)  # before anything says a word
+    lock = lock if lock is not None else acquire_data_lock(paths.data_dir)
     settings = SettingsStore(paths)
     secrets = SecretStore(
-        paths.ensure_config_dir(), store_keys_in_file=settings.preferences.store_keys_in_file
+        _config_dir(paths), store_keys_in_file=settings.preferences.store_keys_in_file
     )
     warnings = list(settings.load_warnings)
     try:
         override = environment_override(environ)
     except ValueError as exc:
         override, warnings = None, [*warnings, str(exc)]
-    database = Database.open(paths.ensure_data_dir() / "history.sqlite3")
+    if override is not None:
+        warnings += override.warnings  # plain http to a remote host, as Settings warns
+    try:
+        opened = open_history(paths.data_dir)  # with the start-up housekeeping
+    except HistoryRefused:
+        if lock is not None:
+            lock.release()
+        raise
+    warnings += opened.warnings
+    database = opened.database
     repository = ConversationRepository(database)
     history = HistoryService(repository)
-    history.housekeeping()
     endpoints = EndpointService(
         settings,
         secrets,
         environment=(override.profile, override.api_key) if override else None,
         demo=demo,
     )
-    chat = ChatSession(repository, endpoints.open_client, sees_images=endpoints.sees_images)
+    chat = ChatSession(
+        repository,
+        endpoints.open_client,
+        sees_images=endpoints.sees_images,
+        key_of=endpoints.key,
+    )
     window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
 
     def apply_theme(theme: str) -> None:
@@ -141,7 +244,17 @@ def build(
     app.styleHints().colorSchemeChanged.connect(window.desktop_theme_changed)
     window.desktop_theme_changed.connect(follow_the_desktop)
     window.restore_geometry()
-    return AppParts(window, chat, history, endpoints, settings, database, warnings)
+    return AppParts(
+        window,
+        chat,
+        history,
+        endpoints,
+        settings,
+        database,
+        warnings,
+        lock=lock,
+        folder_to_show=opened.folder_to_show,
+    )
 
 
 @contextlib.contextmanager
@@ -180,6 +293,7 @@ def closing_on_termination(window: MainWindow) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns when the last window closes."""
+    install_language(AppPaths.from_environment())  # before --help and every other word
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or DesktopApplication(sys.argv[:1])
@@ -190,16 +304,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     icon = files("kimi_desktop.resources").joinpath("kimi-desktop.svg")
     app.setWindowIcon(QIcon.fromTheme("kimi-desktop", QIcon(str(icon))))
     paths = [str(Path(p).resolve()) for p in args.paths]
-    instance = SingleInstance(instance_key(AppPaths.from_environment().data_dir))
+    apply_qt_language(app, i18n.language())  # Qt's own words, for what is said before the window
+    data_dir = AppPaths.from_environment().data_dir
+    instance = SingleInstance(instance_key(data_dir))
     if not args.smoke_test and instance.try_forward(paths):
         return 0  # the running window took the files and came to the front
+    try:
+        lock = acquire_data_lock(data_dir)
+    except DataDirBusyError:
+        return _second_launch(instance, paths, data_dir, smoke_test=args.smoke_test)
     # The loop exists before the window: building it may start asynchronous work.
     loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
-    parts = build(app, demo=args.demo)
+    try:
+        parts = build(app, demo=args.demo, lock=lock)
+    except HistoryRefused as exc:
+        asyncio.set_event_loop(None)
+        loop.close()
+        refuse_to_start(exc.sentence)
+        return 1
     window = parts.window
-    if not args.smoke_test:
-        instance.listen()
+    # Holding the data folder's lock, this is the one instance: a lock file of the
+    # handover that looks held is stale (a recycled PID), and is taken over.
+    if not args.smoke_test and not instance.listen(take_over=lock is not None):
+        _log.warning("another launch cannot hand its files over to this window")
 
     def on_second_launch(forwarded: list[str]) -> None:
         raise_window(window)
@@ -216,8 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.lastWindowClosed.connect(closed.set)
     window.show()
     if parts.warnings:
+        # Not blocking: a nested event loop would hold up closing and SIGTERM.
         QTimer.singleShot(
-            0, lambda: QMessageBox.warning(window, "Kimi Desktop", "\n\n".join(parts.warnings))
+            0, lambda: show_startup_problems(window, parts.warnings, parts.folder_to_show)
         )
     window.attach_paths(paths)
     if args.smoke_test:
@@ -238,6 +367,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             loop.run_until_complete(loop.shutdown_asyncgens())
     finally:
         asyncio.set_event_loop(None)
-        instance.close()
-        parts.close()
+        try:
+            instance.close()
+        finally:
+            parts.close()
     return 0
+
+
+def _second_launch(
+    instance: SingleInstance, paths: list[str], data_dir: Path, *, smoke_test: bool
+) -> int:
+    """Another process holds the data folder: hand over to it, or say why not."""
+    if smoke_test:
+        print(_(SMOKE_TEST_SKIPPED).format(folder=data_dir), file=sys.stderr)
+        return 0
+    # It may still be starting (the history, the window) and not listen yet.
+    if instance.forward_when_ready(paths, HANDOVER_TIMEOUT_MS):
+        return 0
+    refuse_to_start(_(ALREADY_RUNNING).format(folder=data_dir))
+    return 1

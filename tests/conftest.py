@@ -48,7 +48,30 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KIMI_DESKTOP_HOME", str(home))
     for name in ("KIMI_API_KEY", "MOONSHOT_API_KEY", "KIMI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    # The window speaks English unless a test asks for another language.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return home
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switched the language leaves English behind it."""
+    yield
+    from kimi_desktop import i18n
+
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return
+    i18n.install(i18n.SOURCE_LANGUAGE)
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets else None
+    if app is not None:
+        from kimi_desktop.ui.runtime.language import apply_qt_language
+
+        apply_qt_language(app, i18n.SOURCE_LANGUAGE)
 
 
 @pytest.fixture(autouse=True)

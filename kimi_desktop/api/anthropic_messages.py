@@ -17,7 +17,15 @@ from typing import Any
 
 from kimi_desktop.api.errors import error_from_payload
 from kimi_desktop.api.request import ChatRequest
-from kimi_desktop.api.stream_state import StreamState, as_int, is_error_payload, no_reply_error
+from kimi_desktop.api.stream_state import (
+    StreamState,
+    as_int,
+    is_error_payload,
+    model_entries,
+    model_id,
+    no_reply_error,
+    text_or_none,
+)
 from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -215,9 +223,8 @@ def parse_message(payload: Any, secret: str | None = None) -> list[StreamEvent]:
 
 def parse_models(payload: Any) -> list[ModelInfo]:
     """``GET /v1/models`` in Anthropic's shape (``data[].id``)."""
-    data = payload.get("data") if isinstance(payload, dict) else None
     return [
-        ModelInfo(id=str(item["id"]), owned_by=item.get("owned_by"))
-        for item in data or ()
-        if isinstance(item, dict) and item.get("id")
+        ModelInfo(id=model, owned_by=text_or_none(item.get("owned_by")))
+        for item in model_entries(payload, bare_list=False)
+        if (model := model_id(item)) is not None
     ]

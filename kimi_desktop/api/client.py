@@ -7,6 +7,10 @@ only before the reply starts; a started stream is never re-sent.
 
 Callers that may stop reading early should close the stream explicitly
 (``contextlib.aclosing``) so the HTTP response is closed on the right loop.
+
+Every body is read within :class:`~kimi_desktop.api.bounded.Limits` (see
+``bounded.py``): a server cannot make the client hold more than a few megabytes
+of one answer, or keep a reply open with keep-alives alone.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import asyncio
 import functools
 import json
 import ssl
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager, suppress
 from typing import Any
@@ -23,19 +28,38 @@ from urllib.parse import urlsplit
 import httpx
 from httpx_sse import EventSource
 
+from kimi_desktop.api.bounded import (
+    ACCEPT_ENCODING,
+    Body,
+    EventText,
+    IdleClock,
+    Limits,
+    leading_items,
+)
 from kimi_desktop.api.dialects import Dialect, dialect_for
 from kimi_desktop.api.errors import (
     ApiError,
     BadRequestError,
     NetworkError,
     ProtocolError,
+    answer_too_large_error,
     error_from_payload,
     error_from_response,
+    models_too_large_error,
+    reply_too_long_error,
 )
 from kimi_desktop.api.request import ChatRequest
 from kimi_desktop.api.retry import RetryPolicy, backoff_delay
 from kimi_desktop.api.stream_state import is_error_payload
-from kimi_desktop.domain import Endpoint, ModelInfo, StreamEvent, redact
+from kimi_desktop.domain import (
+    ContentDelta,
+    Endpoint,
+    ModelInfo,
+    ReasoningDelta,
+    StreamEvent,
+    redact,
+)
+from kimi_desktop.i18n import _
 
 #: Reasoning models can think quietly for a while; a silent minute is still alive.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=180.0, write=60.0, pool=15.0)
@@ -54,8 +78,12 @@ class KimiClient:
     """Talks to one :class:`Endpoint` with one API key.
 
     ``transport`` replaces the network (tests, the offline demo); ``sleep`` and
-    ``on_retry`` let callers observe and control backoff waits.
+    ``on_retry`` let callers observe and control backoff waits. ``limits`` bound
+    what is read of each answer, and ``clock`` (``time.monotonic``) times their
+    idle-content limit.
     ``credits_remaining`` follows kimi-k2.ai's ``X-Credits-Remaining`` header.
+    ``models_truncated`` says the last :meth:`list_models` kept only the first
+    ``limits.models`` models (or what could be read of a list too large to read).
     """
 
     def __init__(
@@ -68,6 +96,8 @@ class KimiClient:
         sleep: Callable[[float], Awaitable[object]] | None = None,
         on_retry: RetryCallback | None = None,
         timeout: httpx.Timeout | float | None = None,
+        limits: Limits | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.endpoint = endpoint
         self._key = api_key
@@ -76,7 +106,11 @@ class KimiClient:
         self._sleep = sleep or asyncio.sleep
         self._on_retry = on_retry
         self.credits_remaining: float | None = None
+        self.models_truncated = False
+        self._limits = limits or Limits()
+        self._clock = clock or time.monotonic
         self._http = httpx.AsyncClient(
+            headers={"accept-encoding": ACCEPT_ENCODING},
             transport=transport,
             proxy=endpoint.proxy if transport is None else None,
             timeout=timeout or DEFAULT_TIMEOUT,
@@ -98,7 +132,13 @@ class KimiClient:
         await self._http.aclose()
 
     async def list_models(self) -> list[ModelInfo]:
-        """The models the endpoint serves, with capabilities where it says them."""
+        """The models the endpoint serves, with capabilities where it says them.
+
+        At most ``limits.models`` of them, the first ones listed; then
+        ``models_truncated`` is true. A list too large to read whole gives the
+        whole models at its start.
+        """
+        self.models_truncated = False
         async with self._send(
             "GET",
             self._dialect.models_url,
@@ -106,11 +146,27 @@ class KimiClient:
             headers=self._dialect.models_headers,
             not_found_code="no_models",
         ) as r:
-            payload = await self._read_json(r)
+            raw, complete = await self._read_body(r, self._limits.json_body)
+            status = r.status_code
+        kept = self._limits.models
+        truncated = not complete
+        if complete and len(raw) <= _MODEL_LIST_PARSED_WHOLE:
+            payload = self._decode_json(raw, status)
+        elif items := leading_items(raw, kept + 1):
+            truncated = truncated or len(items) > kept
+            payload = {"data": items[:kept]}
+        elif complete:
+            payload = self._decode_json(raw, status)
+        else:
+            raise models_too_large_error()
         if isinstance(payload, dict) and is_error_payload(payload):
             # A gateway that answers errors with 200: an empty list would hide it.
             raise error_from_payload(payload, secret=self._key)
-        return self._dialect.parse_models(payload)
+        models = self._dialect.parse_models(payload)
+        if not complete and not models:
+            raise models_too_large_error()
+        self.models_truncated = truncated or len(models) > kept
+        return models[:kept]
 
     async def balance(self, url: str | None = None) -> float | None:
         """The account's available balance, where the provider reports one.
@@ -163,31 +219,48 @@ class KimiClient:
         """The events of a successful chat answer, streamed or whole.
 
         The content type is a hint, not the truth. A body labelled otherwise is
-        read whole: one JSON answer (a server that ignored ``"stream": true``),
-        or an event stream a gateway labelled ``text/plain`` or
-        ``application/json``, which is then parsed as one. Events follow the SSE
+        looked at first: one JSON answer (a server that ignored ``"stream": true``)
+        is read whole, and an event stream a gateway labelled ``text/plain`` or
+        ``application/json`` is parsed as one, as it arrives. Events follow the SSE
         rules as httpx-sse applies them: an event ends at a blank line, so one
         cut off at the end of the body is not delivered.
+
+        Only reply text resets the idle clock, so keep-alive comments (or Anthropic
+        ``ping`` events) alone end the reply after ``limits.idle_content``.
         """
-        if "text/event-stream" not in response.headers.get("content-type", "").lower():
-            raw = await response.aread()
-            if not _looks_like_sse(raw):
-                payload = self._decode_json(raw, response.status_code)
-                for event in self._dialect.parse_completion(payload, self._key):
-                    yield event
-                return
-            response = httpx.Response(
-                response.status_code, headers={"content-type": "text/event-stream"}, content=raw
-            )
-        parser = self._dialect.stream_parser(self._key)
-        async with aclosing(EventSource(response).aiter_sse()) as messages:
-            async for message in messages:
-                if not message.data.strip():
-                    continue  # "event: ping" alone, "retry:", "id:", an empty "data:"
-                for event in parser.feed(message.event, message.data):
-                    yield event
-        for event in parser.finish():
-            yield event
+        limits = self._limits
+        idle = IdleClock(limits.idle_content, self._clock)
+        body = Body(response, host=self._host, idle=idle, started=True)
+        try:
+            content_type = response.headers.get("content-type", "")
+            if "text/event-stream" not in content_type.lower():
+                if not _looks_like_sse(await body.peek_start(limits.json_body)):
+                    raw, complete = await body.read_up_to(limits.json_body)
+                    if not complete:
+                        raise answer_too_large_error(limits.json_body)
+                    payload = self._decode_json(raw, response.status_code)
+                    for event in self._dialect.parse_completion(payload, self._key):
+                        yield event
+                    return
+                content_type = "text/event-stream"
+            events = EventText(body, limits, status=response.status_code, content_type=content_type)
+            parser = self._dialect.stream_parser(self._key)
+            text = 0
+            async with aclosing(EventSource(events).aiter_sse()) as messages:
+                async for message in messages:
+                    if not message.data.strip():
+                        continue  # "event: ping" alone, "retry:", "id:", an empty "data:"
+                    for event in parser.feed(message.event, message.data):
+                        if isinstance(event, ReasoningDelta | ContentDelta):
+                            idle.touch()
+                            text += len(event.text)
+                            if text > limits.reply_chars:
+                                raise reply_too_long_error(limits.reply_chars)
+                        yield event
+            for event in parser.finish():
+                yield event
+        finally:
+            await body.aclose()
 
     @asynccontextmanager
     async def _send(
@@ -240,48 +313,78 @@ class KimiClient:
         self._note_headers(response.headers)
         if response.is_success:
             return response
+        # Only the start of an error body is read: its words are cut to a line anyway.
+        error_body = Body(
+            response, host=self._host, idle=IdleClock(self._limits.idle_content, self._clock)
+        )
         try:
-            raw = await response.aread()
+            raw, _complete = await error_body.read_up_to(self._limits.error_body, lenient=True)
         except httpx.TransportError as exc:
             return self._network_error(exc, started=False)
+        except NetworkError as exc:  # stalled
+            return exc
         finally:
+            await error_body.aclose()
             await response.aclose()
         if 300 <= response.status_code < 400:
-            where = redact(response.headers.get("location", "elsewhere"), self._key)
+            location = response.headers.get("location")
+            if not location:
+                text = _(
+                    "The endpoint redirected the request elsewhere. Check the base URL in Settings."
+                )
+            else:
+                text = _(
+                    "The endpoint redirected the request to {url}. Check the base URL in Settings."
+                ).format(url=redact(location, self._key))
             return BadRequestError(
-                f"The endpoint redirected the request to {where}. Check the base URL in Settings.",
+                text,
                 status=response.status_code,
                 code="redirect",
             )
         error = error_from_response(response.status_code, response.headers, raw, secret=self._key)
         if not_found_code and _means_no_such_api(response.status_code, error.code):
             return BadRequestError(
-                "This endpoint does not list its models. Type a model id instead, or pick "
-                "one of the known Kimi models.",
+                _(
+                    "This endpoint does not list its models. Type a model id instead, or pick "
+                    "one of the known Kimi models."
+                ),
                 status=response.status_code,
                 code=not_found_code,
             )
         return error
 
     async def _read_json(self, response: httpx.Response) -> Any:
+        raw, complete = await self._read_body(response, self._limits.json_body)
+        if not complete:
+            raise answer_too_large_error(self._limits.json_body)
+        return self._decode_json(raw, response.status_code)
+
+    async def _read_body(self, response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+        """At most ``limit`` bytes of a successful answer, and whether that was all of it."""
+        body = Body(
+            response, host=self._host, idle=IdleClock(self._limits.idle_content, self._clock)
+        )
         try:
-            raw = await response.aread()
+            return await body.read_up_to(limit)
         except httpx.TransportError as exc:
             raise self._network_error(exc, started=True) from None
-        return self._decode_json(raw, response.status_code)
+        finally:
+            await body.aclose()
 
     def _decode_json(self, raw: bytes, status: int) -> Any:
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             # Redact before cutting, so no cut can leave most of the key behind.
             snippet = redact(raw[:400].decode("utf-8", errors="replace"), self._key)[:200]
             looks_html = snippet.lstrip().startswith("<")
             raise ProtocolError(
-                "The endpoint answered with a web page instead of an API response. Check "
-                "the base URL in Settings (a login page or proxy may be in the way)."
+                _(
+                    "The endpoint answered with a web page instead of an API response. Check "
+                    "the base URL in Settings (a login page or proxy may be in the way)."
+                )
                 if looks_html
-                else "The endpoint's answer could not be read. Check the base URL in Settings.",
+                else _("The endpoint's answer could not be read. Check the base URL in Settings."),
                 status=status,
                 code="not_json",
                 detail=None if looks_html else snippet,
@@ -293,42 +396,62 @@ class KimiClient:
             with suppress(ValueError):
                 self.credits_remaining = float(credits)
 
+    @property
+    def _host(self) -> str:
+        return urlsplit(self.endpoint.base_url).netloc or self.endpoint.base_url
+
     def _network_error(self, exc: Exception, *, started: bool) -> NetworkError:
-        host = urlsplit(self.endpoint.base_url).netloc or self.endpoint.base_url
+        host = self._host
         detail = redact(str(exc), self._key) or None
         if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
             message, code = (
-                f"“{self.endpoint.base_url}” is not a usable http(s) address. Fix the base URL "
-                "in Settings.",
+                _("“{url}” is not a usable http(s) address. Fix the base URL in Settings.").format(
+                    url=self.endpoint.base_url
+                ),
                 "invalid_url",
             )
         elif isinstance(exc, httpx.ConnectTimeout):
             message, code = (
-                f"Connecting to {host} timed out. Check your connection.",
-                ("connect_timeout"),
+                _("Connecting to {host} timed out. Check your connection.").format(host=host),
+                "connect_timeout",
             )
         elif isinstance(exc, httpx.ProxyError):
-            message, code = "The proxy refused the connection. Check the proxy setting.", "proxy"
+            message, code = (
+                _("The proxy refused the connection. Check the proxy setting."),
+                "proxy",
+            )
         elif isinstance(exc, httpx.ConnectError):
             message, code = (
-                f"Could not connect to {host}. Check the base URL and your internet connection.",
+                _(
+                    "Could not connect to {host}. Check the base URL and your internet connection."
+                ).format(host=host),
                 "connect",
             )
         elif isinstance(exc, httpx.ReadTimeout):
             message, code = (
-                f"{host} stopped sending data and the request timed out.",
-                ("read_timeout"),
+                _("{host} stopped sending data and the request timed out.").format(host=host),
+                "read_timeout",
             )
         elif started:
             message, code = (
-                f"The connection to {host} dropped before the reply was complete. The text "
-                "received so far was kept.",
+                _(
+                    "The connection to {host} dropped before the reply was complete. The text "
+                    "received so far was kept."
+                ).format(host=host),
                 "dropped",
             )
         else:
-            message, code = f"{host} closed the connection without answering.", "no_response"
+            message, code = (
+                _("{host} closed the connection without answering.").format(host=host),
+                "no_response",
+            )
         return NetworkError(message, code=code, detail=detail)
 
+
+#: A model list up to this size is parsed whole. A larger one (up to ``Limits.json_body``)
+#: is read item by item, only as far as the models kept: parsed whole, 8 MB of models
+#: would be ~70 MB of objects and half a second with the window waiting.
+_MODEL_LIST_PARSED_WHOLE = 1024 * 1024
 
 #: Error codes that say "this server has no such API" with a status other than 404.
 _NO_SUCH_API_CODES = frozenset({"api_not_implemented"})  # AceData's 400

@@ -6,6 +6,10 @@ first, usage in the last choice), so the
 demo exercises the same parser, session, persistence and view as a real
 endpoint. Replies are picked from the prompt: "error" shows a failure, "table",
 "code" and anything else show the matching showcase.
+
+The replies and the reasoning are shown in the window, so they are marked for the
+catalog (``N_``) and translated when a reply is made; the endpoint's name is
+translated where the endpoints are listed.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from __future__ import annotations
 import json
 
 from kimi_desktop.domain import Endpoint
+from kimi_desktop.i18n import N_, _
 
-DEMO_ENDPOINT = Endpoint(id="demo", name="Offline demo", base_url="https://demo.invalid/v1")
+DEMO_ENDPOINT = Endpoint(id="demo", name=N_("Offline demo"), base_url="https://demo.invalid/v1")
 DEMO_MODELS = [
     {
         "id": "kimi-k2.5",
@@ -34,7 +39,8 @@ DEMO_MODELS = [
     },
 ]
 
-_CODE_REPLY = """Here is a small React component for that card:
+# TRANSLATORS: a canned reply of the offline demo. Translate the prose; keep the code as it is.
+_CODE_REPLY = N_("""Here is a small React component for that card:
 
 ```tsx
 export function ProfileCard({ name, role }: { name: string; role: string }) {
@@ -53,9 +59,10 @@ export function ProfileCard({ name, role }: { name: string; role: string }) {
 - Uses **Tailwind** classes for spacing and colour
 - Keeps the avatar decorative (`alt=""`)
 - Works in any React 18 project
-"""
+""")
 
-_TABLE_REPLY = """A quick comparison:
+# TRANSLATORS: a canned reply of the offline demo (markdown: keep the table's shape).
+_TABLE_REPLY = N_("""A quick comparison:
 
 | Model | Context | Vision | Reasoning |
 |---|---|---|---|
@@ -67,9 +74,11 @@ _TABLE_REPLY = """A quick comparison:
 2. Pick *thinking* models for long plans.
 - [x] streaming
 - [ ] magic
-"""
+""")
 
-_DEFAULT_REPLY = """Hello! This is the **offline demo** of Kimi Desktop — no network, no key.
+# TRANSLATORS: a canned reply of the offline demo. The words in `backticks` are what to
+# type to see each showcase: keep them in English, the demo looks for them.
+_DEFAULT_REPLY = N_("""Hello! This is the **offline demo** of Kimi Desktop — no network, no key.
 
 Try asking for:
 - `code` — a highlighted code block with a Copy button
@@ -77,23 +86,26 @@ Try asking for:
 - `error` — what a failed reply looks like
 
 Add a real API key in **Settings** (Ctrl+,) to talk to Kimi.
-"""
+""")
 
-REASONING = (
+#: The demo's reasoning, marked for the catalog: translate with ``_(REASONING)`` where used.
+# TRANSLATORS: the offline demo's "thinking" text, shown above each of its replies.
+REASONING = N_(
     "The user wrote to the demo. I should show what a reply looks like: some markdown, "
     "a list, and a pointer to Settings. Keep it short and friendly."
 )
 
 
 def pick_reply(prompt: str) -> str | None:
+    """The reply to ``prompt``, in the reader's language; ``None`` for the failure showcase."""
     lowered = prompt.lower()
     if "error" in lowered:
         return None
     if "table" in lowered:
-        return _TABLE_REPLY
+        return _(_TABLE_REPLY)
     if "code" in lowered or "react" in lowered or "screenshot" in lowered:
-        return _CODE_REPLY
-    return _DEFAULT_REPLY
+        return _(_CODE_REPLY)
+    return _(_DEFAULT_REPLY)
 
 
 def chunks(text: str, size: int) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from kimi_desktop.api.demo import DEMO_MODELS, REASONING, chunks, pick_reply, sse
+from kimi_desktop.i18n import _
 
 
 class _DemoStream(httpx.AsyncByteStream):
@@ -24,7 +25,7 @@ class _DemoStream(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         base = {"id": "chatcmpl-demo", "object": "chat.completion.chunk", "model": "kimi-k2.5"}
-        for piece in chunks(REASONING, 6):
+        for piece in chunks(_(REASONING), 6):
             yield sse({**base, "choices": [{"index": 0, "delta": {"reasoning_content": piece}}]})
             await asyncio.sleep(self._pace)
         for piece in chunks(self._reply, 4):
@@ -65,8 +66,10 @@ class DemoTransport(httpx.AsyncBaseTransport):
                 429,
                 json={
                     "error": {
-                        "message": "Your account is suspended due to insufficient balance "
-                        "(demo error).",
+                        # TRANSLATORS: the offline demo's made-up provider error.
+                        "message": _(
+                            "Your account is suspended due to insufficient balance (demo error)."
+                        ),
                         "type": "exceeded_current_quota_error",
                     }
                 },

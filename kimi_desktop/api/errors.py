@@ -10,9 +10,11 @@
     │                            retried with backoff before the first byte
     ├── ServerError              5xx; retried before the first byte
     ├── BadRequestError          400, 404, 413, 422: the request itself is wrong
-    ├── NetworkError             no HTTP answer: connect error, timeout, dropped stream
+    ├── NetworkError             no HTTP answer: connect error, timeout, dropped stream,
+    │                            keep-alives with no reply text (``stalled``)
     └── ProtocolError            an answer we cannot read: malformed JSON, HTML where
-                                 JSON belongs, a stream that ends without finishing
+                                 JSON belongs, a stream that ends without finishing,
+                                 damaged compression, an answer over its size limit
 
 ``message`` is the sentence a person reads: what happened and what to do.
 ``detail`` is the provider's own words, cleaned (no HTML, no key, bounded length).
@@ -31,6 +33,7 @@ from time import time
 from typing import Any
 
 from kimi_desktop.domain import redact
+from kimi_desktop.i18n import _, ngettext
 
 _DETAIL_LIMIT = 300
 _TAG = re.compile(r"<[^>]+>")
@@ -169,16 +172,15 @@ def parse_error_body(body: bytes, content_type: str = "") -> tuple[str | None, s
     text = body.decode("utf-8", errors="replace")
     if _looks_like_html(text, content_type.lower()):
         title = _html_title(text)
-        return (
-            None,
-            None,
-            f"the server answered with a web page ({title})"
-            if title
-            else ("the server answered with a web page instead of an API response"),
-        )
+        if title:
+            # TRANSLATORS: follows "The provider said:"; {title} is the web page's own title.
+            said = _("the server answered with a web page ({title})").format(title=title)
+            return None, None, said
+        # TRANSLATORS: follows "The provider said:".
+        return None, None, _("the server answered with a web page instead of an API response")
     try:
         data: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return None, None, text
     if isinstance(data, dict):
         err = data.get("error")
@@ -256,49 +258,71 @@ def error_from_response(
     if status == 401:
         return make(
             AuthenticationError,
-            "The API key was rejected. Check the key for this endpoint in Settings.",
+            _("The API key was rejected. Check the key for this endpoint in Settings."),
         )
     if status == 402 or (status in (403, 429) and about_money):
         return make(
             QuotaError,
-            "The account has run out of balance or credits. Top up with the provider, "
-            "then try again.",
+            _(
+                "The account has run out of balance or credits. Top up with the provider, "
+                "then try again."
+            ),
         )
     if status == 403:
         return make(
             AuthenticationError,
-            "The endpoint refused access with this API key. Check the key and its "
-            "permissions in Settings.",
+            _(
+                "The endpoint refused access with this API key. Check the key and its "
+                "permissions in Settings."
+            ),
         )
     if status == 429:
-        wait = f" Try again in {retry_after:.0f} s." if retry_after else ""
         if "overload" in marker:
-            return make(RateLimitError, "The model is overloaded right now." + wait)
-        return make(RateLimitError, "Too many requests: the endpoint's rate limit was hit." + wait)
+            if retry_after:
+                text = _("The model is overloaded right now. Try again in {seconds} s.")
+            else:
+                text = _("The model is overloaded right now.")
+        elif retry_after:
+            text = _(
+                "Too many requests: the endpoint's rate limit was hit. Try again in {seconds} s."
+            )
+        else:
+            text = _("Too many requests: the endpoint's rate limit was hit.")
+        return make(RateLimitError, text.format(seconds=f"{retry_after or 0:.0f}"))
     if status >= 500:
         return make(
             ServerError,
-            f"The provider had a server error ({status}). Try again in a moment.",
+            _("The provider had a server error ({status}). Try again in a moment.").format(
+                status=status
+            ),
         )
     if status == 404:
         return make(
             BadRequestError,
-            "The endpoint answered 404 Not Found. Check the base URL (and the model name) "
-            "in Settings.",
+            _(
+                "The endpoint answered 404 Not Found. Check the base URL (and the model name) "
+                "in Settings."
+            ),
         )
     if status == 413:
         return make(
             BadRequestError,
-            "The request was too large for the endpoint. Remove some images or start a "
-            "new conversation.",
+            _(
+                "The request was too large for the endpoint. Remove some images or start a "
+                "new conversation."
+            ),
         )
     if "context_length" in marker or "context length" in marker:
         return make(
             BadRequestError,
-            "The conversation is longer than the model's context window. Start a new "
-            "conversation or remove some messages.",
+            _(
+                "The conversation is longer than the model's context window. Start a new "
+                "conversation or remove some messages."
+            ),
         )
-    return make(BadRequestError, f"The endpoint refused the request ({status}).")
+    return make(
+        BadRequestError, _("The endpoint refused the request ({status}).").format(status=status)
+    )
 
 
 def describe(error: BaseException) -> str:
@@ -312,9 +336,122 @@ def describe(error: BaseException) -> str:
         if detail.lstrip().startswith(("{", "[")):
             return error.message
         if detail and detail.lower() not in error.message.lower():
-            return f"{error.message}\nThe provider said: {detail}"
+            # TRANSLATORS: {detail} is the provider's own words, quoted as they came.
+            said = _("The provider said: {detail}").format(detail=detail)
+            return f"{error.message}\n{said}"
         return error.message
-    return f"Something unexpected went wrong: {type(error).__name__}."
+    # TRANSLATORS: {error} is the name of a Python exception, such as KeyError.
+    return _("Something unexpected went wrong: {error}.").format(error=type(error).__name__)
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 1048576:.0f} MB" if limit >= 1048576 else f"{limit / 1024:.0f} KB"
+
+
+def stalled_error(host: str, seconds: float, *, started: bool) -> NetworkError:
+    """Keep-alives (or a trickle) went on, but no reply text came for ``seconds``."""
+    n = round(seconds)
+    if started:
+        message = ngettext(
+            "{host} kept the connection open but sent no reply text for {n} second, so the "
+            "reply was stopped. The text received so far was kept; try again.",
+            "{host} kept the connection open but sent no reply text for {n} seconds, so the "
+            "reply was stopped. The text received so far was kept; try again.",
+            n,
+        )
+    else:
+        message = ngettext(
+            "{host} kept the connection open but did not finish its answer in {n} second. "
+            "Try again.",
+            "{host} kept the connection open but did not finish its answer in {n} seconds. "
+            "Try again.",
+            n,
+        )
+    return NetworkError(message.format(host=host, n=n), code="stalled")
+
+
+def event_too_large_error(limit: int) -> ProtocolError:
+    """One server-sent event grew past :attr:`Limits.event`."""
+    return ProtocolError(
+        # TRANSLATORS: {size} is a size such as "1 MB".
+        _(
+            "The endpoint sent one piece of the reply larger than {size}, so the "
+            "reply was stopped. The text received so far was kept; try again."
+        ).format(size=_size(limit)),
+        code="event_too_large",
+    )
+
+
+def reply_too_large_error(limit: int) -> ProtocolError:
+    """A whole event stream grew past :attr:`Limits.reply_bytes`."""
+    return ProtocolError(
+        # TRANSLATORS: {size} is a size such as "16 MB".
+        _(
+            "The reply grew past {size}, far beyond any real reply, so it was "
+            "stopped. The text received so far was kept. If this happens again, check the "
+            "base URL in Settings."
+        ).format(size=_size(limit)),
+        code="reply_too_large",
+    )
+
+
+def reply_too_long_error(limit: int) -> ProtocolError:
+    """The text of one reply grew past :attr:`Limits.reply_chars`."""
+    return ProtocolError(
+        ngettext(
+            "The reply grew past {n} character, far beyond any real reply, so it was "
+            "stopped. The text received so far was kept.",
+            "The reply grew past {n} characters, far beyond any real reply, so it was "
+            "stopped. The text received so far was kept.",
+            limit,
+        ).format(n=f"{limit:,}"),
+        code="reply_too_long",
+    )
+
+
+def answer_too_large_error(limit: int) -> ProtocolError:
+    """A whole JSON answer is larger than :attr:`Limits.json_body`."""
+    return ProtocolError(
+        # TRANSLATORS: {size} is a size such as "8 MB".
+        _(
+            "The endpoint's answer is larger than {size}, far beyond any real "
+            "answer, so it was not read. Check the base URL in Settings."
+        ).format(size=_size(limit)),
+        code="too_large",
+    )
+
+
+def models_too_large_error() -> ProtocolError:
+    """A model list too large to read, with no whole model at its start."""
+    return ProtocolError(
+        _(
+            "The endpoint's model list is too large to read. Type a model id instead, or "
+            "check the base URL in Settings."
+        ),
+        code="models_too_large",
+    )
+
+
+def bad_models_error() -> ProtocolError:
+    """A model list that is not a list (``{"data": 5}``)."""
+    return ProtocolError(
+        _(
+            "The endpoint's model list could not be read. Type a model id instead, or check "
+            "the base URL in Settings."
+        ),
+        code="bad_models",
+    )
+
+
+def damaged_encoding_error() -> ProtocolError:
+    """A gzip or deflate body that cannot be decompressed (or one we never asked for)."""
+    return ProtocolError(
+        _(
+            "The endpoint's answer arrived damaged and could not be unpacked. Try again; if "
+            "it keeps happening, check the proxy setting and the base URL in Settings."
+        ),
+        code="bad_encoding",
+    )
 
 
 _STATUS_HINTS = (
@@ -338,7 +475,10 @@ def error_from_payload(payload: Mapping[str, Any], *, secret: str | None = None)
     that is one (llama.cpp), else from the error's type and code, and only then
     from its message, which may mention "quota" in a rate limit's words.
     """
-    body = json.dumps(dict(payload)).encode()
+    try:
+        body = json.dumps(dict(payload)).encode()
+    except (ValueError, TypeError, RecursionError):
+        body = b"{}"
     etype, code, message = parse_error_body(body, "application/json")
     numeric = int(code) if code is not None and code.isdigit() else 0
     status = (

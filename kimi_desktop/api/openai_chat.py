@@ -16,7 +16,15 @@ from typing import Any
 
 from kimi_desktop.api.errors import error_from_payload
 from kimi_desktop.api.request import ChatRequest
-from kimi_desktop.api.stream_state import StreamState, as_int, is_error_payload, no_reply_error
+from kimi_desktop.api.stream_state import (
+    StreamState,
+    as_int,
+    is_error_payload,
+    model_entries,
+    model_id,
+    no_reply_error,
+    text_or_none,
+)
 from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
 
 
@@ -163,16 +171,16 @@ def parse_completion(payload: Any, secret: str | None = None) -> list[StreamEven
 
 def parse_models(payload: Any) -> list[ModelInfo]:
     """``GET /models``: Moonshot adds context length and capabilities."""
-    data = payload.get("data") if isinstance(payload, dict) else payload
     models: list[ModelInfo] = []
-    for item in data or ():
-        if not isinstance(item, dict) or not item.get("id"):
+    for item in model_entries(payload, bare_list=True):
+        model = model_id(item)
+        if model is None:
             continue
         context = item.get("context_length")
         models.append(
             ModelInfo(
-                id=str(item["id"]),
-                owned_by=item.get("owned_by"),
+                id=model,
+                owned_by=text_or_none(item.get("owned_by")),
                 context_length=context if isinstance(context, int) else None,
                 supports_images=_flag(item.get("supports_image_in")),
                 supports_reasoning=_flag(item.get("supports_reasoning")),

@@ -11,8 +11,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from kimi_desktop.api.errors import ProtocolError
+from kimi_desktop.api.errors import ProtocolError, bad_models_error
 from kimi_desktop.domain import Finish, StreamEvent, ToolCall, Usage, redact
+from kimi_desktop.i18n import _
+
+#: Longer than any model id; a longer "id" is not one, and would not fit the picker.
+MAX_MODEL_ID = 200
 
 
 def as_int(value: Any) -> int:
@@ -23,10 +27,44 @@ def as_int(value: Any) -> int:
 def no_reply_error() -> ProtocolError:
     """A whole answer that parsed as JSON but holds no reply: never an empty success."""
     return ProtocolError(
-        "The endpoint answered without a reply in it. Check the base URL and the model "
-        "in Settings, then try again.",
+        _(
+            "The endpoint answered without a reply in it. Check the base URL and the model "
+            "in Settings, then try again."
+        ),
         code="no_reply",
     )
+
+
+def model_entries(payload: Any, *, bare_list: bool) -> list[Any]:
+    """The items of a model list: ``{"data": [...]}`` (or a bare list, if ``bare_list``).
+
+    ``{"data": null}`` is an empty list; anything else that is not a list
+    (``{"data": 5}``, a number, a string) raises :class:`ProtocolError`.
+    """
+    if isinstance(payload, dict):
+        data = payload.get("data")
+        if data is None:
+            return []
+    elif bare_list:
+        data = payload
+    else:
+        data = None
+    if not isinstance(data, list):
+        raise bad_models_error()
+    return data
+
+
+def model_id(item: Any) -> str | None:
+    """A usable model id from one list item, or ``None`` to skip the item."""
+    raw = item.get("id") if isinstance(item, dict) else None
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    text = str(raw).strip()
+    return text if 0 < len(text) <= MAX_MODEL_ID else None
+
+
+def text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def is_error_payload(payload: dict[str, Any]) -> bool:
@@ -63,12 +101,14 @@ class StreamState:
         """One JSON payload, or a :class:`ProtocolError` a person can read."""
         try:
             payload = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             payload = None
         if not isinstance(payload, dict):
             raise ProtocolError(
-                "The endpoint sent a damaged piece of the reply. The text received so far "
-                "was kept; try again.",
+                _(
+                    "The endpoint sent a damaged piece of the reply. The text received so far "
+                    "was kept; try again."
+                ),
                 code="malformed_chunk",
                 detail=redact(data, self.secret)[:200],
             )
@@ -87,13 +127,15 @@ class StreamState:
         """``[Usage?, Finish]``, or raise when the stream ended before finishing."""
         if self.finish_reason is None and not self.done:
             raise ProtocolError(
-                "The reply ended before it was complete. The text received so far was "
-                "kept; try again.",
+                _(
+                    "The reply ended before it was complete. The text received so far was "
+                    "kept; try again."
+                ),
                 code="incomplete_stream",
             )
         calls = tuple(
             ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))
-            for _, c in sorted(self.tool_calls.items())
+            for _index, c in sorted(self.tool_calls.items())
         )
         reason = self.finish_reason or ("tool_calls" if calls else "stop")
         events: list[StreamEvent] = [] if self.usage is None else [self.usage]

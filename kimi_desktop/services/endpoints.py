@@ -13,6 +13,7 @@ balance (see :mod:`.balance`), it is fetched along with the models.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable, Collection
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 from kimi_desktop.api import ApiError, AuthenticationError, ModelInfo
 from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS
 from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.services.balance import account_balance
 from kimi_desktop.services.connection_check import ConnectionReport, check_connection
 from kimi_desktop.services.key_storage import KeyKeeper
@@ -57,6 +59,11 @@ DEMO_PROFILE = EndpointProfile(
 )
 
 
+def _demo_profile() -> EndpointProfile:
+    """:data:`DEMO_PROFILE` with its name in the reader's language."""
+    return dataclasses.replace(DEMO_PROFILE, name=_(DEMO_PROFILE.name))
+
+
 class EndpointService(QObject):
     """The endpoints the pickers show and the clients the chat uses.
 
@@ -65,7 +72,8 @@ class EndpointService(QObject):
         active_changed(str endpoint_id): another endpoint is active, or the
             active one's address or key changed (models are worth refetching).
         models_changed(str endpoint_id): a fresh model list is available.
-        models_failed(str endpoint_id, str sentence): fetching models failed.
+        models_failed(str endpoint_id, str sentence): fetching models failed, or the
+            list was cut short (after ``models_changed``).
         balance_changed(str endpoint_id, str text): the provider reported the
             account's balance ("Balance $49.58", "97 credits left").
     """
@@ -112,7 +120,7 @@ class EndpointService(QObject):
         """Every endpoint the picker offers, environment and demo ones included."""
         extra = [self._env[0]] if self._env is not None else []
         if self._demo:
-            extra.append(DEMO_PROFILE)
+            extra.append(_demo_profile())
         return extra + list(self._settings.profiles)
 
     def profile(self, endpoint_id: str) -> EndpointProfile | None:
@@ -123,7 +131,7 @@ class EndpointService(QObject):
         return self._active
 
     def active_profile(self) -> EndpointProfile:
-        return self.profile(self._active) or DEMO_PROFILE
+        return self.profile(self._active) or _demo_profile()
 
     def set_active(self, endpoint_id: str) -> None:
         if endpoint_id == self._active or self.profile(endpoint_id) is None:
@@ -236,7 +244,9 @@ class EndpointService(QObject):
         try:
             write_profiles(self._settings, edits.profiles, on_removed=self._keys.forget)
         except (OSError, ValueError) as exc:
-            raise EndpointsNotSaved(f"The endpoints could not be saved: {exc}") from exc
+            raise EndpointsNotSaved(
+                _("The endpoints could not be saved: {error}").format(error=exc)
+            ) from exc
         notes = self._save_preferences(edits.preferences)
         changed: set[str] = set()
         for profile in edits.profiles:
@@ -244,7 +254,8 @@ class EndpointService(QObject):
             if key or profile.id in edits.removed_keys:
                 note = self._keys.save(profile.id, key) if key else self._keys.remove(profile.id)
                 if note:
-                    notes.append(f"{profile.name}: {note}")
+                    # TRANSLATORS: a note about one endpoint, led by the endpoint's name.
+                    notes.append(_("{name}: {note}").format(name=profile.name, note=note))
                 changed.add(profile.id)
             stored = before.get(profile.id)
             if stored is None or wire_differs(stored, profile):
@@ -270,7 +281,11 @@ class EndpointService(QObject):
         try:
             self._settings.set_preferences(preferences)
         except OSError as exc:
-            return [f"The preferences could not be saved ({exc}); they apply until quit."]
+            return [
+                _("The preferences could not be saved ({error}); they apply until quit.").format(
+                    error=exc
+                )
+            ]
         return []
 
     async def check_connection(self, profile: EndpointProfile, api_key: str) -> ConnectionReport:
@@ -283,11 +298,12 @@ class EndpointService(QObject):
         """A client for the endpoint; raises a readable error when no key is set."""
         profile = self.profile(endpoint_id)
         if profile is None:
-            raise ApiError("This endpoint no longer exists. Pick another one.")
+            raise ApiError(_("This endpoint no longer exists. Pick another one."))
         key = self.key(endpoint_id) or ""
         if profile.key_required and not key:
             raise AuthenticationError(
-                f"No API key is set for “{profile.name}”. Add one in Settings.", code="no_key"
+                _("No API key is set for “{name}”. Add one in Settings.").format(name=profile.name),
+                code="no_key",
             )
         from kimi_desktop.api import KimiClient  # brings in httpx: not before it is needed
 
@@ -355,6 +371,17 @@ class EndpointService(QObject):
                 if endpoint_id != DEMO_PROFILE.id:
                     self._settings.cache_models(endpoint_id, served, fetched_at=time.time())
             self.models_changed.emit(endpoint_id)
+            if served is not None and client.models_truncated:
+                self.models_failed.emit(
+                    endpoint_id,
+                    ngettext(
+                        "The endpoint lists more models than the app can show; only the first "
+                        "{n} is listed. Type a model id if yours is missing.",
+                        "The endpoint lists more models than the app can show; only the first "
+                        "{n} are listed. Type a model id if yours is missing.",
+                        len(served),
+                    ).format(n=f"{len(served):,}"),
+                )
             if profile is not None:
                 await self._refresh_balance(profile, client)
 

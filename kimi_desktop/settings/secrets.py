@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from kimi_desktop.domain import redact
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.files import atomic_write_json
 from kimi_desktop.settings.presets import match_preset, preset_by_id
 from kimi_desktop.settings.profiles import ENVIRONMENT_ENDPOINT_ID, EndpointProfile
@@ -58,19 +59,20 @@ _FILE_VERSION = 1
 
 KeyLocation = Literal["session", "keyring", "file"]
 
-NO_KEYRING_MESSAGE = (
+NO_KEYRING_MESSAGE = N_(
     "No system keyring was found, so API keys cannot be saved securely on this computer. "
     "You can use the key for this session only, or allow storing keys in a file in "
     "Settings. On Linux, installing and unlocking GNOME Keyring or KWallet fixes this."
 )
-KEYRING_OFF_MESSAGE = (
+KEYRING_OFF_MESSAGE = N_(
     "The system keyring is switched off for this app (keyring's “null” backend is "
     "configured), so API keys cannot be saved in it."
 )
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = N_(
     "The system keyring is locked. Unlock it (for example in your password manager) "
     "and try again, or use the key for this session only."
 )
+_DAMAGED = N_("The key file {path} is damaged. Delete it and enter your keys again.")
 
 
 class SecretStoreError(Exception):
@@ -120,6 +122,19 @@ class EnvironmentOverride(NamedTuple):
     def __repr__(self) -> str:
         return f"EnvironmentOverride(profile={self.profile!r}, api_key=<hidden>)"
 
+    @property
+    def warnings(self) -> list[str]:
+        """What to tell the user at startup: the warning Settings shows for this base URL.
+
+        That is plain http to a host that is not on this computer or the local
+        network, which would send the key unencrypted. Without a key there is
+        none to send, so nothing is said.
+        """
+        if not self.api_key:
+            return []
+        issues = check_base_url(self.profile.base_url, protocol=self.profile.protocol)
+        return [issue.message for issue in issues if issue.severity == "warning"]
+
 
 class SecretStore:
     """Stores and finds API keys by endpoint id.
@@ -165,7 +180,9 @@ class SecretStore:
         except Exception as exc:  # backends raise their own types (D-Bus, Win32, ...)
             failure = _unavailable(exc)
             return KeyringStatus(False, name, failure.message, failure.reason)
-        return KeyringStatus(True, name, f"API keys are stored in the system keyring ({name}).")
+        return KeyringStatus(
+            True, name, _("API keys are stored in the system keyring ({name}).").format(name=name)
+        )
 
     def get(self, endpoint_id: str) -> str | None:
         """The key for this endpoint, or ``None`` if none is stored anywhere.
@@ -250,8 +267,10 @@ class SecretStore:
         _refuse_environment(endpoint_id)
         if not self.store_keys_in_file:
             raise KeyFileError(
-                "Keys are only saved in a file if you allow it in Settings "
-                "(“Store API keys in a file when no keyring is available”)."
+                _(
+                    "Keys are only saved in a file if you allow it in Settings "
+                    "(“Store API keys in a file when no keyring is available”)."
+                )
             )
         keys = self._read_file(check_permissions=True)
         keys[endpoint_id] = key
@@ -295,11 +314,11 @@ class SecretStore:
         except Exception as exc:  # a broken keyring configuration
             raise _unavailable(exc) from None
         if isinstance(backend, fail.Keyring):
-            raise KeyringUnavailable(NO_KEYRING_MESSAGE, "missing")
+            raise KeyringUnavailable(_(NO_KEYRING_MESSAGE), "missing")
         if isinstance(backend, null.Keyring):
-            raise KeyringUnavailable(KEYRING_OFF_MESSAGE, "off")
+            raise KeyringUnavailable(_(KEYRING_OFF_MESSAGE), "off")
         if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-            raise KeyringUnavailable(NO_KEYRING_MESSAGE, "missing")
+            raise KeyringUnavailable(_(NO_KEYRING_MESSAGE), "missing")
         return backend
 
     def _backend_name(self) -> str:
@@ -319,7 +338,9 @@ class SecretStore:
             return {}
         except OSError as exc:
             raise KeyFileError(
-                f"The key file {path} could not be opened ({exc.strerror or exc})."
+                _("The key file {path} could not be opened ({reason}).").format(
+                    path=path, reason=exc.strerror or exc
+                )
             ) from None
         with os.fdopen(fd, "rb") as stream:
             if check_permissions:
@@ -328,14 +349,10 @@ class SecretStore:
         try:
             data: Any = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise KeyFileError(
-                f"The key file {path} is damaged. Delete it and enter your keys again."
-            ) from None
+            raise KeyFileError(_(_DAMAGED).format(path=path)) from None
         keys = data.get("keys") if isinstance(data, Mapping) else None
         if not isinstance(keys, Mapping):
-            raise KeyFileError(
-                f"The key file {path} is damaged. Delete it and enter your keys again."
-            )
+            raise KeyFileError(_(_DAMAGED).format(path=path))
         return {str(k): v for k, v in keys.items() if isinstance(v, str) and v}
 
     def _write_file(self, keys: Mapping[str, str]) -> None:
@@ -380,11 +397,12 @@ def environment_override(environ: Mapping[str, str] = os.environ) -> Environment
         i.message for i in check_base_url(base_url, protocol=protocol) if i.severity == "error"
     ]
     if errors:
-        raise ValueError(f"KIMI_BASE_URL cannot be used: {errors[0]}")
+        raise ValueError(_("KIMI_BASE_URL cannot be used: {problem}").format(problem=errors[0]))
     preset = match_preset(base_url, protocol)
     profile = EndpointProfile(
         id=ENVIRONMENT_ENDPOINT_ID,
-        name="Environment",
+        # TRANSLATORS: the name of the endpoint made from the KIMI_* environment variables.
+        name=_("Environment"),
         base_url=base_url,
         protocol=protocol,
         key_required=bool(key),
@@ -408,14 +426,20 @@ def _check_private(info: os.stat_result, path: Path) -> None:
     if os.name != "posix":
         return  # mode bits mean little on Windows; the profile directory is private
     if not stat.S_ISREG(info.st_mode):
-        raise KeyFileError(f"The key file {path} is not a regular file, so it is not used.")
+        raise KeyFileError(
+            _("The key file {path} is not a regular file, so it is not used.").format(path=path)
+        )
     if info.st_uid != os.geteuid():
-        raise KeyFileError(f"The key file {path} belongs to another user, so it is not used.")
+        raise KeyFileError(
+            _("The key file {path} belongs to another user, so it is not used.").format(path=path)
+        )
     if info.st_mode & 0o077:
         raise KeyFileError(
-            f"The key file {path} can be read by other users, so the keys in it are not "
-            f"used. Make it private (chmod 600 “{path}”) or delete it and enter your "
-            "keys again."
+            _(
+                "The key file {path} can be read by other users, so the keys in it are not "
+                "used. Make it private (chmod 600 “{path}”) or delete it and enter your "
+                "keys again."
+            ).format(path=path)
         )
 
 
@@ -424,14 +448,17 @@ def _unavailable(exc: BaseException, secret: str = "") -> KeyringUnavailable:
     from keyring.errors import KeyringLocked, NoKeyringError
 
     if isinstance(exc, KeyringLocked):
-        return KeyringUnavailable(LOCKED_MESSAGE, "locked")
+        return KeyringUnavailable(_(LOCKED_MESSAGE), "locked")
     if isinstance(exc, NoKeyringError):
-        return KeyringUnavailable(NO_KEYRING_MESSAGE, "missing")
+        return KeyringUnavailable(_(NO_KEYRING_MESSAGE), "missing")
     reason = redact(str(exc).strip(), secret) or type(exc).__name__
     if "locked" in reason.lower():
-        return KeyringUnavailable(LOCKED_MESSAGE, "locked")
+        return KeyringUnavailable(_(LOCKED_MESSAGE), "locked")
     return KeyringUnavailable(
-        f"The system keyring is not working ({reason}). You can use the key for this session only."
+        _(
+            "The system keyring is not working ({reason}). "
+            "You can use the key for this session only."
+        ).format(reason=reason)
     )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 from kimi_desktop.i18n import _
 from kimi_desktop.images import PreparedImage, format_size
 from kimi_desktop.services.attachments import DraftImage, DraftImages, Source
+from kimi_desktop.ui.plain_text import plain_tooltip
 
 THUMB_SIDE = 56
 
@@ -100,8 +101,10 @@ class AttachmentTray(QWidget):
         button.setText(f"{shown_name}\n{size}")
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         button.setToolTip(
-            _("{name} — {width} × {height}, {size}. Click to preview.").format(
-                name=label, width=image.width, height=image.height, size=size
+            plain_tooltip(
+                _("{name} — {width} × {height}, {size}. Click to preview.").format(
+                    name=label, width=image.width, height=image.height, size=size
+                )
             )
         )
         button.setAccessibleName(_("Attached image {name}, {size}").format(name=label, size=size))
@@ -129,7 +132,7 @@ class _RemoveBadge(QToolButton):
         self.setObjectName("attachmentRemove")
         self.setText("\N{MULTIPLICATION SIGN}")
         # TRANSLATORS: {name} is an attached image's file name.
-        self.setToolTip(_("Remove {name}").format(name=label))
+        self.setToolTip(plain_tooltip(_("Remove {name}").format(name=label)))
         self.setAccessibleName(_("Remove {name}").format(name=label))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFixedSize(self.SIDE, self.SIDE)

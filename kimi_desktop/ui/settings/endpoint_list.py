@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListView, QMenu, QToolButton, QVBoxL
 from kimi_desktop.i18n import _
 from kimi_desktop.settings.presets import PRESETS, Preset
 from kimi_desktop.settings.profiles import EndpointProfile, new_profile_id
+from kimi_desktop.ui.plain_text import plain_tooltip
 from kimi_desktop.ui.settings.working_copy import WorkingCopy
 
 
@@ -54,7 +55,7 @@ class EndpointListPanel(QWidget):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_menu = QMenu(self.add_button)
         for preset in PRESETS:
-            action = self.add_menu.addAction(preset.name, partial(self._add_preset, preset))
+            action = self.add_menu.addAction(_(preset.name), partial(self._add_preset, preset))
             action.setToolTip(_(preset.description))
         self.add_menu.setToolTipsVisible(True)
         self.add_menu.addSeparator()
@@ -97,7 +98,7 @@ class EndpointListPanel(QWidget):
         self.list_model.clear()
         for profile in self._copy.profiles:
             item = QStandardItem(profile.name)
-            item.setToolTip(profile.base_url)
+            item.setToolTip(plain_tooltip(profile.base_url))
             self.list_model.appendRow(item)
         row = max(self._copy.row_of(select), 0)
         if self._copy.profiles:
@@ -111,7 +112,7 @@ class EndpointListPanel(QWidget):
         if item is not None:
             profile = self._copy.profiles[row]
             item.setText(profile.name)
-            item.setToolTip(profile.base_url)
+            item.setToolTip(plain_tooltip(profile.base_url))
 
     def current_row(self) -> int:
         return self.view.currentIndex().row()

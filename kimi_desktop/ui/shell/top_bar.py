@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import ModelInfo
 from kimi_desktop.i18n import _
 from kimi_desktop.settings.known_models import known_model
+from kimi_desktop.ui.plain_text import plain_tooltip
 
 ModelRole = Qt.ItemDataRole.UserRole + 1
 
@@ -199,7 +200,8 @@ class TopBar(QWidget):
             self.model_picker.addItem(model.id, model.id)
             row = self.model_picker.count() - 1
             caps = capability_text(model)
-            self.model_picker.setItemData(row, caps or model.id, Qt.ItemDataRole.ToolTipRole)
+            tooltip = plain_tooltip(caps or model.id)  # model ids come from the provider
+            self.model_picker.setItemData(row, tooltip, Qt.ItemDataRole.ToolTipRole)
         if current and self.model_picker.findData(current) < 0:
             self.model_picker.addItem(current, current)
         self.model_picker.setCurrentIndex(max(self.model_picker.findData(current), 0))
