@@ -31,6 +31,7 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (
+    bench_freezes,
     bench_image,
     bench_long_conversation,
     bench_search,
@@ -70,6 +71,7 @@ EXPERIMENTS = (
     Experiment("image", bench_image),
     Experiment("stream", bench_stream),
     Experiment("long", bench_long_conversation),
+    Experiment("freezes", bench_freezes),
 )
 
 

@@ -53,11 +53,19 @@ class IncrementalMarkdown:
     ``html()`` equals ``MarkdownRenderer().render(text)``.
 
     Pass the view's shared ``renderer``: it keeps lexers and recently highlighted
-    code, which every message being rendered benefits from.
+    code, which every message being rendered benefits from. Copy links are
+    numbered from ``first_code_index`` (for a segment after others, say).
     """
 
-    def __init__(self, renderer: MarkdownRenderer | None = None, text: str = "") -> None:
+    def __init__(
+        self,
+        renderer: MarkdownRenderer | None = None,
+        text: str = "",
+        *,
+        first_code_index: int = 0,
+    ) -> None:
         self._renderer = renderer if renderer is not None else MarkdownRenderer()
+        self._first_code = first_code_index
         self._text = ""
         self._pending_cr = False
         self._parsed_chars = 0
@@ -144,7 +152,7 @@ class IncrementalMarkdown:
             self._rendered_with = seen
             tokens = tokens[index:]
         rendered = self._renderer.render_tokens(
-            tokens, env, first_code_index=len(self._stable_codes)
+            tokens, env, first_code_index=self._first_code + len(self._stable_codes)
         )
         self._tail_html = rendered.html
         self._tail_codes = rendered.code_blocks
@@ -152,7 +160,7 @@ class IncrementalMarkdown:
 
     def _freeze(self, tokens: Sequence[Token], source: str, env: Env) -> None:
         rendered = self._renderer.render_tokens(
-            tokens, env, first_code_index=len(self._stable_codes)
+            tokens, env, first_code_index=self._first_code + len(self._stable_codes)
         )
         self._stable_html += rendered.html
         self._stable_codes.extend(rendered.code_blocks)

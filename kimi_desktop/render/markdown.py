@@ -16,6 +16,16 @@ Model output is untrusted:
 
 Each code block is preceded by a header with the language and a ``copy:N`` link;
 N indexes :attr:`RenderedMarkdown.code_blocks`, which holds the exact code.
+
+Model output can also be hostile to Qt's layout, which runs on the GUI thread:
+
+- every quote is a table, and Qt's cost grows three to four times per nested
+  table (a 19-byte ``>>>>>>>>>>>>>>>> x`` stalled the window for 10 s). Quotes
+  and lists are drawn at most :data:`MAX_DEPTH` deep; deeper ones are drawn at
+  that depth. Deeper than markdown-it parses at all (its ``maxNesting``), the
+  rest of the block is kept as the text of a paragraph instead of dropped;
+- long runs with no break opportunity get zero-width spaces
+  (:mod:`kimi_desktop.render.breaks`), in the HTML only.
 """
 
 from __future__ import annotations
@@ -28,11 +38,13 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from kimi_desktop.render.breaks import break_long_runs_html
 from kimi_desktop.render.highlight import CodeHighlighter, fence_language
 
 Env = MutableMapping[str, Any]
@@ -41,10 +53,25 @@ _ALLOWED_HREF = re.compile(r"(?:https?://|mailto:)\S", re.IGNORECASE)
 _IMAGE_HREF = re.compile(r"https?://\S", re.IGNORECASE)
 _CHECKBOX_PREFIX = '<input class="task-list-item-checkbox"'
 
+MAX_DEPTH = 4
+"""How deep quotes, and lists, are drawn nested; deeper levels are drawn at this one."""
+
+# From this parser level on (each quote, list and list item opens one), a
+# block's lines are kept as one paragraph of text: markdown-it drops whatever
+# lies deeper than its ``maxNesting`` (20), and parsing each level recurses.
+_FLAT_LEVEL = 16
+
 # Keys of the markdown-it env used while rendering.
 _CODES = "kimi_code_blocks"
 _FIRST_CODE = "kimi_first_code_index"
 _LINKS = "kimi_open_links"
+_QUOTES = "kimi_quote_depth"
+_LISTS = "kimi_list_depth"
+_INLINE = {"strong": "kimi_strong_depth", "em": "kimi_em_depth", "s": "kimi_s_depth"}
+
+# ``**`` inside ``**`` draws nothing new, but Qt reads 5,000 nested <strong>
+# tags (from a run of asterisks) in seconds; only this many are written.
+_MAX_INLINE_DEPTH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +97,7 @@ class MarkdownRenderer:
         md.use(tasklists_plugin)
         md.core.ruler.after("github-tasklists", "kimi_task_markers", _mark_task_items)
         md.core.ruler.push("kimi_list_ends", _mark_list_ends)
+        md.block.ruler.before("table", "kimi_too_deep", _too_deep)
         # Every URL is let through the parser so that the renderer alone decides
         # what becomes a link; a rejected URL would otherwise leave ``[x](...)``
         # source text behind.
@@ -83,10 +111,11 @@ class MarkdownRenderer:
         """The HTML for ``text``."""
         return self.render_with_code(text).html
 
-    def render_with_code(self, text: str) -> RenderedMarkdown:
-        """The HTML for ``text`` and the code blocks its copy links refer to."""
+    def render_with_code(self, text: str, *, first_code_index: int = 0) -> RenderedMarkdown:
+        """The HTML for ``text`` and the code blocks its copy links refer to
+        (numbered from ``first_code_index``)."""
         env: Env = {}
-        return self.render_tokens(self.parse(text, env), env)
+        return self.render_tokens(self.parse(text, env), env, first_code_index=first_code_index)
 
     def parse(self, text: str, env: Env) -> list[Token]:
         """Block and inline tokens of ``text``; link reference definitions land in ``env``."""
@@ -100,14 +129,40 @@ class MarkdownRenderer:
         env[_CODES] = codes
         env[_FIRST_CODE] = first_code_index
         env[_LINKS] = []
+        depths = (_QUOTES, _LISTS, *_INLINE.values())
+        env.update(dict.fromkeys(depths, 0))
         try:
             html = self._md.renderer.render(tokens, self._md.options, env)
         finally:
             del env[_CODES], env[_FIRST_CODE], env[_LINKS]
-        return RenderedMarkdown(html, tuple(codes))
+            for key in depths:
+                del env[key]
+        return RenderedMarkdown(break_long_runs_html(html), tuple(codes))
 
 
 def _accept_any_url(url: str) -> bool:
+    return True
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Past :data:`_FLAT_LEVEL`, the rest of the container's lines as one paragraph."""
+    if state.level < _FLAT_LEVEL:
+        return False
+    if silent:
+        return True
+    last = start + 1
+    while last < end and (state.isEmpty(last) or state.sCount[last] >= state.blkIndent):
+        last += 1
+    while last - 1 > start and state.isEmpty(last - 1):
+        last -= 1
+    state.line = last
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, last]
+    token = state.push("inline", "", 0)
+    token.content = state.getLines(start, last, state.blkIndent, False).strip()
+    token.map = [start, last]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
     return True
 
 
@@ -237,16 +292,30 @@ class _QtRenderer(RendererHTML):
     def bullet_list_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
     ) -> str:
+        if _deeper(env, _LISTS):
+            return ""  # its items join the list drawn at MAX_DEPTH
         return "<ul>\n" if not tokens[idx].meta.get("spaced") else '<ul class="spaced">\n'
+
+    def bullet_list_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return "" if _shallower(env, _LISTS) else "</ul>\n"
 
     def ordered_list_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
     ) -> str:
+        if _deeper(env, _LISTS):
+            return ""
         start = tokens[idx].attrGet("start")
         attrs = f' start="{escapeHtml(str(start))}"' if start is not None else ""
         if tokens[idx].meta.get("spaced"):
             attrs += ' class="spaced"'
         return f"<ol{attrs}>\n"
+
+    def ordered_list_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return "" if _shallower(env, _LISTS) else "</ol>\n"
 
     def list_item_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
@@ -268,6 +337,8 @@ class _QtRenderer(RendererHTML):
     def blockquote_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
     ) -> str:
+        if _deeper(env, _QUOTES):
+            return ""  # its blocks join the quote drawn at MAX_DEPTH
         return (
             '<table class="quote" width="100%" border="0" cellspacing="0" cellpadding="0">'
             '<tr><td class="quotebody">\n'
@@ -276,13 +347,53 @@ class _QtRenderer(RendererHTML):
     def blockquote_close(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
     ) -> str:
-        return "</td></tr></table>\n"
+        return "" if _shallower(env, _QUOTES) else "</td></tr></table>\n"
+
+    def strong_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _inline_open(tokens[idx], env)
+
+    def strong_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        return _inline_close(tokens[idx], env)
+
+    def em_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _inline_open(tokens[idx], env)
+
+    def em_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _inline_close(tokens[idx], env)
+
+    def s_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _inline_open(tokens[idx], env)
+
+    def s_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        return _inline_close(tokens[idx], env)
 
     def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         return escapeHtml(tokens[idx].content)
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         return f"<p>{escapeHtml(tokens[idx].content)}</p>\n"
+
+
+def _deeper(env: Env, key: str, most: int = MAX_DEPTH) -> bool:
+    """Open one more level of ``key``; whether it lies deeper than ``most``, so is not drawn."""
+    env[key] += 1
+    return bool(env[key] > most)
+
+
+def _shallower(env: Env, key: str, most: int = MAX_DEPTH) -> bool:
+    """Close a level of ``key``; whether it lay deeper than ``most``."""
+    env[key] -= 1
+    return bool(env[key] >= most)
+
+
+def _inline_open(token: Token, env: Env) -> str:
+    return "" if _deeper(env, _INLINE[token.tag], _MAX_INLINE_DEPTH) else f"<{token.tag}>"
+
+
+def _inline_close(token: Token, env: Env) -> str:
+    return "" if _shallower(env, _INLINE[token.tag], _MAX_INLINE_DEPTH) else f"</{token.tag}>"
 
 
 def _cell_open(tag: str, token: Token) -> str:

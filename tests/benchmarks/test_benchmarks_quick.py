@@ -30,6 +30,12 @@ EXPECTED = {
     "search",
     "image: drop to ready",
     "image: UI gap (max)",
+    "freeze: 19-byte nested quote",
+    "freeze: 20 and 100 levels of nesting",
+    "freeze: 1 MB line, streamed and reopened",
+    "freeze: 1 MB line, pasted and sent",
+    "freeze: 5 MB reply, streamed and reopened",
+    "freeze: Show all of a 1 MB reply",
 }
 
 

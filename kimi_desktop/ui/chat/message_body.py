@@ -1,29 +1,39 @@
-"""``MessageBody``: a reply's rendered text, cheap to update while it streams.
+"""A message's text: ``MessageBody`` (a reply, or the text of a prompt) and ``UserBubble``.
 
-Setting the HTML of a long reply costs Qt time in proportion to its length
+A long message is shown in *segments* (:mod:`kimi_desktop.render.segments`),
+each cheap enough to lay out at once; the view hands the body one more segment
+per event-loop turn, since laying out a 5 MB reply at once stalled the window
+for seconds.
+
+Setting the HTML of a segment costs Qt time in proportion to its length
 (about 100 ms for 15 KB of markdown), far too much to repeat on every flush.
-While a reply streams, its finished top-level blocks are therefore moved into
-frozen chunks, each its own document that is never touched again, and only the
-open tail is set anew. The chunks stay when the reply completes (joining them
-would stall the view once more); a widget showing the reply afresh, after it
-was scrolled away, uses one document.
+While a reply streams, the finished top-level blocks of its last segment are
+therefore moved into frozen chunks, each its own document that is never
+touched again, and only the open tail is set anew. The chunks stay when the
+reply completes (joining them would stall the view once more); a widget
+showing the reply afresh, after it was scrolled away, uses one document per
+segment.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kimi_desktop.render.breaks import break_long_runs, strip_breaks
 from kimi_desktop.ui.chat.message_parts import MessageText
 from kimi_desktop.ui.chat.message_style import MessageStyle
 
 #: Finished blocks are frozen once they add up to this much HTML: fewer, larger
 #: chunks mean fewer widgets, smaller ones a cheaper tail.
 CHUNK_CHARS = 6000
+
+#: Text longer than this fills the bubble's width anyway: its ideal width is not measured.
+_IDEAL_WIDTH_CHARS = 4000
 
 # Block elements whose nesting decides where a top-level block ends; text from
 # the model is escaped, so every "<" here starts a tag from the renderer.
@@ -45,82 +55,206 @@ def top_level_ends(html: str) -> list[int]:
     return ends
 
 
-class MessageBody(QWidget):
-    """Rendered markdown in one document, or in frozen chunks plus a tail while streaming.
+class _Segment:
+    """One segment of a message on screen: its documents (chunks) and what they show."""
 
-    Signals:
-        web_link_activated(str url): an http or https link was clicked.
-        code_copied(str code): a code block was copied to the clipboard.
-    """
+    def __init__(self, make_chunk: Callable[[], MessageText]) -> None:
+        self._make_chunk = make_chunk
+        self.chunks: list[MessageText] = []
+        self.count = 0  # chunks in use; while streaming, the last one holds the tail
+        self.frozen = ""  # the HTML of every chunk in use but the last, joined
+        self.source: str | None = None  # the HTML or plain text shown
 
-    web_link_activated = Signal(str)
-    code_copied = Signal(str)
+    def set(
+        self, content: str, codes: tuple[str, ...], css: str, *, rich: bool, streaming: bool
+    ) -> None:
+        """Show ``content``; while ``streaming`` only its changed tail is set again."""
+        if content == self.source and self.count:
+            return
+        if not rich:
+            self._use(1)
+            self.frozen = ""
+            self.chunk(0).set_plain(break_long_runs(content))
+        else:
+            if not self.count or not content.startswith(self.frozen):
+                self._use(1)
+                self.frozen = ""
+            tail = content[len(self.frozen) :]
+            if streaming:
+                tail = self._freeze_finished_blocks(tail, codes, css)
+            self.chunk(self.count - 1).set_rich(tail, codes, css)
+        self.source = content
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._chunks: list[MessageText] = []
-        self._frozen = ""  # the HTML of every chunk but the last, joined
-        self._count = 1  # chunks in use; the last one holds the tail
-        self._style: MessageStyle | None = None
+    def clear(self) -> None:
+        """Show nothing; the documents are let go of, the widgets kept for reuse."""
+        self._use(0)
+        self.frozen = ""
+        self.source = None
 
-    def set_html(self, html: str, code_blocks: Sequence[str], css: str, *, streaming: bool) -> None:
-        """Show ``html``; while ``streaming`` only its changed tail is set again."""
-        if not html.startswith(self._frozen):
-            self._frozen = ""
-            self._count = 1
-            for chunk in self._chunks[1:]:
-                chunk.set_plain("")  # let go of another reply's documents
-        tail = html[len(self._frozen) :]
-        if streaming:
-            tail = self._freeze_finished_blocks(tail, code_blocks, css)
-        self._chunk(self._count - 1).set_rich(tail, code_blocks, css)
-        for index, chunk in enumerate(self._chunks):
-            chunk.setVisible(index < self._count)
-            if index < self._count:
-                chunk.set_code_blocks(code_blocks)
-        self._place()
+    def restyle(self, css: str) -> None:
+        for chunk in self.chunks[: self.count]:
+            chunk.restyle(css)
 
-    def _freeze_finished_blocks(self, tail: str, code_blocks: Sequence[str], css: str) -> str:
+    def chunk(self, index: int) -> MessageText:
+        while len(self.chunks) <= index:
+            self.chunks.append(self._make_chunk())
+        return self.chunks[index]
+
+    def _use(self, count: int) -> None:
+        for chunk in self.chunks[count : self.count]:
+            chunk.set_plain("")
+        self.count = count
+        if count:
+            self.chunk(count - 1)
+
+    def _freeze_finished_blocks(self, tail: str, codes: tuple[str, ...], css: str) -> str:
         # The last block may still grow; everything before it is done.
         ends = top_level_ends(tail)
         if len(ends) < 2 or ends[-2] < CHUNK_CHARS:
             return tail
         done = ends[-2]
-        self._chunk(self._count - 1).set_rich(tail[:done], code_blocks, css)
-        self._frozen += tail[:done]
-        self._count += 1
+        self.chunk(self.count - 1).set_rich(tail[:done], codes, css)
+        self.frozen += tail[:done]
+        self.count += 1
+        self.chunk(self.count - 1)
         return tail[done:]
 
-    def _chunk(self, index: int) -> MessageText:
-        while len(self._chunks) <= index:
-            chunk = MessageText(self)
-            chunk.setFont(self.font())  # not inherited under an application style sheet
-            chunk.web_link_activated.connect(self.web_link_activated)
-            chunk.code_copied.connect(self.code_copied)
-            if self._style is not None:
-                chunk.apply_style(self._style)
-            self._chunks.append(chunk)
-        return self._chunks[index]
+
+class MessageBody(QWidget):
+    """A message's text, one segment after another: rendered markdown or plain text.
+
+    Signals:
+        web_link_activated(str url, str text): an http or https link showing
+            ``text`` was clicked.
+        link_hovered(str address): the pointer is on a link to ``address``
+            (``""``: it left the link).
+        code_copied(str code): a code block was copied to the clipboard.
+    """
+
+    web_link_activated = Signal(str, str)
+    link_hovered = Signal(str)
+    code_copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._segments: list[_Segment] = []
+        self._shown = 0  # segments in use
+        self._code_blocks: tuple[str, ...] = ()
+        self._style: MessageStyle | None = None
+
+    def set_segments(
+        self,
+        segments: Sequence[tuple[str, Sequence[str]]],
+        css: str = "",
+        *,
+        rich: bool = True,
+        streaming: bool = False,
+    ) -> None:
+        """Show these segments, top to bottom: (HTML if ``rich``, else plain text; the
+        message's code blocks up to the end of the segment).
+
+        A segment shown before is set again only if it changed; while ``streaming``
+        only the changed tail of the last one is. Segments shown before beyond
+        these are dropped.
+        """
+        codes = tuple(segments[-1][1]) if segments else ()
+        for index, (content, _) in enumerate(segments):
+            last = index == len(segments) - 1
+            self._segment(index).set(content, codes, css, rich=rich, streaming=streaming and last)
+        for segment in self._segments[len(segments) : self._shown]:
+            segment.clear()
+        self._shown = len(segments)
+        self._code_blocks = codes
+        self._show_chunks()
+
+    def set_html(self, html: str, code_blocks: Sequence[str], css: str, *, streaming: bool) -> None:
+        """Show ``html`` alone; while ``streaming`` only its changed tail is set again."""
+        self.set_segments([(html, code_blocks)], css, streaming=streaming)
+
+    def set_plain(self, text: str) -> None:
+        """Show ``text`` alone, as it is (with break opportunities in its long runs)."""
+        self.set_segments([(text, ())], rich=False)
+
+    def segments_shown(self) -> int:
+        """How many segments are shown."""
+        return self._shown
+
+    def keep_first_segment(self) -> None:
+        """Drop every segment but the first (before the text is laid out anew)."""
+        if self._shown > 1:
+            for segment in self._segments[1 : self._shown]:
+                segment.clear()
+            self._shown = 1
+            self._show_chunks()
+
+    def _segment(self, index: int) -> _Segment:
+        while len(self._segments) <= index:
+            self._segments.append(_Segment(self._new_chunk))
+        return self._segments[index]
+
+    def _new_chunk(self) -> MessageText:
+        chunk = MessageText(self)
+        chunk.setFont(self.font())  # not inherited under an application style sheet
+        chunk.web_link_activated.connect(self.web_link_activated)
+        chunk.link_hovered.connect(self.link_hovered)
+        chunk.code_copied.connect(self.code_copied)
+        if self._style is not None:
+            chunk.apply_style(self._style)
+        chunk.hide()
+        return chunk
+
+    def _show_chunks(self) -> None:
+        shown = self.chunks()
+        for chunk in shown:
+            chunk.set_code_blocks(self._code_blocks)
+        visible = set(map(id, shown))
+        for segment in self._segments:
+            for chunk in segment.chunks:
+                chunk.setVisible(id(chunk) in visible)
+        self._place()
 
     # -- what tests and the message widget need ------------------------------------
 
     def chunks(self) -> list[MessageText]:
-        """The documents in use, top to bottom (one unless the reply was streamed here)."""
-        return self._chunks[: self._count]
+        """The documents in use, top to bottom (one per segment unless the reply was
+        streamed here)."""
+        return [
+            chunk
+            for segment in self._segments[: self._shown]
+            for chunk in segment.chunks[: segment.count]
+        ]
 
     def first(self) -> MessageText:
-        """The first document: the whole text once the reply is complete."""
-        return self._chunk(0)
+        """The first document: the whole first segment once the reply is complete."""
+        return self._segment(0).chunk(0)
 
     def plain_text(self) -> str:
-        return "\n".join(chunk.toPlainText() for chunk in self.chunks())
+        """The text shown, without formatting or the break opportunities added to it."""
+        return strip_breaks("\n".join(chunk.toPlainText() for chunk in self.chunks()))
+
+    def layout_key(self) -> tuple[str | None, int]:
+        """Changes whenever what is shown does (to cache measurements by)."""
+        first = self._segments[0].source if self._shown else None
+        return first, self._shown
+
+    def ideal_width(self, max_width: int) -> int:
+        """The width the text needs when it may wrap at ``max_width``."""
+        chunks = self.chunks()
+        if len(chunks) != 1 or len(self._segments[0].source or "") > _IDEAL_WIDTH_CHARS:
+            return max_width  # long enough to fill any width
+        # Measured on a copy: the text box lays its own document out again at the
+        # box's width, under the measurement, when the document's size changes.
+        document = chunks[0].document().clone()
+        document.setTextWidth(max_width)
+        return int(document.idealWidth() + 0.999)
 
     def apply_style(self, style: MessageStyle) -> None:
         """Recolour every chunk and give it the theme's document stylesheet."""
         self._style = style
-        for chunk in self._chunks:
-            chunk.apply_style(style)
-            chunk.restyle(style.css)
+        for segment in self._segments:
+            for chunk in segment.chunks:
+                chunk.apply_style(style)
+            segment.restyle(style.css)
 
     # -- geometry ------------------------------------------------------------------
 
@@ -130,8 +264,9 @@ class MessageBody(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            for chunk in self._chunks:
-                chunk.setFont(self.font())
+            for segment in self._segments:
+                for chunk in segment.chunks:
+                    chunk.setFont(self.font())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._place()
@@ -144,3 +279,69 @@ class MessageBody(QWidget):
             height = chunk.height_for_width(width)
             chunk.setGeometry(0, y, width, height)
             y += height
+
+
+class UserBubble(QWidget):
+    """A tinted, rounded bubble hugging the user's text, aligned to the right."""
+
+    PADDING_X = 14
+    PADDING_Y = 9
+    MAX_RATIO = 0.82
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = MessageBody(self)
+        self.color = QColor()
+        self._inner_key: tuple[object, str, int] = ((), "", -1)
+        self._inner = 0
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        inner = self._inner_width(width)
+        return self.text.height_for_width(inner) + 2 * self.PADDING_Y
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.heightForWidth(400))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place_text()  # (Qt gives children their font before telling us)
+
+    def place_text(self) -> None:
+        """Lay the text out again (its parts changed)."""
+        self._place_text()
+
+    def _place_text(self) -> None:
+        inner = self._inner_width(self.width())
+        height = self.text.height_for_width(inner)
+        self.text.setGeometry(
+            self.width() - inner - self.PADDING_X, self.PADDING_Y, inner, max(height, 1)
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.color)
+        geometry = self.text.geometry()
+        rect = QRectF(geometry).adjusted(-self.PADDING_X, -self.PADDING_Y, self.PADDING_X, 0)
+        rect.setBottom(self.height())
+        painter.drawRoundedRect(rect, 16, 16)
+
+    def _inner_width(self, width: int) -> int:
+        # The font is part of the key: the chat's font may be set after the text.
+        key = (self.text.layout_key(), self.text.font().key(), width)
+        if key != self._inner_key:
+            most = max(40, int(width * self.MAX_RATIO) - 2 * self.PADDING_X)
+            self._inner_key = key
+            self._inner = max(24, min(most, self.text.ideal_width(most) + 2))
+        return self._inner

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPoint, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
     QIcon,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QPixmap,
-    QResizeEvent,
+    QTextBlock,
+    QTextDocument,
     QTextOption,
     QWheelEvent,
 )
@@ -30,8 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import MessageAction
+from kimi_desktop.i18n import _
+from kimi_desktop.render.breaks import strip_breaks
 from kimi_desktop.ui.chat.items import AttachmentView
+from kimi_desktop.ui.chat.link_check import shown_address
 from kimi_desktop.ui.chat.message_style import MessageStyle
+from kimi_desktop.ui.plain_text import plain_tooltip
 
 #: Link schemes a click may open; everything else in model output is inert.
 WEB_SCHEMES = frozenset({"http", "https"})
@@ -47,14 +53,21 @@ class MessageText(QTextBrowser):
     """Message text: rich (rendered markdown) or plain, selectable, never scrolling itself.
 
     Links only ever emit signals. ``copy:N`` links put the N-th code block on the
-    clipboard; http(s) links are passed on; anything else is ignored.
+    clipboard; http(s) links are passed on with the text they show, so the window
+    can tell a link that reads as another address; anything else is ignored.
+    Hovering an http(s) link shows its address in a tooltip.
 
     Signals:
-        web_link_activated(str url): an http or https link was clicked.
+        web_link_activated(str url, str text): an http or https link was clicked;
+            ``text`` is what the link shows.
+        link_hovered(str address): the pointer (or keyboard focus) is on an http(s)
+            link to ``address`` (as :func:`~.link_check.shown_address` writes it);
+            ``""`` when it left the link.
         code_copied(str code): a code block was copied to the clipboard.
     """
 
-    web_link_activated = Signal(str)
+    web_link_activated = Signal(str, str)
+    link_hovered = Signal(str)
     code_copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -86,7 +99,9 @@ class MessageText(QTextBrowser):
         self._rich = False
         self._source = ""
         self._css = ""
+        self._pointer: QPoint | None = None  # where a click is being released
         self.anchorClicked.connect(self._on_anchor_clicked)
+        self.highlighted.connect(self._on_highlighted)
 
     def set_rich(self, html: str, code_blocks: Sequence[str], css: str) -> None:
         """Show rendered markdown; ``copy:N`` links refer to ``code_blocks[N]``."""
@@ -141,11 +156,45 @@ class MessageText(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Window, transparent)
         self.setPalette(palette)
 
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """What Copy puts on the clipboard, without the break opportunities added for layout."""
+        selected = super().createMimeDataFromSelection()
+        mime = QMimeData()
+        mime.setText(strip_breaks(selected.text()))
+        if selected.hasHtml():
+            mime.setHtml(strip_breaks(selected.html()))
+        return mime
+
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         return None  # model output is untrusted: never read files or fetch images
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # the chat view scrolls, never the text inside a message
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        # A click on a link is announced from inside this call: remember where it
+        # was, to tell which link's text was clicked.
+        self._pointer = event.position().toPoint()
+        try:
+            super().mouseReleaseEvent(event)
+        finally:
+            self._pointer = None
+
+    def _on_highlighted(self, url: QUrl) -> None:
+        href = url.toString()
+        address = shown_address(href) if is_web_link(href) else ""
+        self.setToolTip(plain_tooltip(address))
+        self.link_hovered.emit(address)
+
+    def _clicked_anchor_text(self, href: str) -> str:
+        if self._pointer is not None:
+            return anchor_text(
+                self.document(), href, self.cursorForPosition(self._pointer).position()
+            )
+        cursor = self.textCursor()  # a link reached with Tab is selected
+        if cursor.hasSelection() and cursor.charFormat().anchorHref() == href:
+            return cursor.selectedText()
+        return anchor_text(self.document(), href, None)
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         href = url.toString()
@@ -157,69 +206,41 @@ class MessageText(QTextBrowser):
             QGuiApplication.clipboard().setText(code)
             self.code_copied.emit(code)
         elif is_web_link(href):
-            self.web_link_activated.emit(href)
+            self.web_link_activated.emit(href, strip_breaks(self._clicked_anchor_text(href)))
 
 
-class UserBubble(QWidget):
-    """A tinted, rounded bubble hugging the user's text, aligned to the right."""
+def anchor_text(document: QTextDocument, href: str, position: int | None) -> str:
+    """The text of the link to ``href`` at ``position`` in ``document``; with no position
+    (or none on such a link), the texts of every link to ``href``, joined by spaces."""
+    if position is not None:
+        for start, end, shown in _anchor_runs(href, document.findBlock(position)):
+            if start <= position <= end:
+                return shown
+    texts: list[str] = []
+    block = document.begin()
+    while block.isValid():
+        texts += [run[2] for run in _anchor_runs(href, block) if run[2] not in texts]
+        block = block.next()
+    return " ".join(texts)
 
-    PADDING_X = 14
-    PADDING_Y = 9
-    MAX_RATIO = 0.82
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = MessageText(self)
-        self.color = QColor()
-        self._inner_key: tuple[str, str, int] = ("", "", -1)
-        self._inner = 0
-        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        inner = self._inner_width(width)
-        return self.text.height_for_width(inner) + 2 * self.PADDING_Y
-
-    def sizeHint(self) -> QSize:
-        return QSize(200, self.heightForWidth(400))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self._place_text()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._place_text()  # (Qt gives children their font before telling us)
-
-    def _place_text(self) -> None:
-        inner = self._inner_width(self.width())
-        height = self.text.height_for_width(inner)
-        self.text.setGeometry(
-            self.width() - inner - self.PADDING_X, self.PADDING_Y, inner, max(height, 1)
-        )
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.color)
-        geometry = self.text.geometry()
-        rect = QRectF(geometry).adjusted(-self.PADDING_X, -self.PADDING_Y, self.PADDING_X, 0)
-        rect.setBottom(self.height())
-        painter.drawRoundedRect(rect, 16, 16)
-
-    def _inner_width(self, width: int) -> int:
-        # The font is part of the key: the chat's font may be set after the text.
-        key = (self.text.shown_source(), self.text.font().key(), width)
-        if key != self._inner_key:
-            most = max(40, int(width * self.MAX_RATIO) - 2 * self.PADDING_X)
-            self._inner_key = key
-            self._inner = max(24, min(most, self.text.ideal_width(most) + 2))
-        return self._inner
+def _anchor_runs(href: str, block: QTextBlock) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each run of ``block`` linking to ``href`` (a link whose text
+    mixes formats, such as ``[the **docs**](…)``, is several fragments)."""
+    runs: list[tuple[int, int, str]] = []
+    fragments = block.begin()
+    while not fragments.atEnd():
+        fragment = fragments.fragment()
+        fragments += 1
+        if not fragment.isValid() or fragment.charFormat().anchorHref() != href:
+            continue
+        start = fragment.position()
+        end = start + fragment.length()
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], end, runs[-1][2] + fragment.text())
+        else:
+            runs.append((start, end, fragment.text()))
+    return runs
 
 
 class ActionButton(QToolButton):
@@ -314,7 +335,7 @@ class AttachmentStrip(QWidget):
         )
         button.setIconSize(size if not size.isEmpty() else QSize(self.THUMB, self.THUMB))
         name = attachment.label or "image"
-        button.setToolTip(f"Preview {name}")
+        button.setToolTip(plain_tooltip(_("Preview {name}").format(name=name)))
         button.setAccessibleName(f"Preview attached image {name}")
         button.clicked.connect(lambda: self.attachment_activated.emit(attachment.sha256))
         return button

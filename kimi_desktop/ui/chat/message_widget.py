@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from kimi_desktop.domain import MessageAction, MessageStatus
+from kimi_desktop.render.segments import first_segment
 from kimi_desktop.ui.chat.items import MessageItem
-from kimi_desktop.ui.chat.message_body import MessageBody
+from kimi_desktop.ui.chat.message_body import MessageBody, UserBubble
 from kimi_desktop.ui.chat.message_icons import line_icon
 from kimi_desktop.ui.chat.message_parts import (
     ActionButton,
@@ -20,7 +21,6 @@ from kimi_desktop.ui.chat.message_parts import (
     Avatar,
     ErrorNotice,
     MessageText,
-    UserBubble,
 )
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
@@ -31,6 +31,9 @@ _STATUS_HINTS = {
     MessageStatus.INTERRUPTED: "Interrupted — the reply was cut off",
 }
 _WAITING_HINT = "Waiting for Kimi…"
+_SHOW_ALL = "Show all ({size})"
+_SHOW_ALL_TIP = "Show the rest of this long message"
+_SHOW_ALL_LATER_TIP = "The rest can be shown once the reply is complete"
 _COPIED_FEEDBACK_MS = 1500
 
 
@@ -66,21 +69,29 @@ class MessageWidget(QWidget):
     the reasoning panel's state and decides which message is the last one, so
     a widget can be reused for any message.
 
+    A long message is shown in the segments the view gives, maybe with a "Show
+    all" button below for the rest. Copy always copies the whole text.
+
     Signals:
         action_requested(MessageAction, int message_id): a button was pressed
             (for ``COPY`` the text is already on the clipboard).
         image_preview_requested(str sha256): an attached image was clicked.
-        link_activated(str url): an http(s) link was clicked.
+        link_activated(str url, str text): an http(s) link showing ``text`` was clicked.
+        link_hovered(str address): the pointer is on a link to ``address`` (``""``: it left).
         code_copied(str code): a code block was copied to the clipboard.
         reasoning_toggled(int message_id, bool expanded): the user opened or
             closed the reasoning panel.
+        show_all_requested(int message_id): the user asked for the whole of a
+            long message.
     """
 
     action_requested = Signal(object, int)
     image_preview_requested = Signal(str)
-    link_activated = Signal(str)
+    link_activated = Signal(str, str)
+    link_hovered = Signal(str)
     code_copied = Signal(str)
     reasoning_toggled = Signal(int, bool)
+    show_all_requested = Signal(int)
 
     GAP = 8  # between the parts of one message
 
@@ -119,7 +130,18 @@ class MessageWidget(QWidget):
         self._bubble = UserBubble(self)
         for text in (self._text, self._bubble.text):
             text.web_link_activated.connect(self.link_activated)
+            text.link_hovered.connect(self.link_hovered)
             text.code_copied.connect(self.code_copied)
+        self._more = QWidget(self)
+        self._show_all = QPushButton(self._more)
+        self._show_all.setObjectName("showAllButton")
+        self._show_all.setFlat(True)
+        self._show_all.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._show_all.clicked.connect(self._on_show_all_clicked)
+        more = QHBoxLayout(self._more)
+        more.setContentsMargins(0, 0, 0, 0)
+        more.addWidget(self._show_all)
+        more.addStretch(1)
         self._hint = QLabel(self)
         self._hint.setObjectName("messageStatus")
         self._error = ErrorNotice(self)
@@ -153,6 +175,7 @@ class MessageWidget(QWidget):
             (self._reasoning, 6),
             (self._text, self.GAP),
             (self._bubble, 6),
+            (self._more, 4),
             (self._hint, 6),
             (self._error, self.GAP),
             (self._footer, 4),
@@ -162,6 +185,7 @@ class MessageWidget(QWidget):
             self._attachments,
             *self._reasoning.findChildren(QWidget),
             self._reasoning,
+            self._more,
             self._error,
             self._footer,
         )
@@ -183,10 +207,20 @@ class MessageWidget(QWidget):
         *,
         html: str = "",
         code_blocks: Sequence[str] = (),
+        segments: Sequence[tuple[str, Sequence[str]]] | None = None,
         context: RowContext = RowContext(),
         reasoning: ReasoningState = ReasoningState(),
+        hidden: int = 0,
     ) -> None:
-        """Show ``item``; ``html`` is its rendered text (replies only)."""
+        """Show ``item``.
+
+        ``segments`` are the parts of its text to show, top to bottom: rendered
+        HTML for a reply and plain text for a prompt, each with the message's code
+        blocks up to its end (by default, ``html`` and ``code_blocks`` for a reply,
+        the first segment of a prompt). While a reply streams, the last segment
+        is the one growing. ``hidden`` characters follow, shown on request
+        ("Show all").
+        """
         self._item = item
         self._context = context
         user = item.role == "user"
@@ -211,10 +245,19 @@ class MessageWidget(QWidget):
 
         self._bubble.setVisible(user)
         self._text.setVisible(not user and bool(item.text))
+        if segments is None:
+            if user:
+                segments = [(item.text[: first_segment(item.text).end], ())]
+            else:
+                segments = [(html, code_blocks)] if item.text else []
         if user:
-            self._bubble.text.set_plain(item.text)
-        elif item.text:
-            self._text.set_html(html, code_blocks, self._style.css, streaming=item.streaming)
+            self._text.set_segments([])  # (let go of another message's documents)
+            self._bubble.text.set_segments(segments, rich=False)
+            self._bubble.place_text()
+        else:
+            self._bubble.text.set_segments([], rich=False)
+            self._text.set_segments(segments, self._style.css, streaming=item.streaming)
+        self._show_more(hidden, streaming=item.streaming)
         self._show_reasoning(reasoning, item.reasoning)
 
         hint = _STATUS_HINTS.get(item.status, "")
@@ -227,6 +270,41 @@ class MessageWidget(QWidget):
             self._error.set_error(item.error, item.error_action)
         self._update_footer()
         self._relayout()
+
+    def _show_more(self, hidden: int, *, streaming: bool) -> None:
+        item = self._item
+        visible = hidden > 0 and item is not None
+        self._more.setVisible(visible)
+        if not visible or item is None:
+            return
+        self._show_all.setText(_SHOW_ALL.format(size=_size(len(item.text))))
+        self._show_all.setAccessibleName(self._show_all.text())
+        self._show_all.setEnabled(not streaming)
+        self._show_all.setToolTip(_SHOW_ALL_LATER_TIP if streaming else _SHOW_ALL_TIP)
+        layout = self._more.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.setDirection(
+            QHBoxLayout.Direction.RightToLeft
+            if item.role == "user"
+            else QHBoxLayout.Direction.LeftToRight
+        )
+
+    def segments_shown(self) -> int:
+        """How many segments of its text the message shows."""
+        body = (
+            self._bubble.text
+            if self._item is not None and self._item.role == "user"
+            else self._text
+        )
+        return body.segments_shown()
+
+    def keep_first_segment(self) -> None:
+        """Show the first segment alone again (before the text is laid out anew, at
+        another width, say: laying out all of a long message at once would stall)."""
+        if self.segments_shown() > 1:
+            self._text.keep_first_segment()
+            self._bubble.text.keep_first_segment()
+            self._relayout()
 
     def set_reasoning(self, state: ReasoningState, text: str | None = None) -> None:
         """Show the reasoning panel as ``state`` says; ``text`` defaults to the item's."""
@@ -269,6 +347,7 @@ class MessageWidget(QWidget):
         self._bubble.color = style.user_bubble
         self._reasoning.apply_style(style)
         self._error.apply_style(style)
+        self._show_all.setPalette(style.view_palette(self._show_all.palette()))
         for button in self._buttons.values():
             button.setIcon(line_icon(button.icon_name, style.muted))
             palette = button.palette()
@@ -380,6 +459,12 @@ class MessageWidget(QWidget):
         if self._item is not None:
             self.action_requested.emit(action, self._item.id)
 
+    def _on_show_all_clicked(self) -> None:
+        self._more.setVisible(False)
+        self._relayout()
+        if self._item is not None:
+            self.show_all_requested.emit(self._item.id)
+
     def _on_reasoning_toggled(self, expanded: bool) -> None:
         self._relayout()
         if self._item is not None:
@@ -391,14 +476,14 @@ class MessageWidget(QWidget):
         """The (first) document showing the message text."""
         item = self._item
         if item is not None and item.role == "user":
-            return self._bubble.text
+            return self._bubble.text.first()
         return self._text.first()
 
     def plain_text(self) -> str:
         """The message text as shown, without formatting."""
         item = self._item
         if item is not None and item.role == "user":
-            return self._bubble.text.toPlainText()
+            return self._bubble.text.plain_text()
         return self._text.plain_text() if self._text.isVisibleTo(self) else ""
 
     def reasoning_panel(self) -> ReasoningPanel:
@@ -409,3 +494,10 @@ class MessageWidget(QWidget):
 
     def status_text(self) -> str:
         return self._hint.text() if self._hint.isVisibleTo(self) else ""
+
+
+def _size(characters: int) -> str:
+    """A text's size for people, counting a character as a byte (most are)."""
+    if characters < 1000 * 1024:
+        return f"{max(1, round(characters / 1024))} KB"
+    return f"{characters / (1024 * 1024):.1f} MB"

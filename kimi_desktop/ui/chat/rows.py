@@ -3,6 +3,12 @@
 Heights are kept for every row, measured for rows that were shown at the
 current column width and estimated from the text for the others; prefix
 offsets turn a scroll position into a row with a binary search.
+
+A message is rendered a segment at a time (:mod:`kimi_desktop.render.segments`),
+as the view shows them: a streaming reply's segments one after the other as
+they are completed, a stored one's as the view asks for them. Only the last
+segment of a streaming reply is rendered incrementally; a complete segment's
+HTML is kept.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kimi_desktop.render.segments import AUTO_CHARS, SEGMENT_BUDGET, Segment, segment_at
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_widget import MessageWidget, ReasoningState
 
@@ -22,6 +29,22 @@ if TYPE_CHECKING:
 
 #: Vertical space between two messages.
 ROW_SPACING = 26
+
+#: The height of the "Show all" button under a long message, for estimates.
+SHOW_ALL_HEIGHT = 34
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A complete segment of a message, ready to show: HTML for a reply, plain text
+    for a prompt, and the message's code blocks up to the end of this segment."""
+
+    segment: Segment
+    content: str
+    code_blocks: tuple[str, ...]
+
+
+Shown = tuple[str, tuple[str, ...]]  # what a widget is given for one segment
 
 
 @dataclass(eq=False, slots=True)
@@ -36,13 +59,15 @@ class ChatRow:
     item: MessageItem
     height: int
     measured_width: int = 0
-    html: str | None = None
-    code_blocks: tuple[str, ...] = ()
-    markdown: IncrementalMarkdown | None = None
     reasoning: ReasoningState = field(default_factory=ReasoningState)
     reasoning_chosen: bool = False  # the user opened or closed the panel
     started_at: float | None = None  # when the reply started streaming
     widget: MessageWidget | None = None
+    expanded: bool = False  # the user asked for all of a long message
+    bounds: list[Segment] = field(default_factory=list)  # complete segments, in order
+    parts: list[Part] = field(default_factory=list)  # the first of them, rendered
+    live: IncrementalMarkdown | None = None  # the growing segment of a streaming reply
+    live_segment: Segment | None = None  # where it starts, and as far as it was fed
 
     @classmethod
     def create(
@@ -57,13 +82,7 @@ class ChatRow:
         return row
 
     def add_deltas(
-        self,
-        reasoning: str,
-        content: str,
-        now: float,
-        *,
-        thinking_expanded: bool,
-        renderer: MarkdownRenderer,
+        self, reasoning: str, content: str, now: float, *, thinking_expanded: bool
     ) -> None:
         """Append streamed text; the first reasoning starts the clock, the first answer
         text stops it and folds the panel (unless the user opened or closed it)."""
@@ -71,20 +90,12 @@ class ChatRow:
         if reasoning and not item.text and not item.reasoning and state.started_at is None:
             started = self.started_at if self.started_at is not None else now
             state = ReasoningState(thinking_expanded, started_at=started)
-        if content:
-            if not item.text and state.started_at is not None:
-                expanded = state.expanded if self.reasoning_chosen else False
-                state = ReasoningState(expanded, seconds=now - state.started_at)
-            if self.markdown is None:
-                from kimi_desktop.render import IncrementalMarkdown
-
-                self.markdown = IncrementalMarkdown(renderer, item.text)
-            self.markdown.append(content)
-            self.html = None  # rendered from the open tail when next shown
+        if content and not item.text and state.started_at is not None:
+            expanded = state.expanded if self.reasoning_chosen else False
+            state = ReasoningState(expanded, seconds=now - state.started_at)
+        text = item.text + content if content else item.text
+        self.item = dataclasses.replace(item, text=text, reasoning=item.reasoning + reasoning)
         self.reasoning = state
-        self.item = dataclasses.replace(
-            item, text=item.text + content, reasoning=item.reasoning + reasoning
-        )
 
     def update(self, item: MessageItem, now: float) -> None:
         """Take a new version of the message; empty text or reasoning keeps what streamed."""
@@ -92,45 +103,142 @@ class ChatRow:
         merged = dataclasses.replace(
             item, text=item.text or old.text, reasoning=item.reasoning or old.reasoning
         )
-        if merged.text != old.text:
-            self.html = None
-            if self.markdown is not None:
-                self.markdown.set_text(merged.text)
-        if not merged.streaming:
-            if self.markdown is not None and self.html is None:
-                self.html, self.code_blocks = _output(self.markdown)
-            self.markdown = None
+        self.item = merged
+        if merged.text != old.text and not merged.text.startswith(old.text):
+            self.forget_rendering()
         state = self.reasoning
         if state.started_at is not None and not merged.streaming:
             state = ReasoningState(state.expanded, seconds=now - state.started_at)
         if merged.reasoning_seconds is not None and state.started_at is None:
             state = dataclasses.replace(state, seconds=merged.reasoning_seconds)
         self.reasoning = state
-        self.item = merged
 
-    def rendered(self, renderer: MarkdownRenderer) -> tuple[str, tuple[str, ...]]:
-        """The reply's HTML and code blocks, rendered once and cached."""
-        if self.html is None:
-            if self.markdown is not None:
-                self.html, self.code_blocks = _output(self.markdown)
-            else:
-                result = renderer.render_with_code(self.item.text)
-                self.html, self.code_blocks = result.html, result.code_blocks
-        return self.html, self.code_blocks
+    # -- rendering, a segment at a time ----------------------------------------------
+    #
+    # ``bounds`` are the segments known to be complete (a streaming reply's text
+    # outgrew them), ``parts`` the first of them rendered, in order; the one after
+    # the complete segments of a streaming reply grows, rendered by ``live``.
+
+    def shown(self, count: int, renderer: MarkdownRenderer | None) -> list[Shown]:
+        """What a widget shows of the first ``count`` segments: fewer if there are
+        fewer (while the reply streams, the growing one is the last)."""
+        result: list[Shown] = []
+        for index in range(count):
+            part = self.part(index, renderer)
+            if part is not None:
+                result.append((part.content, part.code_blocks))
+                continue
+            start = self._start(index)
+            growing = self.item.streaming and start is not None and start < len(self.item.text)
+            if growing and start is not None and self._may_show(start):
+                assert renderer is not None
+                result.append(self._growing(index, renderer))
+            break
+        return result
+
+    def segments_wanted(self, shown: int) -> bool:
+        """Whether a widget showing the first ``shown`` segments should show another."""
+        start = self._start(shown)
+        return start is not None and start < len(self.item.text) and self._may_show(start)
+
+    def hidden_chars(self) -> int:
+        """How much of the text is shown only on request ("Show all")."""
+        text = self.item.text
+        if self.expanded or len(text) <= AUTO_CHARS:
+            return 0
+        index = 0
+        while (start := self._start(index)) is not None and self._may_show(start):
+            index += 1
+        return 0 if start is None else max(0, len(text) - start)
+
+    def part(self, index: int, renderer: MarkdownRenderer | None) -> Part | None:
+        """The ``index``-th segment rendered (and kept), if it is complete."""
+        while len(self.parts) <= index:
+            segment = self._bound(len(self.parts))
+            if segment is None:
+                return None
+            self.parts.append(self._render(segment, renderer))
+        return self.parts[index]
 
     def forget_rendering(self) -> None:
-        """Drop the rendered HTML (the theme's code colours changed); rendered again when shown."""
-        self.html = None
-        self.markdown = None  # a streaming reply starts a new one with its next delta
+        """Drop everything rendered (the text was replaced, or the theme's code colours
+        changed); rendered again when shown."""
+        self.bounds.clear()
+        self.parts.clear()
+        self.live = self.live_segment = None
+
+    def _bound(self, index: int) -> Segment | None:
+        """The ``index``-th segment, if it is complete."""
+        text = self.item.text
+        while len(self.bounds) <= index:
+            start, fence = self._after(self.bounds)
+            if start >= len(text):
+                return None
+            segment = segment_at(text, start, fence)
+            if segment.end == len(text) and self.item.streaming:
+                return None  # it may still grow
+            self.bounds.append(segment)
+        return self.bounds[index]
+
+    def _start(self, index: int) -> int | None:
+        """Where the ``index``-th segment starts, if the ones before it are complete."""
+        if index == 0:
+            return 0
+        before = self._bound(index - 1)
+        return None if before is None else before.end
+
+    def _render(self, segment: Segment, renderer: MarkdownRenderer | None) -> Part:
+        text = self.item.text
+        if self.item.role == "user":
+            return Part(segment, text[segment.start : segment.end], ())
+        assert renderer is not None
+        codes = self.parts[-1].code_blocks if self.parts else ()
+        live, fed = self.live, self.live_segment
+        self.live = self.live_segment = None
+        if live is not None and fed is not None and fed.start == segment.start:
+            self._feed(live, fed, segment)  # it was streamed in: render only the rest
+            return Part(segment, live.html(), codes + tuple(live.code_blocks()))
+        result = renderer.render_with_code(segment.source(text), first_code_index=len(codes))
+        return Part(segment, result.html, codes + result.code_blocks)
+
+    def _growing(self, index: int, renderer: MarkdownRenderer) -> Shown:
+        """The ``index``-th segment of a streaming reply, the one still growing (the
+        ones before it are rendered)."""
+        from kimi_desktop.render import IncrementalMarkdown
+
+        text = self.item.text
+        start, fence = self._after(self.bounds[:index])
+        codes = self.parts[-1].code_blocks if self.parts else ()
+        live, fed = self.live, self.live_segment
+        if live is None or fed is None or fed.start != start:
+            live = IncrementalMarkdown(renderer, fence, first_code_index=len(codes))
+            fed = Segment(start, start, fence)
+        segment = Segment(start, len(text), fence)
+        self._feed(live, fed, segment)
+        self.live, self.live_segment = live, segment
+        return live.html(), codes + tuple(live.code_blocks())
+
+    def _feed(self, live: IncrementalMarkdown, fed: Segment, segment: Segment) -> None:
+        """Bring ``live``, fed with ``fed``, to ``segment`` (which starts where it does)."""
+        text = self.item.text
+        if segment.end > fed.end:
+            live.append(text[fed.end : segment.end])
+        elif segment.end < fed.end:  # the text outgrew it, and it ends a little earlier
+            live.set_text(segment.source(text))
+
+    @staticmethod
+    def _after(segments: list[Segment]) -> tuple[int, str]:
+        if not segments:
+            return 0, ""
+        return segments[-1].end, segments[-1].fence_after
+
+    def _may_show(self, start: int) -> bool:
+        return start < AUTO_CHARS or self.expanded
 
     def set_reasoning_expanded(self, expanded: bool) -> None:
         """The user opened or closed the panel: that choice sticks."""
         self.reasoning = dataclasses.replace(self.reasoning, expanded=expanded)
         self.reasoning_chosen = True
-
-
-def _output(markdown: IncrementalMarkdown) -> tuple[str, tuple[str, ...]]:
-    return markdown.html(), tuple(markdown.code_blocks())
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +255,9 @@ def estimate_height(item: MessageItem, width: int, metrics: TextMetrics) -> int:
     per_line = max(16, width // max(1, metrics.char_width))
     text = item.text
     height = line + 4  # header
+    if len(text) > AUTO_CHARS:  # the rest is shown on request, with "Show all" above it
+        text = text[: AUTO_CHARS + SEGMENT_BUDGET // 2]
+        height += SHOW_ALL_HEIGHT
     if item.role == "user":
         per_line = max(12, int(per_line * 0.75))
         height += 18  # bubble padding

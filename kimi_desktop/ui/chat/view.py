@@ -10,6 +10,14 @@ corrected; following the newest message keeps the bottom in view instead.
 Streaming deltas are buffered and applied together on a short timer; only the
 open tail of a reply is rendered again (:class:`~kimi_desktop.render.IncrementalMarkdown`)
 and set again (:class:`~kimi_desktop.ui.chat.message_body.MessageBody`).
+
+A message is rendered and laid out a segment at a time
+(:mod:`kimi_desktop.render.segments`): its first segment when its widget is
+built, then one more per event-loop turn, up to ``AUTO_CHARS`` by themselves
+and the rest after "Show all", so no message of any size holds the GUI thread
+for long. A message shown in several segments is cut back to its first, and
+shown again a segment per turn, before it is laid out anew (another width,
+font or theme).
 """
 
 from __future__ import annotations
@@ -52,20 +60,25 @@ _OVERSCAN_BUDGET_S = 0.008  # per layout pass, for rows just outside the viewpor
 _PRERENDER_DELAY_MS = 30
 _PRERENDER_BUDGET_S = 0.008  # per idle turn, well under a frame
 _PRERENDER_SCREENS = 3  # how many viewport heights ahead and behind
+_REVEAL_BUDGET_S = 0.03  # per turn, for more segments of messages shown in part
 
 
 class ChatView(QAbstractScrollArea):
     """The conversation: a virtualised, scrolling column of messages.
 
     Signals:
-        link_activated(str url): an http or https link was clicked; the window opens it.
+        link_activated(str url, str text): an http or https link showing ``text``
+            was clicked; the window opens it (after asking, if it may mislead).
+        link_hovered(str address): the pointer is on a link to ``address``, for the
+            status bar (``""``: it left the link).
         action_requested(MessageAction, int message_id): a message's button
             (for ``COPY`` the text is already on the clipboard).
         image_preview_requested(str sha256): an attached image was clicked.
         code_copied(str code): a code block's Copy link put ``code`` on the clipboard.
     """
 
-    link_activated = Signal(str)
+    link_activated = Signal(str, str)
+    link_hovered = Signal(str)
     action_requested = Signal(object, int)
     image_preview_requested = Signal(str)
     code_copied = Signal(str)
@@ -119,6 +132,12 @@ class ChatView(QAbstractScrollArea):
         self._overscan_timer.setSingleShot(True)
         self._overscan_timer.setInterval(0)
         self._overscan_timer.timeout.connect(self._layout)
+
+        # Adds the next segment of messages shown in part, one or a few per turn.
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setSingleShot(True)
+        self._reveal_timer.setInterval(0)
+        self._reveal_timer.timeout.connect(self._reveal)
 
         self._placeholder = ChatPlaceholder(self.viewport())
         self._apply_style()
@@ -232,7 +251,6 @@ class ChatView(QAbstractScrollArea):
                 "".join(content),
                 self._clock(),
                 thinking_expanded=self._reasoning_expanded,
-                renderer=self._markdown_renderer(),
             )
             self._refresh_row(row)
 
@@ -255,6 +273,7 @@ class ChatView(QAbstractScrollArea):
 
     def set_font_point_size(self, pt: int) -> None:
         """Show messages in this font size."""
+        self._restart_reveals()
         font = QFont(self.font())
         font.setPointSize(pt)
         self._font = font
@@ -303,6 +322,7 @@ class ChatView(QAbstractScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._restart_reveals()
             width, metrics = self._column_width(), self._metrics()
             for row in self._rows:
                 if row.measured_width == 0 and row.widget is None:
@@ -316,17 +336,21 @@ class ChatView(QAbstractScrollArea):
         self._flush_timer.stop()
         self._prerender_timer.stop()
         self._overscan_timer.stop()
+        self._reveal_timer.stop()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._pending:
             self._flush_timer.start()
+        if any(r.widget and r.segments_wanted(r.widget.segments_shown()) for r in self._live):
+            self._reveal_timer.start()  # (stopped while hidden)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         kind = event.type()
         if kind == QEvent.Type.FontChange and self._font is None:
+            self._restart_reveals()
             self._remeasure_all()
         elif kind == QEvent.Type.ApplicationPaletteChange and not self._dark_chosen:
             dark = _palette_is_dark(QGuiApplication.palette())
@@ -449,11 +473,54 @@ class ChatView(QAbstractScrollArea):
         deadline = time.perf_counter() + _PRERENDER_BUDGET_S
         for index in order:
             row = rows[index]
-            if row.html is None and row.item.role == "assistant" and row.item.text:
-                row.rendered(self._markdown_renderer())
+            if not row.parts and row.item.role == "assistant" and row.item.text:
+                row.part(0, self._markdown_renderer())
                 if time.perf_counter() > deadline:
                     self._prerender_timer.start()
                     return
+
+    def _reveal(self) -> None:
+        """Show one more segment of messages shown in part, while this turn's budget lasts."""
+        deadline = time.perf_counter() + _REVEAL_BUDGET_S
+        more = False
+        for row in list(self._live):
+            widget = row.widget
+            while widget is not None and row.segments_wanted(shown := widget.segments_shown()):
+                self._configure(row)
+                row.measured_width = 0
+                if widget.segments_shown() <= shown:
+                    break  # nothing more to show yet
+                if time.perf_counter() > deadline:
+                    more = True
+                    break
+            if more:
+                break
+        self._layout()
+        if more and self.isVisible():
+            self._reveal_timer.start()
+
+    def _restart_reveals(self) -> None:
+        """Cut messages back to their first segment, to be shown again a segment per
+        turn: they are about to be laid out anew, all at once if left as they are."""
+        for row in self._live:
+            if row.widget is not None and row.widget.segments_shown() > 1:
+                row.widget.keep_first_segment()
+                row.measured_width = 0
+                if self.isVisible():
+                    self._reveal_timer.start()
+
+    def _on_widget_show_all_requested(self, message_id: int) -> None:
+        row = self._rows.find(message_id)
+        if row is None or row.expanded:
+            return
+        row.expanded = True
+        # The message grows downwards from where the reader is, without following it.
+        self._following = False
+        self._anchor = self._anchor_at(self._top)
+        if row.widget is not None:
+            self._configure(row)
+        row.measured_width = 0
+        self._layout()
 
     def _measure(self, index: int, width: int) -> bool:
         row = self._rows[index]
@@ -496,8 +563,10 @@ class ChatView(QAbstractScrollArea):
         widget.action_requested.connect(self.action_requested)
         widget.image_preview_requested.connect(self.image_preview_requested)
         widget.link_activated.connect(self.link_activated)
+        widget.link_hovered.connect(self.link_hovered)
         widget.code_copied.connect(self.code_copied)
         widget.reasoning_toggled.connect(self._on_widget_reasoning_toggled)
+        widget.show_all_requested.connect(self._on_widget_show_all_requested)
         return widget
 
     def _release(self, row: ChatRow) -> None:
@@ -505,26 +574,37 @@ class ChatView(QAbstractScrollArea):
         if widget is None:
             return
         widget.hide()
+        widget.keep_first_segment()  # a spare keeps no large documents
         if len(self._spare) < _SPARE_WIDGETS:
             self._spare.append(widget)
         else:
             widget.deleteLater()
 
     def _configure(self, row: ChatRow) -> None:
+        """Show the row's message in its widget, with at most one more segment than it
+        showed (the others follow a turn at a time)."""
         widget = row.widget
         if widget is None:
             return
-        html = ""
-        code_blocks: tuple[str, ...] = ()
-        if row.item.role == "assistant" and row.item.text:
-            html, code_blocks = row.rendered(self._markdown_renderer())
+        item = row.item
+        segments = []
+        if item.text:
+            previous = widget.item
+            shown = 0
+            if previous is not None and previous.id == item.id:
+                shown = widget.segments_shown() if item.text.startswith(previous.text) else 0
+            count = max(1, shown + 1 if row.segments_wanted(shown) else shown)
+            renderer = self._markdown_renderer() if item.role == "assistant" else None
+            segments = row.shown(count, renderer)
         widget.set_item(
-            row.item,
-            html=html,
-            code_blocks=code_blocks,
-            context=self._context_for(row.item),
+            item,
+            segments=segments,
+            context=self._context_for(item),
             reasoning=row.reasoning,
+            hidden=row.hidden_chars(),
         )
+        if row.segments_wanted(widget.segments_shown()) and self.isVisible():
+            self._reveal_timer.start()
 
     def _refresh_row(self, row: ChatRow) -> None:
         """The row's message changed: show it again and correct its height."""
@@ -580,6 +660,7 @@ class ChatView(QAbstractScrollArea):
         return self._renderer
 
     def _apply_style(self) -> None:
+        self._restart_reveals()
         style = self._style
         palette = style.view_palette(QGuiApplication.palette())
         # Set on each widget: under an application style sheet a palette set on

@@ -1,4 +1,9 @@
-"""Where the prompt is written: a growing text box with Send / Stop beside it."""
+"""Where the prompt is written: a growing text box with Send / Stop beside it.
+
+A very large paste (or one with a very long line) is not put in the box: Qt
+lays a line of a million characters out in minutes, on the GUI thread. It is
+held beside the box as "pasted text" instead, and sent after what is typed.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -26,6 +32,24 @@ from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_
 
 _MIN_LINES, _MAX_LINES = 2, 10
 BUSY_NOTICE = "The images are still being prepared; send again once they appear."
+_PASTED = "Pasted text ({size})"
+_PASTED_TIP = "Too large to edit here; it is sent after what you type."
+_REMOVE_PASTED = "Remove pasted text"
+
+#: Text longer than this is held beside the box rather than put in it.
+PASTE_LIMIT = 100_000
+#: ... and so is text with a line longer than this (the box's cost grows with
+#: the square of a line's length: about 35 ms for 20,000 characters).
+LINE_LIMIT = 20_000
+#: Between what is typed and each pasted text, when they are sent together.
+_SEPARATOR = "\n\n"
+
+
+def too_large_to_edit(text: str) -> bool:
+    """Whether ``text`` would stall the box: too long, or with a too long line."""
+    if len(text) > PASTE_LIMIT:
+        return True
+    return len(text) > LINE_LIMIT and max(map(len, text.split("\n"))) > LINE_LIMIT
 
 
 class PromptEdit(QPlainTextEdit):
@@ -35,11 +59,14 @@ class PromptEdit(QPlainTextEdit):
         submitted(): the user asked to send.
         images_received(list sources): images were pasted or dropped on the text.
         images_dragged(bool over): images are dragged over the box, or no longer.
+        large_text_received(str text): text too large to edit here was pasted or
+            dropped (:func:`too_large_to_edit`); it is not inserted.
     """
 
     submitted = Signal()
     images_received = Signal(list)
     images_dragged = Signal(bool)
+    large_text_received = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +95,8 @@ class PromptEdit(QPlainTextEdit):
         sources = sources_from_mime(source) if mime_has_images(source) else []
         if sources:
             self.images_received.emit(sources)
+        elif source.hasText() and too_large_to_edit(text := source.text()):
+            self.large_text_received.emit(text)
         else:
             super().insertFromMimeData(source)
 
@@ -104,11 +133,51 @@ class PromptEdit(QPlainTextEdit):
         )
 
 
+class PastedText(QFrame):
+    """A chip for text too large to edit in the box: its size and a remove button.
+
+    Signals:
+        remove_requested()
+    """
+
+    remove_requested = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pastedText")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text = text
+        label = QLabel(_PASTED.format(size=_size(len(text))), self)
+        label.setToolTip(_PASTED_TIP)
+        self.setAccessibleName(label.text())
+        remove = QToolButton(self)
+        remove.setObjectName("pastedTextRemove")
+        remove.setText("×")
+        remove.setAutoRaise(True)
+        remove.setToolTip(_REMOVE_PASTED)
+        remove.setAccessibleName(_REMOVE_PASTED)
+        remove.clicked.connect(self.remove_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 2, 2)
+        layout.addWidget(label)
+        layout.addWidget(remove)
+
+
+def _size(characters: int) -> str:
+    """A text's size for people, counting a character as a byte (most are)."""
+    if characters < 1000 * 1024:
+        return f"{max(1, round(characters / 1024))} KB"
+    return f"{characters / (1024 * 1024):.1f} MB"
+
+
 class ComposerPanel(QWidget):
     """The prompt box, the attach button, Send and Stop, and an inline notice line.
 
+    Text too large to edit in the box is held as :class:`PastedText` chips and
+    sent after what is typed, each after a blank line.
+
     Signals:
-        send_requested(Draft): the text as typed and the attached images.
+        send_requested(Draft): the text as typed (and pasted) and the attached images.
         stop_requested()
         attach_requested()
     """
@@ -137,6 +206,14 @@ class ComposerPanel(QWidget):
         self.tray.rejected.connect(self._on_tray_rejected)
         self.tray.busy_changed.connect(self._on_tray_busy_changed)
         self.edit.images_received.connect(self.attach)
+        self.edit.large_text_received.connect(self._on_edit_large_text_received)
+        self._pasted: list[PastedText] = []
+        self.pasted_row = QWidget(self)
+        self.pasted_row.setObjectName("pastedTextRow")
+        pasted = QHBoxLayout(self.pasted_row)
+        pasted.setContentsMargins(0, 0, 0, 0)
+        pasted.addStretch(1)
+        self.pasted_row.setVisible(False)
         self.drop_overlay = DropOverlay(self)
         self.edit.images_dragged.connect(self._on_edit_images_dragged)
 
@@ -175,6 +252,7 @@ class ComposerPanel(QWidget):
         notice_row.addWidget(self.notice_action)
         layout.addLayout(notice_row)
         layout.addWidget(self.tray)
+        layout.addWidget(self.pasted_row)
         layout.addLayout(row)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.edit.installEventFilter(self)
@@ -189,9 +267,18 @@ class ComposerPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def text(self) -> str:
-        return self.edit.toPlainText()
+        """The draft's text: what is typed, then each pasted text held beside the box."""
+        typed = self.edit.toPlainText()
+        parts = [typed] if typed else []
+        return _SEPARATOR.join(parts + [chip.text for chip in self._pasted])
 
     def set_text(self, text: str) -> None:
+        """Replace the draft's text; text too large to edit is held beside the box."""
+        self._clear_pasted()
+        if too_large_to_edit(text):
+            self.edit.clear()
+            self._hold(text)
+            return
         self.edit.setPlainText(text)
         cursor = self.edit.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
@@ -199,6 +286,36 @@ class ComposerPanel(QWidget):
 
     def clear(self) -> None:
         self.edit.clear()
+        self._clear_pasted()
+
+    def pasted_texts(self) -> list[str]:
+        """The texts held beside the box, in the order they were pasted."""
+        return [chip.text for chip in self._pasted]
+
+    def _on_edit_large_text_received(self, text: str) -> None:
+        self._hold(text)
+
+    def _hold(self, text: str) -> None:
+        chip = PastedText(text, self.pasted_row)
+        chip.remove_requested.connect(lambda: self._remove_pasted(chip))
+        layout = self.pasted_row.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(len(self._pasted), chip)
+        self._pasted.append(chip)
+        chip.show()  # now: the row may be shown already
+        self.pasted_row.setVisible(True)
+
+    def _remove_pasted(self, chip: PastedText) -> None:
+        if chip in self._pasted:
+            self._pasted.remove(chip)
+            chip.hide()
+            chip.deleteLater()
+        self.pasted_row.setVisible(bool(self._pasted))
+        self.edit.setFocus()
+
+    def _clear_pasted(self) -> None:
+        for chip in list(self._pasted):
+            self._remove_pasted(chip)
 
     def set_running(self, running: bool) -> None:
         """While a reply streams, Stop replaces Send; typing the next prompt stays possible."""
@@ -266,6 +383,6 @@ class ComposerPanel(QWidget):
         self.send_requested.emit(Draft(self.text(), self.tray.draft.attachments()))
 
     def clear_draft(self) -> None:
-        """Empty the text and the images once the draft was sent."""
-        self.edit.clear()
+        """Empty the text, the pasted texts and the images once the draft was sent."""
+        self.clear()
         self.tray.clear()

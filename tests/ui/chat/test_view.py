@@ -398,15 +398,16 @@ def test_copy_link_copies_the_exact_code(view, qtbot):
 def test_only_web_links_are_emitted(view, qtbot):
     view.set_messages([MessageItem(1, "assistant", "See [docs](https://example.com/a?b=1).")])
     text = view.message_widget(1).text_widget()
-    emitted: list[str] = []
-    view.link_activated.connect(emitted.append)
+    emitted: list[tuple[str, str]] = []
+    view.link_activated.connect(lambda url, text: emitted.append((url, text)))
     for url in ("javascript:alert(1)", "file:///etc/passwd", "mailto:a@b.c", "data:text/html,x"):
         text.anchorClicked.emit(QUrl(url))
     text.anchorClicked.emit(QUrl("copy:7"))  # no such block: nothing happens
     assert emitted == []
     text.anchorClicked.emit(QUrl("https://example.com/a?b=1"))
     text.anchorClicked.emit(QUrl("http://example.org"))
-    assert emitted == ["https://example.com/a?b=1", "http://example.org"]
+    # Each with the text it shows (none: no such link is on screen).
+    assert emitted == [("https://example.com/a?b=1", "docs"), ("http://example.org", "")]
 
 
 def test_raw_html_is_shown_as_text(view):

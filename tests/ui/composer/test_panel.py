@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 
 from kimi_desktop.domain import Draft
 from kimi_desktop.ui.composer.attachment_tray import THUMB_SIDE
@@ -115,6 +115,88 @@ def test_sources_from_mime_prefers_files_then_original_bytes(tmp_path: Path) -> 
     remote.setText("https://example.com/b.png")
     assert not mime_has_images(remote)
     assert sources_from_mime(remote) == []
+
+
+# -- very large pastes -------------------------------------------------------------
+
+
+def pasted_chips(composer: ComposerPanel) -> list[QWidget]:
+    return [c for c in composer.findChildren(QWidget, "pastedText") if c.isVisibleTo(composer)]
+
+
+def paste(composer: ComposerPanel, text: str) -> None:
+    mime = QMimeData()
+    mime.setText(text)
+    composer.edit.insertFromMimeData(mime)
+
+
+def test_a_huge_paste_is_held_as_pasted_text_and_sent_whole(composer, qtbot) -> None:
+    line = "0123456789abcdef" * 20_000  # 320 KB on one line
+    qtbot.keyClicks(composer.edit, "why?")
+
+    paste(composer, line)
+
+    assert composer.edit.toPlainText() == "why?"  # the box never lays the paste out
+    [chip] = pasted_chips(composer)
+    assert "Pasted text" in chip.findChild(QLabel).text()
+    assert "KB" in chip.findChild(QLabel).text()
+    assert composer.text() == "why?\n\n" + line
+    with qtbot.waitSignal(composer.send_requested) as sent:
+        qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
+    assert sent.args == [Draft("why?\n\n" + line)]
+
+    composer.clear_draft()
+    assert pasted_chips(composer) == []
+    assert composer.text() == ""
+
+
+def test_a_long_line_is_held_even_when_the_paste_is_small_enough(composer) -> None:
+    paste(composer, "x" * 60_000)
+
+    assert composer.edit.toPlainText() == ""
+    assert len(pasted_chips(composer)) == 1
+    assert composer.text() == "x" * 60_000
+
+
+def test_pasted_text_can_be_removed(composer) -> None:
+    paste(composer, "y" * 200_000)
+    paste(composer, "z" * 200_000)
+    assert len(pasted_chips(composer)) == 2
+
+    pasted_chips(composer)[0].findChild(QToolButton, "pastedTextRemove").click()
+
+    assert len(pasted_chips(composer)) == 1
+    assert composer.text() == "z" * 200_000
+
+
+def test_pasted_text_alone_can_be_sent(composer, qtbot) -> None:
+    paste(composer, "w" * 150_000)
+
+    with qtbot.waitSignal(composer.send_requested) as sent:
+        composer.send_button.click()
+
+    assert sent.args == [Draft("w" * 150_000)]
+
+
+def test_a_huge_text_put_back_in_the_composer_is_held_too(composer) -> None:
+    text = "question\n\n" + "v" * 300_000
+
+    composer.set_text(text)
+
+    assert composer.edit.toPlainText() == ""
+    assert composer.text() == text
+    composer.set_text("small")
+    assert pasted_chips(composer) == []
+    assert composer.text() == "small"
+
+
+def test_an_ordinary_paste_stays_editable_text(composer) -> None:
+    text = "\n".join(f"line {i} of a log" for i in range(2000))
+
+    paste(composer, text)
+
+    assert composer.edit.toPlainText() == text
+    assert pasted_chips(composer) == []
 
 
 # -- the strip ---------------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""Cutting a long message into segments that are each cheap enough to lay out at once.
+
+Qt lays out a document on the GUI thread in one go; a 5 MB reply stalled the
+window for seconds every time it was shown, and even a 60 KB one for 300 ms.
+A message is therefore shown a segment at a time, each its own document: the
+first, :func:`first_segment`, at once, and the others (:func:`next_segment`)
+one per event-loop turn, by themselves up to :data:`AUTO_CHARS` and past that
+only when the user asks for all of it.
+
+A segment's size is measured in characters, those inside a fenced code block
+counting :data:`CODE_WEIGHT` times (highlighted code costs Qt several times
+what prose does), and those of quoted lines more the deeper they are quoted
+(Qt lays a quote's content out again for each table around it). Segments end,
+by preference, at a blank line followed by an unindented line (where a
+top-level block starts), else at the end of a line;
+a line longer than a whole segment is cut inside. A segment that starts inside
+a fenced code block is rendered after that block's opening line again, so its
+code is still code.
+
+A segment of a growing text does not move once the text outgrew it: it
+depends only on the characters before its end and the line it stops in. So a
+streaming reply's segments are final one after the other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SEGMENT_BUDGET = 24_000
+"""The cost of a segment: rendering and laying it out takes Qt about 100 ms."""
+
+AUTO_CHARS = 200_000
+"""Segments that start before this character are shown without asking."""
+
+CODE_WEIGHT = 2
+"""What a character inside a fenced code block costs, against 1 for prose."""
+
+#: What a character of a line quoted 0, 1, 2, 3, 4 or more times deep costs
+#: (measured: laying out text inside four quotes takes ten times as long).
+QUOTE_WEIGHTS = (1, 1, 2, 5, 10)
+
+_MAX_WEIGHT = max(CODE_WEIGHT, *QUOTE_WEIGHTS)
+_SPACE_SEARCH = 256  # how far back a cut inside a line looks for a space
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
+_QUOTE_MARKERS = re.compile(r"[ \t]*>[ \t>]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """``text[start:end]``, read as if after ``fence``, the opening line (with its
+    newline) of the fenced code block it starts inside, if any; ``fence_after`` is
+    the same at its end, the next segment's ``fence``."""
+
+    start: int
+    end: int
+    fence: str = ""
+    fence_after: str = ""
+
+    def source(self, text: str) -> str:
+        """The markdown to render for this segment of ``text``."""
+        return self.fence + text[self.start : self.end]
+
+
+def first_segment(text: str, budget: int = SEGMENT_BUDGET) -> Segment:
+    """The part of ``text`` shown at once."""
+    return segment_at(text, 0, "", budget)
+
+
+def next_segment(text: str, previous: Segment, budget: int = SEGMENT_BUDGET) -> Segment | None:
+    """The segment after ``previous``, or ``None`` if it was the last."""
+    if previous.end >= len(text):
+        return None
+    return segment_at(text, previous.end, previous.fence_after, budget)
+
+
+def segments(text: str) -> list[Segment]:
+    """Every segment of ``text``, in order (for tests and tools: the view takes them lazily)."""
+    found = [first_segment(text)]
+    while (following := next_segment(text, found[-1])) is not None:
+        found.append(following)
+    return found
+
+
+def segment_at(text: str, start: int, fence: str = "", budget: int = SEGMENT_BUDGET) -> Segment:
+    """The segment of ``text`` that starts at ``start`` (a segment boundary), inside
+    the fenced code block opened by ``fence``, if any."""
+    size = len(text)
+    if (size - start) * _MAX_WEIGHT <= budget:
+        return Segment(start, size, fence)  # the last: no segment reads its fence_after
+    opened = fence
+    position, cost = start, 0
+    between_blocks: tuple[int, str] | None = None  # after a blank line, before a block
+    line_end: tuple[int, str] | None = None
+    while position < size:
+        newline = text.find("\n", position)
+        end = size if newline == -1 else newline + 1
+        weight = CODE_WEIGHT if fence else _quote_weight(text, position, end)
+        if cost + (end - position) * weight > budget:
+            room = (budget - cost) // weight
+            return _cut(text, start, opened, position, room, fence, between_blocks, line_end)
+        fence = _after_line(text, position, end, fence)
+        cost += (end - position) * weight
+        blank = not text[position:end].strip()
+        position = end
+        if position < size:
+            line_end = (position, fence)
+            if blank and not fence and not text[position].isspace():
+                between_blocks = (position, fence)
+    return Segment(start, size, opened)
+
+
+def _cut(
+    text: str,
+    start: int,
+    opened: str,
+    line_start: int,
+    room: int,
+    fence: str,
+    between_blocks: tuple[int, str] | None,
+    line_end: tuple[int, str] | None,
+) -> Segment:
+    """Where a segment that cannot take the line at ``line_start`` ends."""
+    if between_blocks is not None and between_blocks[0] - start >= (line_start - start) // 2:
+        return Segment(start, between_blocks[0], opened, between_blocks[1])
+    if line_end is not None:
+        return Segment(start, line_end[0], opened, line_end[1])
+    # A single line longer than the whole segment: cut inside it, after a space if one is near.
+    cut = line_start + max(1, room)
+    space = text.rfind(" ", max(line_start + 1, cut - _SPACE_SEARCH), cut)
+    if space != -1:
+        cut = space + 1
+    return Segment(start, cut, opened, fence)
+
+
+def _quote_weight(text: str, start: int, end: int) -> int:
+    """What a character of the line ``text[start:end]`` costs, by how deep it is quoted."""
+    markers = _QUOTE_MARKERS.match(text, start, end)
+    if markers is None:
+        return 1
+    depth = markers.group(0).count(">")
+    return QUOTE_WEIGHTS[min(depth, len(QUOTE_WEIGHTS) - 1)]
+
+
+def _after_line(text: str, start: int, end: int, fence: str) -> str:
+    """The open fence after the line ``text[start:end]``, given the one open before it."""
+    match = _FENCE.match(text, start, end)
+    if match is None:
+        return fence
+    marker, rest = match.group(1), match.group(2)
+    if not fence:
+        if marker[0] == "`" and "`" in rest:
+            return ""  # not a fence: an info string may not hold a backtick
+        opener = text[start:end]
+        return opener if opener.endswith("\n") else opener + "\n"
+    opening = _FENCE.match(fence)
+    assert opening is not None
+    closes = marker[0] == opening.group(1)[0] and len(marker) >= len(opening.group(1))
+    return "" if closes and not rest.strip() else fence
