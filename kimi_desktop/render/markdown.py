@@ -44,6 +44,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from kimi_desktop.i18n import _
 from kimi_desktop.render.breaks import break_long_runs_html
 from kimi_desktop.render.highlight import CodeHighlighter, fence_language
 
@@ -245,11 +246,13 @@ class _QtRenderer(RendererHTML):
         index = env[_FIRST_CODE] + len(codes)
         codes.append(code)
         body = self._highlight(content, language)
-        label = escapeHtml(language) if language else "code"
+        # TRANSLATORS: the header of a code block whose language is not named.
+        label = escapeHtml(language) if language else escapeHtml(_("code"))
+        copy = escapeHtml(_("Copy"))
         return (
             '<table class="codeblock" width="100%" border="0" cellspacing="0" cellpadding="0">'
             f'<tr><td class="codelang">{label}</td>'
-            f'<td class="codecopy" align="right"><a href="copy:{index}">Copy</a></td></tr>'
+            f'<td class="codecopy" align="right"><a href="copy:{index}">{copy}</a></td></tr>'
             f'<tr><td class="codebody" colspan="2"><pre>{body}</pre></td></tr>'
             "</table>\n"
         )

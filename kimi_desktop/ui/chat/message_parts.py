@@ -73,7 +73,7 @@ class MessageText(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageText")
-        self.setAccessibleName("Message text")
+        self.setAccessibleName(_("Message text"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -334,9 +334,9 @@ class AttachmentStrip(QWidget):
             QSize(self.THUMB, self.THUMB), Qt.AspectRatioMode.KeepAspectRatio
         )
         button.setIconSize(size if not size.isEmpty() else QSize(self.THUMB, self.THUMB))
-        name = attachment.label or "image"
+        name = attachment.label or _("image")
         button.setToolTip(plain_tooltip(_("Preview {name}").format(name=name)))
-        button.setAccessibleName(f"Preview attached image {name}")
+        button.setAccessibleName(_("Preview attached image {name}").format(name=name))
         button.clicked.connect(lambda: self.attachment_activated.emit(attachment.sha256))
         return button
 
@@ -373,14 +373,14 @@ class ErrorNotice(QFrame):
 
     def set_error(self, text: str, action: MessageAction | None) -> None:
         self.label.setText(text)
-        self.setAccessibleName(f"Error: {text}")
+        self.setAccessibleName(_("Error: {text}").format(text=text))
         self._action = action
         if action is MessageAction.SETTINGS:
-            self.button.setText("Open Settings")
-            self.button.setToolTip("Check the endpoint and API key in Settings")
+            self.button.setText(_("Open Settings"))
+            self.button.setToolTip(_("Check the endpoint and API key in Settings"))
         elif action is MessageAction.RETRY:
-            self.button.setText("Retry")
-            self.button.setToolTip("Ask Kimi again")
+            self.button.setText(_("Retry"))
+            self.button.setToolTip(_("Ask Kimi again"))
         self.button.setAccessibleName(self.button.text())
         self.button.setVisible(action in (MessageAction.RETRY, MessageAction.SETTINGS))
 

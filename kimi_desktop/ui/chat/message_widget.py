@@ -11,6 +11,8 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from kimi_desktop.domain import MessageAction, MessageStatus
+from kimi_desktop.i18n import N_, _
+from kimi_desktop.images import format_size
 from kimi_desktop.render.segments import first_segment
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_body import MessageBody, UserBubble
@@ -27,13 +29,14 @@ from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
 from kimi_desktop.ui.chat.usage_text import format_usage
 
 _STATUS_HINTS = {
-    MessageStatus.STOPPED: "Stopped",
-    MessageStatus.INTERRUPTED: "Interrupted — the reply was cut off",
+    MessageStatus.STOPPED: N_("Stopped"),
+    MessageStatus.INTERRUPTED: N_("Interrupted — the reply was cut off"),
 }
-_WAITING_HINT = "Waiting for Kimi…"
-_SHOW_ALL = "Show all ({size})"
-_SHOW_ALL_TIP = "Show the rest of this long message"
-_SHOW_ALL_LATER_TIP = "The rest can be shown once the reply is complete"
+_WAITING_HINT = N_("Waiting for Kimi…")
+# TRANSLATORS: a button under a long message; {size} is like "586 KB".
+_SHOW_ALL = N_("Show all ({size})")
+_SHOW_ALL_TIP = N_("Show the rest of this long message")
+_SHOW_ALL_LATER_TIP = N_("The rest can be shown once the reply is complete")
 _COPIED_FEEDBACK_MS = 1500
 
 
@@ -154,10 +157,10 @@ class MessageWidget(QWidget):
         self._buttons = {
             action: ActionButton(action, icon, label, self._footer)
             for action, icon, label in (
-                (MessageAction.COPY, "copy", "Copy message"),
-                (MessageAction.EDIT, "edit", "Edit and resend"),
-                (MessageAction.REGENERATE, "regenerate", "Regenerate reply"),
-                (MessageAction.DELETE, "delete", "Delete message"),
+                (MessageAction.COPY, "copy", _("Copy message")),
+                (MessageAction.EDIT, "edit", _("Edit and resend")),
+                (MessageAction.REGENERATE, "regenerate", _("Regenerate reply")),
+                (MessageAction.DELETE, "delete", _("Delete message")),
             )
         }
         footer = QHBoxLayout(self._footer)
@@ -166,7 +169,7 @@ class MessageWidget(QWidget):
         footer.addWidget(self._usage, 1)
         for button in self._buttons.values():
             footer.addWidget(button)
-            button.clicked.connect(lambda _=False, b=button: self._on_button_clicked(b))
+            button.clicked.connect(lambda _checked=False, b=button: self._on_button_clicked(b))
 
         # Parts in display order, with the space above each.
         self._parts: list[tuple[QWidget, int]] = [
@@ -224,9 +227,10 @@ class MessageWidget(QWidget):
         self._item = item
         self._context = context
         user = item.role == "user"
-        self.setAccessibleName("Your message" if user else "Kimi's reply")
+        self.setAccessibleName(_("Your message") if user else _("Kimi's reply"))
         self._avatar.setVisible(not user)
-        name = "You" if user else "Kimi"
+        # TRANSLATORS: the author of a message the user wrote.
+        name = _("You") if user else "Kimi"
         if self._name.text() != name:
             self._name.setText(name)
             self._apply_fonts()
@@ -260,9 +264,9 @@ class MessageWidget(QWidget):
         self._show_more(hidden, streaming=item.streaming)
         self._show_reasoning(reasoning, item.reasoning)
 
-        hint = _STATUS_HINTS.get(item.status, "")
+        hint = _(_STATUS_HINTS[item.status]) if item.status in _STATUS_HINTS else ""
         if item.streaming and not item.text and not item.reasoning:
-            hint = item.notice or _WAITING_HINT
+            hint = item.notice or _(_WAITING_HINT)
         self._hint.setText(hint)
         self._hint.setVisible(bool(hint))
         self._error.setVisible(bool(item.error))
@@ -277,10 +281,10 @@ class MessageWidget(QWidget):
         self._more.setVisible(visible)
         if not visible or item is None:
             return
-        self._show_all.setText(_SHOW_ALL.format(size=_size(len(item.text))))
+        self._show_all.setText(_(_SHOW_ALL).format(size=format_size(len(item.text))))
         self._show_all.setAccessibleName(self._show_all.text())
         self._show_all.setEnabled(not streaming)
-        self._show_all.setToolTip(_SHOW_ALL_LATER_TIP if streaming else _SHOW_ALL_TIP)
+        self._show_all.setToolTip(_(_SHOW_ALL_LATER_TIP if streaming else _SHOW_ALL_TIP))
         layout = self._more.layout()
         assert isinstance(layout, QHBoxLayout)
         layout.setDirection(
@@ -494,10 +498,3 @@ class MessageWidget(QWidget):
 
     def status_text(self) -> str:
         return self._hint.text() if self._hint.isVisibleTo(self) else ""
-
-
-def _size(characters: int) -> str:
-    """A text's size for people, counting a character as a byte (most are)."""
-    if characters < 1000 * 1024:
-        return f"{max(1, round(characters / 1024))} KB"
-    return f"{characters / (1024 * 1024):.1f} MB"

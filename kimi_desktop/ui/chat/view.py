@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
 
+from kimi_desktop.i18n import _
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_style import MAX_COLUMN_WIDTH, MessageStyle
 from kimi_desktop.ui.chat.message_widget import MessageWidget, RowContext
@@ -92,7 +93,7 @@ class ChatView(QAbstractScrollArea):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(_("Conversation"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -411,7 +412,7 @@ class ChatView(QAbstractScrollArea):
         overscan = max(240, height // 2)
         deadline = time.perf_counter() + _OVERSCAN_BUDGET_S
         first, last, top, deferred, built_beyond = 0, -1, 0, False, 0
-        for _ in range(10):
+        for _attempt in range(10):
             top = self._resolve_top(height)
             if not len(self._rows):
                 break

@@ -25,16 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import Draft
+from kimi_desktop.i18n import N_, _
+from kimi_desktop.images import format_size
 from kimi_desktop.services.attachments import DraftImages
 from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
 from kimi_desktop.ui.composer.image_preview import DropOverlay
 from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
 
 _MIN_LINES, _MAX_LINES = 2, 10
-BUSY_NOTICE = "The images are still being prepared; send again once they appear."
-_PASTED = "Pasted text ({size})"
-_PASTED_TIP = "Too large to edit here; it is sent after what you type."
-_REMOVE_PASTED = "Remove pasted text"
+BUSY_NOTICE = N_("The images are still being prepared; send again once they appear.")
+# TRANSLATORS: a chip in the composer holding a large paste; {size} is like "1.0 MB".
+_PASTED = N_("Pasted text ({size})")
+_PASTED_TIP = N_("Too large to edit here; it is sent after what you type.")
+_REMOVE_PASTED = N_("Remove pasted text")
+_ENTER_SENDS = N_("Message Kimi…  (Enter to send, Shift+Enter for a new line)")
+_CTRL_ENTER_SENDS = N_("Message Kimi…  (Ctrl+Enter to send)")
 
 #: Text longer than this is held beside the box rather than put in it.
 PASTE_LIMIT = 100_000
@@ -71,8 +76,8 @@ class PromptEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
-        self.setAccessibleName("Message")
-        self.setPlaceholderText("Message Kimi…  (Enter to send, Shift+Enter for a new line)")
+        self.setAccessibleName(_("Message"))
+        self.setPlaceholderText(_(_ENTER_SENDS))
         self.setTabChangesFocus(True)
         self.enter_sends = True
         self.document().contentsChanged.connect(self._fit_height)
@@ -81,11 +86,7 @@ class PromptEdit(QPlainTextEdit):
     def set_enter_sends(self, enter_sends: bool) -> None:
         """Enter sends (Shift+Enter breaks), or Ctrl+Enter sends (Enter breaks)."""
         self.enter_sends = enter_sends
-        self.setPlaceholderText(
-            "Message Kimi…  (Enter to send, Shift+Enter for a new line)"
-            if enter_sends
-            else "Message Kimi…  (Ctrl+Enter to send)"
-        )
+        self.setPlaceholderText(_(_ENTER_SENDS) if enter_sends else _(_CTRL_ENTER_SENDS))
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return mime_has_images(source) or super().canInsertFromMimeData(source)
@@ -147,27 +148,20 @@ class PastedText(QFrame):
         self.setObjectName("pastedText")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.text = text
-        label = QLabel(_PASTED.format(size=_size(len(text))), self)
-        label.setToolTip(_PASTED_TIP)
+        label = QLabel(_(_PASTED).format(size=format_size(len(text))), self)
+        label.setToolTip(_(_PASTED_TIP))
         self.setAccessibleName(label.text())
         remove = QToolButton(self)
         remove.setObjectName("pastedTextRemove")
         remove.setText("×")
         remove.setAutoRaise(True)
-        remove.setToolTip(_REMOVE_PASTED)
-        remove.setAccessibleName(_REMOVE_PASTED)
+        remove.setToolTip(_(_REMOVE_PASTED))
+        remove.setAccessibleName(_(_REMOVE_PASTED))
         remove.clicked.connect(self.remove_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 2, 2)
         layout.addWidget(label)
         layout.addWidget(remove)
-
-
-def _size(characters: int) -> str:
-    """A text's size for people, counting a character as a byte (most are)."""
-    if characters < 1000 * 1024:
-        return f"{max(1, round(characters / 1024))} KB"
-    return f"{characters / (1024 * 1024):.1f} MB"
 
 
 class ComposerPanel(QWidget):
@@ -196,7 +190,7 @@ class ComposerPanel(QWidget):
         self.notice.setObjectName("composerNotice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
-        self.notice.setAccessibleName("Notice")
+        self.notice.setAccessibleName(_("Notice"))
         self.notice_action = QPushButton(self)
         self.notice_action.setObjectName("composerNoticeAction")
         self.notice_action.setVisible(False)
@@ -220,19 +214,20 @@ class ComposerPanel(QWidget):
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
         self.attach_button.setText("+")
-        self.attach_button.setToolTip("Attach images (or drop / paste them)")
-        self.attach_button.setAccessibleName("Attach images")
+        self.attach_button.setToolTip(_("Attach images (or drop / paste them)"))
+        self.attach_button.setAccessibleName(_("Attach images"))
         self.attach_button.clicked.connect(self.attach_requested)
-        self.send_button = QPushButton("Send", self)
+        # TRANSLATORS: the button that sends the message (a verb).
+        self.send_button = QPushButton(_("Send"), self)
         self.send_button.setObjectName("sendButton")
-        self.send_button.setToolTip("Send (Enter)")
-        self.send_button.setAccessibleName("Send")
+        self.send_button.setToolTip(_("Send (Enter)"))
+        self.send_button.setAccessibleName(_("Send"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self._on_submit)
-        self.stop_button = QPushButton("Stop", self)
+        self.stop_button = QPushButton(_("Stop"), self)
         self.stop_button.setObjectName("stopButton")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
-        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setToolTip(_("Stop the reply (Esc)"))
+        self.stop_button.setAccessibleName(_("Stop"))
         self.stop_button.setVisible(False)
         self.stop_button.clicked.connect(self.stop_requested)
 
@@ -354,7 +349,7 @@ class ComposerPanel(QWidget):
             await asyncio.gather(*self._attach_tasks, return_exceptions=True)
 
     def _on_tray_busy_changed(self, busy: bool) -> None:
-        if not busy and self.notice.text() == BUSY_NOTICE:
+        if not busy and self.notice.text() == _(BUSY_NOTICE):
             self.show_notice("")
 
     def _on_edit_images_dragged(self, over: bool) -> None:
@@ -378,7 +373,7 @@ class ComposerPanel(QWidget):
         if self.stop_button.isVisible():
             return
         if self.tray.is_busy():  # sending now would leave those images behind
-            self.show_notice(BUSY_NOTICE, error=False)
+            self.show_notice(_(BUSY_NOTICE), error=False)
             return
         self.send_requested.emit(Draft(self.text(), self.tray.draft.attachments()))
 
