@@ -47,8 +47,12 @@ ALLOWED = {
     # each language by its own name
     "english",
 }  # fmt: skip
-#: Names of APIs and headers, and paths: written the same in every language.
-NAMES = re.compile(r"\bchat completions\b|\S*[/<>]\S*|\b[a-z]+(?:-[a-z]+){2,}\b", re.IGNORECASE)
+#: Names of APIs, headers and keyring backends, and paths: the same in every language.
+NAMES = re.compile(
+    r"\bchat completions\b|\S*[/<>]\S*|\b[a-z]+(?:-[a-z]+){2,}\b"
+    r"|\bkeyring [A-Z][\w.]*(?: Keyring)?",
+    re.IGNORECASE,
+)
 URL = re.compile(r"\b(?:https?|socks5h?)://\S+|\b[\w.-]+\.(?:ai|cn|cloud|com)\b\S*")
 MODEL_ID = re.compile(r"\b(?:kimi|moonshot)-[\w.-]+|\bk2(?:\.\d)?\b", re.IGNORECASE)
 WORD = re.compile(r"[A-Za-z]{2,}")
