@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
     QShortcut,
 )
@@ -50,6 +51,9 @@ from kimi_desktop.ui.shell.undo_offer import UNDO_MS, UndoOffer
 from kimi_desktop.ui.shell.welcome import WelcomePage
 from kimi_desktop.ui.sidebar.panel import Sidebar
 
+#: The first window's size, made smaller where the screen is smaller.
+DEFAULT_SIZE = QSize(1180, 780)
+
 
 class MainWindow(QMainWindow):
     """Composes the widgets and connects them to the presenter.
@@ -76,7 +80,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         # TRANSLATORS: the app's name, the window's title while no conversation is open.
         self.setWindowTitle(_("Kimi Desktop"))
-        self.resize(1180, 780)
         self._settings = settings
         self._items = MessageItemFactory(history, endpoints)
         self.presenter = ChatPresenter(
@@ -88,6 +91,8 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self._build(history)
+        self.resize(DEFAULT_SIZE)
+        self.fit_to_screen()
         self._wire(chat)
         self.apply_preferences()
         self.presenter.endpoint_presenter.list_endpoints()
@@ -386,6 +391,26 @@ class MainWindow(QMainWindow):
         except UnicodeEncodeError:  # a damaged state file: the default size it is
             return
         self.restoreGeometry(geometry)  # ignores bytes it cannot read
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Keep the window inside the screen's free area (a geometry saved on a
+        larger screen, or at another scaling, would put the composer off screen)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = frame.size() - self.geometry().size()  # the window manager's frame
+        width = min(self.width(), free.width() - extra.width())
+        height = min(self.height(), free.height() - extra.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), free.left()), free.right() - frame.width() + 1)
+        top = min(max(frame.top(), free.top()), free.bottom() - frame.height() + 1)
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(left, top)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Nothing on the way out may keep the window open: each step that fails is
