@@ -88,26 +88,54 @@ def segment_at(text: str, start: int, fence: str = "", budget: int = SEGMENT_BUD
     size = len(text)
     if (size - start) * _MAX_WEIGHT <= budget:
         return Segment(start, size, fence)  # the last: no segment reads its fence_after
-    opened = fence
-    position, cost = start, 0
-    between_blocks: tuple[int, str] | None = None  # after a blank line, before a block
-    line_end: tuple[int, str] | None = None
-    while position < size:
-        newline = text.find("\n", position)
-        end = size if newline == -1 else newline + 1
-        weight = CODE_WEIGHT if fence else _quote_weight(text, position, end)
-        if cost + (end - position) * weight > budget:
-            room = (budget - cost) // weight
-            return _cut(text, start, opened, position, room, fence, between_blocks, line_end)
-        fence = _after_line(text, position, end, fence)
-        cost += (end - position) * weight
-        blank = not text[position:end].strip()
-        position = end
-        if position < size:
-            line_end = (position, fence)
-            if blank and not fence and not text[position].isspace():
-                between_blocks = (position, fence)
-    return Segment(start, size, opened)
+    found = GrowingSegment(start, fence, budget).complete(text)
+    return found if found is not None else Segment(start, size, fence)
+
+
+class GrowingSegment:
+    """The segment that starts at ``start`` of a text that keeps growing (a streaming
+    reply): :meth:`complete` says where it ends once the text outgrew it, reading
+    only the lines added since it was last asked."""
+
+    def __init__(self, start: int, fence: str = "", budget: int = SEGMENT_BUDGET) -> None:
+        self.start = start
+        self._opened = fence
+        self._budget = budget
+        self._position = start  # the first line not read yet
+        self._cost = 0
+        self._fence = fence
+        self._between_blocks: tuple[int, str] | None = None  # after a blank line, before a block
+        self._line_end: tuple[int, str] | None = None
+
+    def complete(self, text: str) -> Segment | None:
+        """The segment, if ``text`` (the text so far) outgrew it; else ``None``."""
+        size = len(text)
+        while self._position < size:
+            position = self._position
+            newline = text.find("\n", position)
+            end = size if newline == -1 else newline + 1
+            weight = CODE_WEIGHT if self._fence else _quote_weight(text, position, end)
+            if self._cost + (end - position) * weight > self._budget:
+                room = (self._budget - self._cost) // weight
+                return _cut(
+                    text,
+                    self.start,
+                    self._opened,
+                    position,
+                    room,
+                    self._fence,
+                    self._between_blocks,
+                    self._line_end,
+                )
+            if end == size:
+                return None  # the last line: it may grow, and what follows it is unknown
+            self._fence = _after_line(text, position, end, self._fence)
+            self._cost += (end - position) * weight
+            self._position = end
+            self._line_end = (end, self._fence)
+            if not self._fence and not text[position:end].strip() and not text[end].isspace():
+                self._between_blocks = (end, self._fence)
+        return None
 
 
 def _cut(

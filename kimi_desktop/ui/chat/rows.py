@@ -20,7 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kimi_desktop.render.segments import AUTO_CHARS, SEGMENT_BUDGET, Segment, segment_at
+from kimi_desktop.render.segments import (
+    AUTO_CHARS,
+    SEGMENT_BUDGET,
+    GrowingSegment,
+    Segment,
+    segment_at,
+)
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_widget import MessageWidget, ReasoningState
 
@@ -68,6 +74,7 @@ class ChatRow:
     parts: list[Part] = field(default_factory=list)  # the first of them, rendered
     live: IncrementalMarkdown | None = None  # the growing segment of a streaming reply
     live_segment: Segment | None = None  # where it starts, and as far as it was fed
+    growing: GrowingSegment | None = None  # where the growing segment will end
 
     @classmethod
     def create(
@@ -166,6 +173,7 @@ class ChatRow:
         self.bounds.clear()
         self.parts.clear()
         self.live = self.live_segment = None
+        self.growing = None
 
     def _bound(self, index: int) -> Segment | None:
         """The ``index``-th segment, if it is complete."""
@@ -174,9 +182,17 @@ class ChatRow:
             start, fence = self._after(self.bounds)
             if start >= len(text):
                 return None
-            segment = segment_at(text, start, fence)
-            if segment.end == len(text) and self.item.streaming:
-                return None  # it may still grow
+            if self.item.streaming:
+                growing = self.growing
+                if growing is None or growing.start != start:
+                    growing = self.growing = GrowingSegment(start, fence)
+                found = growing.complete(text)  # (reads only the lines added since)
+                if found is None:
+                    return None  # it may still grow
+                segment = found
+            else:
+                segment = segment_at(text, start, fence)
+            self.growing = None
             self.bounds.append(segment)
         return self.bounds[index]
 

@@ -153,7 +153,7 @@ class PastedText(QFrame):
         self.setAccessibleName(label.text())
         remove = QToolButton(self)
         remove.setObjectName("pastedTextRemove")
-        remove.setText("×")
+        remove.setText("\N{MULTIPLICATION SIGN}")
         remove.setAutoRaise(True)
         remove.setToolTip(_(_REMOVE_PASTED))
         remove.setAccessibleName(_(_REMOVE_PASTED))
