@@ -24,8 +24,8 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import aclosing, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,9 +52,9 @@ from kimi_desktop.i18n import _
 from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
 from kimi_desktop.services.save_problems import (
     HistoryNotSaved,
-    command_not_saved,
     reply_not_saved,
     retry_helps,
+    writing,
 )
 from kimi_desktop.services.titles import title_from_prompt
 from kimi_desktop.store import STORAGE_ERRORS, ConversationRepository
@@ -185,7 +185,7 @@ class ChatSession(QObject):
         """Store the user's prompt and start streaming the reply."""
         if self.is_running(conversation_id):
             raise RuntimeError("a reply is already streaming in this conversation")
-        with self._writing(sending=True):
+        with writing(self._repo, sending=True):
             conversation = self._repo.get_conversation(conversation_id)
             if conversation is not None and not conversation.title:
                 self._repo.rename(conversation_id, title_from_prompt(text))
@@ -217,7 +217,7 @@ class ChatSession(QObject):
             return
         after = [m.id for m in messages if m.id > last_user.id]
         if after:
-            with self._writing(sending=True):
+            with writing(self._repo, sending=True):
                 self._repo.delete_messages_from(conversation_id, after[0])
             self.messages_removed.emit(conversation_id, after)
         self._start_reply(conversation_id, endpoint_id, model, thinking)
@@ -246,7 +246,7 @@ class ChatSession(QObject):
             for a in last_user.attachments
         ]
         attachments = [*kept, *attachments]
-        with self._writing(sending=True):
+        with writing(self._repo, sending=True):
             self._repo.delete_messages_from(conversation_id, last_user.id)
         self.messages_removed.emit(conversation_id, removed)
         self.send(
@@ -260,7 +260,7 @@ class ChatSession(QObject):
 
     def delete_message(self, conversation_id: int, message_id: int) -> None:
         """Delete one message (not while its own reply is streaming)."""
-        with self._writing(sending=False):
+        with writing(self._repo):
             self._repo.delete_message(message_id)
         self._unsaved.pop(message_id, None)
         self.messages_removed.emit(conversation_id, [message_id])
@@ -306,18 +306,6 @@ class ChatSession(QObject):
                 self._save_live(live)
         return not self.has_unsaved()
 
-    @contextmanager
-    def _writing(self, *, sending: bool) -> Iterator[None]:
-        """Turn a history that cannot be written into :class:`HistoryNotSaved`."""
-        try:
-            yield
-        except STORAGE_ERRORS as exc:
-            raise HistoryNotSaved(
-                command_not_saved(
-                    exc, self._repo.path, sending=sending, read_only=not self._repo.writable
-                )
-            ) from exc
-
     # -- the reply task ----------------------------------------------------------
 
     def _start_reply(
@@ -325,7 +313,7 @@ class ChatSession(QObject):
     ) -> None:
         history = self._history(conversation_id, with_images=self._sees_images(endpoint_id, model))
         request = ChatRequest(model=model, messages=history, thinking=thinking)
-        with self._writing(sending=True):
+        with writing(self._repo, sending=True):
             reply = self._repo.add_message(
                 conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
             )

@@ -9,16 +9,13 @@ sentence to show; nothing changed then.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import Conversation, SearchHit, StoredMessage, Usage
-from kimi_desktop.services.save_problems import HistoryNotSaved, command_not_saved
+from kimi_desktop.services.save_problems import writing
 from kimi_desktop.services.titles import clean_title
 from kimi_desktop.services.workers import in_worker
-from kimi_desktop.store import STORAGE_ERRORS
 from kimi_desktop.store.conversations import ConversationRepository
 
 
@@ -65,48 +62,37 @@ class HistoryService(QObject):
         return self._repo.writable
 
     def create(self, *, endpoint_id: str | None, model: str | None) -> Conversation:
-        with self._writing():
+        with writing(self._repo):
             conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)
         self.conversations_changed.emit()
         return conversation
 
     def rename(self, conversation_id: int, title: str) -> None:
         """Rename; the title becomes one line of at most ``MAX_TITLE_LENGTH`` characters."""
-        with self._writing():
+        with writing(self._repo):
             self._repo.rename(conversation_id, clean_title(title))
         self.conversations_changed.emit()
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
-        with self._writing():
+        with writing(self._repo):
             self._repo.set_pinned(conversation_id, pinned)
         self.conversations_changed.emit()
 
     def set_system_prompt(self, conversation_id: int, text: str) -> None:
-        with self._writing():
+        with writing(self._repo):
             self._repo.set_system_prompt(conversation_id, text)
 
     def delete(self, conversation_id: int) -> None:
         """Hide the conversation; it is purged at the next start unless restored."""
-        with self._writing():
+        with writing(self._repo):
             self._repo.delete_conversation(conversation_id)
         self.conversation_deleted.emit(conversation_id)
         self.conversations_changed.emit()
 
     def restore(self, conversation_id: int) -> None:
-        with self._writing():
+        with writing(self._repo):
             self._repo.restore_conversation(conversation_id)
         self.conversations_changed.emit()
-
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        try:
-            yield
-        except STORAGE_ERRORS as exc:
-            raise HistoryNotSaved(
-                command_not_saved(
-                    exc, self._repo.path, sending=False, read_only=not self._repo.writable
-                )
-            ) from exc
 
     def housekeeping(self) -> int:
         """At start: purge deleted conversations, mark crashed replies interrupted."""

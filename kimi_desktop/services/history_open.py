@@ -25,12 +25,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from kimi_desktop.i18n import _
+from kimi_desktop.settings.files import move_aside
 from kimi_desktop.store import (
     STORAGE_ERRORS,
     ConversationRepository,
@@ -177,19 +177,14 @@ def _start_fresh(path: Path, *, unreadable: bool) -> OpenedHistory:
 
 
 def _move_aside(path: Path) -> Path:
-    """Rename the history and any companion files to ``<name>.damaged-<time>[-wal…]``.
+    """Rename the history and any companion files to ``<name>.damaged-<time>[-wal…]``
+    (named as damaged settings files are, by :func:`~kimi_desktop.settings.files.move_aside`).
 
     The companions keep their suffix after the new name, so SQLite opening the
     moved file finds them. (SQLite itself usually removes them when the failed
     connection closes, having checkpointed what it could into the file.)
     """
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
-    os.replace(path, target)
+    target = move_aside(path, "damaged")
     for suffix in _COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists():

@@ -8,10 +8,12 @@ command that did nothing (:class:`HistoryNotSaved`, for the presenter to show).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kimi_desktop.i18n import _
-from kimi_desktop.store import Problem, problem_of
+from kimi_desktop.store import STORAGE_ERRORS, ConversationRepository, Problem, problem_of
 
 
 class HistoryNotSaved(Exception):
@@ -74,6 +76,21 @@ def reply_not_saved(error: BaseException, database: Path, *, read_only: bool = F
 def retry_helps(error: BaseException, database: Path) -> bool:
     """Whether saving again later can succeed (space freed, a lock released)."""
     return problem_of(error, database) not in ("damaged", "missing")
+
+
+@contextmanager
+def writing(repository: ConversationRepository, *, sending: bool = False) -> Iterator[None]:
+    """Run a command that writes the history; a history that cannot be written
+    becomes :class:`HistoryNotSaved`, with the sentence for it (``sending``: the
+    command was a send)."""
+    try:
+        yield
+    except STORAGE_ERRORS as exc:
+        raise HistoryNotSaved(
+            command_not_saved(
+                exc, repository.path, sending=sending, read_only=not repository.writable
+            )
+        ) from exc
 
 
 def command_not_saved(
