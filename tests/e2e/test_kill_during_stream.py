@@ -7,14 +7,10 @@ interrupted. SIGTERM (a logout, ``kill``) closes the window as a click would.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ import pytest
 from kimi_desktop.app import build
 from kimi_desktop.domain import MessageAction, MessageStatus
 from kimi_desktop.ui.chat.message_parts import ErrorNotice
+from tests.e2e.processes import STREAMING_MAIN, app_environment, last_reply, wait_for
 from tests.fakes import FakeKimiServer, Gate, openai_stream
 from tests.ui.app_driver import shut_down
 
@@ -45,48 +42,8 @@ _APP_SCRIPT = textwrap.dedent(
 )
 
 
-_MAIN_SCRIPT = textwrap.dedent(
-    """
-    import sys
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-    from kimi_desktop.app import main
-    from kimi_desktop.ui.shell.main_window import MainWindow
-
-    app = QApplication([])
-
-    def send():
-        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
-        window.composer.set_text("Tell me a long story")
-        window.composer.send_button.click()
-
-    QTimer.singleShot(0, send)
-    sys.exit(main([]))
-    """
-)
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not come true in time")
-        time.sleep(0.05)
-
-
-def _reply(database: Path) -> tuple[str, str] | None:
-    """The last assistant message's (status, text), as another process sees it."""
-    if not database.exists():
-        return None
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-        row = conn.execute(
-            "SELECT status, text FROM messages WHERE role = 'assistant' ORDER BY id DESC"
-        ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 def _saved_partial(database: Path) -> bool:
-    reply = _reply(database)
+    reply = last_reply(database)
     return reply is not None and reply[0] == "streaming" and reply[1] != ""
 
 
@@ -100,17 +57,11 @@ def test_reply_survives_sigkill_marked_interrupted(tmp_path, qapp, qloop) -> Non
                 gate, after_events=3
             )
         )
-        env = {
-            **os.environ,
-            "KIMI_DESKTOP_HOME": str(home),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-            "QT_QPA_PLATFORM": "offscreen",
-        }
+        env = app_environment(home, KIMI_BASE_URL=server.base_url, KIMI_API_KEY=server.api_key)
         process = subprocess.Popen([sys.executable, "-c", _APP_SCRIPT], env=env)
         try:
             assert gate.reached.wait(30), "the app never asked for a reply"
-            _wait_for(lambda: _saved_partial(home / "data" / "history.sqlite3"))
+            wait_for(lambda: _saved_partial(home / "data" / "history.sqlite3"), timeout=20)
             process.send_signal(signal.SIGKILL)
             assert process.wait(10) == -signal.SIGKILL
         finally:
@@ -148,17 +99,11 @@ def test_sigterm_closes_the_window_and_keeps_the_reply_as_stopped(tmp_path) -> N
                 gate, after_events=3
             )
         )
-        env = {
-            **os.environ,
-            "KIMI_DESKTOP_HOME": str(home),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-            "QT_QPA_PLATFORM": "offscreen",
-        }
-        process = subprocess.Popen([sys.executable, "-c", _MAIN_SCRIPT], env=env)
+        env = app_environment(home, KIMI_BASE_URL=server.base_url, KIMI_API_KEY=server.api_key)
+        process = subprocess.Popen([sys.executable, "-c", STREAMING_MAIN], env=env)
         try:
             assert gate.reached.wait(30), "the app never asked for a reply"
-            _wait_for(lambda: _saved_partial(database))
+            wait_for(lambda: _saved_partial(database), timeout=20)
             process.send_signal(signal.SIGTERM)
             assert process.wait(20) == 0
         finally:
@@ -166,7 +111,7 @@ def test_sigterm_closes_the_window_and_keeps_the_reply_as_stopped(tmp_path) -> N
                 process.kill()
             gate.open()
 
-    status, text = _reply(database) or ("", "")
+    status, text = last_reply(database) or ("", "")
     assert status == "stopped"
     assert text.startswith("Once upon a time")
     assert json.loads((home / "config" / "state.json").read_text())["window_geometry"]

@@ -7,14 +7,11 @@ SIGTERM must still quit, and a reply in progress must still be saved as stopped.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ import pytest
 from kimi_desktop.app import build
 from kimi_desktop.domain import MessageStatus
 from kimi_desktop.settings.store import SettingsStore
+from tests.e2e.processes import app_environment, last_reply, wait_for
 from tests.fakes import FakeKimiServer, Gate, openai_stream
 from tests.loop_support import run_until
 from tests.ui.app_driver import send, shut_down
@@ -58,26 +56,6 @@ def _stalled_story(server: FakeKimiServer, gate: Gate) -> None:
             gate, after_events=3
         )
     )
-
-
-def _reply(database: Path) -> tuple[str, str] | None:
-    if not database.exists():
-        return None
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "SELECT status, text FROM messages WHERE role = 'assistant' ORDER BY id DESC"
-        ).fetchone()
-    finally:
-        conn.close()
-    return (row[0], row[1]) if row else None
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        time.sleep(0.05)
 
 
 def test_closing_the_window_works_when_the_geometry_cannot_be_saved(
@@ -131,17 +109,11 @@ def test_sigterm_quits_when_the_geometry_cannot_be_saved(tmp_path: Path) -> None
     gate = Gate()
     with FakeKimiServer("moonshot") as server:
         _stalled_story(server, gate)
-        env = {
-            **os.environ,
-            "KIMI_DESKTOP_HOME": str(home),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-            "QT_QPA_PLATFORM": "offscreen",
-        }
+        env = app_environment(home, KIMI_BASE_URL=server.base_url, KIMI_API_KEY=server.api_key)
         process = subprocess.Popen([sys.executable, "-c", _UNWRITABLE_CONFIG_MAIN], env=env)
         try:
             assert gate.reached.wait(30), "the app never asked for a reply"
-            _wait_for(lambda: (_reply(database) or ("", ""))[1] != "")
+            wait_for(lambda: (last_reply(database) or ("", ""))[1] != "")
             process.send_signal(signal.SIGTERM)
             assert process.wait(20) == 0
         finally:
@@ -150,6 +122,6 @@ def test_sigterm_quits_when_the_geometry_cannot_be_saved(tmp_path: Path) -> None
                 process.wait(10)
             gate.open()
 
-    status, text = _reply(database) or ("", "")
+    status, text = last_reply(database) or ("", "")
     assert status == "stopped"
     assert text.startswith("Once upon a time")

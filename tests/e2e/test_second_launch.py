@@ -8,20 +8,17 @@ The data folder's lock decides now.
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kimi_desktop import app as app_module
 from kimi_desktop.store import DataDirLock
+from tests.e2e.processes import STREAMING_MAIN, app_environment, last_reply, wait_for
 from tests.fakes import FakeKimiServer, Gate, openai_stream
 
 # Prints what the window is asked to attach, so the test sees who got the files. Both
@@ -43,52 +40,6 @@ _MAIN = textwrap.dedent(
     """
 )
 
-_STREAMING_MAIN = textwrap.dedent(
-    """
-    import sys
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-    from kimi_desktop.app import main
-    from kimi_desktop.ui.shell.main_window import MainWindow
-
-    app = QApplication([])
-
-    def send():
-        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
-        window.composer.set_text("Tell me a long story")
-        window.composer.send_button.click()
-
-    QTimer.singleShot(0, send)
-    sys.exit(main([]))
-    """
-)
-
-
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "KIMI_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **extra}
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        time.sleep(0.05)
-
-
-def _reply(database: Path) -> tuple[str, str] | None:
-    if not database.exists():
-        return None
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "SELECT status, text FROM messages WHERE role = 'assistant' ORDER BY id DESC"
-        ).fetchone()
-    except sqlite3.OperationalError:  # not created yet
-        return None
-    finally:
-        conn.close()
-    return (row[0], row[1]) if row else None
-
 
 @pytest.mark.slow
 def test_two_launches_at_once_make_one_app_that_gets_both_files(tmp_path: Path) -> None:
@@ -97,7 +48,7 @@ def test_two_launches_at_once_make_one_app_that_gets_both_files(tmp_path: Path) 
     launches = [
         subprocess.Popen(
             [sys.executable, "-c", _MAIN, str(go), str(tmp_path / name)],
-            env=_env(home),
+            env=app_environment(home),
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -108,7 +59,7 @@ def test_two_launches_at_once_make_one_app_that_gets_both_files(tmp_path: Path) 
             assert process.stdout is not None
             assert process.stdout.readline().strip() == "ready"
         go.touch()
-        _wait_for(lambda: any(p.poll() is not None for p in launches), timeout=60)
+        wait_for(lambda: any(p.poll() is not None for p in launches), timeout=60)
         [ended] = [p for p in launches if p.poll() is not None]
         [running] = [p for p in launches if p is not ended]
         assert ended.wait() == 0
@@ -139,11 +90,11 @@ def test_smoke_test_leaves_a_running_instance_and_its_reply_alone(tmp_path: Path
                 gate, after_events=3
             )
         )
-        env = _env(home, KIMI_BASE_URL=server.base_url, KIMI_API_KEY=server.api_key)
-        running = subprocess.Popen([sys.executable, "-c", _STREAMING_MAIN], env=env)
+        env = app_environment(home, KIMI_BASE_URL=server.base_url, KIMI_API_KEY=server.api_key)
+        running = subprocess.Popen([sys.executable, "-c", STREAMING_MAIN], env=env)
         try:
             assert gate.reached.wait(30), "the app never asked for a reply"
-            _wait_for(lambda: (_reply(database) or ("", ""))[1] != "")
+            wait_for(lambda: (last_reply(database) or ("", ""))[1] != "")
 
             smoke = subprocess.run(
                 [sys.executable, "-m", "kimi_desktop", "--smoke-test"],
@@ -155,7 +106,7 @@ def test_smoke_test_leaves_a_running_instance_and_its_reply_alone(tmp_path: Path
             )
             assert smoke.returncode == 0, smoke.stderr
             assert "left alone" in smoke.stderr
-            assert (_reply(database) or ("", ""))[0] == "streaming"  # not marked interrupted
+            assert (last_reply(database) or ("", ""))[0] == "streaming"  # not marked interrupted
 
             running.send_signal(signal.SIGTERM)
             assert running.wait(20) == 0
@@ -165,7 +116,7 @@ def test_smoke_test_leaves_a_running_instance_and_its_reply_alone(tmp_path: Path
                 running.wait(10)
             gate.open()
 
-    status, text = _reply(database) or ("", "")
+    status, text = last_reply(database) or ("", "")
     assert status == "stopped"
     assert text.startswith("Once upon a time")
 
