@@ -167,8 +167,12 @@ def build(
     demo: bool = False,
     environ: Mapping[str, str] = os.environ,
     lock: DataDirLock | None = None,
+    language_chosen: bool = False,
 ) -> AppParts:
     """Build and wire every object of the app; nothing runs until the loop does.
+
+    The language is chosen first, unless the caller did (``language_chosen``:
+    :func:`main` does, before the command line is parsed).
 
     The qasync loop must be the current event loop already: the window starts
     asynchronous work (such as reading the key from the keyring) as it is built.
@@ -180,7 +184,8 @@ def build(
     with the files becomes a sentence in :attr:`AppParts.warnings`.
     """
     paths = AppPaths.from_environment(environ)
-    choose_language(app, paths, environ)  # before anything says a word
+    if not language_chosen:
+        choose_language(app, paths, environ)  # before anything says a word
     lock = lock if lock is not None else acquire_data_lock(paths.data_dir)
     settings = SettingsStore(paths)
     secrets = SecretStore(
@@ -317,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        parts = build(app, demo=args.demo, lock=lock)
+        parts = build(app, demo=args.demo, lock=lock, language_chosen=True)
     except HistoryRefused as exc:
         asyncio.set_event_loop(None)
         loop.close()
