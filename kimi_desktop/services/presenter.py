@@ -205,10 +205,11 @@ class ChatPresenter(QObject):
         if self._chat.is_running(conversation_id):
             self._chat.stop(conversation_id)
         deleted = self._history.conversation(conversation_id)
-        with self._unless_unsaved():
+        try:
             self._history.delete(conversation_id)
-        if self._history.conversation(conversation_id) is not None:
-            return  # not deleted; the notice says why
+        except HistoryNotSaved as exc:
+            self.notice_changed.emit(Notice(exc.sentence))
+            return
         if self._conversation is not None and self._conversation.id == conversation_id:
             self.open(None)
 

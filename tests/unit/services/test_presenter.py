@@ -330,3 +330,28 @@ def test_renaming_on_a_read_only_history_says_why(harness: Harness, qloop, monke
     harness.presenter.rename(conversation.id, "New title")
     assert harness.notices[-1].text
     assert harness.history.conversation(conversation.id).title == "keep me"
+
+
+def test_a_delete_that_cannot_be_saved_keeps_the_chat_and_says_why(
+    harness: Harness, qloop, monkeypatch
+) -> None:
+    import sqlite3
+
+    from kimi_desktop.store.conversations import ConversationRepository
+
+    harness.presenter.submit(Draft("keep me"))
+    harness.finish(qloop)
+    conversation = harness.presenter.conversation
+    assert conversation is not None
+    offers: list[str] = []
+    harness.presenter.conversation_deleted.connect(lambda text, _undo: offers.append(text))
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ConversationRepository, "delete_conversation", full)
+    harness.presenter.delete(conversation.id)
+
+    assert offers == []
+    assert harness.presenter.conversation == conversation
+    assert "full" in harness.notices[-1].text.lower()
