@@ -23,12 +23,22 @@ from kimi_desktop.domain.events import (
     ToolCall,
     ToolCallDelta,
     Usage,
+    WebSearch,
 )
 from kimi_desktop.domain.messages import ImageData, Message, ModelInfo, Role
 from kimi_desktop.domain.redaction import REDACTED, redact
+from kimi_desktop.domain.thinking import (
+    REASONING_EFFORTS,
+    THINKING_SWITCHES,
+    ThinkingFields,
+    ThinkingMode,
+    ThinkingSwitch,
+)
 
 __all__ = [
+    "REASONING_EFFORTS",
     "REDACTED",
+    "THINKING_SWITCHES",
     "Attachment",
     "ContentDelta",
     "Conversation",
@@ -47,9 +57,13 @@ __all__ = [
     "SearchHit",
     "StoredMessage",
     "StreamEvent",
+    "ThinkingFields",
+    "ThinkingMode",
+    "ThinkingSwitch",
     "ToolCall",
     "ToolCallDelta",
     "Usage",
+    "WebSearch",
     "has_visible_text",
     "redact",
 ]

@@ -31,11 +31,26 @@ class ToolCallDelta:
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
-    """A complete tool call, accumulated from its deltas."""
+    """A complete tool call, accumulated from its deltas.
+
+    ``type`` is kept as received: Kimi's built-in tools are ``"builtin_function"``
+    and must be sent back that way.
+    """
 
     id: str
     name: str
     arguments: str
+    type: str = "function"
+
+
+@dataclass(frozen=True, slots=True)
+class WebSearch:
+    """The model searched the web (Kimi's built-in ``$web_search``) before answering.
+
+    ``query`` is what it searched for, when the call's arguments say so.
+    """
+
+    query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +67,14 @@ class Finish:
     """The stream ended normally; ``reason`` is "stop", "length", "tool_calls", ...
 
     ``tool_calls`` holds the calls accumulated over the stream, if any.
+    ``reasoning_field`` is the field the reasoning arrived in
+    (``"reasoning_content"`` or ``"reasoning"``), ``None`` when there was none
+    or it came inline; history sends reasoning back under that name.
     """
 
     reason: str
     tool_calls: tuple[ToolCall, ...] = ()
+    reasoning_field: str | None = None
 
 
-StreamEvent = ReasoningDelta | ContentDelta | Usage | Finish
+StreamEvent = ReasoningDelta | ContentDelta | WebSearch | Usage | Finish

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["system", "user", "assistant"]
+from kimi_desktop.domain.events import ToolCall
+
+Role = Literal["system", "user", "assistant", "tool"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +26,24 @@ class Message:
     """One turn of a conversation as sent to a model.
 
     ``reasoning`` is an assistant turn's reasoning text; Kimi wants it sent back
-    in the history as ``reasoning_content``.
+    in the history as ``reasoning_content`` (``reasoning_field`` names the field
+    when the server used another one, e.g. ``reasoning``). ``partial`` marks a
+    trailing assistant turn the model is asked to continue (Moonshot partial mode).
+
+    Tool turns: an assistant turn that called tools carries them in
+    ``tool_calls``, exactly as received; each answer is a ``"tool"`` turn naming
+    the call in ``tool_call_id`` and the tool in ``name``.
     """
 
     role: Role
     text: str
     images: tuple[ImageData, ...] = ()
     reasoning: str | None = None
+    partial: bool = False
+    reasoning_field: str = "reasoning_content"
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +55,4 @@ class ModelInfo:
     context_length: int | None = None
     supports_images: bool | None = None
     supports_reasoning: bool | None = None
+    supports_video: bool | None = None

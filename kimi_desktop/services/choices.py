@@ -16,10 +16,15 @@ class Page(Enum):
 
 @dataclass(frozen=True, slots=True)
 class ModelChoice:
-    """The model picked in the top bar and its thinking switch (``None``: server default)."""
+    """The model picked in the top bar and its thinking switch (``None``: server default).
+
+    ``effort`` is the reasoning effort picked for a model that takes one instead
+    of a switch (kimi-k3), ``None`` for the server's default.
+    """
 
     model: str
     thinking: bool | None = None
+    effort: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
