@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from kimi_desktop.domain import ModelInfo
+from kimi_desktop.domain import ModelInfo, ThinkingFields
 from kimi_desktop.i18n import _
 from kimi_desktop.services.balance import credits_text
 from kimi_desktop.services.chat import ChatSession
@@ -88,6 +88,17 @@ class EndpointPresenter(QObject):
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:
             self.balance_changed.emit(credits_text(credits))
+
+    def model_info(self, model_id: str) -> ModelInfo | None:
+        """What the active endpoint knows about ``model_id``: its list entry, else ``None``."""
+        return next(
+            (m for m in self._endpoints.models(self._endpoints.active_id) if m.id == model_id),
+            None,
+        )
+
+    def thinking_for(self, choice: ModelChoice) -> ThinkingFields:
+        """How a request for ``choice`` on the active endpoint switches reasoning."""
+        return ThinkingFields(thinking=choice.thinking, effort=choice.effort)
 
     def list_endpoints(self) -> None:
         """Announce the endpoints, the welcome page's providers and the active one's models."""
