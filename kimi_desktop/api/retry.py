@@ -3,7 +3,8 @@
 Retries happen only before the first byte of a reply: a stream that started is
 never re-sent, because the provider has already billed it and the user has
 already seen part of it. Quota errors are never retried: waiting cannot refill
-a balance.
+a balance, and neither can it shrink a request that alone is over the
+provider's tokens-per-minute limit.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from kimi_desktop.api.errors import ApiError, NetworkError, RateLimitError, ServerError
+from kimi_desktop.api.errors import (
+    OVER_TOKENS_PER_MINUTE,
+    ApiError,
+    NetworkError,
+    RateLimitError,
+    ServerError,
+)
 
 #: Network failures that happen before the request reached the provider.
 RETRYABLE_NETWORK_CODES = frozenset({"connect", "connect_timeout", "no_response"})
 #: 5xx answers that mean "try again"; 501 and 505 mean "never".
 RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504, 520, 522, 524, 529})
+#: Rate limits that no wait lifts: the same request would be refused again.
+UNRETRYABLE_RATE_LIMIT_CODES = frozenset({OVER_TOKENS_PER_MINUTE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +46,7 @@ class RetryPolicy:
 def is_retryable(error: ApiError) -> bool:
     """True for failures that a later, identical request may not hit."""
     if isinstance(error, RateLimitError):
-        return True
+        return error.code not in UNRETRYABLE_RATE_LIMIT_CODES
     if isinstance(error, ServerError):
         return error.status in RETRYABLE_SERVER_STATUSES
     if isinstance(error, NetworkError):

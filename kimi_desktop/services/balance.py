@@ -25,17 +25,40 @@ __all__ = ["account_balance", "balance_source", "balance_text", "credits_text"]
 def balance_source(profile: EndpointProfile) -> tuple[str, str] | None:
     """Where this endpoint's balance can be asked for, and its currency sign.
 
-    The preset's ``balance_url`` is moved onto the profile's own server, so a
-    preset pointed at a mirror or a test server asks that server (and the key
-    never goes anywhere else). ``None`` for endpoints that report no balance.
+    The preset's ``balance_url`` is moved onto the profile's own base URL, path
+    included, so a preset pointed at a mirror, a proxy under a path or a test
+    server asks that server where it serves the API (and the key never goes
+    anywhere else). ``None`` for endpoints that report no balance.
     """
     preset = preset_by_id(profile.preset)
     if preset is None or preset.balance_url is None:
         return None
     documented = urlsplit(preset.balance_url)
-    url = urlsplit(profile.base_url)._replace(path=documented.path, query="", fragment="")
     sign = "¥" if (documented.hostname or "").endswith(".cn") else "$"
-    return url.geturl(), sign
+    return _moved_onto(profile.base_url, preset.base_url, preset.balance_url), sign
+
+
+def _moved_onto(own_base: str, documented_base: str, documented_url: str) -> str:
+    """``documented_url`` as it would be under ``own_base`` instead of ``documented_base``.
+
+    Under the documented base (Moonshot's ``/v1/users/me/balance`` beside ``/v1``),
+    the part after the base follows the profile's base. Beside it (the balance of
+    Moonshot's Anthropic-format base ``/anthropic`` is at ``/v1/...``), whatever
+    the profile puts in front of the documented base path goes in front of the
+    documented path; a base that does not end in that path keeps the documented
+    path on the profile's server.
+    """
+    own = urlsplit(own_base.strip())
+    own_path = own.path.rstrip("/")
+    base_path = urlsplit(documented_base).path.rstrip("/")
+    target_path = urlsplit(documented_url).path
+    if target_path.startswith(base_path + "/"):
+        path = own_path + target_path[len(base_path) :]
+    elif base_path and own_path.endswith(base_path):
+        path = own_path[: -len(base_path)] + target_path
+    else:
+        path = target_path
+    return own._replace(path=path, query="", fragment="").geturl()
 
 
 def balance_text(amount: float, sign: str) -> str:

@@ -6,6 +6,11 @@ AceData wraps errors in ``{"success": false, "error": {...}, "trace_id"}`` and
 alone documents ``api_not_implemented`` (400);
 VillaMarket signals an empty budget with 402; llama.cpp uses numeric codes.
 Where a doc names no code for a case, the body keeps the provider's shape.
+
+Moonshot alone documents the kinds in :data:`MOONSHOT_KINDS`: a prompt too long for
+the model (two wordings), its content filter, an account whose access was ended,
+a rate limit that names its wait, and a request over the tokens-per-minute limit
+by itself (platform.moonshot.ai/docs/api/errors).
 """
 
 from __future__ import annotations
@@ -25,7 +30,26 @@ ErrorKind = Literal[
     "bad_request",
     "not_found",
     "not_implemented",
+    "context_too_long",
+    "token_limit",
+    "content_filter",
+    "access_terminated",
+    "rate_limit_wait",
+    "over_tpm",
 ]
+#: Error kinds only Moonshot's OpenAI-format endpoint documents.
+MOONSHOT_KINDS: tuple[ErrorKind, ...] = (
+    "context_too_long",
+    "token_limit",
+    "content_filter",
+    "access_terminated",
+    "rate_limit_wait",
+    "over_tpm",
+)
+#: The wait Moonshot names in the ``rate_limit_wait`` body, in seconds.
+MOONSHOT_WAIT = 5
+#: ``(current, limit)`` tokens per minute in the ``over_tpm`` body.
+MOONSHOT_TPM = (48_000, 32_000)
 _TRACE_ID = "2cf86e86-22a4-46e1-ac2f-032c0f2a4e89"
 
 _ErrorSpec = tuple[int, JsonDict]
@@ -90,6 +114,43 @@ def _moonshot_errors(key: str) -> dict[str, _ErrorSpec]:
         "not_found": (
             404,
             _openai("Not found the model or Permission denied", "resource_not_found_error"),
+        ),
+        # The rows of platform.moonshot.ai/docs/api/errors, placeholders filled in.
+        "context_too_long": (400, _openai("Input token length too long", "invalid_request_error")),
+        "token_limit": (
+            400,
+            _openai("Your request exceeded model token limit : 262144", "invalid_request_error"),
+        ),
+        "content_filter": (
+            400,
+            _openai(
+                "The request was rejected because it was considered high risk", "content_filter"
+            ),
+        ),
+        # Not on that page; as Moonshot's forum quotes it (forum.moonshot.ai/t/421).
+        "access_terminated": (
+            403,
+            _openai(
+                "Access terminated. Review our Community Guidelines or contact support "
+                "for assistance.",
+                "access_terminated_error",
+            ),
+        ),
+        "rate_limit_wait": (
+            429,
+            _openai(
+                f"Your account {account} request reached organization max concurrency: 50, "
+                f"please try again after {MOONSHOT_WAIT} seconds",
+                "rate_limit_reached_error",
+            ),
+        ),
+        "over_tpm": (
+            429,
+            _openai(
+                f"Your account {account} request reached organization TPM rate limit, "
+                f"current:{MOONSHOT_TPM[0]}, limit:{MOONSHOT_TPM[1]}",
+                "rate_limit_reached_error",
+            ),
         ),
     }
 

@@ -3,7 +3,9 @@
 For each provider (and each request format it serves) and each error it
 documents, plus the HTML page a proxy puts in front of it on a 502, the client
 must raise the right :class:`ApiError` subclass with the real status and a
-sentence a person reads: plain words, no JSON, no markup.
+sentence a person reads: plain words, no JSON, no markup. Moonshot's own kinds
+(a prompt too long, the content filter, access ended, a named wait, a request
+over the tokens-per-minute limit) also carry the stable code the app acts on.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from kimi_desktop.api import (
     ServerError,
     describe,
 )
-from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.api.errors import (
+    ACCESS_TERMINATED,
+    CONTENT_FILTERED,
+    CONTEXT_TOO_LONG,
+    OVER_TOKENS_PER_MINUTE,
+)
+from kimi_desktop.api.retry import RetryPolicy, is_retryable
 from tests.fakes import (
     ANTHROPIC_MALFORMED_EVENT,
     FakeKimiServer,
@@ -31,6 +39,7 @@ from tests.fakes import (
     html_error,
     provider_error,
 )
+from tests.fakes.provider_errors import MOONSHOT_KINDS
 from tests.unit.api.support import assert_plain_sentence, collect, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -61,6 +70,17 @@ def expected_class(kind: str, status: int) -> type[ApiError]:
         "bad_request": BadRequestError,
         "not_found": BadRequestError,
     }[kind]
+
+
+#: Moonshot's own kinds: (class, status, code on the error, whether a later try may pass).
+MOONSHOT_ROWS: dict[str, tuple[type[ApiError], int, str, bool]] = {
+    "context_too_long": (BadRequestError, 400, CONTEXT_TOO_LONG, False),
+    "token_limit": (BadRequestError, 400, CONTEXT_TOO_LONG, False),
+    "content_filter": (BadRequestError, 400, CONTENT_FILTERED, False),
+    "access_terminated": (AuthenticationError, 403, ACCESS_TERMINATED, False),
+    "rate_limit_wait": (RateLimitError, 429, "rate_limit_reached_error", True),
+    "over_tpm": (RateLimitError, 429, OVER_TOKENS_PER_MINUTE, False),
+}
 
 
 #: A tag, not the ``<ak-...>`` around an account id that Moonshot writes in its messages.
@@ -127,3 +147,27 @@ async def test_a_malformed_anthropic_chunk_keeps_the_text_and_is_not_resent(
     assert outcome.content == "Bonjour"
     assert outcome.finish is None
     assert len(server.chat_requests) == 1
+
+
+def test_the_moonshot_table_covers_every_moonshot_kind() -> None:
+    assert set(MOONSHOT_ROWS) == set(MOONSHOT_KINDS)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kind", MOONSHOT_KINDS)
+async def test_every_moonshot_error_maps_to_its_class_and_code(
+    fake_server: StartServer, kind: str
+) -> None:
+    cls, status, code, passes_later = MOONSHOT_ROWS[kind]
+    server = fake_server("moonshot")
+    server.enqueue(provider_error("moonshot", kind))  # type: ignore[arg-type]
+    async with make_client(server, retry=ONE_TRY) as client:
+        outcome = await collect(client)
+    error = outcome.error
+    assert type(error) is cls, (kind, error)
+    assert error.status == status
+    assert error.code == code
+    assert error.detail
+    assert is_retryable(error) is passes_later
+    assert outcome.events == []
+    assert_readable(error)

@@ -259,6 +259,17 @@ async def test_structured_type_or_code_decides_before_free_text(
         ({"message": "out of credits", "type": "exceeded_current_quota_error"}, QuotaError),
         ({"message": "bad", "type": "invalid_authentication_error"}, AuthenticationError),
         ({"message": "slot unavailable", "type": "server_error", "code": 503}, ServerError),
+        ({"message": "Access terminated.", "type": "access_terminated_error"}, AuthenticationError),
+        ({"message": "refused", "type": "content_filter"}, BadRequestError),
+        ({"message": "Input token length too long"}, BadRequestError),
+        ({"message": "It was considered high risk"}, BadRequestError),
+        (
+            {
+                "message": "request reached organization TPM rate limit, current:9, limit:1",
+                "type": "rate_limit_reached_error",
+            },
+            RateLimitError,
+        ),
     ],
 )
 async def test_an_error_inside_a_stream_is_classified_by_its_type(

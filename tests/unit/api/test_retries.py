@@ -12,9 +12,23 @@ from collections.abc import Callable
 
 import pytest
 
-from kimi_desktop.api import NetworkError, QuotaError, RateLimitError, ServerError
-from kimi_desktop.api.errors import rate_limit_reset_seconds
-from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.api import (
+    AuthenticationError,
+    BadRequestError,
+    NetworkError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+)
+from kimi_desktop.api.errors import (
+    ACCESS_TERMINATED,
+    CONTENT_FILTERED,
+    CONTEXT_TOO_LONG,
+    OVER_TOKENS_PER_MINUTE,
+    ApiError,
+    rate_limit_reset_seconds,
+)
+from kimi_desktop.api.retry import RetryPolicy, backoff_delay, is_retryable
 from tests.fakes import MOONSHOT_CONTENT, FakeKimiServer, Reply, html_error, provider_error
 from tests.unit.api.support import (
     FAST_RETRY,
@@ -38,15 +52,16 @@ def closed_port() -> int:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    ("dialect", "kind", "code"),
+    ("dialect", "kind", "code", "named_wait"),
     [
-        ("moonshot", "rate_limit", "rate_limit_reached_error"),
-        ("moonshot", "overloaded", "engine_overloaded_error"),
-        ("kimik2", "rate_limit", "rate_limit_exceeded"),
+        # "... please try again after 1 seconds": the wait Moonshot names is waited.
+        ("moonshot", "rate_limit", "rate_limit_reached_error", 1.0),
+        ("moonshot", "overloaded", "engine_overloaded_error", None),
+        ("kimik2", "rate_limit", "rate_limit_exceeded", None),
     ],
 )
 async def test_rate_limits_are_retried_then_raised(
-    fake_server: StartServer, dialect: str, kind: str, code: str
+    fake_server: StartServer, dialect: str, kind: str, code: str, named_wait: float | None
 ) -> None:
     server = fake_server(dialect)
     server.enqueue(provider_error(dialect, kind), times=10)  # type: ignore[arg-type]
@@ -57,10 +72,14 @@ async def test_rate_limits_are_retried_then_raised(
     assert isinstance(error, RateLimitError)
     assert error.status == 429
     assert error.code == code
+    assert error.retry_after == named_wait
     assert_plain_sentence(error.message)
     assert len(server.chat_requests) == FAST_RETRY.max_attempts
     assert len(sleep.delays) == FAST_RETRY.max_attempts - 1
-    assert all(0 <= d <= FAST_RETRY.max_delay for d in sleep.delays)
+    if named_wait is None:
+        assert all(0 <= d <= FAST_RETRY.max_delay for d in sleep.delays)
+    else:
+        assert sleep.delays == [named_wait] * (FAST_RETRY.max_attempts - 1)
     assert [delay for _, delay, _ in log.calls] == sleep.delays
     assert all(isinstance(e, RateLimitError) for _, _, e in log.calls)
     attempts = [attempt for attempt, _, _ in log.calls]
@@ -239,3 +258,19 @@ async def test_retry_after_wins_over_the_rate_limit_reset(fake_server: StartServ
     async with make_client(server, sleep=sleep) as client:
         await collect(client)
     assert sleep.delays == [2.0]
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (RateLimitError("busy", status=429, code="rate_limit_reached_error"), True),
+        (RateLimitError("too big", status=429, code=OVER_TOKENS_PER_MINUTE), False),
+        (AuthenticationError("ended", status=403, code=ACCESS_TERMINATED), False),
+        (BadRequestError("filtered", status=400, code=CONTENT_FILTERED), False),
+        (BadRequestError("too long", status=400, code=CONTEXT_TOO_LONG), False),
+    ],
+)
+def test_what_waiting_cannot_fix_is_never_retried(error: ApiError, retried: bool) -> None:
+    assert is_retryable(error) is retried
+    error.retry_after = 1.0  # a wait named by the provider changes nothing
+    assert (backoff_delay(RetryPolicy(), 1, error) is not None) is retried

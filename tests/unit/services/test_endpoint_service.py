@@ -11,7 +11,7 @@ import pytest
 from keyring.backends import fail
 
 from kimi_desktop.api import Endpoint, KimiClient
-from kimi_desktop.services.balance import balance_source
+from kimi_desktop.services.balance import account_balance, balance_source
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings import (
     AppPaths,
@@ -98,7 +98,9 @@ def test_moonshot_balance_follows_the_models(
     assert "x-api-key" not in balance.headers
     if preset_id == "moonshot-anthropic":  # documented without a models list
         assert [r.path for r in server.requests] == [BALANCE_PATH]
-        assert next(m.id for m in service.models(preset_id)) == "kimi-k2.5"
+        preset = preset_by_id(preset_id)
+        assert preset is not None
+        assert next(m.id for m in service.models(preset_id)) == preset.default_model
     else:
         assert [r.path for r in server.requests] == ["/v1/models", BALANCE_PATH]
 
@@ -149,6 +151,83 @@ def test_balance_source_stays_on_the_profile_server() -> None:
     assert balance_source(profile) == ("https://kimi.example.org/v1/users/me/balance", "$")
     custom = EndpointProfile(id="custom", name="Custom", base_url="https://x.example/v1")
     assert balance_source(custom) is None
+
+
+@pytest.mark.parametrize("preset_id", ["moonshot-global", "moonshot-cn", "moonshot-anthropic"])
+def test_balance_source_of_an_official_preset_is_its_documented_url(preset_id: str) -> None:
+    preset = preset_by_id(preset_id)
+    assert preset is not None
+    profile = EndpointProfile(
+        id=preset.id,
+        name=preset.name,
+        base_url=preset.base_url,
+        protocol=preset.protocol,
+        preset=preset.id,
+    )
+    sign = "¥" if preset_id == "moonshot-cn" else "$"
+    assert balance_source(profile) == (preset.balance_url, sign)
+
+
+@pytest.mark.parametrize(
+    ("preset_id", "base_url", "expected"),
+    [
+        (
+            "moonshot-global",
+            "http://host:8080/proxy/v1",
+            ("http://host:8080/proxy/v1/users/me/balance", "$"),
+        ),
+        (
+            "moonshot-cn",
+            "http://host:8080/proxy/moonshot-cn/",
+            ("http://host:8080/proxy/moonshot-cn/users/me/balance", "¥"),
+        ),
+        (
+            "moonshot-anthropic",
+            "http://host:8080/proxy/anthropic",
+            ("http://host:8080/proxy/v1/users/me/balance", "$"),
+        ),
+        (  # no documented path to keep in front of: the documented one on this server
+            "moonshot-anthropic",
+            "http://host:8080/kimi-messages",
+            ("http://host:8080/v1/users/me/balance", "$"),
+        ),
+    ],
+)
+def test_balance_source_keeps_the_path_of_a_repointed_preset(
+    preset_id: str, base_url: str, expected: tuple[str, str]
+) -> None:
+    preset = preset_by_id(preset_id)
+    assert preset is not None
+    profile = EndpointProfile(
+        id="proxied",
+        name="Proxied",
+        base_url=base_url,
+        protocol=preset.protocol,
+        preset=preset.id,
+    )
+    assert balance_source(profile) == expected
+
+
+def test_a_repointed_preset_asks_for_the_balance_under_its_path(qloop) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        server.override("GET", "/proxy/v1/users/me/balance", json_reply(BALANCE))
+        profile = EndpointProfile(
+            id="proxied",
+            name="Proxied",
+            base_url=f"{server.url}/proxy/v1",
+            preset="moonshot-global",
+        )
+        endpoint = Endpoint(profile.id, profile.name, profile.base_url)
+
+        async def ask() -> str | None:
+            async with KimiClient(endpoint, KEY) as client:
+                return await account_balance(profile, client)
+
+        shown = qloop.run_until_complete(ask())
+    assert shown == "Balance $49.58"
+    [request] = server.requests
+    assert request.path == "/proxy/v1/users/me/balance"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
 
 
 def test_client_balance_refuses_another_server_and_odd_answers(qloop) -> None:
