@@ -19,7 +19,7 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["services", "settings", "render", "images"])
+@pytest.mark.parametrize("layer", ["services", "settings", "render", "images", "documents"])
 def test_layers_below_the_ui_never_import_widgets(layer: str) -> None:
     """Services too: the presenter and the draft's images are tested without a window."""
     offenders = [
