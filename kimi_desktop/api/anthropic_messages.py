@@ -7,6 +7,26 @@ blocks, and the stream is typed events (``message_start``,
 ``message_delta`` with usage and ``stop_reason``, ``message_stop``, ``ping``).
 Reasoning is not sent back in history: thinking blocks need the provider's
 signature, which an OpenAI-format conversation never had.
+
+What a request says, in this format. Moonshot does not document its
+``/anthropic`` route beyond "Anthropic-compatible", so Anthropic's own spelling
+is followed (docs.anthropic.com, "Extended thinking"; "Prefill Claude's
+response"):
+
+- Thinking: ``{"type": "enabled", "budget_tokens": N}`` or ``{"type": "disabled"}``,
+  the format's own switch, for endpoints that switch with ``thinking`` (or
+  ``chat_template_kwargs``, which self-hosted servers map to the same template
+  switch); nothing for ``reasoning_effort`` and ``none``, and nothing when the
+  request leaves thinking to the server. ``disabled`` is sent only when the
+  request says ``thinking=False``: always-on models refuse it.
+- ``reasoning_effort`` is not sent: Moonshot documents no effort field for this
+  route, and an unknown field could be refused, so the server's default applies.
+- Continuing a reply (partial mode) is a trailing assistant turn, Anthropic's
+  prefill; the stream then holds only the continuation. Anthropic refuses a
+  prefill that ends in whitespace, so the trailing whitespace is left off.
+- Tool turns become ``tool_use`` and ``tool_result`` blocks. Kimi's built-in
+  ``$web_search`` is an OpenAI-format ``builtin_function`` with no Messages
+  spelling, so ``web_search`` declares nothing here.
 """
 
 from __future__ import annotations
@@ -44,9 +64,9 @@ _STOP_REASONS = {
 }
 
 
-def _content(message: Message) -> str | list[dict[str, Any]]:
+def _content(message: Message, text: str) -> str | list[dict[str, Any]]:
     if not message.images or message.role != "user":
-        return message.text
+        return text
     blocks: list[dict[str, Any]] = [
         {
             "type": "image",
@@ -58,34 +78,72 @@ def _content(message: Message) -> str | list[dict[str, Any]]:
         }
         for image in message.images
     ]
-    if message.text:
-        blocks.append({"type": "text", "text": message.text})
+    if text:
+        blocks.append({"type": "text", "text": text})
     return blocks
+
+
+def _tool_input(arguments: str) -> dict[str, Any]:
+    """A call's JSON arguments as the object ``tool_use`` takes (``{}`` if not one)."""
+    try:
+        value = json.loads(arguments) if arguments else {}
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _turn(message: Message, *, trailing: bool) -> dict[str, Any] | None:
+    """One message in this format, or ``None`` for a turn with nothing to send."""
+    if message.role == "tool":
+        result = {
+            "type": "tool_result",
+            "tool_use_id": message.tool_call_id or "",
+            "content": message.text,
+        }
+        return {"role": "user", "content": [result]}
+    if message.role == "assistant" and message.tool_calls:
+        blocks: list[dict[str, Any]] = []
+        if message.text:
+            blocks.append({"type": "text", "text": message.text})
+        blocks += [
+            {"type": "tool_use", "id": c.id, "name": c.name, "input": _tool_input(c.arguments)}
+            for c in message.tool_calls
+        ]
+        return {"role": "assistant", "content": blocks}
+    text = message.text
+    if message.role == "assistant" and message.partial and trailing:
+        text = text.rstrip()  # a prefill may not end in whitespace
+    if not (text or message.images):
+        return None
+    return {"role": message.role, "content": _content(message, text)}
+
+
+def _turns(request: ChatRequest) -> list[dict[str, Any]]:
+    messages = [m for m in request.messages if m.role != "system"]
+    last = len(messages) - 1
+    turns = (_turn(m, trailing=i == last) for i, m in enumerate(messages))
+    return [turn for turn in turns if turn is not None]
 
 
 def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
     """The JSON body of ``POST .../v1/messages``."""
     system = "\n\n".join(m.text for m in request.messages if m.role == "system" and m.text)
-    messages = [
-        {"role": m.role, "content": _content(m)}
-        for m in request.messages
-        if m.role != "system" and (m.text or m.images)
-    ]
     default_max = THINKING_MAX_TOKENS if request.thinking else DEFAULT_MAX_TOKENS
     body: dict[str, Any] = {
         "model": request.model,
         "max_tokens": request.max_tokens or default_max,
-        "messages": messages,
+        "messages": _turns(request),
         "stream": stream,
     }
     if system:
         body["system"] = system
     if request.temperature is not None:
         body["temperature"] = request.temperature
-    if request.thinking is True:
+    switched = request.thinking_switch in ("thinking", "chat_template_kwargs")
+    if switched and request.thinking is True:
         body["max_tokens"], budget = _thinking_limits(body["max_tokens"])
         body["thinking"] = {"type": "enabled", "budget_tokens": budget}
-    elif request.thinking is False:
+    elif switched and request.thinking is False:
         body["thinking"] = {"type": "disabled"}
     if request.tools:
         body["tools"] = list(request.tools)

@@ -2,16 +2,20 @@
 
 Kimi specifics handled here: reasoning arrives as ``delta.reasoning_content``
 (some resellers send the same text again as ``delta.reasoning``: it is shown
-once); usage may sit inside the last choice or in a trailing chunk with
-``choices: []``; cached tokens are ``usage.cached_tokens`` or
-``usage.prompt_tokens_details.cached_tokens``; an assistant turn's reasoning is
-sent back as ``reasoning_content``; sampling parameters are omitted unless set
-because K2.5 rejects non-default values.
+once; some servers send only ``reasoning``) or inline as ``<think>…</think>``
+at the start of the answer (:mod:`kimi_desktop.api.think_tags`); usage may sit
+inside the last choice or in a trailing chunk with ``choices: []``; cached
+tokens are ``usage.cached_tokens`` or ``usage.prompt_tokens_details.cached_tokens``;
+an assistant turn's reasoning is sent back under the field the server used;
+sampling parameters are omitted unless set because K2.5 rejects non-default
+values; the thinking switch is written the way the endpoint takes it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from kimi_desktop.api.errors import error_from_payload
@@ -25,7 +29,15 @@ from kimi_desktop.api.stream_state import (
     no_reply_error,
     text_or_none,
 )
-from kimi_desktop.domain import ContentDelta, Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
+from kimi_desktop.api.think_tags import ThinkTagSplitter
+from kimi_desktop.domain import Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
+
+#: Kimi's built-in web search, declared as a tool; the model calls it and the
+#: caller echoes the arguments back (platform.kimi.ai/docs/guide/use-web-search).
+WEB_SEARCH_TOOL: dict[str, object] = {
+    "type": "builtin_function",
+    "function": {"name": "$web_search"},
+}
 
 
 def data_url(mime: str, data: bytes) -> str:
@@ -33,7 +45,13 @@ def data_url(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _message(message: Message) -> dict[str, Any]:
+def _message(message: Message, *, trailing: bool) -> dict[str, Any]:
+    if message.role == "tool":
+        out: dict[str, Any] = {"role": "tool", "tool_call_id": message.tool_call_id or ""}
+        if message.name is not None:
+            out["name"] = message.name
+        out["content"] = message.text
+        return out
     if message.images and message.role == "user":
         parts: list[dict[str, Any]] = [{"type": "text", "text": message.text}]
         parts += [
@@ -41,17 +59,61 @@ def _message(message: Message) -> dict[str, Any]:
             for image in message.images
         ]
         return {"role": "user", "content": parts}
-    out: dict[str, Any] = {"role": message.role, "content": message.text}
-    if message.role == "assistant" and message.reasoning:
-        out["reasoning_content"] = message.reasoning
+    out = {"role": message.role, "content": message.text}
+    if message.role != "assistant":
+        return out
+    if message.reasoning:
+        out[message.reasoning_field or "reasoning_content"] = message.reasoning
+    if message.tool_calls:
+        # Sent back exactly as received: Kimi's built-in tools keep "builtin_function".
+        out["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": call.type,
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for call in message.tool_calls
+        ]
+    if message.partial and trailing:
+        # Moonshot partial mode: the model continues this text, and the reply holds
+        # only the continuation (platform.kimi.ai/docs/guide/use-partial-mode-feature-of-kimi-api).
+        out["partial"] = True
     return out
+
+
+def _messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    last = len(messages) - 1
+    return [_message(m, trailing=i == last) for i, m in enumerate(messages)]
+
+
+def _thinking_fields(request: ChatRequest) -> dict[str, Any]:
+    """The thinking switch, spelled the way the endpoint takes it; none for the server default."""
+    if request.thinking is None:
+        return {}
+    if request.thinking_switch == "thinking":
+        # Moonshot: top-level {"thinking": {"type": "enabled" | "disabled"}}
+        # (platform.kimi.ai/docs/api/models-overview, "thinking parameter").
+        return {"thinking": {"type": "enabled" if request.thinking else "disabled"}}
+    if request.thinking_switch == "chat_template_kwargs":
+        # vLLM / SGLang serving Kimi-K2.5: chat_template_kwargs.thinking=false is instant
+        # mode (huggingface.co/moonshotai/Kimi-K2.5, docs/deploy_guidance.md;
+        # docs.sglang.io/docs/basic_usage/kimi_k2_5).
+        return {"chat_template_kwargs": {"thinking": request.thinking}}
+    return {}  # "reasoning_effort" and "none": no thinking field at all
+
+
+def _tools(request: ChatRequest) -> list[dict[str, object]]:
+    tools = list(request.tools)
+    if request.web_search and WEB_SEARCH_TOOL not in tools:
+        tools.append(WEB_SEARCH_TOOL)
+    return tools
 
 
 def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
     """The JSON body of ``POST <base>/chat/completions``."""
     body: dict[str, Any] = {
         "model": request.model,
-        "messages": [_message(m) for m in request.messages],
+        "messages": _messages(request.messages),
         "stream": stream,
     }
     if stream:
@@ -60,10 +122,14 @@ def build_body(request: ChatRequest, *, stream: bool = True) -> dict[str, Any]:
         body["temperature"] = request.temperature
     if request.max_tokens is not None:
         body["max_tokens"] = request.max_tokens
-    if request.thinking is not None:
-        body["thinking"] = {"type": "enabled" if request.thinking else "disabled"}
-    if request.tools:
-        body["tools"] = list(request.tools)
+    body.update(_thinking_fields(request))
+    if request.reasoning_effort is not None:
+        # kimi-k3 takes low / high / max here, with no thinking field; the layers
+        # above choose, this writes what the request says.
+        body["reasoning_effort"] = request.reasoning_effort
+    tools = _tools(request)
+    if tools:
+        body["tools"] = tools
     return body
 
 
@@ -82,10 +148,26 @@ def parse_usage(raw: Any) -> Usage | None:
     )
 
 
-def _reasoning_of(delta: dict[str, Any]) -> str | None:
-    # Same text under both names (AceData): prefer the official one, never both.
-    text = delta.get("reasoning_content") or delta.get("reasoning")
-    return text if isinstance(text, str) and text else None
+def _reasoning_of(delta: dict[str, Any]) -> tuple[str, str] | None:
+    """``(text, field)`` of a delta's reasoning, or ``None``.
+
+    AceData sends the same text under both names: the official one is used,
+    never both, so it is shown once and sent back as ``reasoning_content``.
+    """
+    for name in ("reasoning_content", "reasoning"):
+        text = delta.get(name)
+        if isinstance(text, str) and text:
+            return text, name
+    return None
+
+
+def _arguments_text(raw: Any) -> str:
+    """A call's arguments as the JSON text they are; some servers send the object itself."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, dict | list):
+        return json.dumps(raw, ensure_ascii=False)
+    return ""
 
 
 def _is_first(choice: Any) -> bool:
@@ -101,6 +183,7 @@ class OpenAIStreamParser:
 
     def __init__(self, secret: str | None = None) -> None:
         self.state = StreamState(secret=secret)
+        self._inline = ThinkTagSplitter()
 
     def feed(self, event: str, data: str) -> list[StreamEvent]:
         """Events from one SSE message; ``event`` is unused in this dialect."""
@@ -128,24 +211,35 @@ class OpenAIStreamParser:
     def _delta_events(self, delta: dict[str, Any]) -> list[StreamEvent]:
         events: list[StreamEvent] = []
         reasoning = _reasoning_of(delta)
-        if reasoning:
-            events.append(ReasoningDelta(reasoning))
+        if reasoning is not None:
+            text, field_name = reasoning
+            events.append(ReasoningDelta(text))
+            if self.state.reasoning_field != "reasoning_content":
+                self.state.reasoning_field = field_name
         content = delta.get("content")
         if isinstance(content, str) and content:
-            events.append(ContentDelta(content))
+            events += self._inline.feed(content)
         for call in delta.get("tool_calls") or ():
-            function = call.get("function") or {}
+            if not isinstance(call, dict):
+                continue
+            function = call.get("function")
+            if not isinstance(function, dict):
+                function = {}
+            index = call.get("index")
             self.state.tool_call(
-                as_int(call.get("index")),
+                index if isinstance(index, int) and not isinstance(index, bool) else None,
                 id=call.get("id"),
                 name=function.get("name"),
-                arguments=function.get("arguments") or "",
+                arguments=_arguments_text(function.get("arguments")),
+                type=call.get("type"),
             )
         return events
 
     def finish(self) -> list[StreamEvent]:
-        """The closing ``Usage`` and ``Finish``; raises if the stream was cut short."""
-        return self.state.closing_events()
+        """Held-back answer text, then ``Usage`` and ``Finish``; raises if cut short."""
+        closing = self.state.closing_events()
+        held: list[StreamEvent] = list(self._inline.finish())
+        return held + closing
 
 
 def parse_completion(payload: Any, secret: str | None = None) -> list[StreamEvent]:
@@ -184,6 +278,7 @@ def parse_models(payload: Any) -> list[ModelInfo]:
                 context_length=context if isinstance(context, int) else None,
                 supports_images=_flag(item.get("supports_image_in")),
                 supports_reasoning=_flag(item.get("supports_reasoning")),
+                supports_video=_flag(item.get("supports_video_in")),
             )
         )
     return models

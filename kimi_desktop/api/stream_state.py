@@ -80,6 +80,7 @@ def is_error_payload(payload: dict[str, Any]) -> bool:
 class _PartialToolCall:
     id: str = ""
     name: str = ""
+    type: str = "function"
     arguments: list[str] = field(default_factory=list)
 
 
@@ -89,13 +90,19 @@ class StreamState:
 
     ``secret`` is the API key, kept so that text quoted from a damaged chunk
     (providers echo keys) is redacted before it reaches an error.
+    ``reasoning_field`` names the field reasoning arrived in, for ``Finish``.
     """
 
     secret: str | None = field(default=None, repr=False)
     done: bool = False
     finish_reason: str | None = None
     usage: Usage | None = None
-    tool_calls: dict[int, _PartialToolCall] = field(default_factory=dict)
+    reasoning_field: str | None = None
+    tool_calls: list[_PartialToolCall] = field(default_factory=list)
+    _call_at_index: dict[int, _PartialToolCall] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _call_with_id: dict[str, _PartialToolCall] = field(default_factory=dict, init=False, repr=False)
 
     def decode(self, data: str) -> dict[str, Any]:
         """One JSON payload, or a :class:`ProtocolError` a person can read."""
@@ -114,14 +121,50 @@ class StreamState:
             )
         return payload
 
-    def tool_call(self, index: int, *, id: Any, name: Any, arguments: str) -> None:
-        """Add one tool-call fragment; fragments with one index belong together."""
-        call = self.tool_calls.setdefault(index, _PartialToolCall())
-        if id:
-            call.id = str(id)
+    def tool_call(
+        self,
+        index: int | None,
+        *,
+        id: Any,
+        name: Any,
+        arguments: str,
+        type: Any = None,
+    ) -> None:
+        """Add one tool-call fragment to the call it belongs to.
+
+        A fragment with an id not seen before starts a new call (some servers
+        number every call 0 and tell them apart only by id); one with a known
+        id continues that call. Without an id, the ``index`` decides, as OpenAI
+        streams interleave parallel calls by index; with neither (an index
+        missing or null), the fragment continues the last call.
+        """
+        call = self._call_for(index, str(id) if id else None)
+        if type:
+            call.type = str(type)
         if name:
             call.name += str(name)
         call.arguments.append(arguments)
+
+    def _call_for(self, index: int | None, call_id: str | None) -> _PartialToolCall:
+        if call_id is not None and call_id in self._call_with_id:
+            call = self._call_with_id[call_id]
+        elif call_id is None and index is not None and index in self._call_at_index:
+            call = self._call_at_index[index]
+        elif call_id is None and index is None and self.tool_calls:
+            call = self.tool_calls[-1]
+        else:
+            indexed = self._call_at_index.get(index) if index is not None else None
+            if indexed is not None and not indexed.id:
+                call = indexed  # the call's first fragments came without its id
+            else:
+                call = _PartialToolCall()
+                self.tool_calls.append(call)
+        if call_id is not None and not call.id:
+            call.id = call_id
+            self._call_with_id[call_id] = call
+        if index is not None:
+            self._call_at_index[index] = call
+        return call
 
     def closing_events(self) -> list[StreamEvent]:
         """``[Usage?, Finish]``, or raise when the stream ended before finishing."""
@@ -134,10 +177,10 @@ class StreamState:
                 code="incomplete_stream",
             )
         calls = tuple(
-            ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments))
-            for _index, c in sorted(self.tool_calls.items())
+            ToolCall(id=c.id, name=c.name, arguments="".join(c.arguments), type=c.type)
+            for c in self.tool_calls
         )
         reason = self.finish_reason or ("tool_calls" if calls else "stop")
         events: list[StreamEvent] = [] if self.usage is None else [self.usage]
-        events.append(Finish(reason=reason, tool_calls=calls))
+        events.append(Finish(reason=reason, tool_calls=calls, reasoning_field=self.reasoning_field))
         return events

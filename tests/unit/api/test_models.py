@@ -12,7 +12,7 @@ from kimi_desktop.api import (
     ModelInfo,
     ProtocolError,
 )
-from tests.fakes import FakeKimiServer, captive_portal, provider_error
+from tests.fakes import FakeKimiServer, captive_portal, json_reply, provider_error
 from tests.unit.api.support import assert_plain_sentence, make_client
 
 StartServer = Callable[..., FakeKimiServer]
@@ -77,6 +77,39 @@ async def test_wrong_key_on_models(fake_server: StartServer) -> None:
             await client.list_models()
     assert caught.value.status == 401
     assert_plain_sentence(caught.value.message, secret="wrong-key-value")
+
+
+@pytest.mark.asyncio
+async def test_video_input_is_read_where_moonshot_states_it(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    listing = {
+        "object": "list",
+        "data": [
+            {
+                "id": "kimi-k2.6",
+                "object": "model",
+                "owned_by": "moonshot",
+                "context_length": 262144,
+                "supports_image_in": True,
+                "supports_video_in": True,
+                "supports_reasoning": True,
+            },
+            {"id": "kimi-k2-thinking", "owned_by": "moonshot", "supports_video_in": False},
+            {"id": "local-model", "supports_video_in": "yes"},
+        ],
+    }
+    server.override("GET", "/v1/models", json_reply(listing))
+    async with make_client(server) as client:
+        models = await client.list_models()
+    assert [m.supports_video for m in models] == [True, False, None]
+    assert models[0] == ModelInfo(
+        "kimi-k2.6",
+        "moonshot",
+        262144,
+        supports_images=True,
+        supports_reasoning=True,
+        supports_video=True,
+    )
 
 
 @pytest.mark.asyncio

@@ -39,7 +39,7 @@ MOONSHOT_EVENTS = [
     ContentDelta("潮の音"),
     ContentDelta("，海。"),
     Usage(prompt_tokens=19, completion_tokens=31, cached_tokens=8),
-    Finish("stop"),
+    Finish("stop", reasoning_field="reasoning_content"),
 ]
 
 
@@ -85,7 +85,7 @@ async def test_reasoning_sent_in_two_fields_is_shown_once(fake_server: StartServ
     assert outcome.reasoning == reasoning
     assert outcome.content == content == " Hello! How can I help you today?"
     assert outcome.usages == [Usage(prompt_tokens=9, completion_tokens=135, cached_tokens=0)]
-    assert outcome.finish == Finish("stop")
+    assert outcome.finish == Finish("stop", reasoning_field="reasoning_content")
     assert_event_order(outcome.events)
     # That delta lists "content" before "reasoning_content": reasoning still comes first.
     events = outcome.nonempty()
@@ -104,7 +104,7 @@ async def test_a_delta_with_only_reasoning_is_reasoning(fake_server: StartServer
         ReasoningDelta("thinking "),
         ReasoningDelta("hard"),
         ContentDelta("done"),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning"),
     ]
 
 
@@ -120,8 +120,39 @@ async def test_both_reasoning_fields_in_a_merged_boundary_delta(fake_server: Sta
         ReasoningDelta("甲乙"),
         ReasoningDelta("丙"),
         ContentDelta("丁"),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning_content"),
     ]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("dialect", "stream_args", "expected"),
+    [
+        ("moonshot", {"reasoning_field": "reasoning_content"}, "reasoning_content"),
+        ("villamarket", {"reasoning_field": "reasoning"}, "reasoning"),
+        ("acedata", {"both_reasoning_fields": True}, "reasoning_content"),
+    ],
+)
+async def test_finish_names_the_field_reasoning_arrived_in(
+    fake_server: StartServer, dialect: str, stream_args: dict[str, object], expected: str
+) -> None:
+    """History sends reasoning back under this name; AceData's pair counts as the official one."""
+    server = fake_server(dialect)
+    server.enqueue(openai_stream(["mull"], ["ok"], **stream_args))  # type: ignore[arg-type]
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert outcome.error is None
+    assert outcome.reasoning == "mull"
+    assert outcome.finish == Finish("stop", reasoning_field=expected)
+
+
+@pytest.mark.asyncio
+async def test_finish_names_no_field_when_no_reasoning_arrived(fake_server: StartServer) -> None:
+    server = fake_server("moonshot")
+    server.enqueue(openai_stream([], ["just text"]))
+    async with make_client(server) as client:
+        outcome = await collect(client)
+    assert outcome.finish == Finish("stop", reasoning_field=None)
 
 
 @pytest.mark.asyncio
@@ -143,6 +174,7 @@ async def test_tool_call_fragments_accumulate_by_index(fake_server: StartServer)
             ToolCall("call_1", "get_weather", '{"city": "Beijing"}'),
             ToolCall("call_2", "get_time", '{"tz": "Asia/Shanghai"}'),
         ),
+        reasoning_field="reasoning_content",
     )
     assert_event_order(outcome.events)
 
@@ -197,7 +229,7 @@ async def test_finish_reason_without_done_completes_normally(fake_server: StartS
         ReasoningDelta("r"),
         ContentDelta("c"),
         Usage(3, 2, 0),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning_content"),
     ]
 
 
@@ -231,7 +263,7 @@ async def test_json_completion_answered_to_a_streaming_request(fake_server: Star
         ReasoningDelta("Let me think."),
         ContentDelta("Answer: 42"),
         Usage(5, 7, 2),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning_content"),
     ]
 
 
@@ -273,7 +305,7 @@ async def test_acedata_json_completion_with_both_reasoning_fields(fake_server: S
         ReasoningDelta(" The user said hi."),
         ContentDelta(" Hello!"),
         Usage(9, 184, 0),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning_content"),
     ]
 
 
@@ -302,7 +334,7 @@ async def test_a_choice_with_a_null_or_missing_index_is_the_first_choice(
         ReasoningDelta("hm"),
         ContentDelta("one"),
         ContentDelta(" two"),
-        Finish("stop"),
+        Finish("stop", reasoning_field="reasoning_content"),
     ]
 
 

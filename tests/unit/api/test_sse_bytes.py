@@ -25,7 +25,7 @@ SMALL_EVENTS = [
     ContentDelta("潮の"),
     ContentDelta("音\r\n"),
     Usage(3, 4, 1),
-    Finish("stop"),
+    Finish("stop", reasoning_field="reasoning_content"),
 ]
 
 
@@ -48,7 +48,7 @@ async def test_acedata_stream_one_byte_at_a_time() -> None:
         " open-ended to encourage them to share what they need help with. "
     )
     assert outcome.usages == [Usage(9, 135, 0)]
-    assert outcome.finish == Finish("stop")
+    assert outcome.finish == Finish("stop", reasoning_field="reasoning_content")
     assert_event_order(outcome.events)
     [request] = transport.requests
     assert request.url.path == "/v1/chat/completions"
