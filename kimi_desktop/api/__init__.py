@@ -30,6 +30,7 @@ from kimi_desktop.domain import (
     StreamEvent,
     ToolCall,
     Usage,
+    WebSearch,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ __all__ = [
     "StreamEvent",
     "ToolCall",
     "Usage",
+    "WebSearch",
     "describe",
 ]
 

@@ -20,14 +20,15 @@ import functools
 import json
 import ssl
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing, asynccontextmanager, suppress
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from httpx_sse import EventSource
 
+from kimi_desktop.api import openai_chat
 from kimi_desktop.api.bounded import (
     ACCEPT_ENCODING,
     Body,
@@ -36,7 +37,7 @@ from kimi_desktop.api.bounded import (
     Limits,
     leading_items,
 )
-from kimi_desktop.api.dialects import Dialect, dialect_for
+from kimi_desktop.api.dialects import USER_AGENT, Dialect, dialect_for
 from kimi_desktop.api.errors import (
     ApiError,
     BadRequestError,
@@ -48,12 +49,27 @@ from kimi_desktop.api.errors import (
     models_too_large_error,
     reply_too_long_error,
 )
+from kimi_desktop.api.moonshot_apis import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_FORM,
+    file_id_of,
+    file_text_of,
+    file_too_large_error,
+    openai_base,
+    text_too_large_error,
+    token_count_error,
+    token_count_of,
+    upload_error,
+    upload_parts,
+)
 from kimi_desktop.api.request import ChatRequest
 from kimi_desktop.api.retry import RetryPolicy, backoff_delay
 from kimi_desktop.api.stream_state import is_error_payload
+from kimi_desktop.api.web_search import searching_reply
 from kimi_desktop.domain import (
     ContentDelta,
     Endpoint,
+    Message,
     ModelInfo,
     ReasoningDelta,
     StreamEvent,
@@ -182,13 +198,7 @@ class KimiClient:
         target = url or self.endpoint.base_url.rstrip("/") + "/users/me/balance"
         if _origin(target) != _origin(self.endpoint.base_url):
             raise ValueError("the balance address must be on the endpoint's own server")
-        headers = {
-            key: value for key, value in self._dialect.headers.items() if key == "user-agent"
-        }
-        if self._key:
-            headers["authorization"] = f"Bearer {self._key}"
-        headers["accept"] = "application/json"
-        answer = await self._try_send("GET", target, None, headers, "no_balance")
+        answer = await self._try_send("GET", target, None, self._bearer_headers(), "no_balance")
         if isinstance(answer, ApiError):
             if answer.code == "no_balance":
                 return None
@@ -206,7 +216,92 @@ class KimiClient:
         return float(available)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
-        """Stream one reply as ``ReasoningDelta | ContentDelta | Usage | Finish``."""
+        """Stream one reply as ``ReasoningDelta | ContentDelta | WebSearch | Usage | Finish``.
+
+        With ``request.web_search`` the ``$web_search`` rounds the model asks for
+        run here (:mod:`kimi_desktop.api.web_search`); each round is a request
+        of its own, retried only before its first byte.
+        """
+        if request.web_search:
+            reply = searching_reply(request, self._stream_round)
+        else:
+            reply = self._stream_round(request)
+        async with aclosing(reply) as events:
+            async for event in events:
+                yield event
+
+    async def extract_file(self, filename: str, data: bytes) -> str:
+        """The text Moonshot's files API reads from a document (PDF, Word, code ...).
+
+        Uploads it (``purpose=file-extract``), reads its ``content``, and deletes
+        it again whatever happened after the upload: a failed read or a
+        cancellation still deletes, so no copy stays on the provider's side. An
+        upload is never re-sent after a dropped connection, which may have
+        stored it already. Refusals keep the provider's words in ``detail``.
+        """
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise file_too_large_error(filename)
+        base = openai_base(self.endpoint)
+        headers = self._bearer_headers()
+        try:
+            async with self._send(
+                "POST",
+                base + "/files",
+                None,
+                headers=headers,
+                files=upload_parts(filename, data),
+                form=UPLOAD_FORM,
+                retry_network=False,
+            ) as response:
+                file_id = file_id_of(await self._read_json(response))
+        except ApiError as error:
+            raise upload_error(error, filename) from None
+        file_url = f"{base}/files/{quote(file_id, safe='')}"
+        try:
+            async with self._send("GET", file_url + "/content", None, headers=headers) as response:
+                raw, complete = await self._read_body(response, self._limits.json_body)
+                status = response.status_code
+            if not complete:
+                raise text_too_large_error(filename, self._limits.json_body)
+            return file_text_of(self._decode_json(raw, status), filename)
+        finally:
+            # Shielded: a second cancel must not leave the document on the server.
+            await asyncio.shield(self._delete_file(file_url, headers))
+
+    async def estimate_tokens(self, model: str, messages: Sequence[Message]) -> int:
+        """How many tokens ``messages`` take for ``model``, counted by Moonshot's tokenizer.
+
+        The messages are written as a chat request writes them. A 404 raises
+        :class:`BadRequestError` with code ``no_token_count``: the endpoint
+        cannot count, and the caller estimates instead.
+        """
+        base = openai_base(self.endpoint)
+        written = openai_chat.build_body(ChatRequest(model=model, messages=messages))
+        body = {"model": model, "messages": written["messages"]}
+        try:
+            async with self._send(
+                "POST",
+                base + "/tokenizers/estimate-token-count",
+                body,
+                headers=self._bearer_headers(),
+            ) as response:
+                payload = await self._read_json(response)
+        except ApiError as error:
+            raise token_count_error(error) from None
+        if isinstance(payload, dict) and is_error_payload(payload):
+            raise error_from_payload(payload, secret=self._key)
+        return token_count_of(payload)
+
+    async def _delete_file(self, url: str, headers: dict[str, str]) -> None:
+        """Delete an uploaded document: once, quietly. Its failure must not hide the
+        reply's own outcome, and a file left behind only takes one of the account's slots."""
+        with suppress(ApiError, httpx.HTTPError, RuntimeError):  # RuntimeError: client closed
+            answer = await self._try_send("DELETE", url, None, headers, None)
+            if isinstance(answer, httpx.Response):
+                await answer.aclose()
+
+    async def _stream_round(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+        """One request's reply, as the dialect's parser reads it."""
         body = self._dialect.build_body(request)
         async with self._send("POST", self._dialect.chat_url, body) as response:
             try:
@@ -271,10 +366,15 @@ class KimiClient:
         *,
         headers: dict[str, str] | None = None,
         not_found_code: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        form: Mapping[str, str] | None = None,
+        retry_network: bool = True,
     ) -> AsyncIterator[httpx.Response]:
         """An open, successful response; retried per policy until its headers arrive.
 
-        ``headers`` default to the dialect's chat headers.
+        ``headers`` default to the dialect's chat headers. ``files`` and ``form``
+        make a multipart body. ``retry_network=False`` for a request that must not
+        be sent twice: a dropped connection may have delivered it.
         """
         headers = dict(self._dialect.headers if headers is None else headers)
         if body is not None:
@@ -282,13 +382,17 @@ class KimiClient:
         attempt = 0
         while True:
             attempt += 1
-            error = await self._try_send(method, url, body, headers, not_found_code)
+            error = await self._try_send(
+                method, url, body, headers, not_found_code, files=files, form=form
+            )
             if isinstance(error, httpx.Response):
                 try:
                     yield error
                 finally:
                     await error.aclose()
                 return
+            if isinstance(error, NetworkError) and not retry_network:
+                raise error
             delay = backoff_delay(self._retry, attempt, error)
             if delay is None:
                 raise error
@@ -303,10 +407,15 @@ class KimiClient:
         body: dict[str, Any] | None,
         headers: dict[str, str],
         not_found_code: str | None,
+        *,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> httpx.Response | ApiError:
         """One try: the open response on success, else the error (not raised)."""
         try:
-            request = self._http.build_request(method, url, json=body, headers=headers)
+            request = self._http.build_request(
+                method, url, json=body, headers=headers, files=files, data=form
+            )
             response = await self._http.send(request, stream=True)
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             return self._network_error(exc, started=False)
@@ -389,6 +498,13 @@ class KimiClient:
                 code="not_json",
                 detail=None if looks_html else snippet,
             ) from None
+
+    def _bearer_headers(self) -> dict[str, str]:
+        """Headers for Moonshot's APIs beside chat, which take a Bearer key in either format."""
+        headers = {"user-agent": USER_AGENT, "accept": "application/json"}
+        if self._key:
+            headers["authorization"] = f"Bearer {self._key}"
+        return headers
 
     def _note_headers(self, headers: httpx.Headers) -> None:
         credits = headers.get("x-credits-remaining")

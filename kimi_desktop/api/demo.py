@@ -5,7 +5,9 @@ Its transport (:mod:`kimi_desktop.api.demo_transport`) answers ``/models`` and
 first, usage in the last choice), so the
 demo exercises the same parser, session, persistence and view as a real
 endpoint. Replies are picked from the prompt: "error" shows a failure, "table",
-"code" and anything else show the matching showcase.
+"code" and anything else show the matching showcase. With web search on, the
+first answer to a prompt is a ``$web_search`` round, as Moonshot's is. The
+tokenizer counts roughly; the files API is not there, as on most endpoints.
 
 The replies and the reasoning are shown in the window, so they are marked for the
 catalog (``N_``) and translated when a reply is made; the endpoint's name is
@@ -106,6 +108,30 @@ def pick_reply(prompt: str) -> str | None:
     if "code" in lowered or "react" in lowered or "screenshot" in lowered:
         return _(_CODE_REPLY)
     return _(_DEFAULT_REPLY)
+
+
+#: What the demo's pretend search "found", in Moonshot's shape (see ``api/web_search.py``).
+SEARCH_ARGUMENTS = '{"search_result":{"search_id":"demo-search"},"usage":{"total_tokens":64}}'
+
+
+def wants_search(body: dict[str, object]) -> bool:
+    """Whether a request declares ``$web_search`` and has not searched for its prompt yet."""
+    tools = body.get("tools")
+    declared = isinstance(tools, list) and any(
+        isinstance(tool, dict) and (tool.get("function") or {}).get("name") == "$web_search"
+        for tool in tools
+    )
+    messages = body.get("messages")
+    last = messages[-1] if isinstance(messages, list) and messages else None
+    return declared and isinstance(last, dict) and last.get("role") == "user"
+
+
+def rough_token_count(messages: object) -> int:
+    """About one token per four characters of the messages' text: the demo has no tokenizer."""
+    if not isinstance(messages, list):
+        return 0
+    text = json.dumps([m.get("content") for m in messages if isinstance(m, dict)])
+    return max(1, len(text) // 4)
 
 
 def chunks(text: str, size: int) -> list[str]:

@@ -20,12 +20,11 @@ from kimi_desktop.domain.events import (
     Finish,
     ReasoningDelta,
     StreamEvent,
-    ToolCall,
     ToolCallDelta,
     Usage,
     WebSearch,
 )
-from kimi_desktop.domain.messages import ImageData, Message, ModelInfo, Role
+from kimi_desktop.domain.messages import ImageData, Message, ModelInfo, Role, ToolCall
 from kimi_desktop.domain.redaction import REDACTED, redact
 from kimi_desktop.domain.thinking import (
     REASONING_EFFORTS,

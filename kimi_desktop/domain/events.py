@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kimi_desktop.domain.messages import Message, ToolCall
+
 
 @dataclass(frozen=True, slots=True)
 class ReasoningDelta:
@@ -27,20 +29,6 @@ class ToolCallDelta:
     id: str | None = None
     name: str | None = None
     arguments: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    """A complete tool call, accumulated from its deltas.
-
-    ``type`` is kept as received: Kimi's built-in tools are ``"builtin_function"``
-    and must be sent back that way.
-    """
-
-    id: str
-    name: str
-    arguments: str
-    type: str = "function"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +58,16 @@ class Finish:
     ``reasoning_field`` is the field the reasoning arrived in
     (``"reasoning_content"`` or ``"reasoning"``), ``None`` when there was none
     or it came inline; history sends reasoning back under that name.
+    ``tool_turns`` are the turns web search rounds added before the answer, in
+    order (per round, the assistant turn with its ``tool_calls`` and one
+    ``"tool"`` turn per call): sent between the prompt and the answer, they
+    repeat the conversation exactly as the model saw it.
     """
 
     reason: str
     tool_calls: tuple[ToolCall, ...] = ()
     reasoning_field: str | None = None
+    tool_turns: tuple[Message, ...] = ()
 
 
 StreamEvent = ReasoningDelta | ContentDelta | WebSearch | Usage | Finish

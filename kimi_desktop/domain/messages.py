@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kimi_desktop.domain.events import ToolCall
-
 Role = Literal["system", "user", "assistant", "tool"]
 
 
@@ -19,6 +17,20 @@ class ImageData:
 
     def __repr__(self) -> str:  # bytes would flood logs and test output
         return f"ImageData(mime={self.mime!r}, {len(self.data)} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A complete tool call, accumulated from its deltas.
+
+    ``type`` is kept as received: Kimi's built-in tools are ``"builtin_function"``
+    and must be sent back that way.
+    """
+
+    id: str
+    name: str
+    arguments: str
+    type: str = "function"
 
 
 @dataclass(frozen=True, slots=True)

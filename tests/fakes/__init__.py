@@ -8,7 +8,10 @@ from tests.fakes.builders import (
     error_reply,
     html_error,
     json_reply,
+    moonshot_file_error,
     openai_stream,
+    web_search_arguments,
+    web_search_stream,
 )
 from tests.fakes.dialects import (
     ACEDATA_STREAM,
@@ -26,7 +29,7 @@ from tests.fakes.dialects import (
     moonshot_stream,
 )
 from tests.fakes.faults import KEEP_ALIVE, MALFORMED_EVENT, Gate, Reply, sse_data, sse_reply
-from tests.fakes.kimi_server import FakeKimiServer, RecordedRequest
+from tests.fakes.kimi_server import FakeKimiServer, RecordedRequest, UploadedFile
 from tests.fakes.provider_errors import provider_error
 from tests.fakes.transport import SseTransport, split_at, split_every, sse_transport
 
@@ -51,12 +54,14 @@ __all__ = [
     "RecordedRequest",
     "Reply",
     "SseTransport",
+    "UploadedFile",
     "acedata_stream",
     "anthropic_stream",
     "captive_portal",
     "error_reply",
     "html_error",
     "json_reply",
+    "moonshot_file_error",
     "moonshot_stream",
     "openai_stream",
     "provider_error",
@@ -65,4 +70,6 @@ __all__ = [
     "sse_data",
     "sse_reply",
     "sse_transport",
+    "web_search_arguments",
+    "web_search_stream",
 ]

@@ -54,8 +54,9 @@ def openai_stream(
     ``content`` pieces; ``merge_boundary`` puts the last reasoning piece and the
     first content piece in one delta. ``usage`` goes inside the last choice
     (``usage_in_choice``, Moonshot) or in a trailing chunk with ``choices: []``.
-    ``tool_calls`` items are ``{"id", "name", "arguments": [fragments]}``; their
-    fragments are interleaved by index, as parallel calls arrive.
+    ``tool_calls`` items are ``{"id", "name", "arguments": [fragments]}`` (and a
+    ``"type"``, ``"function"`` unless given); their fragments are interleaved by
+    index, as parallel calls arrive.
     """
 
     def chunk(choices: list[JsonDict], chunk_usage: JsonDict | None = None) -> bytes:
@@ -108,7 +109,7 @@ def _tool_call_parts(tool_calls: Sequence[JsonDict]) -> list[JsonDict]:
         {
             "index": i,
             "id": call["id"],
-            "type": "function",
+            "type": call.get("type", "function"),
             "function": {"name": call["name"], "arguments": ""},
         }
         for i, call in enumerate(tool_calls)
@@ -121,6 +122,136 @@ def _tool_call_parts(tool_calls: Sequence[JsonDict]) -> list[JsonDict]:
         part for group in itertools.zip_longest(*fragments) for part in group if part is not None
     ]
     return starts + interleaved
+
+
+# -- Kimi's built-in $web_search ----------------------------------------------------------
+
+
+def web_search_arguments(search_id: str = "s-6f1c2a9d", total_tokens: int = 8933) -> str:
+    """A ``$web_search`` call's arguments as Moonshot writes them: a search id and the
+    tokens its results will add (https://platform.moonshot.ai/docs/guide/use-web-search).
+
+    The spacing is Moonshot's own, not ``json.dumps``'s: a client that re-serialises
+    the arguments instead of echoing them byte for byte is caught.
+    """
+    return (
+        '{\n    "search_result": {\n        "search_id": "' + search_id + '"\n    },'
+        '\n    "usage": {\n        "total_tokens": ' + str(total_tokens) + "\n    }\n}"
+    )
+
+
+def web_search_stream(
+    calls: Sequence[tuple[str, str]],
+    *,
+    reasoning: Sequence[str] = (),
+    content: Sequence[str] = (),
+    usage: JsonDict | None = None,
+    argument_pieces: int = 1,
+    model: str = "kimi-k2.5",
+) -> Reply:
+    """A round that asks for ``$web_search``, chunk for chunk as Moonshot streams it.
+
+    ``calls`` are ``(id, arguments)``. Each call's first ``tool_calls`` delta has
+    ``index``, ``id``, ``type: "builtin_function"`` and the function's name; its
+    arguments follow in ``argument_pieces`` pieces (Moonshot sends them whole, in
+    the first delta, when 1). The last choice has ``finish_reason: "tool_calls"``
+    and the ``usage`` (Moonshot puts it there).
+    """
+
+    def chunk(
+        delta: JsonDict, finish: str | None = None, last_usage: JsonDict | None = None
+    ) -> bytes:
+        choice: JsonDict = {"index": 0, "delta": delta, "finish_reason": finish}
+        if last_usage is not None:
+            choice["usage"] = last_usage
+        return sse_data(
+            {
+                "id": _COMPLETION_ID,
+                "object": "chat.completion.chunk",
+                "created": _CREATED,
+                "model": model,
+                "choices": [choice],
+            }
+        )
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"reasoning_content": text}) for text in reasoning]
+    events += [chunk({"content": text}) for text in content]
+    for index, (call_id, arguments) in enumerate(calls):
+        size = -(-len(arguments) // argument_pieces) if arguments else 1
+        pieces = [arguments[i : i + size] for i in range(0, len(arguments), size)] or [""]
+        first = {
+            "index": index,
+            "id": call_id,
+            "type": "builtin_function",
+            "function": {"name": "$web_search", "arguments": pieces[0]},
+        }
+        events.append(chunk({"tool_calls": [first]}))
+        events += [
+            chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
+            for piece in pieces[1:]
+        ]
+    events.append(chunk({}, "tool_calls", usage))
+    events.append(b"data: [DONE]\n\n")
+    return sse_reply(events)
+
+
+# -- Moonshot's files API and tokenizer -----------------------------------------------------
+
+#: Moonshot's documented 400s for uploads (https://platform.kimi.ai/docs/api/errors).
+MOONSHOT_FILE_ERRORS = {
+    "too_large": (
+        "File size is too large, max file size is 100MB, please confirm and re-upload the file"
+    ),
+    "empty": "File size is zero, please confirm and re-upload the file",
+    "too_many": (
+        "The number of files you have uploaded exceeded the max file count 1000, please "
+        "delete previous uploaded files"
+    ),
+    "bad_purpose": "Invalid purpose: only 'file-extract' accepted",
+}
+
+
+def moonshot_file_error(kind: str) -> Reply:
+    """Moonshot's answer refusing an upload: 400 ``invalid_request_error`` in OpenAI shape."""
+    message = MOONSHOT_FILE_ERRORS[kind]
+    return error_reply(400, {"error": {"message": message, "type": "invalid_request_error"}})
+
+
+def moonshot_file_object(file_id: str, filename: str, size: int) -> JsonDict:
+    """What ``POST /v1/files`` answers (https://platform.moonshot.ai/docs/api/files)."""
+    return {
+        "id": file_id,
+        "object": "file",
+        "bytes": size,
+        "created_at": _CREATED,
+        "filename": filename,
+        "purpose": "file-extract",
+        "status": "ok",
+        "status_details": "",
+    }
+
+
+def moonshot_file_content(text: str, filename: str, file_type: str) -> JsonDict:
+    """What ``GET /v1/files/{id}/content`` answers for a ``file-extract`` upload."""
+    return {
+        "content": text,
+        "file_type": file_type,
+        "filename": filename,
+        "title": "",
+        "type": "file",
+    }
+
+
+def moonshot_file_deleted(file_id: str) -> JsonDict:
+    """What ``DELETE /v1/files/{id}`` answers."""
+    return {"deleted": True, "id": file_id, "object": "file"}
+
+
+def moonshot_token_count(total: int) -> JsonDict:
+    """What ``POST /v1/tokenizers/estimate-token-count`` answers
+    (https://platform.moonshot.ai/docs/api/estimate)."""
+    return {"code": 0, "data": {"total_tokens": total}, "scode": "0x0", "status": True}
 
 
 def openai_completion(

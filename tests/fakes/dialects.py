@@ -7,6 +7,7 @@ list and default replies look like. Error bodies live in ``provider_errors``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,20 @@ from tests.fakes.faults import JsonDict, Reply, sse_from_bytes
 DialectName = Literal[
     "moonshot", "moonshot-anthropic", "villamarket", "kimik2", "acedata", "generic"
 ]
-RouteKind = Literal["chat", "messages", "models", "health"]
+RouteKind = Literal[
+    "chat",
+    "messages",
+    "models",
+    "health",
+    "file_upload",
+    "file_content",
+    "file_delete",
+    "tokenizer",
+]
+#: Moonshot's platform routes beside chat, answered from the server's own state.
+PLATFORM_KINDS: frozenset[RouteKind] = frozenset(
+    {"file_upload", "file_content", "file_delete", "tokenizer"}
+)
 Auth = Literal["bearer", "x-api-key", "none"]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -52,12 +66,26 @@ GENERIC_CONTENT = ("Hello", " from", " a local", " model.")
 
 @dataclass(frozen=True)
 class Route:
-    """One endpoint of a provider: method, full path on the fake, kind and auth scheme."""
+    """One endpoint of a provider: method, full path on the fake, kind and auth scheme.
+
+    A path may hold one ``{id}`` (``/v1/files/{id}/content``): any one path segment.
+    """
 
     method: str
     path: str
     kind: RouteKind
     auth: Auth
+
+    def matches(self, method: str, path: str) -> bool:
+        return method == self.method and self.id_in(path) is not None
+
+    def id_in(self, path: str) -> str | None:
+        """The ``{id}`` segment of ``path`` ("" for a route without one); ``None`` if no match."""
+        if "{id}" not in self.path:
+            return "" if path == self.path else None
+        head, _, tail = self.path.partition("{id}")
+        match = re.fullmatch(re.escape(head) + "([^/]+)" + re.escape(tail), path)
+        return match.group(1) if match else None
 
 
 def moonshot_stream(*, trailing_usage: bool = False) -> Reply:
@@ -148,6 +176,17 @@ def _openai_routes(base: str, *, auth: Auth = "bearer") -> tuple[Route, ...]:
     )
 
 
+def _moonshot_platform_routes(base: str) -> tuple[Route, ...]:
+    """Files (https://platform.moonshot.ai/docs/api/files) and the tokenizer
+    (https://platform.moonshot.ai/docs/api/estimate), beside the OpenAI-format chat."""
+    return (
+        Route("POST", f"{base}/files", "file_upload", "bearer"),
+        Route("GET", f"{base}/files/{{id}}/content", "file_content", "bearer"),
+        Route("DELETE", f"{base}/files/{{id}}", "file_delete", "bearer"),
+        Route("POST", f"{base}/tokenizers/estimate-token-count", "tokenizer", "bearer"),
+    )
+
+
 def _openai_json(
     reasoning: str | None, content: str, usage: JsonDict | None
 ) -> Callable[[RouteKind], Reply]:
@@ -180,7 +219,7 @@ DIALECTS: dict[str, Dialect] = {
     "moonshot": Dialect(
         name="moonshot",
         base_path="/v1",
-        routes=_openai_routes("/v1"),
+        routes=(*_openai_routes("/v1"), *_moonshot_platform_routes("/v1")),
         models=MOONSHOT_MODELS,
         default_stream=lambda kind: moonshot_stream(),
         default_json=_openai_json(
@@ -193,6 +232,8 @@ DIALECTS: dict[str, Dialect] = {
         routes=(
             Route("POST", "/anthropic/v1/messages", "messages", "x-api-key"),
             Route("GET", "/anthropic/v1/models", "models", "x-api-key"),
+            # The same server serves the OpenAI format at /v1, and with it the files API.
+            *_moonshot_platform_routes("/v1"),
         ),
         models=MOONSHOT_MODELS,
         default_stream=lambda kind: anthropic_stream(

@@ -13,7 +13,15 @@ tests, Qt tests running a qasync loop, and benchmark scripts::
         assert server.chat_requests[0].json()["stream"] is True
 
 Chat requests are answered from the FIFO filled by :meth:`FakeKimiServer.enqueue`,
-then with the dialect's default reply. Every request is recorded.
+then with the dialect's default reply. Every request is recorded, and
+:attr:`FakeKimiServer.request_kinds` names the route each went to.
+
+Moonshot's files API and tokenizer answer from the server's own state: an upload
+is kept in :attr:`FakeKimiServer.uploads` until deleted, its content is its text
+(or :attr:`FakeKimiServer.file_texts` for its name), and the tokenizer counts
+:attr:`FakeKimiServer.token_count` (or a rough estimate). :meth:`enqueue_for` scripts
+any of those routes; :meth:`cut_request` drops a connection in the middle of a
+request body, as a network does mid-upload.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -28,8 +37,15 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from tests.fakes.builders import json_reply
-from tests.fakes.dialects import DIALECTS, Dialect, DialectName, Route
+from tests.fakes.builders import (
+    json_reply,
+    moonshot_file_content,
+    moonshot_file_deleted,
+    moonshot_file_error,
+    moonshot_file_object,
+    moonshot_token_count,
+)
+from tests.fakes.dialects import DIALECTS, PLATFORM_KINDS, Dialect, DialectName, Route, RouteKind
 from tests.fakes.faults import Reply
 from tests.fakes.provider_errors import provider_error
 
@@ -49,6 +65,17 @@ class RecordedRequest:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A document uploaded to the fake's files API, as its multipart form carried it."""
+
+    id: str
+    filename: str
+    data: bytes
+    content_type: str
+    purpose: str
 
 
 class FakeKimiServer:
@@ -73,8 +100,19 @@ class FakeKimiServer:
         self.rate_limit = 60
         self.requests: list[RecordedRequest] = []
         self.errors: list[BaseException] = []
+        #: Files uploaded and not deleted yet, by id.
+        self.uploads: dict[str, UploadedFile] = {}
+        #: Every file ever uploaded, deleted or not, in order.
+        self.uploaded: list[UploadedFile] = []
+        #: The text a file's content answer gives, by file name (else its bytes as UTF-8).
+        self.file_texts: dict[str, str] = {}
+        #: What the tokenizer answers; ``None`` counts about one token per 4 bytes.
+        self.token_count: int | None = None
         self._lock = threading.Lock()
         self._queue: deque[Reply] = deque()
+        self._route_queues: dict[RouteKind, deque[Reply]] = {}
+        self._cuts: dict[RouteKind, int] = {}
+        self._files_made = 0
         self._overrides: dict[tuple[str, str], Reply] = {}
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,6 +145,20 @@ class FakeKimiServer:
         with self._lock:
             self._queue.extend([reply] * times)
 
+    def enqueue_for(self, kind: RouteKind, reply: Reply, *, times: int = 1) -> None:
+        """Answer the next ``times`` requests to a platform route (``file_upload``,
+        ``file_content``, ``file_delete``, ``tokenizer``) with ``reply``."""
+        if kind not in PLATFORM_KINDS:
+            raise ValueError(f"{kind!r} is answered from enqueue(), not enqueue_for()")
+        with self._lock:
+            self._route_queues.setdefault(kind, deque()).extend([reply] * times)
+
+    def cut_request(self, kind: RouteKind, *, after_bytes: int) -> None:
+        """Read only ``after_bytes`` of the next request body to ``kind``, then reset the
+        connection without answering: a network that dropped mid-upload."""
+        with self._lock:
+            self._cuts[kind] = after_bytes
+
     def override(self, method: str, path: str, reply: Reply) -> None:
         """Always answer ``method path`` (a full path, e.g. ``/v1/models``) with ``reply``."""
         with self._lock:
@@ -117,6 +169,15 @@ class FakeKimiServer:
         """How many enqueued replies have not been played yet."""
         with self._lock:
             return len(self._queue)
+
+    @property
+    def request_kinds(self) -> list[str]:
+        """The route kind of every recorded request, in order ("unknown" off the routes)."""
+        kinds: list[str] = []
+        for request in list(self.requests):
+            route = self._route(request.method, request.path)
+            kinds.append(route.kind if route is not None else "unknown")
+        return kinds
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:
@@ -219,10 +280,15 @@ class FakeKimiServer:
         self._connections[task] = writer
         try:
             while True:
-                request = await _read_request(reader)
-                if request is None:
+                head = await _read_head(reader)
+                if head is None:
                     break
+                cut = self._take_cut(head[0], head[1])
+                request = await _read_request(reader, *head, limit=cut)
                 self.requests.append(request)
+                if cut is not None:
+                    writer.transport.abort()  # a reset, not a polite close
+                    break
                 reply, extra_headers = self._answer(request)
                 keep_alive = await _play(writer, reply, extra_headers)
                 if not keep_alive or request.headers.get("connection", "").lower() == "close":
@@ -247,10 +313,7 @@ class FakeKimiServer:
             override = self._overrides.get((request.method, request.path))
         if override is not None:
             return override, self._common_headers(spent=False)
-        route = next(
-            (r for r in dialect.routes if r.method == request.method and r.path == request.path),
-            None,
-        )
+        route = self._route(request.method, request.path)
         if route is None:
             return provider_error(dialect.name, "not_found"), self._common_headers(spent=False)
         if route.kind == "health":
@@ -267,6 +330,12 @@ class FakeKimiServer:
         if route.kind == "models":
             assert dialect.models is not None
             return json_reply(dialect.models), self._common_headers(spent=False)
+        if route.kind in PLATFORM_KINDS:
+            with self._lock:
+                queue = self._route_queues.get(route.kind)
+                planned = queue.popleft() if queue else None
+            answer = planned or self._platform_answer(route, request)
+            return answer, self._common_headers(spent=False)
         with self._lock:
             scripted = self._queue.popleft() if self._queue else None
         if scripted is not None:
@@ -276,6 +345,71 @@ class FakeKimiServer:
         else:
             reply = dialect.default_json(route.kind)
         return reply, self._common_headers(spent=200 <= reply.status < 300)
+
+    def _route(self, method: str, path: str) -> Route | None:
+        return next((r for r in self.dialect.routes if r.matches(method, path)), None)
+
+    def _take_cut(self, method: str, path: str) -> int | None:
+        route = self._route(method, path)
+        if route is None:
+            return None
+        with self._lock:
+            return self._cuts.pop(route.kind, None)
+
+    def _platform_answer(self, route: Route, request: RecordedRequest) -> Reply:
+        """Moonshot's files API and tokenizer, answered from this server's state."""
+        file_id = route.id_in(request.path) or ""
+        if route.kind == "file_upload":
+            return self._upload(request)
+        if route.kind == "tokenizer":
+            return self._count_tokens(request)
+        with self._lock:
+            upload = self.uploads.get(file_id)
+            if upload is not None and route.kind == "file_delete":
+                del self.uploads[file_id]
+        if upload is None:
+            return provider_error(self.dialect.name, "not_found")
+        if route.kind == "file_delete":
+            return json_reply(moonshot_file_deleted(file_id))
+        text = self.file_texts.get(upload.filename)
+        if text is None:
+            text = upload.data.decode("utf-8", errors="replace")
+        return json_reply(moonshot_file_content(text, upload.filename, upload.content_type))
+
+    def _upload(self, request: RecordedRequest) -> Reply:
+        form = parse_form(request.headers.get("content-type", ""), request.body)
+        purpose = form.get("purpose")
+        document = form.get("file")
+        if purpose is None or purpose.data != b"file-extract":
+            return moonshot_file_error("bad_purpose")
+        if document is None or not document.data:
+            return moonshot_file_error("empty")
+        with self._lock:
+            self._files_made += 1
+            upload = UploadedFile(
+                id=f"cvfake{self._files_made:014d}",
+                filename=document.filename or "",
+                data=document.data,
+                content_type=document.content_type,
+                purpose=purpose.data.decode(),
+            )
+            self.uploads[upload.id] = upload
+            self.uploaded.append(upload)
+        return json_reply(moonshot_file_object(upload.id, upload.filename, len(upload.data)))
+
+    def _count_tokens(self, request: RecordedRequest) -> Reply:
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get("model"):
+            return provider_error(self.dialect.name, "bad_request")
+        if not isinstance(body.get("messages"), list):
+            return provider_error(self.dialect.name, "bad_request")
+        total = self.token_count
+        if total is None:
+            total = len(json.dumps(body["messages"])) // 4
+        return json_reply(moonshot_token_count(total))
 
     def _presented_key(self, route: Route, headers: dict[str, str]) -> str | None:
         if route.auth == "x-api-key":
@@ -306,7 +440,43 @@ def _wants_stream(request: RecordedRequest) -> bool:
         return False
 
 
-async def _read_request(reader: asyncio.StreamReader) -> RecordedRequest | None:
+@dataclass(frozen=True)
+class FormPart:
+    """One part of a ``multipart/form-data`` body."""
+
+    data: bytes
+    filename: str | None = None
+    content_type: str = "text/plain"
+
+
+def parse_form(content_type: str, body: bytes) -> dict[str, FormPart]:
+    """The parts of a ``multipart/form-data`` body by field name (RFC 7578, as httpx writes it)."""
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+    if not content_type.startswith("multipart/form-data") or boundary is None:
+        return {}
+    parts: dict[str, FormPart] = {}
+    for section in body.split(b"--" + boundary.group(1).encode())[1:]:
+        if section.startswith(b"--"):
+            break  # the closing delimiter
+        head, _, data = section.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        text = head.decode("utf-8", errors="replace")
+        name = re.search(r'; name="([^"]*)"', text)
+        if name is None:
+            continue
+        filename = re.search(r'; filename="([^"]*)"', text)
+        kind = re.search(r"(?im)^content-type:\s*(\S+)", text)
+        parts[name.group(1)] = FormPart(
+            data=data.removesuffix(b"\r\n"),
+            filename=filename.group(1) if filename else None,
+            content_type=kind.group(1) if kind else "text/plain",
+        )
+    return parts
+
+
+async def _read_head(
+    reader: asyncio.StreamReader,
+) -> tuple[str, str, str, dict[str, str]] | None:
+    """``(method, path, query, headers)`` of the next request; ``None`` at the end."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
@@ -320,12 +490,28 @@ async def _read_request(reader: asyncio.StreamReader) -> RecordedRequest | None:
         name, _, value = line.partition(":")
         name, value = name.strip().lower(), value.strip()
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    if "chunked" in headers.get("transfer-encoding", "").lower():
+    path, _, query = target.partition("?")
+    return method.upper(), path, query, headers
+
+
+async def _read_request(
+    reader: asyncio.StreamReader,
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    *,
+    limit: int | None = None,
+) -> RecordedRequest:
+    """The request's body after its head; only its first ``limit`` bytes when cut."""
+    if limit is not None:
+        length = int(headers.get("content-length", limit))
+        body = await reader.readexactly(min(limit, length))
+    elif "chunked" in headers.get("transfer-encoding", "").lower():
         body = await _read_chunked(reader)
     else:
         body = await reader.readexactly(int(headers.get("content-length", "0")))
-    path, _, query = target.partition("?")
-    return RecordedRequest(method.upper(), path, headers, body, query)
+    return RecordedRequest(method, path, headers, body, query)
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
