@@ -6,8 +6,14 @@ from enum import StrEnum
 
 
 class MessageAction(StrEnum):
-    """A message's command. The values are stable: ``RETRY`` and ``SETTINGS`` are
-    also what a failed reply stores as its ``error_fix``."""
+    """A message's command. The values are stable: ``RETRY``, ``SETTINGS``,
+    ``REGENERATE`` and ``LARGER_BUDGET`` are also what a reply that did not finish
+    stores as its ``error_fix``, so the same buttons are offered after a restart.
+
+    ``CONTINUE`` asks the model to go on with a reply that stopped short;
+    ``LARGER_BUDGET`` doubles the conversation's output budget and answers again
+    (stored by a reply the output budget cut short).
+    """
 
     COPY = "copy"  # the view has already put the text on the clipboard
     EDIT = "edit"
@@ -15,3 +21,5 @@ class MessageAction(StrEnum):
     DELETE = "delete"
     RETRY = "retry"
     SETTINGS = "settings"
+    CONTINUE = "continue"
+    LARGER_BUDGET = "larger_budget"

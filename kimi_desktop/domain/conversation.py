@@ -13,8 +13,10 @@ class MessageStatus(enum.StrEnum):
     """Lifecycle of a stored message.
 
     An assistant row starts ``STREAMING`` and ends ``COMPLETE``, ``STOPPED`` (the
-    user pressed Stop), ``INTERRUPTED`` (the stream or the app died) or ``ERROR``
-    (the request failed before any text arrived).
+    user pressed Stop), ``INTERRUPTED`` (the stream or the app died, or the output
+    budget ran out: then its ``error_fix`` is ``"larger_budget"``) or ``ERROR``
+    (the request failed before any text arrived). A reply that is continued goes
+    back to ``STREAMING`` and ends again the same way.
     """
 
     COMPLETE = "complete"
@@ -38,7 +40,11 @@ class Attachment:
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """A chat thread; times are Unix seconds (UTC)."""
+    """A chat thread; times are Unix seconds (UTC).
+
+    ``max_tokens`` is the output budget asked for each reply (``None``: the app's
+    default); ``web_search`` lets the model search the web (Kimi's built-in tool).
+    """
 
     id: int
     title: str
@@ -48,6 +54,8 @@ class Conversation:
     system_prompt: str = ""
     endpoint_id: str | None = None
     model: str | None = None
+    max_tokens: int | None = None
+    web_search: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +63,14 @@ class StoredMessage:
     """A message row. ``error`` holds the sentence shown when a reply failed.
 
     ``error_fix`` names what helps with that failure: ``"settings"`` when the
-    key or endpoint must change (a wrong key, no balance), else ``"retry"``.
+    key or endpoint must change (a wrong key, no balance), ``"larger_budget"``
+    when the output budget ran out, ``"regenerate"`` when the endpoint refused to
+    continue the reply, else ``"retry"`` (see :class:`~.actions.MessageAction`).
     It is stored so the right button is offered again after a restart.
+
+    ``reasoning_field`` is the field the reasoning arrived in
+    (``"reasoning_content"`` or ``"reasoning"``), so the history sends it back
+    under the same name; ``None`` when unknown.
     """
 
     id: int
@@ -72,6 +86,7 @@ class StoredMessage:
     error: str | None = None
     error_fix: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    reasoning_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,14 @@ quiet — and ends ``complete``, ``stopped``, ``interrupted`` or ``error``. Afte
 a crash the store's recovery marks it ``interrupted``, so at most about a
 second of text is ever lost.
 
+Every request carries an output budget (:mod:`~kimi_desktop.services.budget`).
+A reply the budget cut short (``finish_reason: "length"``) is never shown as
+finished: it ends ``interrupted`` with ``error_fix = "larger_budget"``, whether
+or not answer text arrived. A reply that stopped short can be continued in
+place (:meth:`ChatSession.continue_reply`, Moonshot's partial mode): its row
+goes back to ``streaming``, and the continuation is appended and saved like
+any reply.
+
 A save that fails (a full disk, a read-only folder, a row changed by another
 program) never stops the reply and never loses its text: the text stays in
 memory, ``save_failed`` says why in words, and the save is tried again every
@@ -35,6 +43,7 @@ from PySide6.QtCore import QObject, Signal
 from kimi_desktop.api import (
     ApiError,
     AuthenticationError,
+    BadRequestError,
     ChatRequest,
     ContentDelta,
     Finish,
@@ -47,9 +56,17 @@ from kimi_desktop.api import (
     Usage,
     describe,
 )
-from kimi_desktop.domain import MessageStatus, NewAttachment, StoredMessage, redact
-from kimi_desktop.i18n import _
+from kimi_desktop.domain import (
+    MessageAction,
+    MessageStatus,
+    NewAttachment,
+    StoredMessage,
+    ThinkingFields,
+    redact,
+)
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
+from kimi_desktop.services.budget import DEFAULT_BUDGET, OutputBudget
 from kimi_desktop.services.save_problems import (
     HistoryNotSaved,
     reply_not_saved,
@@ -77,13 +94,19 @@ ClientOpener = Callable[[str, Callable[[int, float, ApiError], None]], "KimiClie
 #: ``sees_images(endpoint_id, model)``: False when the model is known not to take images.
 ImageSight = Callable[[str, str], bool]
 
+#: Said on a reply the endpoint would not continue (it refused the trailing partial turn).
+CANNOT_CONTINUE = N_("This endpoint cannot continue a reply; regenerate instead.")
+#: Statuses of a reply that ended short and can be continued.
+CONTINUABLE = frozenset({MessageStatus.STOPPED, MessageStatus.INTERRUPTED})
+
 
 class ChatSession(QObject):
     """Runs the replies of every conversation; the window shows one of them.
 
     Signals:
         message_added(StoredMessage): a user or assistant row was created.
-        message_changed(StoredMessage): a row reached its final state.
+        message_changed(StoredMessage): a row reached its final state, or went back
+            to ``streaming`` to be continued.
         messages_removed(int conversation_id, list[int] message ids): rows deleted.
         reasoning_received(int message_id, str delta): reasoning text arrived.
         content_received(int message_id, str delta): answer text arrived.
@@ -97,8 +120,13 @@ class ChatSession(QObject):
         credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
 
     Commands that write the history (:meth:`send`, :meth:`regenerate`,
-    :meth:`edit_last_prompt`, :meth:`delete_message`) raise :class:`HistoryNotSaved`
-    with a sentence when it cannot be written; nothing was done then.
+    :meth:`edit_last_prompt`, :meth:`continue_reply`, :meth:`delete_message`) raise
+    :class:`HistoryNotSaved` with a sentence when it cannot be written; nothing was
+    done then.
+
+    Commands that ask for a reply take ``thinking`` (how the request switches
+    reasoning; ``None``: the server's default) and ``budget`` (the conversation's
+    output budget and the model's context, see :class:`OutputBudget`).
     """
 
     message_added = Signal(object)
@@ -179,7 +207,8 @@ class ChatSession(QObject):
         *,
         endpoint_id: str,
         model: str,
-        thinking: bool | None,
+        thinking: ThinkingFields | None = None,
+        budget: OutputBudget = DEFAULT_BUDGET,
         attachments: Sequence[NewAttachment] = (),
     ) -> StoredMessage:
         """Store the user's prompt and start streaming the reply."""
@@ -195,7 +224,7 @@ class ChatSession(QObject):
         self.conversation_changed.emit(conversation_id)
         self.message_added.emit(message)
         try:
-            self._start_reply(conversation_id, endpoint_id, model, thinking)
+            self._start_reply(conversation_id, endpoint_id, model, thinking, budget)
         except HistoryNotSaved:
             # Take the prompt back, so sending again does not ask twice.
             try:
@@ -208,7 +237,13 @@ class ChatSession(QObject):
         return message
 
     def regenerate(
-        self, conversation_id: int, *, endpoint_id: str, model: str, thinking: bool | None
+        self,
+        conversation_id: int,
+        *,
+        endpoint_id: str,
+        model: str,
+        thinking: ThinkingFields | None = None,
+        budget: OutputBudget = DEFAULT_BUDGET,
     ) -> None:
         """Drop the last answer (and anything after the last prompt), answer again."""
         messages = self._repo.messages(conversation_id)
@@ -220,7 +255,7 @@ class ChatSession(QObject):
             with writing(self._repo, sending=True):
                 self._repo.delete_messages_from(conversation_id, after[0])
             self.messages_removed.emit(conversation_id, after)
-        self._start_reply(conversation_id, endpoint_id, model, thinking)
+        self._start_reply(conversation_id, endpoint_id, model, thinking, budget)
 
     def edit_last_prompt(
         self,
@@ -229,7 +264,8 @@ class ChatSession(QObject):
         *,
         endpoint_id: str,
         model: str,
-        thinking: bool | None,
+        thinking: ThinkingFields | None = None,
+        budget: OutputBudget = DEFAULT_BUDGET,
         attachments: Sequence[NewAttachment] = (),
     ) -> None:
         """Replace the last prompt (dropping what followed it) and send it again.
@@ -255,8 +291,67 @@ class ChatSession(QObject):
             endpoint_id=endpoint_id,
             model=model,
             thinking=thinking,
+            budget=budget,
             attachments=attachments,
         )
+
+    def continue_reply(
+        self,
+        conversation_id: int,
+        message_id: int,
+        *,
+        endpoint_id: str,
+        model: str,
+        thinking: ThinkingFields | None = None,
+        budget: OutputBudget = DEFAULT_BUDGET,
+    ) -> None:
+        """Ask the model to go on with the last reply, which stopped short; the
+        continuation is appended to the same message.
+
+        The request is the dialogue up to that reply plus the reply itself as a
+        trailing assistant turn marked ``partial`` (with its reasoning), which
+        Moonshot continues rather than answers (platform.kimi.ai/docs/api/partial);
+        the stream then holds only the continuation. A reply with no answer text
+        yet (cut while thinking) has nothing to continue from: it is regenerated.
+        Only a stopped or interrupted reply, the conversation's last message, is
+        continued; anything else is left alone.
+        """
+        if self.is_running(conversation_id):
+            return
+        messages = self._repo.messages(conversation_id)
+        reply = messages[-1] if messages else None
+        if reply is None or reply.id != message_id or reply.role != "assistant":
+            return
+        if reply.status not in CONTINUABLE:
+            return
+        pending = self._unsaved.get(reply.id)
+        if pending is not None:  # its final state is only in memory: saved first
+            raise HistoryNotSaved(pending.problem)
+        if not reply.text:
+            self.regenerate(
+                conversation_id,
+                endpoint_id=endpoint_id,
+                model=model,
+                thinking=thinking,
+                budget=budget,
+            )
+            return
+        with_images = self._sees_images(endpoint_id, model)
+        history = self._history(conversation_id, with_images=with_images, before=reply.id)
+        history.append(
+            Message(
+                "assistant",
+                reply.text,
+                reasoning=reply.reasoning or None,
+                partial=True,
+                reasoning_field=reply.reasoning_field or "reasoning_content",
+            )
+        )
+        request = self._request(conversation_id, model, history, thinking, budget)
+        with writing(self._repo, sending=True):
+            resumed = self._repo.resume_streaming(reply.id)
+        self.message_changed.emit(resumed)
+        self._run(conversation_id, resumed, endpoint_id, request, earlier=reply)
 
     def delete_message(self, conversation_id: int, message_id: int) -> None:
         """Delete one message (not while its own reply is streaming)."""
@@ -309,16 +404,54 @@ class ChatSession(QObject):
     # -- the reply task ----------------------------------------------------------
 
     def _start_reply(
-        self, conversation_id: int, endpoint_id: str, model: str, thinking: bool | None
+        self,
+        conversation_id: int,
+        endpoint_id: str,
+        model: str,
+        thinking: ThinkingFields | None,
+        budget: OutputBudget,
     ) -> None:
         history = self._history(conversation_id, with_images=self._sees_images(endpoint_id, model))
-        request = ChatRequest(model=model, messages=history, thinking=thinking)
+        request = self._request(conversation_id, model, history, thinking, budget)
         with writing(self._repo, sending=True):
             reply = self._repo.add_message(
                 conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
             )
         self.message_added.emit(reply)
-        task = asyncio.ensure_future(self._stream(reply, endpoint_id, request))
+        self._run(conversation_id, reply, endpoint_id, request)
+
+    def _request(
+        self,
+        conversation_id: int,
+        model: str,
+        history: list[Message],
+        thinking: ThinkingFields | None,
+        budget: OutputBudget,
+    ) -> ChatRequest:
+        """The request for a reply: always with an output budget that fits the prompt."""
+        thinking = thinking if thinking is not None else ThinkingFields()
+        conversation = self._repo.get_conversation(conversation_id)
+        return ChatRequest(
+            model=model,
+            messages=history,
+            max_tokens=budget.tokens_for(history),
+            thinking=thinking.thinking,
+            thinking_switch=thinking.switch,
+            reasoning_effort=thinking.effort,
+            web_search=conversation.web_search if conversation is not None else False,
+        )
+
+    def _run(
+        self,
+        conversation_id: int,
+        reply: StoredMessage,
+        endpoint_id: str,
+        request: ChatRequest,
+        *,
+        earlier: StoredMessage | None = None,
+    ) -> None:
+        """Start the reply's task (``earlier``: the reply as it was before it is continued)."""
+        task = asyncio.ensure_future(self._stream(reply, endpoint_id, request, earlier))
         self._tasks[conversation_id] = task
         self.reply_running_changed.emit(conversation_id, True)
         task.add_done_callback(lambda _task: self._on_task_done(conversation_id, task))
@@ -331,8 +464,12 @@ class ChatSession(QObject):
             _log.error("a reply task failed:\n%s", self._safe_trace(task.exception()))
         self.reply_running_changed.emit(conversation_id, False)
 
-    def _history(self, conversation_id: int, *, with_images: bool = True) -> list[Message]:
+    def _history(
+        self, conversation_id: int, *, with_images: bool = True, before: int | None = None
+    ) -> list[Message]:
         """The dialogue to send: failed replies left out, images within the request budget.
+
+        ``before``: only the messages older than that one (a reply being continued).
 
         Images are re-sent with the turns that carried them, newest first; once
         the request's image budget is spent, older turns go without theirs (the
@@ -344,7 +481,8 @@ class ChatSession(QObject):
         turns = [
             m
             for m in self._repo.messages(conversation_id)
-            if m.role != "assistant" or m.text  # failed or empty replies are no dialogue
+            # failed or empty replies are no dialogue
+            if (m.role != "assistant" or m.text) and (before is None or m.id < before)
         ]
         budget = MAX_REQUEST_IMAGE_BYTES
         history: list[Message] = []
@@ -356,17 +494,35 @@ class ChatSession(QObject):
                     budget -= len(data)
                     images.append(ImageData(attachment.mime, data))
             history.append(
-                Message(stored.role, stored.text, tuple(images), stored.reasoning or None)
+                Message(
+                    stored.role,
+                    stored.text,
+                    tuple(images),
+                    stored.reasoning or None,
+                    # sent back under the field it arrived in (reasoning or reasoning_content)
+                    reasoning_field=stored.reasoning_field or "reasoning_content",
+                )
             )
         history.reverse()
         if conversation is not None and conversation.system_prompt.strip():
             history.insert(0, Message("system", conversation.system_prompt))
         return history
 
-    async def _stream(self, reply: StoredMessage, endpoint_id: str, request: ChatRequest) -> None:
+    async def _stream(
+        self,
+        reply: StoredMessage,
+        endpoint_id: str,
+        request: ChatRequest,
+        earlier: StoredMessage | None = None,
+    ) -> None:
+        """Stream one reply into its row; ``earlier`` is the reply being continued,
+        whose text, reasoning and usage the continuation adds to."""
         reply_state = _ReplyState(self._clock, self._save_interval, self._retry_interval)
+        if earlier is not None:
+            reply_state.start_from(earlier.text, earlier.reasoning, earlier.reasoning_seconds)
         status, error, usage = MessageStatus.COMPLETE, None, None
-        failure: ApiError | None = None
+        fix: str | None = None
+        finish: Finish | None = None
         deltas = _DeltaBatch(
             lambda text: self.reasoning_received.emit(reply.id, text),
             lambda text: self.content_received.emit(reply.id, text),
@@ -390,8 +546,8 @@ class ChatSession(QObject):
                         deltas.add(event.text, reasoning=False)
                     elif isinstance(event, Usage):
                         usage = event
-                    elif isinstance(event, Finish) and event.reason == "length":
-                        error = _("The reply hit the length limit and may be cut short.")
+                    elif isinstance(event, Finish):
+                        finish = event
                     if reply_state.save_due():
                         self._save_live(live)
                     else:
@@ -407,7 +563,9 @@ class ChatSession(QObject):
             status = MessageStatus.STOPPED
         except ApiError as exc:
             status = MessageStatus.INTERRUPTED if reply_state.has_output else MessageStatus.ERROR
-            error, failure = describe(exc), exc
+            error, fix = describe(exc), _fix_for(exc)
+            if earlier is not None and not reply_state.grew and _refused_partial(exc):
+                error, fix = _(CANNOT_CONTINUE), MessageAction.REGENERATE
         except Exception as exc:  # a defect must not leave the row "streaming" forever
             # The exception's text may quote the key (an httpx or keyring message).
             _log.error(
@@ -418,35 +576,41 @@ class ChatSession(QObject):
             if reply_state.has_output:
                 kept = _("What arrived is kept.")
                 error = f"{error} {kept}"
-            failure = ApiError(error)
+            fix = MessageAction.RETRY
         finally:
             reply_state.cancel_timer()
         deltas.flush()  # what arrived is shown before the reply's final state
         del self._live[reply.id]
-        self._finish(reply, reply_state, status, error, usage, failure)
+        if status is MessageStatus.COMPLETE and finish is not None and finish.reason == "length":
+            # The output budget ran out: never a finished reply, even with no answer at
+            # all (a thinking model spends the budget on reasoning first).
+            status, fix = MessageStatus.INTERRUPTED, MessageAction.LARGER_BUDGET
+        self._finish(reply, reply_state, _Ending(status, error, fix, usage, finish), earlier)
 
     def _finish(
         self,
         reply: StoredMessage,
         state: _ReplyState,
-        status: MessageStatus,
-        error: str | None,
-        usage: Usage | None,
-        exc: ApiError | None,
+        ending: _Ending,
+        earlier: StoredMessage | None,
     ) -> None:
-        fix = None
-        if exc is not None:
-            fix = "settings" if isinstance(exc, AuthenticationError | QuotaError) else "retry"
+        """Save the reply's final state; a continuation's usage adds to the reply's."""
+        usage = ending.usage
+        reasoning_field = ending.finish.reasoning_field if ending.finish is not None else None
+        if earlier is not None:
+            usage = _added(earlier.usage, usage)
+            reasoning_field = reasoning_field or earlier.reasoning_field
         final = _FinalState(
             reply=reply,
-            status=status,
+            status=ending.status,
             text=state.text,
             reasoning=state.reasoning,
             reasoning_seconds=state.reasoning_seconds(),
             usage=usage,
-            error=error,
-            error_fix=fix,
+            error=ending.error,
+            error_fix=ending.fix,
             problem=state.problem,
+            reasoning_field=reasoning_field,
         )
         self._save_final(final)
 
@@ -499,6 +663,7 @@ class ChatSession(QObject):
                 usage=final.usage,
                 error=final.error,
                 error_fix=final.error_fix,
+                reasoning_field=final.reasoning_field,
             )
         except Exception as exc:  # storage errors, and a defect: the text must not vanish
             previous = final.problem
@@ -603,6 +768,10 @@ class _ReplyState:
         self._reasoning: list[str] = []
         self._started = clock()
         self._reasoning_ended: float | None = None
+        self._earlier_seconds: float | None = None  # thought before a continuation
+        self._thinking = False  # reasoning arrived in this stream
+        self.grew = False
+        """Text or reasoning arrived in this stream (not only before a continuation)."""
         self._last_save: float | None = None  # the first delta is saved at once
         self.unsaved = False
         """Text arrived since the last save that worked."""
@@ -626,20 +795,29 @@ class _ReplyState:
     def has_output(self) -> bool:
         return bool(self._content or self._reasoning)
 
+    def start_from(self, text: str, reasoning: str, reasoning_seconds: float | None) -> None:
+        """Continue a reply: what it held before counts as already saved."""
+        self._content = [text] if text else []
+        self._reasoning = [reasoning] if reasoning else []
+        self._earlier_seconds = reasoning_seconds
+
     def add_reasoning(self, text: str) -> None:
         self._reasoning.append(text)
+        self._thinking = self.grew = True
         self.unsaved = True
 
     def add_content(self, text: str) -> None:
-        if self._reasoning and self._reasoning_ended is None:
+        if self._thinking and self._reasoning_ended is None:
             self._reasoning_ended = self._clock()
         self._content.append(text)
+        self.grew = True
         self.unsaved = True
 
     def reasoning_seconds(self) -> float | None:
-        if not self._reasoning:
-            return None
-        return (self._reasoning_ended or self._clock()) - self._started
+        if not self._thinking:
+            return self._earlier_seconds if self._reasoning else None
+        spent = (self._reasoning_ended or self._clock()) - self._started
+        return spent + (self._earlier_seconds or 0.0)
 
     def wait(self) -> float:
         """Seconds until the next save is due."""
@@ -674,6 +852,18 @@ class _LiveReply:
     deltas: _DeltaBatch
 
 
+@dataclass(frozen=True)
+class _Ending:
+    """How a reply's stream ended: its status, the error and the fix to offer, the
+    usage reported and the ``Finish`` event, if those came."""
+
+    status: MessageStatus
+    error: str | None
+    fix: str | None
+    usage: Usage | None
+    finish: Finish | None
+
+
 @dataclass
 class _FinalState:
     """A reply's final state, kept in memory until it is saved."""
@@ -688,6 +878,7 @@ class _FinalState:
     error_fix: str | None
     problem: str = ""
     """Why it is not saved yet (a sentence), or empty."""
+    reasoning_field: str | None = None
     shown: bool = False
     """The view was given this unsaved final state."""
 
@@ -703,7 +894,33 @@ class _FinalState:
             usage=self.usage,
             error=error,
             error_fix=self.error_fix,
+            reasoning_field=self.reasoning_field,
         )
+
+
+def _fix_for(error: ApiError) -> MessageAction:
+    """The button that helps with a failed request: Settings for the key or the
+    balance, else Retry."""
+    if isinstance(error, AuthenticationError | QuotaError):
+        return MessageAction.SETTINGS
+    return MessageAction.RETRY
+
+
+def _refused_partial(error: ApiError) -> bool:
+    """Whether the endpoint refused the request itself (400): continuing a reply
+    adds only the trailing partial turn, so that is what it did not take."""
+    return isinstance(error, BadRequestError) and error.status == 400
+
+
+def _added(before: Usage | None, after: Usage | None) -> Usage | None:
+    """The token counts of a reply and its continuation, together."""
+    if before is None or after is None:
+        return after or before
+    return Usage(
+        prompt_tokens=before.prompt_tokens + after.prompt_tokens,
+        completion_tokens=before.completion_tokens + after.completion_tokens,
+        cached_tokens=before.cached_tokens + after.cached_tokens,
+    )
 
 
 def _rescue(final: _FinalState, data_dir: Path) -> None:

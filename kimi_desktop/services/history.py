@@ -82,6 +82,15 @@ class HistoryService(QObject):
         with writing(self._repo):
             self._repo.set_system_prompt(conversation_id, text)
 
+    def set_max_tokens(self, conversation_id: int, max_tokens: int | None) -> None:
+        """The output budget asked for each reply (``None``: the app's default)."""
+        with writing(self._repo):
+            self._repo.set_max_tokens(conversation_id, max_tokens)
+
+    def set_web_search(self, conversation_id: int, enabled: bool) -> None:
+        with writing(self._repo):
+            self._repo.set_web_search(conversation_id, enabled)
+
     def delete(self, conversation_id: int) -> None:
         """Hide the conversation; it is purged at the next start unless restored."""
         with writing(self._repo):

@@ -4,8 +4,13 @@ The window builds widgets, forwards what a person does to this object, and
 applies its signals to the widgets; every decision lives here, so it can be
 tested with no window at all: which conversation is open, whether a draft can
 be sent (a model, a key, a model that sees the images), sending, editing the
-last prompt, regenerating and retrying, deleting with undo, and whether the
-welcome page or the chat is shown.
+last prompt, regenerating and retrying, continuing a reply that stopped short,
+the conversation's settings (instructions, output budget), deleting with undo,
+and whether the welcome page or the chat is shown.
+
+Every request says how it switches reasoning (``EndpointPresenter.thinking_for``)
+and carries the conversation's output budget, capped by what the model's
+context leaves (:class:`~kimi_desktop.services.budget.OutputBudget`).
 
 The messages of the open conversation are kept here as they change, so the
 window never reads the database again to learn what a signal already said.
@@ -16,10 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 
 from kimi_desktop.domain import (
     Conversation,
@@ -27,9 +32,16 @@ from kimi_desktop.domain import (
     MessageAction,
     MessageStatus,
     StoredMessage,
+    ThinkingFields,
     has_visible_text,
 )
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.services.budget import (
+    DEFAULT_MAX_TOKENS,
+    MAX_MAX_TOKENS,
+    OutputBudget,
+    larger_budget,
+)
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
@@ -44,6 +56,19 @@ NO_MODEL = N_("Pick a model first, or type a model id.")
 NO_KEY = N_("No API key is set for this endpoint. Add one in Settings (Ctrl+,).")
 INVISIBLE = N_("The message holds only invisible characters, so there is nothing to send.")
 EDITING = N_("Editing your last message — send to replace it, or Esc to cancel.")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSettings:
+    """What the conversation's settings dialog edits, and the room it has.
+
+    ``max_tokens`` is the output budget (``None``: the default, :data:`DEFAULT_MAX_TOKENS`);
+    ``budget_limit`` the most it may be: the model's context when known.
+    """
+
+    system_prompt: str = ""
+    max_tokens: int | None = None
+    budget_limit: int = MAX_MAX_TOKENS
 
 
 class ChatPresenter(QObject):
@@ -200,6 +225,30 @@ class ChatPresenter(QObject):
     def system_prompt(self) -> str:
         return self._conversation.system_prompt if self._conversation else ""
 
+    def conversation_settings(self) -> ConversationSettings:
+        """The open conversation's instructions and output budget, for the dialog."""
+        conversation = self._conversation
+        context = self._context_length(self._current_choice().model)
+        return ConversationSettings(
+            system_prompt=conversation.system_prompt if conversation else "",
+            max_tokens=conversation.max_tokens if conversation else None,
+            budget_limit=min(context, MAX_MAX_TOKENS) if context else MAX_MAX_TOKENS,
+        )
+
+    def set_conversation_settings(self, system_prompt: str, max_tokens: int | None) -> None:
+        """Save the instructions and the output budget (``None``: the default); a new
+        chat is saved first, so the settings have a conversation to belong to."""
+        current = self.conversation_settings()
+        if max_tokens == current.max_tokens:
+            self.set_system_prompt(system_prompt)
+            return
+        with self._unless_unsaved():
+            if self._conversation is None:
+                self._conversation = self._create(self._current_choice().model or None)
+            self._history.set_max_tokens(self._conversation.id, max_tokens)
+            self._conversation = self._history.conversation(self._conversation.id)
+        self.set_system_prompt(system_prompt)
+
     def delete(self, conversation_id: int) -> None:
         """Delete a conversation; ``conversation_deleted`` offers the undo."""
         if self._chat.is_running(conversation_id):
@@ -272,12 +321,14 @@ class ChatPresenter(QObject):
                 return
             self.notice_changed.emit(Notice())
             command = self._chat.edit_last_prompt if self._editing else self._chat.send
+            thinking, budget = self._request_options(choice)
             command(
                 conversation_id,
                 text,
                 endpoint_id=endpoint_id,
                 model=choice.model,
-                thinking=choice.thinking,
+                thinking=thinking,
+                budget=budget,
                 attachments=draft.attachments,
             )
             self._editing = False
@@ -339,13 +390,79 @@ class ChatPresenter(QObject):
                 Notice(_(EDITING), error=False, action=(_("Cancel"), self.cancel_edit))
             )
         elif action in (MessageAction.REGENERATE, MessageAction.RETRY):
-            choice = self._current_choice()
+            self._regenerate()
+        elif action is MessageAction.CONTINUE and message is not None:
+            self._continue(message)
+        elif action is MessageAction.LARGER_BUDGET:
+            self._enlarge_budget()
+
+    def _request_options(self, choice: ModelChoice) -> tuple[ThinkingFields, OutputBudget]:
+        """How a request for ``choice`` switches reasoning, and its output budget."""
+        conversation = self._conversation
+        thinking = self.endpoint_presenter.thinking_for(choice)
+        wanted = conversation.max_tokens if conversation is not None else None
+        return thinking, OutputBudget(wanted, self._context_length(choice.model))
+
+    def _context_length(self, model: str) -> int | None:
+        info = self.endpoint_presenter.model_info(model) if model else None
+        return info.context_length if info is not None else None
+
+    def _regenerate(self) -> None:
+        conversation = self._conversation
+        choice = self._current_choice()
+        if conversation is None or not choice.model:
+            return
+        thinking, budget = self._request_options(choice)
+        with self._unless_unsaved():
             self._chat.regenerate(
                 conversation.id,
                 endpoint_id=self._endpoints.active_id,
                 model=choice.model,
-                thinking=choice.thinking,
+                thinking=thinking,
+                budget=budget,
             )
+
+    def _continue(self, message: StoredMessage) -> None:
+        """Ask the model to go on with a reply that stopped short (one with no answer
+        text yet is regenerated)."""
+        conversation = self._conversation
+        choice = self._current_choice()
+        if conversation is None or not choice.model:
+            return
+        thinking, budget = self._request_options(choice)
+        with self._unless_unsaved():
+            self._chat.continue_reply(
+                conversation.id,
+                message.id,
+                endpoint_id=self._endpoints.active_id,
+                model=choice.model,
+                thinking=thinking,
+                budget=budget,
+            )
+
+    def _enlarge_budget(self) -> None:
+        """Double the conversation's output budget (within the model's context), save
+        it, and answer the last prompt again with it."""
+        conversation = self._conversation
+        if conversation is None:
+            return
+        current = conversation.max_tokens
+        larger = larger_budget(current, self._context_length(self._current_choice().model))
+        if larger <= (current if current is not None else DEFAULT_MAX_TOKENS):
+            self.status_message.emit(
+                _("The output budget is already as large as this model's context allows."), 5000
+            )
+            return
+        with self._unless_unsaved():
+            self._history.set_max_tokens(conversation.id, larger)
+            self._conversation = self._history.conversation(conversation.id)
+            self.status_message.emit(
+                _("This conversation's output budget is now {tokens} tokens.").format(
+                    tokens=QLocale().toString(larger)
+                ),
+                5000,
+            )
+            self._regenerate()
 
     def cancel_edit(self) -> None:
         """Leave edit mode; the draft typed before it comes back."""

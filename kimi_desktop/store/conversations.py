@@ -76,14 +76,15 @@ class ConversationRepository:
         endpoint_id: str | None = None,
         model: str | None = None,
         system_prompt: str = "",
+        max_tokens: int | None = None,
+        web_search: bool = False,
     ) -> Conversation:
         now = self._clock()
         with self._db.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO conversations"
-                " (title, created_at, updated_at, system_prompt, endpoint_id, model)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (title, now, now, system_prompt, endpoint_id, model),
+                "INSERT INTO conversations (title, created_at, updated_at, system_prompt,"
+                " endpoint_id, model, max_tokens, web_search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (title, now, now, system_prompt, endpoint_id, model, max_tokens, int(web_search)),
             )
             conversation_id = int(cursor.lastrowid or 0)
         return Conversation(
@@ -94,6 +95,8 @@ class ConversationRepository:
             system_prompt=system_prompt,
             endpoint_id=endpoint_id,
             model=model,
+            max_tokens=max_tokens,
+            web_search=web_search,
         )
 
     def get_conversation(self, conversation_id: int) -> Conversation | None:
@@ -123,6 +126,13 @@ class ConversationRepository:
 
     def set_system_prompt(self, conversation_id: int, text: str) -> None:
         self._update_conversation(conversation_id, "system_prompt = ?", text)
+
+    def set_max_tokens(self, conversation_id: int, max_tokens: int | None) -> None:
+        """The output budget asked for each reply; ``None`` for the app's default."""
+        self._update_conversation(conversation_id, "max_tokens = ?", max_tokens)
+
+    def set_web_search(self, conversation_id: int, enabled: bool) -> None:
+        self._update_conversation(conversation_id, "web_search = ?", int(enabled))
 
     def set_model(self, conversation_id: int, endpoint_id: str | None, model: str | None) -> None:
         self._update_conversation(conversation_id, "endpoint_id = ?, model = ?", endpoint_id, model)
@@ -233,6 +243,22 @@ class ConversationRepository:
                 raise MessageNotSavedError(message_id, "no streaming reply has this id")
             message_sql.touch_conversation_of(conn, message_id, self._clock())
 
+    def resume_streaming(self, message_id: int) -> StoredMessage:
+        """Put a finished reply back to ``streaming``, to be continued in place.
+
+        Its text stays; its error goes. From here it is saved like any streaming
+        reply (:meth:`update_streaming`, then :meth:`finish_message`), and a crash
+        leaves it to :meth:`recover_interrupted`. Raises
+        :class:`MessageNotSavedError` if the reply is gone or streams already.
+        """
+        with self._db.transaction() as conn:
+            found = message_sql.resume_streaming(conn, message_id)
+            resumed = message_sql.load_one(conn, message_id) if found else None
+            if resumed is None:
+                raise MessageNotSavedError(message_id, "no finished reply has this id")
+            message_sql.touch_conversation_of(conn, message_id, self._clock())
+        return resumed
+
     def finish_message(
         self,
         message_id: int,
@@ -244,6 +270,7 @@ class ConversationRepository:
         usage: Usage | None = None,
         error: str | None = None,
         error_fix: str | None = None,
+        reasoning_field: str | None = None,
     ) -> StoredMessage:
         """Write a reply's final state and return the row as saved.
 
@@ -260,6 +287,7 @@ class ConversationRepository:
                 usage=usage,
                 error=error,
                 error_fix=error_fix,
+                reasoning_field=reasoning_field,
             )
             saved = message_sql.load_one(conn, message_id) if found else None
             if saved is None:

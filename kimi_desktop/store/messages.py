@@ -92,6 +92,17 @@ def save_streaming(conn: sqlite3.Connection, message_id: int, text: str, reasoni
     return cursor.rowcount > 0
 
 
+def resume_streaming(conn: sqlite3.Connection, message_id: int) -> bool:
+    """Put a finished assistant row back to ``streaming`` (it is being continued),
+    its error cleared; ``False`` if there is no such row or it streams already."""
+    cursor = conn.execute(
+        "UPDATE messages SET status = 'streaming', error = NULL, error_fix = NULL"
+        " WHERE id = ? AND role = 'assistant' AND status != 'streaming'",
+        (message_id,),
+    )
+    return cursor.rowcount > 0
+
+
 def save_final(
     conn: sqlite3.Connection,
     message_id: int,
@@ -103,6 +114,7 @@ def save_final(
     usage: Usage | None,
     error: str | None,
     error_fix: str | None,
+    reasoning_field: str | None = None,
 ) -> bool:
     """Write a reply's final state; ``False`` if the row does not exist."""
     tokens = (
@@ -113,8 +125,18 @@ def save_final(
     cursor = conn.execute(
         "UPDATE messages SET status = ?, text = ?, reasoning = ?, reasoning_seconds = ?,"
         " prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?, error = ?,"
-        " error_fix = ? WHERE id = ?",
-        (status.value, text, reasoning, reasoning_seconds, *tokens, error, error_fix, message_id),
+        " error_fix = ?, reasoning_field = ? WHERE id = ?",
+        (
+            status.value,
+            text,
+            reasoning,
+            reasoning_seconds,
+            *tokens,
+            error,
+            error_fix,
+            reasoning_field,
+            message_id,
+        ),
     )
     return cursor.rowcount > 0
 

@@ -263,7 +263,28 @@ def m003_folded_search(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (m001_initial, m002_error_fix, m003_folded_search)
+def m004_reply_settings(conn: sqlite3.Connection) -> None:
+    """Per-conversation output budget and web search, and the field a reply's
+    reasoning arrived in (sent back under that name).
+
+    ``max_tokens`` NULL means the app's default budget. Plain ``ADD COLUMN``s:
+    existing rows keep everything and read as "default", "no web search" and
+    "field unknown". A reply the output budget cut short is stored with the
+    existing ``interrupted`` status and ``error_fix = 'larger_budget'``, so the
+    status CHECK of ``messages`` (which cannot change without rebuilding the
+    table and its search triggers) stays as it is.
+    """
+    conn.execute("ALTER TABLE conversations ADD COLUMN max_tokens INTEGER")
+    conn.execute("ALTER TABLE conversations ADD COLUMN web_search INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE messages ADD COLUMN reasoning_field TEXT")
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    m001_initial,
+    m002_error_fix,
+    m003_folded_search,
+    m004_reply_settings,
+)
 LATEST_VERSION: Final = len(MIGRATIONS)
 
 

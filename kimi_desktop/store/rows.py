@@ -8,12 +8,13 @@ from typing import Final
 from kimi_desktop.domain import Attachment, Conversation, MessageStatus, StoredMessage, Usage
 
 CONVERSATION_COLUMNS: Final = (
-    "id, title, created_at, updated_at, pinned, system_prompt, endpoint_id, model"
+    "id, title, created_at, updated_at, pinned, system_prompt, endpoint_id, model,"
+    " max_tokens, web_search"
 )
 MESSAGE_COLUMNS: Final = (
     "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
     " prompt_tokens, completion_tokens, cached_tokens, error, error_fix,"
-    " created_at"
+    " created_at, reasoning_field"
 )
 ATTACHMENT_COLUMNS: Final = "a.sha256, a.mime, a.width, a.height, a.size, a.name"
 
@@ -28,6 +29,8 @@ def conversation(row: sqlite3.Row) -> Conversation:
         system_prompt=row["system_prompt"],
         endpoint_id=row["endpoint_id"],
         model=row["model"],
+        max_tokens=row["max_tokens"],
+        web_search=bool(row["web_search"]),
     )
 
 
@@ -56,6 +59,7 @@ def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMess
         error=row["error"],
         error_fix=row["error_fix"],
         attachments=attachments,
+        reasoning_field=row["reasoning_field"],
     )
 
 

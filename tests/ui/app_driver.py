@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import shiboken6
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from kimi_desktop.app import AppParts
+from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
 from kimi_desktop.ui.chat.message_widget import MessageWidget
 
 
@@ -32,6 +34,27 @@ def last_widget(parts: AppParts) -> MessageWidget:
     widget = parts.window.chat_view.message_widget(ids[-1])
     assert widget is not None
     return widget
+
+
+def notice_button(widget: MessageWidget, name: str) -> QPushButton | None:
+    """A button of the notice under a message ("continueButton", "largerBudgetButton",
+    "errorActionButton"), if it is shown."""
+    button = widget.notice().findChild(QPushButton, name)
+    return button if button is not None and button.isVisibleTo(widget) else None
+
+
+def set_conversation_settings(
+    parts: AppParts, *, system_prompt: str | None = None, max_tokens: int | None = None
+) -> None:
+    """Open the conversation's settings from the top bar, change them, press OK
+    (``max_tokens`` 0 picks the default budget; ``None`` leaves fields as they are)."""
+    parts.window.top_bar.system_prompt_button.click()
+    (dialog,) = [d for d in parts.window.findChildren(ConversationSettingsDialog) if d.isVisible()]
+    if system_prompt is not None:
+        dialog.system_prompt.setPlainText(system_prompt)
+    if max_tokens is not None:
+        dialog.budget.setValue(max_tokens)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
 def shut_down(loop: asyncio.AbstractEventLoop, parts: AppParts) -> None:

@@ -16,7 +16,7 @@ from kimi_desktop.domain import MessageStatus
 from tests.fakes import Gate, moonshot_stream, openai_stream, provider_error
 from tests.fakes.dialects import MOONSHOT_CONTENT, MOONSHOT_REASONING
 from tests.loop_support import run_until
-from tests.ui.app_driver import finish, last_widget, send
+from tests.ui.app_driver import finish, last_widget, send, set_conversation_settings
 
 
 def test_reply_streams_reasoning_then_answer_and_is_saved(server, make_app, qloop, qtbot) -> None:
@@ -143,16 +143,9 @@ def test_model_picker_lists_the_endpoint_models(server, make_app, qloop, qtbot) 
     assert parts.window.top_bar.thinking_toggle.isVisibleTo(parts.window)
 
 
-def test_conversation_instructions_go_first_in_every_request(
-    server, make_app, qloop, monkeypatch
-) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("Answer in French.", True)
-    )
+def test_conversation_instructions_go_first_in_every_request(server, make_app, qloop) -> None:
     parts = make_app(server)
-    parts.window.edit_system_prompt()
+    set_conversation_settings(parts, system_prompt="Answer in French.")
     assert parts.window.top_bar.system_prompt_button.isChecked()
     conversation_id = send(parts, "hello")
     finish(qloop, parts, conversation_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QInputDialog, QPushButton
 
 from tests.fakes import openai_stream
@@ -87,3 +87,36 @@ def test_delete_then_undo_brings_the_chat_back(server, make_app, qloop, qtbot) -
     undo.click()
     assert titles(parts) == ["first chat"]
     assert undo_buttons(parts) == []
+
+
+def test_each_chat_keeps_its_own_settings(server, make_app, qloop) -> None:
+    parts = two_chats(server, make_app, qloop)
+    first, second = sorted(c.id for c in parts.history.conversations())
+    parts.window.open_conversation(first)
+    dialog = parts.window.edit_conversation_settings()
+    assert dialog.windowTitle() == "Conversation settings"
+    assert dialog.budget.value() == dialog.budget.minimum()  # the default budget
+    assert dialog.budget.specialValueText() == f"Default ({QLocale().toString(32_768)})"
+    assert dialog.budget.accessibleName()
+    assert dialog.system_prompt.accessibleName()
+    dialog.system_prompt.setPlainText("Answer in haiku.")
+    dialog.budget.setValue(8_192)
+    dialog.accept()
+
+    parts.window.open_conversation(second)
+    dialog = parts.window.edit_conversation_settings()
+    assert (dialog.system_prompt.toPlainText(), dialog.max_tokens()) == ("", None)
+    dialog.reject()
+    server.enqueue(openai_stream([], ["fine"]))
+    finish(qloop, parts, send(parts, "in the second chat"))
+    assert server.chat_requests[-1].json()["max_tokens"] == 32_768
+
+    parts.window.open_conversation(first)
+    dialog = parts.window.edit_conversation_settings()
+    assert (dialog.system_prompt.toPlainText(), dialog.max_tokens()) == ("Answer in haiku.", 8_192)
+    dialog.reject()
+    server.enqueue(openai_stream([], ["Autumn wind"]))
+    finish(qloop, parts, send(parts, "in the first chat"))
+    body = server.chat_requests[-1].json()
+    assert body["max_tokens"] == 8_192
+    assert body["messages"][0] == {"role": "system", "content": "Answer in haiku."}

@@ -39,6 +39,10 @@ from kimi_desktop.ui.chat.link_check import shown_address
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.plain_text import plain_tooltip
 
+#: The notice's buttons of their own; any other action it is given is a failure's fix.
+_OWN_BUTTONS = (MessageAction.CONTINUE, MessageAction.LARGER_BUDGET)
+_FIXES = (MessageAction.RETRY, MessageAction.SETTINGS, MessageAction.REGENERATE)
+
 #: Link schemes a click may open; everything else in model output is inert.
 WEB_SCHEMES = frozenset({"http", "https"})
 
@@ -342,10 +346,16 @@ class AttachmentStrip(QWidget):
 
 
 class ErrorNotice(QFrame):
-    """An inline notice under a failed reply, with the one button that helps.
+    """A notice under a reply that ended short or failed, with the buttons that help.
+
+    Framed and tinted for a failure or a reply with no answer; ``quiet`` for a
+    plain line of muted text (a stopped reply, one the output budget cut).
+    The buttons appear in the order given: Continue, "Larger budget", and the
+    failure's fix (Retry, Open Settings or Regenerate) in ``button``.
 
     Signals:
-        action_requested(MessageAction): ``RETRY`` or ``SETTINGS``.
+        action_requested(MessageAction): ``CONTINUE``, ``LARGER_BUDGET``, ``RETRY``,
+            ``SETTINGS`` or ``REGENERATE``.
     """
 
     action_requested = Signal(object)
@@ -355,46 +365,98 @@ class ErrorNotice(QFrame):
         self.setObjectName("errorNotice")
         self.background = QColor()
         self.border = QColor()
+        self.quiet = False
+        self._style: MessageStyle | None = None
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.button = QPushButton(self)
-        self.button.setObjectName("errorActionButton")
-        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.continue_button = self._make_button("continueButton", MessageAction.CONTINUE)
+        self.larger_button = self._make_button("largerBudgetButton", MessageAction.LARGER_BUDGET)
+        self.button = self._make_button("errorActionButton", None)
         self._action: MessageAction | None = None
         self.button.clicked.connect(lambda: self.action_requested.emit(self._action))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
         layout.setSpacing(12)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        for button in (self.continue_button, self.larger_button, self.button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def _make_button(self, name: str, action: MessageAction | None) -> QPushButton:
+        button = QPushButton(self)
+        button.setObjectName(name)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        if action is not None:
+            button.clicked.connect(lambda: self.action_requested.emit(action))
+        return button
 
     def set_error(self, text: str, action: MessageAction | None) -> None:
+        """A failure and the one button that helps with it (if any)."""
+        self.set_notice(text, (action,) if action is not None else (), error=True)
+
+    def set_notice(
+        self,
+        text: str,
+        actions: Sequence[MessageAction],
+        *,
+        quiet: bool = False,
+        error: bool = False,
+    ) -> None:
+        """Say ``text`` with ``actions``' buttons (``error``: it reports a failure)."""
         self.label.setText(text)
-        self.setAccessibleName(_("Error: {text}").format(text=text))
-        self._action = action
-        if action is MessageAction.SETTINGS:
+        self.setAccessibleName(_("Error: {text}").format(text=text) if error else text)
+        self._set_quiet(quiet)
+        # TRANSLATORS: a button under a reply that stopped short: the model goes on with it.
+        self.continue_button.setText(_("Continue"))
+        self.continue_button.setToolTip(_("Ask Kimi to go on from where the reply stopped"))
+        # TRANSLATORS: a button: double the conversation's output budget (max tokens).
+        self.larger_button.setText(_("Larger budget"))
+        self.larger_button.setToolTip(_("Double this conversation's output budget and ask again"))
+        fix = next((a for a in actions if a not in _OWN_BUTTONS), None)
+        self._action = fix
+        if fix is MessageAction.SETTINGS:
             self.button.setText(_("Open Settings"))
             self.button.setToolTip(_("Check the endpoint and API key in Settings"))
-        elif action is MessageAction.RETRY:
+        elif fix is MessageAction.RETRY:
             self.button.setText(_("Retry"))
             self.button.setToolTip(_("Ask Kimi again"))
-        self.button.setAccessibleName(self.button.text())
-        self.button.setVisible(action in (MessageAction.RETRY, MessageAction.SETTINGS))
+        elif fix is MessageAction.REGENERATE:
+            self.button.setText(_("Regenerate"))
+            self.button.setToolTip(_("Ask again from your last message"))
+        for button in (self.continue_button, self.larger_button, self.button):
+            button.setAccessibleName(button.text())
+        self.continue_button.setVisible(MessageAction.CONTINUE in actions)
+        self.larger_button.setVisible(MessageAction.LARGER_BUDGET in actions)
+        self.button.setVisible(fix in _FIXES)
+
+    def _set_quiet(self, quiet: bool) -> None:
+        if quiet == self.quiet:
+            return
+        self.quiet = quiet
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(*((0, 0, 0, 0) if quiet else (14, 10, 10, 10)))
+        if self._style is not None:
+            self.apply_style(self._style)
 
     def apply_style(self, style: MessageStyle) -> None:
+        self._style = style
         self.background = style.notice_background
         self.border = style.notice_border
-        self.button.setPalette(style.view_palette(self.button.palette()))
-        self.label.setPalette(style.apply_text_palette(self.label.palette()))
-        palette = self.label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, style.notice_text)
-        self.label.setPalette(palette)
+        for button in (self.continue_button, self.larger_button, self.button):
+            button.setPalette(style.view_palette(button.palette()))
+        self.label.setPalette(style.apply_text_palette(self.label.palette(), muted=self.quiet))
+        if not self.quiet:
+            palette = self.label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, style.notice_text)
+            self.label.setPalette(palette)
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self.quiet:
+            return  # a line of text with its buttons: no box around it
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.border)

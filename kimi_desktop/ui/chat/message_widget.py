@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from kimi_desktop.domain import MessageAction, MessageStatus
+from kimi_desktop.domain import MessageAction
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.images import format_size
 from kimi_desktop.render.segments import first_segment
@@ -26,12 +26,9 @@ from kimi_desktop.ui.chat.message_parts import (
 )
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
+from kimi_desktop.ui.chat.reply_notice import STATUS_HINTS, ReplyNotice, reply_notice
 from kimi_desktop.ui.chat.usage_text import format_usage
 
-_STATUS_HINTS = {
-    MessageStatus.STOPPED: N_("Stopped"),
-    MessageStatus.INTERRUPTED: N_("Interrupted — the reply was cut off"),
-}
 _WAITING_HINT = N_("Waiting for Kimi…")
 # TRANSLATORS: a button under a long message; {size} is like "586 KB".
 _SHOW_ALL = N_("Show all ({size})")
@@ -59,10 +56,13 @@ class RowContext:
 
     ``last`` marks the last message of its role (Edit and Regenerate act on it);
     ``busy`` says a reply is streaming, when Edit and Regenerate are hidden.
+    ``final`` marks the conversation's last message (Continue and "Larger
+    budget" act on it).
     """
 
     last: bool = False
     busy: bool = False
+    final: bool = False
 
 
 class MessageWidget(QWidget):
@@ -110,6 +110,7 @@ class MessageWidget(QWidget):
         self._style = style
         self._item: MessageItem | None = None
         self._context = RowContext()
+        self._notice: ReplyNotice | None = None
 
         self._header = QWidget(self)
         self._avatar = Avatar(self._header)
@@ -264,16 +265,32 @@ class MessageWidget(QWidget):
         self._show_more(hidden, streaming=item.streaming)
         self._show_reasoning(reasoning, item.reasoning)
 
-        hint = _(_STATUS_HINTS[item.status]) if item.status in _STATUS_HINTS else ""
-        if item.streaming and not item.text and not item.reasoning:
-            hint = item.notice or _(_WAITING_HINT)
-        self._hint.setText(hint)
-        self._hint.setVisible(bool(hint))
-        self._error.setVisible(bool(item.error))
-        if item.error:
-            self._error.set_error(item.error, item.error_action)
+        self._show_notice()
         self._update_footer()
         self._relayout()
+
+    def _show_notice(self) -> bool:
+        """Show the status line and the notice under a reply; True if either changed."""
+        item = self._item
+        if item is None:
+            return False
+        context = self._context
+        notice = reply_notice(item, offered=context.final and not context.busy)
+        hint = _(STATUS_HINTS[item.status]) if item.status in STATUS_HINTS else ""
+        if item.streaming and not item.text and not item.reasoning:
+            hint = item.notice or _(_WAITING_HINT)
+        if notice is not None and notice.replaces_status:
+            hint = ""
+        changed = notice != self._notice or hint != self._hint.text()
+        self._hint.setText(hint)
+        self._hint.setVisible(bool(hint))
+        self._notice = notice
+        self._error.setVisible(notice is not None)
+        if notice is not None:
+            self._error.set_notice(
+                notice.text, notice.actions, quiet=notice.quiet, error=notice.error
+            )
+        return changed
 
     def _show_more(self, hidden: int, *, streaming: bool) -> None:
         item = self._item
@@ -333,10 +350,17 @@ class MessageWidget(QWidget):
         if text and item is not None and item.streaming:
             self._hint.setVisible(False)  # the wait is over
 
-    def set_context(self, context: RowContext) -> None:
-        if context != self._context:
-            self._context = context
-            self._update_footer()
+    def set_context(self, context: RowContext) -> bool:
+        """Show the buttons ``context`` allows; True if the message's height may have
+        changed (a notice gained or lost its buttons)."""
+        if context == self._context:
+            return False
+        self._context = context
+        self._update_footer()
+        if not self._show_notice():
+            return False
+        self._relayout()
+        return True
 
     def set_style(self, style: MessageStyle) -> None:
         self._style = style
@@ -497,4 +521,12 @@ class MessageWidget(QWidget):
         return self._buttons[MessageAction(action)]
 
     def status_text(self) -> str:
-        return self._hint.text() if self._hint.isVisibleTo(self) else ""
+        """The status line, or the notice that says it instead ("Stopped" with Continue)."""
+        if self._hint.isVisibleTo(self):
+            return self._hint.text()
+        notice = self._notice
+        return notice.text if notice is not None and notice.replaces_status else ""
+
+    def notice(self) -> ErrorNotice:
+        """The notice under the message, with its buttons (hidden when there is none)."""
+        return self._error

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kimi_desktop.domain import MessageAction
 from kimi_desktop.render.segments import (
     AUTO_CHARS,
     SEGMENT_BUDGET,
@@ -111,8 +112,12 @@ class ChatRow:
             item, text=item.text or old.text, reasoning=item.reasoning or old.reasoning
         )
         self.item = merged
-        if merged.text != old.text and not merged.text.startswith(old.text):
+        resumed = merged.streaming and not old.streaming  # a reply being continued
+        if resumed or (merged.text != old.text and not merged.text.startswith(old.text)):
+            # A continued reply's last segment grows again: its end was final before.
             self.forget_rendering()
+        if resumed:
+            self.started_at = now
         state = self.reasoning
         if state.started_at is not None and not merged.streaming:
             state = ReasoningState(state.expanded, seconds=now - state.started_at)
@@ -286,7 +291,7 @@ def estimate_height(item: MessageItem, width: int, metrics: TextMetrics) -> int:
         height += 32
     if item.attachments:
         height += 104
-    if item.error:
+    if item.error or item.error_action is MessageAction.LARGER_BUDGET:
         height += 60
     height += 36  # footer
     return height + ROW_SPACING

@@ -111,7 +111,7 @@ class ChatView(QAbstractScrollArea):
         self._laying_out = False
         self._syncing = False
         self._reasoning_expanded = True
-        self._context = (-1, -1, False)  # last user id, last assistant id, busy
+        self._context = (-1, -1, False, -1)  # last user id, last assistant id, busy, last id
         self._dark_chosen = False
         self._font: QFont | None = None  # set by the font size preference
         self._style = MessageStyle.for_dark(_palette_is_dark(self.palette()))
@@ -639,17 +639,20 @@ class ChatView(QAbstractScrollArea):
             if last_user >= 0 and last_assistant >= 0:
                 break
         busy = any(row.item.streaming for row in self._rows)
-        context = (last_user, last_assistant, busy)
+        final = self._rows[len(self._rows) - 1].item.id if len(self._rows) else -1
+        context = (last_user, last_assistant, busy, final)
         if context == self._context:
             return
         self._context = context
         for row in self._live:
-            if row.widget is not None:
-                row.widget.set_context(self._context_for(row.item))
+            if row.widget is not None and row.widget.set_context(self._context_for(row.item)):
+                row.measured_width = 0  # its notice gained or lost buttons
 
     def _context_for(self, item: MessageItem) -> RowContext:
-        last_user, last_assistant, busy = self._context
-        return RowContext(last=item.id in (last_user, last_assistant), busy=busy)
+        last_user, last_assistant, busy, final = self._context
+        return RowContext(
+            last=item.id in (last_user, last_assistant), busy=busy, final=item.id == final
+        )
 
     # -- rendering and style ------------------------------------------------------
 

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -39,6 +38,7 @@ from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.presenter import ChatPresenter
 from kimi_desktop.settings.store import SettingsStore
+from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.link_dialog import confirm_link
 from kimi_desktop.ui.chat.message_items import MessageItemFactory
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         top_bar.model_chosen.connect(setup.choose_model)
         top_bar.refresh_models_requested.connect(setup.refresh_models)
         top_bar.settings_requested.connect(self.settings_requested)
-        top_bar.system_prompt_requested.connect(self.edit_system_prompt)
+        top_bar.system_prompt_requested.connect(self.edit_conversation_settings)
         self.welcome.key_submitted.connect(setup.submit_key)
         self.welcome.demo_requested.connect(setup.use_demo)
         self.welcome.settings_requested.connect(self.settings_requested)
@@ -238,19 +238,18 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         self.open_conversation(None)
 
-    def edit_system_prompt(self) -> None:
-        """Ask for the instructions the model gets before this conversation."""
-        current = self.presenter.system_prompt()
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            _("Conversation instructions"),
-            _("System prompt for this conversation (empty for none):"),
-            current,
-        )
-        if ok:
-            self.presenter.set_system_prompt(text)
-            if self.presenter.conversation is not None:
-                self.sidebar.set_current(self.presenter.conversation.id)
+    def edit_conversation_settings(self) -> ConversationSettingsDialog:
+        """Open the conversation's settings (instructions, output budget); OK saves them."""
+        dialog = ConversationSettingsDialog(self.presenter.conversation_settings(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_chosen.connect(self._on_settings_dialog_chosen)
+        dialog.open()
+        return dialog
+
+    def _on_settings_dialog_chosen(self, system_prompt: str, max_tokens: int | None) -> None:
+        self.presenter.set_conversation_settings(system_prompt, max_tokens)
+        if self.presenter.conversation is not None:
+            self.sidebar.set_current(self.presenter.conversation.id)
 
     def attach_paths(self, paths: list[str]) -> None:
         """Attach files given on the command line or by a second launch."""
@@ -260,7 +259,7 @@ class MainWindow(QMainWindow):
     # -- what a person does ------------------------------------------------------
 
     def _model_choice(self) -> ModelChoice:
-        return ModelChoice(self.top_bar.current_model(), self.top_bar.thinking())
+        return self.top_bar.choice()
 
     def _on_escape(self) -> None:
         """Esc undoes the nearest thing: a search being typed, a reply, an edit."""

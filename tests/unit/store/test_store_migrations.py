@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kimi_desktop.store import LATEST_VERSION, ConversationRepository, Database, SchemaTooNewError
+from kimi_desktop.domain import MessageStatus, Usage
+from kimi_desktop.store import (
+    LATEST_VERSION,
+    ConversationRepository,
+    Database,
+    SchemaTooNewError,
+    text_fold,
+)
 from kimi_desktop.store.migrations import MIGRATIONS, migrate, schema_version
 
 
@@ -97,3 +104,61 @@ def test_a_version_1_history_keeps_its_messages_and_gains_the_error_fix(db_path:
     with Database.open(db_path) as db:
         (message,) = ConversationRepository(db).messages(1)
     assert (message.text, message.error, message.error_fix) == ("partial", "Wrong key.", None)
+
+
+def test_a_version_3_history_keeps_everything_and_gains_the_reply_settings(
+    db_path: Path,
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        text_fold.register(conn)
+        for number, step in enumerate(MIGRATIONS[:3], start=1):
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at, pinned, system_prompt,"
+            " endpoint_id, model) VALUES (1, 'Trip plans', 1, 2, 1, 'Be brief.', 'moonshot',"
+            " 'kimi-k2.5')"
+        )
+        conn.execute(
+            "INSERT INTO messages (conversation_id, role, text, created_at)"
+            " VALUES (1, 'user', 'Where to in June?', 3)"
+        )
+        conn.execute(
+            "INSERT INTO messages (conversation_id, role, text, reasoning, status, model,"
+            " prompt_tokens, completion_tokens, cached_tokens, error, error_fix, created_at)"
+            " VALUES (1, 'assistant', 'Lisbon, then Porto', 'mild weather', 'interrupted',"
+            " 'kimi-k2.5', 10, 20, 5, 'The connection dropped.', 'retry', 4)"
+        )
+    finally:
+        conn.close()
+
+    with Database.open(db_path) as db:
+        with db.read() as read:
+            assert schema_version(read) == LATEST_VERSION
+        repo = ConversationRepository(db)
+        (conversation,) = repo.list_conversations()
+        prompt, reply = repo.messages(1)
+        hits = repo.search("Porto")
+
+    assert (conversation.title, conversation.pinned, conversation.system_prompt) == (
+        "Trip plans",
+        True,
+        "Be brief.",
+    )
+    assert (conversation.endpoint_id, conversation.model) == ("moonshot", "kimi-k2.5")
+    assert (conversation.max_tokens, conversation.web_search) == (None, False)
+    assert prompt.text == "Where to in June?"
+    assert (reply.text, reply.reasoning, reply.status) == (
+        "Lisbon, then Porto",
+        "mild weather",
+        MessageStatus.INTERRUPTED,
+    )
+    assert reply.usage == Usage(10, 20, 5)
+    assert (reply.error, reply.error_fix, reply.reasoning_field) == (
+        "The connection dropped.",
+        "retry",
+        None,
+    )
+    assert [hit.message_id for hit in hits] == [reply.id]  # the search index came along
