@@ -1,5 +1,10 @@
 """Where the prompt is written: a growing text box with Send / Stop beside it.
 
+Under them, the token meter shows how large the prompt is against the model's
+context (when the window hands the panel a
+:class:`~kimi_desktop.services.token_meter.TokenMeter`, the panel tells it the
+draft as it changes).
+
 A very large paste (or one with a very long line) is not put in the box: Qt
 lays a line of a million characters out in minutes, on the GUI thread. It is
 held beside the box as "pasted text" instead, and sent after what is typed.
@@ -24,13 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kimi_desktop.domain import Draft
+from kimi_desktop.domain import Draft, ImageData
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.images import format_size
 from kimi_desktop.services.attachments import DraftImages
+from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
 from kimi_desktop.ui.composer.image_preview import DropOverlay
 from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
+from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
 
 _MIN_LINES, _MAX_LINES = 2, 10
 BUSY_NOTICE = N_("The images are still being prepared; send again once they appear.")
@@ -165,10 +172,12 @@ class PastedText(QFrame):
 
 
 class ComposerPanel(QWidget):
-    """The prompt box, the attach button, Send and Stop, and an inline notice line.
+    """The prompt box, the attach button, Send and Stop, an inline notice line,
+    and the token meter (``token_meter``) under them.
 
     Text too large to edit in the box is held as :class:`PastedText` chips and
-    sent after what is typed, each after a blank line.
+    sent after what is typed, each after a blank line. Given a ``meter``, the
+    panel tells it the draft (text and images) whenever either changes.
 
     Signals:
         send_requested(Draft): the text as typed (and pasted) and the attached images.
@@ -180,8 +189,15 @@ class ComposerPanel(QWidget):
     stop_requested = Signal()
     attach_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, images: DraftImages | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        images: DraftImages | None = None,
+        meter: TokenMeter | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._meter = meter
         self._rejections: list[str] = []
         self._attach_tasks: set[asyncio.Task[list[str]]] = set()
         self.edit = PromptEdit(self)
@@ -210,6 +226,10 @@ class ComposerPanel(QWidget):
         self.pasted_row.setVisible(False)
         self.drop_overlay = DropOverlay(self)
         self.edit.images_dragged.connect(self._on_edit_images_dragged)
+        self.token_meter = TokenMeterLabel(meter, self)
+        if meter is not None:
+            self.edit.textChanged.connect(self._tell_meter)
+            self.tray.changed.connect(self._tell_meter)
 
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
@@ -249,6 +269,7 @@ class ComposerPanel(QWidget):
         layout.addWidget(self.tray)
         layout.addWidget(self.pasted_row)
         layout.addLayout(row)
+        layout.addWidget(self.token_meter)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.edit.installEventFilter(self)
 
@@ -299,6 +320,7 @@ class ComposerPanel(QWidget):
         self._pasted.append(chip)
         chip.show()  # now: the row may be shown already
         self.pasted_row.setVisible(True)
+        self._tell_meter()
 
     def _remove_pasted(self, chip: PastedText) -> None:
         if chip in self._pasted:
@@ -307,10 +329,17 @@ class ComposerPanel(QWidget):
             chip.deleteLater()
         self.pasted_row.setVisible(bool(self._pasted))
         self.edit.setFocus()
+        self._tell_meter()
 
     def _clear_pasted(self) -> None:
         for chip in list(self._pasted):
             self._remove_pasted(chip)
+
+    def _tell_meter(self) -> None:
+        """The draft changed: the meter measures it again (after a pause in typing)."""
+        if self._meter is not None:
+            images = [ImageData(a.mime, a.data) for a in self.tray.draft.attachments()]
+            self._meter.set_draft(self.text(), images)
 
     def set_running(self, running: bool) -> None:
         """While a reply streams, Stop replaces Send; typing the next prompt stays possible."""

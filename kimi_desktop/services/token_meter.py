@@ -1,0 +1,295 @@
+"""``TokenMeter``: how large the next request's prompt is, against the model's context.
+
+The composer shows it before anything is sent. On Moonshot's endpoints the
+provider counts (its ``estimate-token-count``, reached through an injected
+:data:`Estimator`); elsewhere, and whenever counting fails, the count is the
+local estimate of :mod:`.token_estimate`, marked as one.
+
+Typing is debounced (:data:`DEBOUNCE_MS`), at most one count is asked for at a
+time, and an answer for inputs that have changed since is dropped. Counts are
+kept per part (the history, the draft's text, the draft's images), so typing
+sends only the draft's text again, never the history's or the draft's images.
+
+The reply's budget in each :class:`~.token_reading.TokenReading` is the one
+sending will ask for, worked out by the same function
+(:func:`~kimi_desktop.services.budget.output_budget`: the conversation's budget,
+capped at what the context leaves after the prompt, never below
+:data:`~kimi_desktop.services.budget.MIN_MAX_TOKENS`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kimi_desktop.api import ApiError
+from kimi_desktop.domain import ImageData, Message, has_visible_text
+from kimi_desktop.services.budget import output_budget
+from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
+from kimi_desktop.services.token_reading import TokenReading
+
+__all__ = ["DEBOUNCE_MS", "Estimator", "TokenMeter"]
+
+_log = logging.getLogger(__name__)
+
+#: ``estimate(model, messages)``: the provider's count of a prompt, in tokens.
+Estimator = Callable[[str, Sequence[Message]], Awaitable[int]]
+
+#: How long typing must pause before the prompt is measured again, in milliseconds.
+DEBOUNCE_MS = 400
+#: How many counted parts are remembered (histories, draft texts, image sets).
+_REMEMBERED = 16
+#: The text the draft's images are counted with: their cost is the count with
+#: them minus the count of this text alone (the provider refuses empty content).
+_PROBE = "."
+
+_Key = tuple[str, Hashable]
+
+
+class TokenMeter(QObject):
+    """Measures the prompt the next Send would make: the history plus the draft.
+
+    Feed it with :meth:`set_estimator` (the endpoint's counter, ``None`` to
+    estimate locally), :meth:`set_model`, :meth:`set_history` and
+    :meth:`set_draft`; it answers through ``reading_changed``. After a count
+    fails it estimates locally until the endpoint, the model or the history
+    changes, so a provider that cannot count is not asked at every pause; an
+    endpoint that says it cannot count at all is not asked again.
+
+    Signals:
+        reading_changed(object): the new :class:`TokenReading`, or ``None`` when
+            there is nothing to measure (no history and an empty draft).
+    """
+
+    reading_changed = Signal(object)
+
+    def __init__(self, *, delay_ms: int = DEBOUNCE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.flush)
+        self._estimate: Estimator | None = None
+        self._model = ""
+        self._context: int | None = None
+        self._budget: int | None = None
+        self._sent_budget: tuple[tuple[object, ...], int] | None = None
+        self._history: tuple[Message, ...] = ()
+        self._history_estimate = 0
+        self._text = ""
+        self._images: tuple[ImageData, ...] = ()
+        self._counts: OrderedDict[_Key, int] = OrderedDict()
+        self._generation = 0  # bumped by every change of what is measured
+        self._epoch = 0  # bumped when counts stop being valid (endpoint, model)
+        self._failed = False
+        self._cannot_count = False  # the endpoint has no tokenizer: never ask it again
+        self._stale = True  # what is shown belongs to another endpoint, model or history
+        self._again = False
+        self._task: asyncio.Task[None] | None = None
+        self._reading: TokenReading | None = None
+
+    # -- inputs --------------------------------------------------------------------
+
+    @property
+    def reading(self) -> TokenReading | None:
+        """What was last announced."""
+        return self._reading
+
+    def set_estimator(self, estimate: Estimator | None) -> None:
+        """The endpoint's counter, or ``None`` where only a local estimate is possible."""
+        if estimate is self._estimate:
+            return
+        self._estimate = estimate
+        self._cannot_count = False
+        self._forget_counts()
+        self._changed()
+
+    def set_model(self, model: str, context: int | None, budget: int | None) -> None:
+        """The model the draft goes to, its context length and the conversation's
+        output budget (``None``: the default), as sending is given them."""
+        if (model, context, budget) == (self._model, self._context, self._budget):
+            return
+        self._context, self._budget = context, budget
+        if model != self._model:
+            self._model = model
+            self._forget_counts()
+            self._changed()
+        elif self._reading is not None:  # the same count, seen against other limits
+            self._announce(self._reading_of(self._reading.tokens, exact=self._reading.exact))
+
+    def set_history(self, messages: Sequence[Message]) -> None:
+        """The conversation as it would be sent before the draft (system prompt included)."""
+        history = tuple(messages)
+        if history == self._history:
+            return
+        self._history = history
+        self._history_estimate = estimate_messages(history)
+        self._failed = False
+        self._stale = True
+        self._changed()
+
+    def set_draft(self, text: str, images: Sequence[ImageData] = ()) -> None:
+        """The draft's text (pasted texts included) and its images."""
+        if (text, tuple(images)) == (self._text, self._images):
+            return
+        self._text, self._images = text, tuple(images)
+        self._changed()
+
+    def flush(self) -> None:
+        """Measure now instead of after the pause (the timer calls this; so may tests)."""
+        self._timer.stop()
+        self._measure()
+
+    def close(self) -> None:
+        """Stop measuring: the window that shows the meter is closing."""
+        self._timer.stop()
+        self._cancel()
+
+    # -- measuring -----------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._generation += 1
+        if self._is_empty():
+            self._timer.stop()
+            self._announce(None)
+        else:
+            self._timer.start()
+
+    def _is_empty(self) -> bool:
+        return not self._history and not self._images and not has_visible_text(self._text)
+
+    def _forget_counts(self) -> None:
+        self._counts.clear()
+        self._epoch += 1
+        self._failed = False
+        self._stale = True
+        self._cancel()
+
+    def _cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None  # it unwinds by itself; its answer is no longer wanted
+
+    def _measure(self) -> None:
+        if self._is_empty():
+            self._announce(None)
+            return
+        if self._estimate is None or self._failed or self._cannot_count:
+            self._announce(self._local())
+            return
+        counted = self._counted(self._counts)
+        if counted is not None:
+            self._announce(self._exact(counted))
+            return
+        if self._reading is None or self._stale:
+            self._announce(self._local())  # until the provider answers
+        if self._task is not None:
+            self._again = True  # the running count measures again when it ends
+            return
+        self._task = asyncio.ensure_future(self._count_exactly(self._estimate))
+
+    async def _count_exactly(self, estimate: Estimator) -> None:
+        me = asyncio.current_task()
+        epoch = self._epoch
+        try:
+            while True:
+                self._again = False
+                generation = self._generation
+                found: dict[_Key, int] = {}
+                try:
+                    for key, messages in self._parts():
+                        if generation != self._generation:
+                            break  # no use counting what is no longer the prompt
+                        found[key] = await self._count(estimate, key, messages)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # any failure: estimate locally, quietly
+                    _log.debug("the endpoint could not count tokens: %s", type(exc).__name__)
+                    if epoch == self._epoch:
+                        self._failed = True
+                        if isinstance(exc, ApiError) and exc.code == "no_token_count":
+                            self._cannot_count = True
+                        self._announce(None if self._is_empty() else self._local())
+                    return
+                if epoch != self._epoch:
+                    return
+                if generation == self._generation:
+                    counted = self._counted(found)
+                    if counted is not None:
+                        self._announce(self._exact(counted))
+                    return
+                if not self._again:
+                    return  # the inputs changed; the pause after them asks again
+        finally:
+            if self._task is me:
+                self._task = None
+
+    async def _count(self, estimate: Estimator, key: _Key, messages: list[Message]) -> int:
+        known = self._counts.get(key)
+        if known is not None:
+            self._counts.move_to_end(key)
+            return known
+        epoch = self._epoch
+        tokens = await estimate(self._model, messages)
+        if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens < 0:
+            raise ValueError("not a token count")
+        if epoch == self._epoch:
+            self._counts[key] = tokens
+            while len(self._counts) > _REMEMBERED:
+                self._counts.popitem(last=False)
+        return tokens
+
+    def _parts(self) -> list[tuple[_Key, list[Message]]]:
+        """What is counted apart, each part only when it changes."""
+        parts: list[tuple[_Key, list[Message]]] = []
+        if self._history:
+            parts.append((("history", self._history), list(self._history)))
+        if self._text:
+            parts.append((("text", self._text), [Message("user", self._text)]))
+        if self._images:
+            parts.append((("images", self._images), [Message("user", _PROBE, self._images)]))
+            parts.append((("text", _PROBE), [Message("user", _PROBE)]))
+        return parts
+
+    def _counted(self, counts: Mapping[_Key, int]) -> int | None:
+        """The prompt's tokens from counted parts, ``None`` while a part is not counted."""
+        keys = [key for key, _messages in self._parts()]
+        if any(key not in counts for key in keys):
+            return None
+        total = 0
+        if self._history:
+            total += counts[("history", self._history)]
+        if self._text:
+            total += counts[("text", self._text)]
+        if self._images:
+            total += max(0, counts[("images", self._images)] - counts[("text", _PROBE)])
+        return total
+
+    def _local(self) -> TokenReading:
+        draft = estimate_turn(self._text, len(self._images)) if self._text or self._images else 0
+        return self._reading_of(self._history_estimate + draft, exact=False)
+
+    def _exact(self, tokens: int) -> TokenReading:
+        return self._reading_of(tokens, exact=True)
+
+    def _reading_of(self, tokens: int, *, exact: bool) -> TokenReading:
+        """``tokens`` with the budget sending would ask for on these inputs."""
+        inputs = (self._history, self._text, self._images, self._context, self._budget)
+        if self._sent_budget is None or self._sent_budget[0] != inputs:
+            prompt = list(self._history)
+            if self._text or self._images:
+                prompt.append(Message("user", self._text, self._images))
+            self._sent_budget = (inputs, output_budget(self._budget, self._context, prompt))
+        wanted = output_budget(self._budget, None, ())  # the conversation's, uncapped
+        return TokenReading(tokens, self._context, self._sent_budget[1], exact, wanted)
+
+    def _announce(self, reading: TokenReading | None) -> None:
+        if reading is None or reading.exact or self._estimate is None or self._failed:
+            self._stale = False  # what is shown is the best answer there will be
+        if reading != self._reading:
+            self._reading = reading
+            self.reading_changed.emit(reading)
