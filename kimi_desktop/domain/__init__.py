@@ -7,6 +7,7 @@ one rule for hiding keys lives below both.
 
 from kimi_desktop.domain.actions import MessageAction
 from kimi_desktop.domain.conversation import (
+    AttachedDocument,
     Attachment,
     Conversation,
     MessageStatus,
@@ -38,6 +39,7 @@ __all__ = [
     "REASONING_EFFORTS",
     "REDACTED",
     "THINKING_SWITCHES",
+    "AttachedDocument",
     "Attachment",
     "ContentDelta",
     "Conversation",

@@ -39,6 +39,26 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachedDocument:
+    """A document's text as it was sent with a message, kept so every re-send is identical.
+
+    ``kind`` is a :class:`kimi_desktop.documents.DocumentKind` value ("text",
+    "pdf", "docx", ...); ``pages`` (PDF, Office) or ``lines`` (text) say how long
+    it is; ``tokens`` is the estimate shown on its chip.
+    """
+
+    name: str
+    kind: str
+    text: str
+    pages: int | None = None
+    lines: int | None = None
+    tokens: int = 0
+
+    def __repr__(self) -> str:  # the text would flood logs and test output
+        return f"AttachedDocument(name={self.name!r}, kind={self.kind!r}, {len(self.text)} chars)"
+
+
+@dataclass(frozen=True, slots=True)
 class Conversation:
     """A chat thread; times are Unix seconds (UTC).
 
@@ -86,6 +106,8 @@ class StoredMessage:
     error: str | None = None
     error_fix: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    documents: tuple[AttachedDocument, ...] = field(default=())
+    web_searches: int = 0
     reasoning_field: str | None = None
 
 

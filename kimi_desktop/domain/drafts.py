@@ -6,7 +6,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 
-from kimi_desktop.domain.conversation import Attachment
+from kimi_desktop.domain.conversation import AttachedDocument, Attachment
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +47,12 @@ class Draft:
 
     text: str
     attachments: tuple[NewAttachment, ...] = ()
+    documents: tuple[AttachedDocument, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """Nothing a model could read: no attachment and no visible character."""
-        return not self.attachments and not has_visible_text(self.text)
+        return not self.attachments and not self.documents and not has_visible_text(self.text)
 
 
 #: Characters that draw nothing although Unicode does not call them spaces or formats.
