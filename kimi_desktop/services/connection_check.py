@@ -1,7 +1,11 @@
 """Settings' "Test connection": one models request, reported in words.
 
 A provider documented without a models endpoint (the Anthropic-format presets)
-is asked a one-token question instead, so a good key is never called wrong.
+is asked a one-token question instead, so a good key is never called wrong. That
+question switches reasoning the way every request does
+(:func:`~kimi_desktop.services.thinking.thinking_fields`): off where the model
+allows it, never for a model that always thinks (Moonshot refuses those a
+``disabled`` with a 400), the lowest effort for one that takes an effort.
 It answers what a person setting up an endpoint wants to know: is it reachable,
 how fast, is the key accepted, how many models (and the balance, where the
 provider reports it) — and, when the URL is probably wrong (a missing or
@@ -22,12 +26,17 @@ from kimi_desktop.api import (
     AuthenticationError,
     ChatRequest,
     Message,
+    ModelInfo,
     NetworkError,
     QuotaError,
 )
 from kimi_desktop.api.retry import RetryPolicy
+from kimi_desktop.domain import REASONING_EFFORTS
 from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.services.balance import account_balance
+from kimi_desktop.services.choices import ModelChoice
+from kimi_desktop.services.thinking import thinking_fields
+from kimi_desktop.settings.known_models import fallback_models, thinking_mode
 from kimi_desktop.settings.presets import lists_no_models, preset_by_id
 from kimi_desktop.settings.profiles import EndpointProfile
 from kimi_desktop.settings.url_repair import suggest_base_url
@@ -70,7 +79,7 @@ async def check_connection(
     async with client:
         try:
             if lists_no_models(profile):
-                await _ask_one_token(client, _probe_model(profile))
+                await _ask_one_token(client, profile)
                 count = _("It lists no models; a one-token question was answered.")
             else:
                 models = await client.list_models()
@@ -90,18 +99,32 @@ async def check_connection(
     return ConnectionReport(True, " ".join(sentences))
 
 
-async def _ask_one_token(client: KimiClient, model: str) -> None:
+async def _ask_one_token(client: KimiClient, profile: EndpointProfile) -> None:
     """A reply of at most one token: the cheapest request that proves the key works."""
+    model = _probe_model(profile)
+    # Thinking off where it can be, the least effort where that is the knob: the
+    # table decides (this endpoint has no model list to say otherwise).
+    choice = ModelChoice(model, thinking=False, effort=REASONING_EFFORTS[0])
+    fields = thinking_fields(thinking_mode(ModelInfo(model)), profile.thinking_switch, choice)
     request = ChatRequest(
-        model=model, messages=[Message("user", "Hi")], max_tokens=1, thinking=False
+        model=model,
+        messages=[Message("user", "Hi")],
+        max_tokens=1,
+        thinking=fields.thinking,
+        thinking_switch=fields.switch,
+        reasoning_effort=fields.effort,
     )
     async for _event in client.stream_chat(request):
         pass
 
 
 def _probe_model(profile: EndpointProfile) -> str:
+    """The model the user last chose here, else the preset's default, else the
+    first current Moonshot model."""
     preset = preset_by_id(profile.preset)
-    return profile.model or (preset.default_model if preset else "") or "kimi-k2.5"
+    return (
+        profile.model or (preset.default_model if preset else None) or fallback_models(None)[0].id
+    )
 
 
 async def _balance(profile: EndpointProfile, client: KimiClient) -> str | None:

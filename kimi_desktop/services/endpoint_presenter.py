@@ -4,23 +4,53 @@ Part of what the main window shows, decided without widgets (see
 :class:`~kimi_desktop.services.presenter.ChatPresenter`, which owns one): which
 endpoints and models to offer, the balance, and whether the welcome page asks
 for a key or the chat is shown.
+
+The model picker holds only what the endpoint lists: a remembered or picked id
+the list lacks is replaced by the remembered model, else the first current
+(non-legacy) one. The built-in table's list stands in only while the endpoint
+has no list of its own, and the picker's tooltip says so. The one exception is
+the open conversation's own model, shown (as not offered here) while it is open.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import ModelInfo, ThinkingFields
-from kimi_desktop.i18n import _
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.balance import credits_text
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
-from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.endpoints import EndpointService, ModelListing
+from kimi_desktop.services.thinking import thinking_fields
 from kimi_desktop.services.workers import BackgroundTasks
+from kimi_desktop.settings.known_models import (
+    is_legacy,
+    known_model,
+    merge_model_info,
+    thinking_mode,
+)
 from kimi_desktop.settings.store import SettingsStore
+
+#: Why the picker offers the built-in table's models, by where the models come from.
+_LISTING_NOTES = {
+    ModelListing.NOT_LISTED: N_(
+        "This endpoint does not list its models; these are the known Kimi models. "
+        "You can also type a model id."
+    ),
+    ModelListing.PENDING: N_(
+        "The endpoint's own model list has not arrived yet; these are the known Kimi models "
+        "until it does."
+    ),
+    ModelListing.FAILED: N_(
+        "The endpoint's model list could not be fetched; these are the known Kimi models. "
+        "Refresh to try again."
+    ),
+}
 
 
 class EndpointPresenter(QObject):
@@ -32,7 +62,9 @@ class EndpointPresenter(QObject):
     Signals:
         endpoints_listed(list[(id, name)], str active)
         welcome_providers_listed(list[(id, name)], str active): endpoints that take a key.
-        models_listed(list[ModelInfo], object current model id or None)
+        models_listed(list[ModelInfo], object current model id or None, str note):
+            ``note`` is "" when the models are the endpoint's own list, else the
+            sentence saying why the built-in table's models stand in.
         balance_changed(str)
         page_changed(Page)
         key_storage_described(bool available, str sentence): for the welcome page.
@@ -43,7 +75,7 @@ class EndpointPresenter(QObject):
 
     endpoints_listed = Signal(list, str)
     welcome_providers_listed = Signal(list, str)
-    models_listed = Signal(list, object)
+    models_listed = Signal(list, object, str)
     balance_changed = Signal(str)
     page_changed = Signal(object)
     key_storage_described = Signal(bool, str)
@@ -68,18 +100,14 @@ class EndpointPresenter(QObject):
         self._current_choice = current_choice
         self._has_conversation = has_conversation
         self._tasks = tasks
+        # The open conversation's model: kept in the picker even when unlisted.
+        self._conversation_model: str | None = None
         chat.credits_changed.connect(self._on_chat_credits_changed)
         endpoints.endpoints_changed.connect(self.list_endpoints)
         endpoints.active_changed.connect(self._on_endpoints_active_changed)
         endpoints.models_changed.connect(self._on_endpoints_models_changed)
         endpoints.balance_changed.connect(self._on_endpoints_balance_changed)
-        endpoints.models_failed.connect(
-            lambda _endpoint_id, text: self.status_message.emit(
-                # TRANSLATORS: the model list could not be fetched; {error} says why.
-                _("Models: {error}").format(error=text),
-                8000,
-            )
-        )
+        endpoints.models_failed.connect(self._on_endpoints_models_failed)
 
     @property
     def active_id(self) -> str:
@@ -90,15 +118,28 @@ class EndpointPresenter(QObject):
             self.balance_changed.emit(credits_text(credits))
 
     def model_info(self, model_id: str) -> ModelInfo | None:
-        """What the active endpoint knows about ``model_id``: its list entry, else ``None``."""
-        return next(
-            (m for m in self._endpoints.models(self._endpoints.active_id) if m.id == model_id),
-            None,
-        )
+        """What is known about ``model_id`` on the active endpoint.
+
+        Its entry in the endpoint's list, its gaps filled from the table's row for
+        that id; for an id the endpoint does not list, or where it has no list,
+        the table's row; ``None`` when neither knows it.
+        """
+        models = self._endpoints.models(self._endpoints.active_id)
+        listed = next((m for m in models if m.id == model_id), None)
+        if listed is not None:
+            return merge_model_info(listed)
+        known = known_model(model_id)
+        return None if known is None else replace(known, id=model_id)
 
     def thinking_for(self, choice: ModelChoice) -> ThinkingFields:
-        """How a request for ``choice`` on the active endpoint switches reasoning."""
-        return ThinkingFields(thinking=choice.thinking, effort=choice.effort)
+        """How a request for ``choice`` on the active endpoint switches reasoning.
+
+        The model's mode (:func:`~kimi_desktop.settings.known_models.thinking_mode`)
+        written the way the active endpoint takes the switch.
+        """
+        info = self.model_info(choice.model) or ModelInfo(choice.model)
+        switch = self._endpoints.active_profile().thinking_switch
+        return thinking_fields(thinking_mode(info), switch, choice)
 
     def list_endpoints(self) -> None:
         """Announce the endpoints, the welcome page's providers and the active one's models."""
@@ -106,11 +147,43 @@ class EndpointPresenter(QObject):
         profiles = endpoints.profiles()
         self.endpoints_listed.emit([(p.id, p.name) for p in profiles], endpoints.active_id)
         self._list_welcome_providers()
-        current = self._current_choice().model if self._has_conversation() else None
-        remembered = current or endpoints.remembered_model(endpoints.active_id)
-        models = endpoints.models(endpoints.active_id)
-        self.models_listed.emit(models, remembered or (models[0].id if models else None))
+        wanted = self._current_choice().model if self._has_conversation() else None
+        self._list_models(endpoints.active_id, wanted or None)
         self.balance_changed.emit(endpoints.balance(endpoints.active_id))
+
+    def _list_models(self, endpoint_id: str, wanted: str | None) -> None:
+        """Announce the endpoint's models with ``wanted`` selected where it may be."""
+        models = self._endpoints.models(endpoint_id)
+        listing = self._endpoints.model_listing(endpoint_id)
+        current = self._selection(endpoint_id, models, listing, wanted)
+        note = _LISTING_NOTES.get(listing)
+        self.models_listed.emit(models, current, _(note) if note else "")
+
+    def _selection(
+        self,
+        endpoint_id: str,
+        models: list[ModelInfo],
+        listing: ModelListing,
+        wanted: str | None,
+    ) -> str | None:
+        """The model to select: ``wanted`` or the remembered one where allowed, else
+        the first current model.
+
+        On an endpoint that lists its models, an id the list lacks is never kept
+        (the built-in default, a model remembered from another server), except the
+        open conversation's own. Where the table's list stands in, any id may be
+        typed, so a wanted or remembered one stays.
+        """
+        ids = [m.id for m in models]
+        listed = listing is ModelListing.LISTED
+        kept = self._conversation_model if self._has_conversation() else None
+        if wanted and (wanted in ids or not listed or wanted == kept):
+            return wanted
+        remembered = self._endpoints.remembered_model(endpoint_id)
+        if remembered and (remembered in ids or not listed):
+            return remembered
+        current = [model_id for model_id in ids if not is_legacy(model_id)]
+        return next(iter(current or ids), None)
 
     def _list_welcome_providers(self) -> None:
         """The welcome page offers the active endpoint: a pasted key is saved for it."""
@@ -123,14 +196,24 @@ class EndpointPresenter(QObject):
         self._endpoints.set_active(endpoint_id)
 
     def choose_model(self, model: str, *, show: bool = False) -> None:
-        """Remember the model picked for the active endpoint (``show``: also select it)."""
+        """Remember the model picked for the active endpoint (``show``: also select it).
+
+        While a conversation is open, the pick is its model from now on.
+        """
+        self._conversation_model = model
         if show:
             self.show_model(model)
         self._endpoints.remember_model(self._endpoints.active_id, model)
 
-    def show_model(self, model: str) -> None:
-        """Select ``model`` among the active endpoint's (a conversation's own model)."""
-        self.models_listed.emit(self._endpoints.models(self._endpoints.active_id), model)
+    def show_model(self, model: str | None) -> None:
+        """Show the open conversation's own model among the active endpoint's.
+
+        It stays selected, even when the endpoint does not list it, for as long
+        as that conversation is open. ``None``: no conversation (or one without a
+        model) is open, so the picker keeps only what the endpoint offers.
+        """
+        self._conversation_model = model
+        self._list_models(self._endpoints.active_id, model or self._current_choice().model or None)
 
     def use_demo(self) -> None:
         self._endpoints.use_demo()
@@ -138,9 +221,8 @@ class EndpointPresenter(QObject):
     def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
         endpoints = self._endpoints
         self.endpoints_listed.emit([(p.id, p.name) for p in endpoints.profiles()], endpoint_id)
-        self.models_listed.emit(
-            endpoints.models(endpoint_id), endpoints.remembered_model(endpoint_id)
-        )
+        # The picker still shows the previous endpoint's model: start from this one's.
+        self._list_models(endpoint_id, endpoints.remembered_model(endpoint_id))
         self.balance_changed.emit(endpoints.balance(endpoint_id))
         self._list_welcome_providers()
         self.show_page()
@@ -152,8 +234,16 @@ class EndpointPresenter(QObject):
 
     def _on_endpoints_models_changed(self, endpoint_id: str) -> None:
         if endpoint_id == self._endpoints.active_id:
-            models: list[ModelInfo] = self._endpoints.models(endpoint_id)
-            self.models_listed.emit(models, self._current_choice().model or None)
+            self._list_models(endpoint_id, self._current_choice().model or None)
+
+    def _on_endpoints_models_failed(self, endpoint_id: str, text: str) -> None:
+        self.status_message.emit(
+            # TRANSLATORS: the model list could not be fetched; {error} says why.
+            _("Models: {error}").format(error=text),
+            8000,
+        )
+        if endpoint_id == self._endpoints.active_id:
+            self._list_models(endpoint_id, self._current_choice().model or None)
 
     def refresh_models(self) -> asyncio.Future[None]:
         """Ask the active endpoint for its models again."""

@@ -6,14 +6,16 @@ it everything the user changed at once (:meth:`EndpointService.apply`). Keys are
 kept by a :class:`~kimi_desktop.services.key_storage.KeyKeeper`;
 :meth:`EndpointService.load_key` does the first keyring lookup off the GUI
 thread. Model lists are fetched from the endpoint, merged with the table of
-known Kimi models, cached per endpoint, and fall back to the known list where a
-provider has no models endpoint. Where the provider reports the account's
-balance (see :mod:`.balance`), it is fetched along with the models.
+known Kimi models and cached per endpoint; the table's list stands in only
+while an endpoint has no list of its own (:class:`ModelListing` says which).
+Where the provider reports the account's balance (see :mod:`.balance`), it is
+fetched along with the models.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import time
 from collections.abc import Callable, Collection
@@ -48,6 +50,20 @@ if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
 
 RetryCallback = Callable[[int, float, ApiError], None]
+
+
+class ModelListing(enum.Enum):
+    """Where the models an endpoint offers come from.
+
+    Only ``LISTED`` models are the endpoint's own; in every other case the
+    built-in table's list stands in, and the picker says why.
+    """
+
+    LISTED = "listed"  # the endpoint's list, fetched now or on an earlier run
+    NOT_LISTED = "not_listed"  # the endpoint has no model list
+    PENDING = "pending"  # it has one, not received yet
+    FAILED = "failed"  # fetching it failed, and none was ever received
+
 
 DEMO_PROFILE = EndpointProfile(
     id=DEMO_ENDPOINT.id,
@@ -103,7 +119,9 @@ class EndpointService(QObject):
         self._env = environment
         self._demo = demo
         self._transport_factory = transport_factory
-        self._models: dict[str, list[ModelInfo]] = {}
+        self._models: dict[str, list[ModelInfo]] = {}  # lists the endpoints served
+        self._unlisted: set[str] = set()  # endpoints that said they have no list
+        self._failed: set[str] = set()  # endpoints whose list could not be fetched
         self._balances: dict[str, str] = {}
         if demo:
             self._active = DEMO_PROFILE.id
@@ -159,6 +177,8 @@ class EndpointService(QObject):
         for endpoint_id in changed:
             self._models.pop(endpoint_id, None)
             self._balances.pop(endpoint_id, None)
+            self._unlisted.discard(endpoint_id)
+            self._failed.discard(endpoint_id)
         if self.profile(self._active) is None:
             self._active = self.profiles()[0].id if self.profiles() else DEMO_PROFILE.id
             self.endpoints_changed.emit()
@@ -324,15 +344,34 @@ class EndpointService(QObject):
         return self._transport_factory(profile) if self._transport_factory else None
 
     def models(self, endpoint_id: str) -> list[ModelInfo]:
-        """Cached models (fetched, or stored from an earlier run, or known)."""
+        """The endpoint's models (fetched, or stored from an earlier run), else the
+        table's stand-in list (see :meth:`model_listing`)."""
         if endpoint_id in self._models:
             return self._models[endpoint_id]
-        cached = self._settings.cached_models(endpoint_id)
-        if cached is not None and cached.models:
-            return [merge_model_info(m, known_model(m.id)) for m in cached.models]
+        cached = self._cached(endpoint_id)
+        if cached:
+            return [merge_model_info(m, known_model(m.id)) for m in cached]
         if endpoint_id == DEMO_PROFILE.id:
             return [ModelInfo(m["id"]) for m in DEMO_MODELS]  # type: ignore[arg-type]
         return self._fallback(endpoint_id)
+
+    def model_listing(self, endpoint_id: str) -> ModelListing:
+        """Whether :meth:`models` is the endpoint's own list, and if not, why not."""
+        if endpoint_id in self._models or endpoint_id == DEMO_PROFILE.id:
+            return ModelListing.LISTED
+        profile = self.profile(endpoint_id)
+        if endpoint_id in self._unlisted or (profile is not None and lists_no_models(profile)):
+            return ModelListing.NOT_LISTED
+        if self._cached(endpoint_id):
+            return ModelListing.LISTED
+        return ModelListing.FAILED if endpoint_id in self._failed else ModelListing.PENDING
+
+    def _cached(self, endpoint_id: str) -> tuple[ModelInfo, ...]:
+        """The list stored on an earlier run, unless the endpoint since said it has none."""
+        cached = self._settings.cached_models(endpoint_id)
+        if cached is None or endpoint_id in self._unlisted:
+            return ()
+        return cached.models
 
     def sees_images(self, endpoint_id: str, model: str) -> bool:
         """False only when the model is known (listed or built in) not to take images."""
@@ -351,6 +390,7 @@ class EndpointService(QObject):
         try:
             client = self.open_client(endpoint_id)
         except ApiError as exc:
+            self._failed.add(endpoint_id)
             self.models_failed.emit(endpoint_id, exc.message)
             return
         async with client:
@@ -361,12 +401,16 @@ class EndpointService(QObject):
                     served = await client.list_models()
             except ApiError as exc:
                 if exc.code != "no_models":
+                    self._failed.add(endpoint_id)
                     self.models_failed.emit(endpoint_id, exc.message)
                     return
                 served = None
+            self._failed.discard(endpoint_id)
             if served is None:
-                self._models[endpoint_id] = self._fallback(endpoint_id)
+                self._models.pop(endpoint_id, None)
+                self._unlisted.add(endpoint_id)
             else:
+                self._unlisted.discard(endpoint_id)
                 self._models[endpoint_id] = [merge_model_info(m, known_model(m.id)) for m in served]
                 if endpoint_id != DEMO_PROFILE.id:
                     self._settings.cache_models(endpoint_id, served, fetched_at=time.time())

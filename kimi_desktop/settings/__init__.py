@@ -10,16 +10,29 @@ from kimi_desktop.settings.known_models import (
     KnownModel,
     effective_prices,
     fallback_models,
+    is_legacy,
     known_entry,
     known_model,
     known_prices,
     list_prices_apply,
     merge_model_info,
+    thinking_mode,
 )
 from kimi_desktop.settings.paths import AppPaths
-from kimi_desktop.settings.presets import PRESETS, Preset, match_preset, preset_by_id
+from kimi_desktop.settings.presets import (
+    MOONSHOT_MODEL_IDS,
+    PRESETS,
+    Preset,
+    match_preset,
+    preset_by_id,
+)
 from kimi_desktop.settings.prices import Prices, parse_prices
-from kimi_desktop.settings.profiles import ENVIRONMENT_ENDPOINT_ID, EndpointProfile, new_profile_id
+from kimi_desktop.settings.profiles import (
+    ENVIRONMENT_ENDPOINT_ID,
+    THINKING_SWITCH_TITLES,
+    EndpointProfile,
+    new_profile_id,
+)
 from kimi_desktop.settings.schema import SETTINGS, Preferences, SettingSpec, setting
 from kimi_desktop.settings.secrets import (
     EnvironmentOverride,
@@ -42,8 +55,10 @@ from kimi_desktop.settings.urls import is_local_host, validate_proxy_url
 __all__ = [
     "ENVIRONMENT_ENDPOINT_ID",
     "KNOWN_MODELS",
+    "MOONSHOT_MODEL_IDS",
     "PRESETS",
     "SETTINGS",
+    "THINKING_SWITCH_TITLES",
     "AppPaths",
     "CachedModels",
     "EndpointProfile",
@@ -65,6 +80,7 @@ __all__ = [
     "effective_prices",
     "environment_override",
     "fallback_models",
+    "is_legacy",
     "is_local_host",
     "known_entry",
     "known_model",
@@ -77,6 +93,7 @@ __all__ = [
     "preset_by_id",
     "setting",
     "suggest_base_url",
+    "thinking_mode",
     "validate_base_url",
     "validate_proxy_url",
 ]

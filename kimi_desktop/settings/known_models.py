@@ -1,19 +1,40 @@
-"""What we know about Kimi models when an endpoint does not say.
+"""What we know about Kimi models when an endpoint does not say: the one table.
 
-Moonshot's ``/v1/models`` reports context length, image input and reasoning;
-resellers report an id at most, and some have no model list at all. This table
-fills the gaps. Prices are USD per million tokens as Moonshot publishes them
-(K2.5: $0.10 cache hit / $0.60 input / $3.00 output; K2: $0.15 / $0.60 / $2.50);
-where no figure is published here the price is left unknown rather than guessed.
+Moonshot's ``/v1/models`` reports context length, image and video input and
+whether a model reasons; resellers report an id at most, and some have no model
+list at all. This table fills the gaps, says how each model reasons (a
+:class:`~kimi_desktop.domain.ThinkingMode`), its list prices, and whether
+Moonshot has retired the id (``legacy``: marked in the picker, never a default).
+Everything else (presets' fallbacks, the picker, requests, cost estimates) reads it.
+
+Sources, as of 2026-12:
+
+- Models overview and per-model parameters: platform.kimi.ai/docs/models and
+  /docs/api/models-overview (formerly platform.moonshot.ai, which redirects there).
+- Thinking guide: platform.kimi.ai/docs/guide/use-kimi-k2-thinking-model —
+  kimi-k2.7-code(-highspeed) take only ``{"type": "enabled"}`` ("Passing
+  "disabled" errors"); kimi-k2.6 and kimi-k2.5 take enabled / disabled.
+- Prices (USD per million tokens, cache hit / miss / output): platform.kimi.ai/docs/
+  pricing/chat-k3, chat-k27-code, chat-k26, chat-k25, chat-v1, cross-checked against
+  enricoros/big-AGI's Moonshot catalog (moonshot.models.ts, updated 2026-08-17),
+  which tracks those pages and notes that the K2 series below K2.5 (0711, 0905,
+  turbo, thinking, thinking-turbo) was discontinued on 2026-05-25.
+- MoonshotAI/kimi-cli: ``src/kimi_cli/auth/platforms.py`` reads ``supports_video_in``
+  and treats ids with "thinking" in them as always thinking; ``llm.py`` never turns
+  thinking off for such a model.
+
+Where a price is not published (kimi-latest, the kimi-k2.ai names) it is left
+unknown rather than guessed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from kimi_desktop.domain import ModelInfo
-from kimi_desktop.settings.presets import Preset, preset_by_id
+from kimi_desktop.domain import ModelInfo, ThinkingMode
+from kimi_desktop.settings.presets import MOONSHOT_MODEL_IDS, Preset, preset_by_id
 from kimi_desktop.settings.prices import Prices
 from kimi_desktop.settings.profiles import EndpointProfile
 
@@ -22,64 +43,197 @@ __all__ = [
     "KnownModel",
     "effective_prices",
     "fallback_models",
+    "is_legacy",
     "known_entry",
     "known_model",
     "known_prices",
     "list_prices_apply",
     "merge_model_info",
+    "thinking_mode",
 ]
-
-_K2_5_PRICES = Prices(input_per_mtok=0.60, cached_input_per_mtok=0.10, output_per_mtok=3.00)
-_K2_PRICES = Prices(input_per_mtok=0.60, cached_input_per_mtok=0.15, output_per_mtok=2.50)
 
 
 @dataclass(frozen=True, slots=True)
 class KnownModel:
-    """One row of the table: the model's capabilities, a display title, list prices."""
+    """One row of the table: capabilities, a display title, list prices, how it
+    reasons, and whether Moonshot has retired the id."""
 
     info: ModelInfo
     title: str
+    thinking: ThinkingMode
     prices: Prices | None = None
+    legacy: bool = False
 
 
+_T = TypeVar("_T")
+
+_1M = 1_048_576
 _256K = 262_144
 _128K = 131_072
 
-# id, title, context length, image input, reasoning, list prices
-_ROWS: tuple[tuple[str, str, int, bool, bool, Prices | None], ...] = (
-    ("kimi-k2.5", "Kimi K2.5", _256K, True, True, _K2_5_PRICES),
-    ("kimi-k2-thinking", "Kimi K2 Thinking", _256K, False, True, None),
-    ("kimi-k2-thinking-turbo", "Kimi K2 Thinking Turbo", _256K, False, True, None),
-    ("kimi-k2-0905-preview", "Kimi K2 (0905)", _256K, False, False, _K2_PRICES),
-    ("kimi-k2-turbo-preview", "Kimi K2 Turbo", _256K, False, False, None),
-    ("kimi-k2-0711-preview", "Kimi K2 (0711)", _128K, False, False, _K2_PRICES),
-    # kimi-k2.ai's names for the same K2 weights.
-    ("kimi-k2", "Kimi K2", _128K, False, False, _K2_PRICES),
-    ("kimi-k2-0905", "Kimi K2 (0905)", _256K, False, False, _K2_PRICES),
-    ("kimi-latest", "Kimi (latest)", _128K, True, False, None),
-    ("moonshot-v1-8k", "Moonshot v1 8K", 8_192, False, False, None),
-    ("moonshot-v1-32k", "Moonshot v1 32K", 32_768, False, False, None),
-    ("moonshot-v1-128k", "Moonshot v1 128K", _128K, False, False, None),
-    ("moonshot-v1-8k-vision-preview", "Moonshot v1 8K Vision", 8_192, True, False, None),
-    ("moonshot-v1-32k-vision-preview", "Moonshot v1 32K Vision", 32_768, True, False, None),
-    ("moonshot-v1-128k-vision-preview", "Moonshot v1 128K Vision", _128K, True, False, None),
+_SWITCHABLE, _ALWAYS, _EFFORT, _NONE = (
+    ThinkingMode.SWITCHABLE,
+    ThinkingMode.ALWAYS,
+    ThinkingMode.EFFORT,
+    ThinkingMode.NONE,
 )
 
-KNOWN_MODELS: tuple[KnownModel, ...] = tuple(
-    KnownModel(
+
+def _usd(cache_hit: float, cache_miss: float, output: float) -> Prices:
+    """Prices in the order Moonshot's pricing pages list them."""
+    return Prices(
+        input_per_mtok=cache_miss, cached_input_per_mtok=cache_hit, output_per_mtok=output
+    )
+
+
+def _row(
+    model_id: str,
+    title: str,
+    context: int,
+    thinking: ThinkingMode,
+    *,
+    images: bool = False,
+    video: bool = False,
+    prices: Prices | None = None,
+    legacy: bool = False,
+) -> KnownModel:
+    return KnownModel(
         info=ModelInfo(
             id=model_id,
             owned_by="moonshot",
             context_length=context,
             supports_images=images,
-            supports_reasoning=reasoning,
+            supports_reasoning=thinking is not _NONE,
+            supports_video=video,
         ),
         title=title,
+        thinking=thinking,
         prices=prices,
+        legacy=legacy,
     )
-    for model_id, title, context, images, reasoning, prices in _ROWS
+
+
+_K2_PRICES = _usd(0.15, 0.60, 2.50)
+_K2_TURBO_PRICES = _usd(0.15, 1.15, 8.00)
+
+KNOWN_MODELS: tuple[KnownModel, ...] = (
+    # Current models (pricing pages chat-k3, chat-k27-code, chat-k26, chat-k25).
+    # kimi-k3: reasoning_effort low / high / max and no thinking field.
+    _row(
+        "kimi-k3", "Kimi K3", _1M, _EFFORT, images=True, video=True, prices=_usd(0.30, 3.00, 15.00)
+    ),
+    _row(
+        "kimi-k2.7-code",
+        "Kimi K2.7 Code",
+        _256K,
+        _ALWAYS,
+        images=True,
+        video=True,
+        prices=_usd(0.19, 0.95, 4.00),
+    ),
+    _row(
+        "kimi-k2.7-code-highspeed",
+        "Kimi K2.7 Code Highspeed",
+        _256K,
+        _ALWAYS,
+        images=True,
+        video=True,
+        prices=_usd(0.38, 1.90, 8.00),
+    ),
+    _row(
+        "kimi-k2.6",
+        "Kimi K2.6",
+        _256K,
+        _SWITCHABLE,
+        images=True,
+        video=True,
+        prices=_usd(0.16, 0.95, 4.00),
+    ),
+    # Video input for K2.5: the models overview and kimi-cli's "kimi-k2" capabilities.
+    _row(
+        "kimi-k2.5",
+        "Kimi K2.5",
+        _256K,
+        _SWITCHABLE,
+        images=True,
+        video=True,
+        prices=_usd(0.10, 0.60, 3.00),
+    ),
+    # Retired from Moonshot's API on 2026-05-25; still served by some resellers.
+    _row("kimi-k2-thinking", "Kimi K2 Thinking", _256K, _ALWAYS, prices=_K2_PRICES, legacy=True),
+    _row(
+        "kimi-k2-thinking-turbo",
+        "Kimi K2 Thinking Turbo",
+        _256K,
+        _ALWAYS,
+        prices=_K2_TURBO_PRICES,
+        legacy=True,
+    ),
+    _row("kimi-k2-0905-preview", "Kimi K2 (0905)", _256K, _NONE, prices=_K2_PRICES, legacy=True),
+    _row(
+        "kimi-k2-turbo-preview",
+        "Kimi K2 Turbo",
+        _256K,
+        _NONE,
+        prices=_K2_TURBO_PRICES,
+        legacy=True,
+    ),
+    _row("kimi-k2-0711-preview", "Kimi K2 (0711)", _128K, _NONE, prices=_K2_PRICES, legacy=True),
+    # kimi-k2.ai's names for the K2 weights: that reseller's current ids, not Moonshot's.
+    _row("kimi-k2", "Kimi K2", _128K, _NONE, prices=_K2_PRICES),
+    _row("kimi-k2-0905", "Kimi K2 (0905)", _256K, _NONE, prices=_K2_PRICES),
+    # An alias Moonshot no longer offers; its price was never a single figure.
+    _row("kimi-latest", "Kimi (latest)", _128K, _NONE, images=True, legacy=True),
+    # moonshot-v1: closed to new accounts, sunset on 2026-08-31 (pricing page chat-v1).
+    # No context caching for these, so a cache hit costs what any input costs.
+    _row(
+        "moonshot-v1-8k", "Moonshot v1 8K", 8_192, _NONE, prices=_usd(0.20, 0.20, 2.00), legacy=True
+    ),
+    _row(
+        "moonshot-v1-32k",
+        "Moonshot v1 32K",
+        32_768,
+        _NONE,
+        prices=_usd(1.00, 1.00, 3.00),
+        legacy=True,
+    ),
+    _row(
+        "moonshot-v1-128k",
+        "Moonshot v1 128K",
+        _128K,
+        _NONE,
+        prices=_usd(2.00, 2.00, 5.00),
+        legacy=True,
+    ),
+    _row(
+        "moonshot-v1-8k-vision-preview",
+        "Moonshot v1 8K Vision",
+        8_192,
+        _NONE,
+        images=True,
+        prices=_usd(0.20, 0.20, 2.00),
+        legacy=True,
+    ),
+    _row(
+        "moonshot-v1-32k-vision-preview",
+        "Moonshot v1 32K Vision",
+        32_768,
+        _NONE,
+        images=True,
+        prices=_usd(1.00, 1.00, 3.00),
+        legacy=True,
+    ),
+    _row(
+        "moonshot-v1-128k-vision-preview",
+        "Moonshot v1 128K Vision",
+        _128K,
+        _NONE,
+        images=True,
+        prices=_usd(2.00, 2.00, 5.00),
+        legacy=True,
+    ),
 )
-"""Known models, newest family first."""
+"""Known models: current ones newest first, then the retired ones."""
 
 _BY_ID = {entry.info.id: entry for entry in KNOWN_MODELS}
 
@@ -116,6 +270,31 @@ def known_prices(model_id: str) -> Prices | None:
     return None if entry is None else entry.prices
 
 
+def is_legacy(model_id: str) -> bool:
+    """Whether Moonshot has retired exactly this id (any case).
+
+    Only the exact id counts: a self-hosted ``moonshotai/Kimi-K2-Instruct-0905``
+    is not retired because Moonshot's ``kimi-k2-0905-preview`` is.
+    """
+    entry = _BY_ID.get(model_id.strip().lower())
+    return entry is not None and entry.legacy
+
+
+def thinking_mode(info: ModelInfo) -> ThinkingMode:
+    """How a request may switch this model's reasoning.
+
+    The table's mode for the model's id (the spellings :func:`known_entry`
+    tolerates). A model the table does not know but whose server says it
+    reasons is :attr:`ThinkingMode.UNKNOWN`: nothing is sent and the server
+    decides, since a guessed switch could be refused with a 400. Otherwise
+    :attr:`ThinkingMode.NONE`.
+    """
+    entry = known_entry(info.id)
+    if entry is not None:
+        return entry.thinking
+    return ThinkingMode.UNKNOWN if info.supports_reasoning else ThinkingMode.NONE
+
+
 def effective_prices(profile: EndpointProfile, model_id: str) -> Prices | None:
     """Prices for a cost estimate: the profile's own, else list prices where they apply.
 
@@ -147,32 +326,25 @@ def merge_model_info(served: ModelInfo, known: ModelInfo | None = None) -> Model
         return served
     return replace(
         served,
-        owned_by=served.owned_by if served.owned_by is not None else known.owned_by,
-        context_length=(
-            served.context_length if served.context_length is not None else known.context_length
-        ),
-        supports_images=(
-            served.supports_images if served.supports_images is not None else known.supports_images
-        ),
-        supports_reasoning=(
-            served.supports_reasoning
-            if served.supports_reasoning is not None
-            else known.supports_reasoning
-        ),
+        owned_by=_first(served.owned_by, known.owned_by),
+        context_length=_first(served.context_length, known.context_length),
+        supports_images=_first(served.supports_images, known.supports_images),
+        supports_reasoning=_first(served.supports_reasoning, known.supports_reasoning),
+        supports_video=_first(served.supports_video, known.supports_video),
     )
 
 
 def fallback_models(preset: Preset | str | None) -> list[ModelInfo]:
     """Models to offer when an endpoint has no model list (or it cannot be fetched).
 
-    ``preset`` is a preset or its id; ``None`` (a custom endpoint) offers the
-    current Moonshot line-up. Ids not in the table come back with unknown
+    ``preset`` is a preset or its id; ``None`` (a custom endpoint) offers
+    Moonshot's current line-up. Ids not in the table come back with unknown
     capabilities.
     """
     if isinstance(preset, str):
         preset = preset_by_id(preset)
     if preset is None:
-        ids: tuple[str, ...] = ("kimi-k2.5", "kimi-k2-thinking", "kimi-k2-0905-preview")
+        ids: tuple[str, ...] = MOONSHOT_MODEL_IDS
     else:
         ids = preset.fallback_model_ids
         if not ids and preset.default_model:
@@ -180,6 +352,10 @@ def fallback_models(preset: Preset | str | None) -> list[ModelInfo]:
     return [
         replace(known_model(model_id) or ModelInfo(id=model_id), id=model_id) for model_id in ids
     ]
+
+
+def _first(served: _T | None, known: _T | None) -> _T | None:
+    return served if served is not None else known
 
 
 def _candidates(name: str) -> list[str]:

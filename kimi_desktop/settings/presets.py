@@ -3,7 +3,11 @@
 Base URLs follow the OpenAI SDK convention the API client uses: ``/chat/completions``,
 ``/models`` and ``/messages`` are appended to them. Sources: each provider's own
 documentation (Moonshot AI platform docs, api.kimi.villamarket.ai, kimi-k2.ai,
-AceData Cloud).
+AceData Cloud). How each endpoint takes the thinking switch: Moonshot's own
+``thinking`` object (platform.kimi.ai/docs/api/models-overview) for Moonshot and
+the Kimi resellers, ``chat_template_kwargs`` for a local server (vLLM / SGLang
+serving Kimi-K2.5: docs.sglang.io, "Kimi-K2.5": "To disable thinking (instant
+mode), pass chat_template_kwargs.thinking=false").
 """
 
 from __future__ import annotations
@@ -11,11 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from kimi_desktop.domain import Protocol
+from kimi_desktop.domain import Protocol, ThinkingSwitch
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.profiles import EndpointProfile
 
-__all__ = ["PRESETS", "Preset", "lists_no_models", "match_preset", "preset_by_id"]
+__all__ = [
+    "MOONSHOT_MODEL_IDS",
+    "PRESETS",
+    "Preset",
+    "lists_no_models",
+    "match_preset",
+    "preset_by_id",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +37,9 @@ class Preset:
     ``fallback_model_ids`` (see :func:`kimi_desktop.settings.known_models.fallback_models`).
     ``balance_url`` answers ``GET`` with the account balance, ``health_url`` with
     the server's health, without a key. ``list_prices`` True means Moonshot's
-    published USD prices per token apply to this endpoint.
+    published USD prices per token apply to this endpoint. ``thinking_switch``
+    is how the endpoint takes the thinking switch (the new profile's default).
+    Defaults and fallbacks name current models only, never retired ones.
 
     ``name`` and ``description`` are English, marked with ``N_``: translate them
     with ``_()`` where they are shown. A new profile is named in the language of
@@ -45,6 +58,7 @@ class Preset:
     health_url: str | None = None
     fallback_model_ids: tuple[str, ...] = ()
     list_prices: bool = False
+    thinking_switch: ThinkingSwitch = "thinking"
 
     def to_profile(self, profile_id: str | None = None) -> EndpointProfile:
         """A new endpoint profile for this preset (its id is the preset's by default)."""
@@ -56,16 +70,22 @@ class Preset:
             key_required=self.key_required,
             model=self.default_model,
             preset=self.id,
+            thinking_switch=self.thinking_switch,
         )
 
 
-_MOONSHOT_MODELS = (
+MOONSHOT_MODEL_IDS: tuple[str, ...] = (
+    "kimi-k2.6",
+    "kimi-k3",
+    "kimi-k2.7-code",
+    "kimi-k2.7-code-highspeed",
     "kimi-k2.5",
-    "kimi-k2-thinking",
-    "kimi-k2-thinking-turbo",
-    "kimi-k2-0905-preview",
-    "kimi-k2-turbo-preview",
 )
+"""Moonshot's current models (platform.kimi.ai/docs/models), the default first:
+offered where an endpoint has no model list. The K2 ids before K2.5 were retired
+on 2026-05-25 (see :mod:`.known_models`)."""
+
+_MOONSHOT_DEFAULT = MOONSHOT_MODEL_IDS[0]
 
 PRESETS: tuple[Preset, ...] = (
     Preset(
@@ -73,10 +93,10 @@ PRESETS: tuple[Preset, ...] = (
         name=N_("Moonshot AI (global)"),
         base_url="https://api.moonshot.ai/v1",
         protocol="openai",
-        default_model="kimi-k2.5",
+        default_model=_MOONSHOT_DEFAULT,
         has_models_endpoint=True,
         balance_url="https://api.moonshot.ai/v1/users/me/balance",
-        fallback_model_ids=_MOONSHOT_MODELS,
+        fallback_model_ids=MOONSHOT_MODEL_IDS,
         list_prices=True,
         description=N_("The official Kimi API from Moonshot AI (platform.moonshot.ai)."),
     ),
@@ -85,10 +105,10 @@ PRESETS: tuple[Preset, ...] = (
         name=N_("Moonshot AI (China)"),
         base_url="https://api.moonshot.cn/v1",
         protocol="openai",
-        default_model="kimi-k2.5",
+        default_model=_MOONSHOT_DEFAULT,
         has_models_endpoint=True,
         balance_url="https://api.moonshot.cn/v1/users/me/balance",
-        fallback_model_ids=_MOONSHOT_MODELS,
+        fallback_model_ids=MOONSHOT_MODEL_IDS,
         description=N_(
             "The official Kimi API for mainland China (platform.moonshot.cn), billed in CNY."
         ),
@@ -98,10 +118,10 @@ PRESETS: tuple[Preset, ...] = (
         name=N_("Moonshot AI (Anthropic format)"),
         base_url="https://api.moonshot.ai/anthropic",
         protocol="anthropic",
-        default_model="kimi-k2.5",
+        default_model=_MOONSHOT_DEFAULT,
         has_models_endpoint=False,
         balance_url="https://api.moonshot.ai/v1/users/me/balance",
-        fallback_model_ids=_MOONSHOT_MODELS,
+        fallback_model_ids=MOONSHOT_MODEL_IDS,
         list_prices=True,
         description=N_(
             "The official Kimi API through its Anthropic Messages compatible "
@@ -158,6 +178,7 @@ PRESETS: tuple[Preset, ...] = (
         default_model=None,
         has_models_endpoint=True,
         key_required=False,
+        thinking_switch="chat_template_kwargs",
         description=N_(
             "llama.cpp, vLLM, Ollama, LM Studio or any OpenAI-compatible server; a key is optional."
         ),

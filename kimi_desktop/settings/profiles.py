@@ -12,17 +12,35 @@ import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
-from kimi_desktop.domain import Endpoint, Protocol
-from kimi_desktop.i18n import _
+from kimi_desktop.domain import THINKING_SWITCHES, Endpoint, Protocol, ThinkingSwitch
+from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.prices import Prices
 from kimi_desktop.settings.urls import proxy_problems, split_url
 
-__all__ = ["ENVIRONMENT_ENDPOINT_ID", "PROTOCOLS", "EndpointProfile", "new_profile_id"]
+__all__ = [
+    "ENVIRONMENT_ENDPOINT_ID",
+    "PROTOCOLS",
+    "THINKING_SWITCH_TITLES",
+    "EndpointProfile",
+    "new_profile_id",
+]
 
 ENVIRONMENT_ENDPOINT_ID = "env"
 """Reserved id of the endpoint built from environment variables; never stored."""
 
 PROTOCOLS: tuple[Protocol, ...] = ("openai", "anthropic")
+
+THINKING_SWITCH_TITLES: dict[ThinkingSwitch, str] = {
+    # TRANSLATORS: how an endpoint switches thinking; "thinking" is the request field's name.
+    "thinking": N_("Moonshot (thinking)"),
+    # TRANSLATORS: how an endpoint switches thinking; keep "chat_template_kwargs" as is.
+    "chat_template_kwargs": N_("vLLM / SGLang (chat_template_kwargs)"),
+    # TRANSLATORS: how an endpoint switches thinking; keep "reasoning_effort" as is.
+    "reasoning_effort": N_("OpenAI style (reasoning_effort)"),
+    # TRANSLATORS: how an endpoint switches thinking: it cannot be switched, the server decides.
+    "none": N_("Not at all"),
+}
+"""What Settings calls each way of switching thinking (English; translate with ``_()``)."""
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
@@ -36,6 +54,8 @@ class EndpointProfile:
     is False for local servers that accept requests without a key. ``prices``
     overrides the known list prices for cost estimates. ``model`` is the model
     last used here; ``preset`` the id of the preset it was made from, if any.
+    ``thinking_switch`` is how requests to it switch a model's thinking (see
+    :data:`~kimi_desktop.domain.ThinkingSwitch`).
     """
 
     id: str
@@ -47,6 +67,7 @@ class EndpointProfile:
     prices: Prices | None = None
     model: str | None = None
     preset: str | None = None
+    thinking_switch: ThinkingSwitch = "thinking"
 
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
@@ -62,6 +83,10 @@ class EndpointProfile:
                 _("unknown protocol {protocol}; use 'openai' or 'anthropic'").format(
                     protocol=repr(self.protocol)
                 )
+            )
+        if self.thinking_switch not in THINKING_SWITCHES:
+            raise ValueError(
+                _("unknown thinking switch {switch}").format(switch=repr(self.thinking_switch))
             )
         parts = split_url(self.base_url)
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -102,13 +127,20 @@ class EndpointProfile:
             "prices": None if self.prices is None else self.prices.to_dict(),
             "model": self.model,
             "preset": self.preset,
+            "thinking_switch": self.thinking_switch,
         }
 
     @classmethod
-    def from_dict(cls, data: object) -> EndpointProfile:
+    def from_dict(
+        cls, data: object, *, thinking_switch: ThinkingSwitch = "thinking"
+    ) -> EndpointProfile:
         """A profile from stored data; ``ValueError`` saying what is wrong.
 
         Unknown fields are ignored so that files written by newer versions load.
+        ``thinking_switch`` is used when the data has none, or one this version
+        does not know (files written before there was a choice, or by a newer
+        version): the way of switching is a convenience, not worth losing the
+        endpoint over.
         """
         if not isinstance(data, Mapping):
             # TRANSLATORS: follows "Endpoint 1 was skipped because"; "it" is the endpoint.
@@ -145,7 +177,12 @@ class EndpointProfile:
             prices=prices,
             model=data.get("model") or None,
             preset=data.get("preset") or None,
+            thinking_switch=_known_switch(data.get("thinking_switch"), thinking_switch),
         )
+
+
+def _known_switch(value: object, default: ThinkingSwitch) -> ThinkingSwitch:
+    return next((switch for switch in THINKING_SWITCHES if switch == value), default)
 
 
 def new_profile_id(name: str, existing: Collection[str] = ()) -> str:

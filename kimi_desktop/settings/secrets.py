@@ -408,6 +408,7 @@ def environment_override(environ: Mapping[str, str] = os.environ) -> Environment
         key_required=bool(key),
         model=preset.default_model if preset else None,
         preset=preset.id if preset else None,
+        thinking_switch=preset.thinking_switch if preset else "thinking",
     )
     return EnvironmentOverride(profile, key)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kimi_desktop.domain import ModelInfo
+from kimi_desktop.domain import ModelInfo, ThinkingSwitch
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.files import (
     JsonFileError,
@@ -340,7 +340,7 @@ class SettingsStore:
         for number, entry in enumerate(entries, start=1):
             name = entry.get("name") if isinstance(entry, Mapping) else None
             try:
-                profile = EndpointProfile.from_dict(entry)
+                profile = EndpointProfile.from_dict(entry, thinking_switch=_preset_switch(entry))
                 self._check_new_id(profile.id, profiles)
             except ValueError as exc:
                 reason = _lower_first(str(exc)).rstrip(".。")
@@ -511,7 +511,19 @@ def _model_info(raw: object) -> ModelInfo | None:
         context_length=typed("context_length", int),
         supports_images=typed("supports_images", bool),
         supports_reasoning=typed("supports_reasoning", bool),
+        supports_video=typed("supports_video", bool),
     )
+
+
+def _preset_switch(entry: object) -> ThinkingSwitch:
+    """How a stored endpoint that does not say switches thinking: as its preset does.
+
+    Files written before the choice existed load unchanged, and a local server
+    made from its preset gets the preset's ``chat_template_kwargs``.
+    """
+    preset_id = entry.get("preset") if isinstance(entry, Mapping) else None
+    preset = next((p for p in PRESETS if p.id == preset_id), None)
+    return preset.thinking_switch if preset is not None else "thinking"
 
 
 def _base64_or_none(value: object) -> str | None:

@@ -1,4 +1,4 @@
-"""The endpoint form: name, base URL, format, proxy, key, connection test and prices.
+"""The endpoint form: name, base URL, format, thinking switch, proxy, key, test, prices.
 
 It edits the endpoint the list has selected, in the dialog's working copy.
 Fields are checked as they are typed; an endpoint whose fields are not valid
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings.presets import preset_by_id
-from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.settings.profiles import THINKING_SWITCH_TITLES, EndpointProfile
 from kimi_desktop.settings.secrets import KeyringStatus
 from kimi_desktop.settings.url_repair import check_base_url, suggest_base_url
 from kimi_desktop.settings.urls import validate_proxy_url
@@ -88,6 +88,19 @@ class EndpointForm(QWidget):
         )
         for value, title in _PROTOCOLS:
             self.protocol_combo.addItem(_(title), value)
+        self.thinking_switch_combo = QComboBox(self)
+        self.thinking_switch_combo.setObjectName("endpointThinkingSwitch")
+        self.thinking_switch_combo.setAccessibleName(_("Thinking switch"))
+        self.thinking_switch_combo.setToolTip(
+            _(
+                "How requests to this endpoint turn a model's thinking on or off: Moonshot's "
+                "thinking field; chat_template_kwargs for vLLM or SGLang serving Kimi; "
+                "reasoning_effort for servers that take an effort level; or not at all, "
+                "leaving it to the server. Models that always think are never asked to stop."
+            )
+        )
+        for switch, title in THINKING_SWITCH_TITLES.items():
+            self.thinking_switch_combo.addItem(_(title), switch)
         self.proxy_edit = QLineEdit(self)
         self.proxy_edit.setObjectName("endpointProxy")
         self.proxy_edit.setAccessibleName(_("Proxy"))
@@ -118,6 +131,7 @@ class EndpointForm(QWidget):
         form.addRow(_("Base URL"), self.url_field)
         # TRANSLATORS: the request format an endpoint speaks (OpenAI or Anthropic).
         form.addRow(_("Format"), self.protocol_combo)
+        form.addRow(_("Thinking switch"), self.thinking_switch_combo)
         form.addRow(_("Proxy"), self.proxy_edit)
         form.addRow("", self.key_required)
         form.addRow(_("API key"), key_column)
@@ -133,6 +147,9 @@ class EndpointForm(QWidget):
         self.protocol_combo.activated.connect(self._forget_test_result)
         self.key_required.toggled.connect(self._forget_test_result)
         self.protocol_combo.activated.connect(self._on_field_edited)
+        # A provider without a model list is tested with a question that uses the switch.
+        self.thinking_switch_combo.activated.connect(self._forget_test_result)
+        self.thinking_switch_combo.activated.connect(self._on_field_edited)
         self.key_required.toggled.connect(self._on_field_edited)
         self.prices_editor.edited.connect(self._on_field_edited)
         self.key_field.edit.textEdited.connect(self._on_key_edited)
@@ -160,6 +177,7 @@ class EndpointForm(QWidget):
             self.key_field.remove_button,
             self.prices_editor,
             self.protocol_combo,
+            self.thinking_switch_combo,
             self.key_required,
             self.connection_test.button,
         ):
@@ -175,6 +193,9 @@ class EndpointForm(QWidget):
             self.name_edit.setText(profile.name)
             self.url_field.edit.setText(profile.base_url)
             self.protocol_combo.setCurrentIndex(self.protocol_combo.findData(profile.protocol))
+            self.thinking_switch_combo.setCurrentIndex(
+                self.thinking_switch_combo.findData(profile.thinking_switch)
+            )
             self.proxy_edit.setText(profile.proxy or "")
             self.key_required.setChecked(profile.key_required)
             key_edit.setText(self._copy.keys.get(profile.id, ""))
@@ -205,6 +226,7 @@ class EndpointForm(QWidget):
             proxy=self.proxy_edit.text(),
             key_required=self.key_required.isChecked(),
             prices=self.prices_editor.texts(),
+            thinking_switch=self.thinking_switch_combo.currentIndex(),
         )
 
     def _restore(self, draft: EndpointDraft) -> None:
@@ -214,6 +236,7 @@ class EndpointForm(QWidget):
         self.proxy_edit.setText(draft.proxy)
         self.key_required.setChecked(draft.key_required)
         self.prices_editor.set_texts(draft.prices)
+        self.thinking_switch_combo.setCurrentIndex(draft.thinking_switch)
 
     # -- keys --------------------------------------------------------------------
 
@@ -302,6 +325,7 @@ class EndpointForm(QWidget):
                 proxy=proxy,
                 key_required=self.key_required.isChecked(),
                 prices=prices,
+                thinking_switch=self.thinking_switch_combo.currentData(),
             )
         except ValueError as exc:
             self._copy.invalid[current.id] = _sentence(str(exc))

@@ -28,6 +28,7 @@ class EndpointDraft:
     proxy: str
     key_required: bool
     prices: tuple[str, str, str, str]
+    thinking_switch: int
 
 
 class WorkingCopy:

@@ -1,46 +1,95 @@
-"""The bar above the chat: endpoint, model (with capabilities), thinking, usage."""
+"""The bar above the chat: endpoint, model (with capabilities), thinking, usage.
+
+The thinking control follows the model's :class:`~kimi_desktop.domain.ThinkingMode`:
+a toggle where thinking can be switched, a label where it is always on, an effort
+picker for a model that takes an effort, nothing otherwise.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLocale, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QWidget,
 )
 
-from kimi_desktop.domain import ModelInfo
+from kimi_desktop.domain import ModelInfo, ThinkingMode
 from kimi_desktop.i18n import _
-from kimi_desktop.settings.known_models import known_model
+from kimi_desktop.services.choices import ModelChoice
+from kimi_desktop.settings.known_models import (
+    is_legacy,
+    known_model,
+    merge_model_info,
+    thinking_mode,
+)
 from kimi_desktop.ui.plain_text import plain_tooltip
 
-ModelRole = Qt.ItemDataRole.UserRole + 1
+#: The picker item's mark, drawn after its id: "(legacy)", "(not offered by this endpoint)".
+MarkRole = Qt.ItemDataRole.UserRole + 1
 
 
 def capability_text(model: ModelInfo) -> str:
-    """ "vision · reasoning · 256K": what a person wants to know when picking."""
+    """ "vision · video · reasoning · 256K": what a person wants to know when picking."""
     parts = []
     if model.supports_images:
         # TRANSLATORS: a model capability, listed beside the model picker: it can see images.
         parts.append(_("vision"))
-    if model.supports_reasoning:
-        # TRANSLATORS: a model capability, listed beside the model picker: it can think first.
-        parts.append(_("reasoning"))
-    if model.context_length:
-        # The context window in thousands of tokens ("256K"), digits as the window shows them.
-        thousands = QLocale()
-        thousands.setNumberOptions(
-            thousands.numberOptions() | QLocale.NumberOption.OmitGroupSeparator
-        )
-        kilo = thousands.toString(model.context_length // 1024)
-        parts.append(f"{kilo}K" if model.context_length >= 1024 else "")
+    if model.supports_video:
+        # TRANSLATORS: a model capability, listed beside the model picker: it can watch videos.
+        parts.append(_("video"))
+    parts.append(_reasoning_text(thinking_mode(model)))
+    if model.context_length and model.context_length >= 1024:
+        parts.append(_context_text(model.context_length))
     return " · ".join(p for p in parts if p)
+
+
+def _reasoning_text(mode: ThinkingMode) -> str:
+    if mode is ThinkingMode.ALWAYS:
+        # TRANSLATORS: a model capability beside the model picker: it always thinks first.
+        return _("reasoning, always on")
+    if mode is ThinkingMode.EFFORT:
+        # TRANSLATORS: a model capability beside the model picker: how much it thinks is chosen.
+        return _("reasoning effort")
+    if mode in (ThinkingMode.SWITCHABLE, ThinkingMode.UNKNOWN):
+        # TRANSLATORS: a model capability, listed beside the model picker: it can think first.
+        return _("reasoning")
+    return ""
+
+
+def _context_text(tokens: int) -> str:
+    """The context window in thousands ("256K") or millions ("1M") of tokens,
+    digits as the window shows them."""
+    number = QLocale()
+    number.setNumberOptions(number.numberOptions() | QLocale.NumberOption.OmitGroupSeparator)
+    mega, rest = divmod(tokens, 1024 * 1024)
+    if mega and not rest:
+        return f"{number.toString(mega)}M"
+    return f"{number.toString(tokens // 1024)}K"
+
+
+class MarkedItemDelegate(QStyledItemDelegate):
+    """Draws a picker item's mark (:data:`MarkRole`) after its text.
+
+    The item's text stays the bare model id, so the editable picker shows and
+    sends the id itself.
+    """
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        mark = index.data(MarkRole)
+        if mark:
+            option.text = f"{option.text} {mark}"
 
 
 class ElidedLabel(QLabel):
@@ -72,7 +121,9 @@ class ElidedLabel(QLabel):
 
 
 class TopBar(QWidget):
-    """Endpoint picker, model picker (typed ids allowed), thinking toggle, totals.
+    """Endpoint picker, model picker (typed ids allowed), thinking control, totals.
+
+    :meth:`choice` is the model, thinking switch and effort a request should use.
 
     Signals:
         endpoint_chosen(str endpoint_id)
@@ -95,7 +146,8 @@ class TopBar(QWidget):
         self.setObjectName("topBar")
         self._models: dict[str, ModelInfo] = {}
         self._updating = False
-        self._reasons = True
+        self._mode = ThinkingMode.SWITCHABLE
+        self._list_note = ""  # why the built-in models stand in ("": the endpoint's own)
 
         self.endpoint_picker = QComboBox(self)
         self.endpoint_picker.setObjectName("endpointPicker")
@@ -115,6 +167,7 @@ class TopBar(QWidget):
         self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_picker.setMinimumContentsLength(18)
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_picker.setItemDelegate(MarkedItemDelegate(self.model_picker))
         self.model_picker.activated.connect(self._on_model_activated)
         typed = self.model_picker.lineEdit()
         assert typed is not None  # the picker is editable
@@ -140,6 +193,33 @@ class TopBar(QWidget):
         # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
         self.thinking_toggle.setAccessibleName(_("Thinking"))
         self.thinking_toggle.toggled.connect(self.thinking_toggled)
+
+        # TRANSLATORS: shown instead of the Thinking toggle for a model that always thinks.
+        self.thinking_label = QLabel(_("Thinking (always on)"), self)
+        self.thinking_label.setObjectName("thinkingAlwaysOn")
+        self.thinking_label.setToolTip(
+            _("This model always reasons before answering; it cannot be switched off.")
+        )
+        self.thinking_label.setAccessibleName(_("Thinking (always on)"))
+
+        self.effort_picker = QComboBox(self)
+        self.effort_picker.setObjectName("effortPicker")
+        self.effort_picker.setAccessibleName(_("Reasoning effort"))
+        self.effort_picker.setToolTip(
+            _("How much the model reasons before answering; Default leaves it to the server")
+        )
+        self.effort_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for effort, title in (
+            # TRANSLATORS: a reasoning effort level; Default leaves it to the server.
+            (None, _("Effort: Default")),
+            # TRANSLATORS: a reasoning effort level (kimi-k3's "low").
+            ("low", _("Effort: Low")),
+            # TRANSLATORS: a reasoning effort level (kimi-k3's "high").
+            ("high", _("Effort: High")),
+            # TRANSLATORS: a reasoning effort level (kimi-k3's "max").
+            ("max", _("Effort: Max")),
+        ):
+            self.effort_picker.addItem(title, effort)
 
         self.usage_label = ElidedLabel(self)
         self.usage_label.setObjectName("usageLabel")
@@ -172,6 +252,8 @@ class TopBar(QWidget):
         layout.addWidget(self.refresh_button)
         layout.addWidget(self.capabilities)
         layout.addWidget(self.thinking_toggle)
+        layout.addWidget(self.thinking_label)
+        layout.addWidget(self.effort_picker)
         layout.addWidget(self.system_prompt_button)
         layout.addStretch(1)
         layout.addWidget(self.usage_label)
@@ -191,22 +273,53 @@ class TopBar(QWidget):
         self.endpoint_picker.setCurrentIndex(max(index, 0))
         self._updating = False
 
-    def set_models(self, models: Sequence[ModelInfo], current: str | None) -> None:
-        """The models of the active endpoint; ``current`` stays even if not listed."""
+    def set_models(self, models: Sequence[ModelInfo], current: str | None, note: str = "") -> None:
+        """The models of the active endpoint; ``current`` stays even if not listed.
+
+        ``note`` is "" when ``models`` is the endpoint's own list (then a
+        ``current`` it lacks is marked as not offered by it), else the sentence
+        saying why the built-in models stand in, for the picker's tooltip.
+        """
         self._updating = True
         self._models = {m.id: m for m in models}
+        self._list_note = note
         self.model_picker.clear()
         for model in models:
-            self.model_picker.addItem(model.id, model.id)
-            row = self.model_picker.count() - 1
-            caps = capability_text(model)
-            tooltip = plain_tooltip(caps or model.id)  # model ids come from the provider
-            self.model_picker.setItemData(row, tooltip, Qt.ItemDataRole.ToolTipRole)
+            self._add_model(model.id, self.model_info(model.id), offered=True)
         if current and self.model_picker.findData(current) < 0:
-            self.model_picker.addItem(current, current)
+            self._add_model(current, self.model_info(current), offered=bool(note))
         self.model_picker.setCurrentIndex(max(self.model_picker.findData(current), 0))
         self._updating = False
         self._show_capabilities()
+
+    def _add_model(self, model_id: str, model: ModelInfo | None, *, offered: bool) -> None:
+        picker = self.model_picker
+        picker.addItem(model_id, model_id)
+        row = picker.count() - 1
+        marks = []
+        if is_legacy(model_id):
+            # TRANSLATORS: after a model id in the picker: Moonshot has retired the model.
+            marks.append(_("(legacy)"))
+        if not offered:
+            # TRANSLATORS: after a model id in the picker: the open conversation used it.
+            marks.append(_("(not offered by this endpoint)"))
+        picker.setItemData(row, " ".join(marks), MarkRole)
+        lines = [capability_text(model) if model else ""]
+        lines += self._model_notes(model_id, model, offered=offered)
+        text = "\n".join(line for line in lines if line) or model_id
+        # Model ids and capabilities come from the provider: shown as the characters they are.
+        picker.setItemData(row, plain_tooltip(text), Qt.ItemDataRole.ToolTipRole)
+
+    def _model_notes(self, model_id: str, model: ModelInfo | None, *, offered: bool) -> list[str]:
+        """Sentences about a model beyond its capabilities, for tooltips."""
+        notes = []
+        if is_legacy(model_id):
+            notes.append(_("Moonshot has retired this model; pick a current one for new chats."))
+        if not offered:
+            notes.append(_("This endpoint does not list this model."))
+        if model is not None and thinking_mode(model) is ThinkingMode.UNKNOWN:
+            notes.append(_("The server decides whether this model reasons before answering."))
+        return notes
 
     def set_balance(self, text: str) -> None:
         """Show the account's remaining balance ("Balance ¥49.58"); "" hides it."""
@@ -217,15 +330,35 @@ class TopBar(QWidget):
         return self.model_picker.currentText().strip()
 
     def model_info(self, model_id: str) -> ModelInfo | None:
-        """What the endpoint said about the model, else what the known-model table says."""
-        return self._models.get(model_id) or known_model(model_id)
+        """What the endpoint said about the model, its gaps filled from the known-model
+        table; for a model it did not list, what the table says."""
+        listed = self._models.get(model_id)
+        return known_model(model_id) if listed is None else merge_model_info(listed)
 
     def set_thinking(self, enabled: bool) -> None:
         self.thinking_toggle.setChecked(enabled)
 
     def thinking(self) -> bool | None:
-        """``None`` (server default) when the model does not reason."""
-        return self.thinking_toggle.isChecked() if self._reasons else None
+        """The toggle for a model whose thinking can be switched; ``True`` for one
+        that always thinks; ``None`` (the server's default) otherwise."""
+        if self._mode is ThinkingMode.SWITCHABLE:
+            return self.thinking_toggle.isChecked()
+        return True if self._mode is ThinkingMode.ALWAYS else None
+
+    def set_effort(self, effort: str | None) -> None:
+        """Pick an effort level ("low", "high", "max"; ``None``: the server's default)."""
+        self.effort_picker.setCurrentIndex(max(self.effort_picker.findData(effort), 0))
+
+    def effort(self) -> str | None:
+        """The effort picked for a model that takes one, else ``None``."""
+        if self._mode is not ThinkingMode.EFFORT:
+            return None
+        effort = self.effort_picker.currentData()
+        return effort if isinstance(effort, str) else None
+
+    def choice(self) -> ModelChoice:
+        """The model, thinking switch and effort a request should use."""
+        return ModelChoice(self.current_model(), self.thinking(), self.effort())
 
     def set_has_system_prompt(self, has_prompt: bool) -> None:
         """The Instructions button looks pressed while the conversation has some."""
@@ -253,8 +386,17 @@ class TopBar(QWidget):
             self.model_chosen.emit(self.current_model())
 
     def _show_capabilities(self) -> None:
-        model = self.model_info(self.current_model())
+        model_id = self.current_model()
+        model = self.model_info(model_id)
+        self._mode = thinking_mode(model) if model else ThinkingMode.NONE
         self.capabilities.setText(capability_text(model) if model else "")
-        # Only a model known to reason is sent "thinking"; others get the server's default.
-        self._reasons = model is not None and bool(model.supports_reasoning)
-        self.thinking_toggle.setVisible(self._reasons)
+        self.thinking_toggle.setVisible(self._mode is ThinkingMode.SWITCHABLE)
+        self.thinking_label.setVisible(self._mode is ThinkingMode.ALWAYS)
+        self.effort_picker.setVisible(self._mode is ThinkingMode.EFFORT)
+        offered = bool(self._list_note) or model_id in self._models or not model_id
+        lines = [
+            _("Model — pick one, or type a model id"),
+            self._list_note,
+            *self._model_notes(model_id, model, offered=offered),
+        ]
+        self.model_picker.setToolTip(plain_tooltip("\n".join(line for line in lines if line)))

@@ -248,3 +248,64 @@ def test_what_was_typed_into_an_invalid_endpoint_is_kept_when_looking_elsewhere(
     ok(dialog)
     saved = SettingsStore(paths).profile("villamarket")
     assert (saved.base_url, saved.prices) == ("https://kimi.example.com/v1", Prices(1, 1, 3))
+
+
+# -- how the endpoint switches thinking --------------------------------------------------
+
+
+def choose_switch(dialog, title: str) -> None:
+    combo = dialog.form.thinking_switch_combo
+    combo.setCurrentIndex(combo.findText(title))
+    combo.activated.emit(combo.currentIndex())
+
+
+def test_the_thinking_switch_shows_each_endpoints_and_is_saved_on_ok(open_dialog, paths) -> None:
+    dialog = open_dialog()
+    combo = dialog.form.thinking_switch_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Moonshot (thinking)",
+        "vLLM / SGLang (chat_template_kwargs)",
+        "OpenAI style (reasoning_effort)",
+        "Not at all",
+    ]
+    assert "chat_template_kwargs" in combo.toolTip()
+    select(dialog, "Local server (OpenAI-compatible)")
+    assert combo.currentText() == "vLLM / SGLang (chat_template_kwargs)"
+    select(dialog, "Moonshot AI (global)")
+    assert combo.currentText() == "Moonshot (thinking)"
+
+    choose_switch(dialog, "Not at all")
+    select(dialog, "Local server (OpenAI-compatible)")
+    choose_switch(dialog, "OpenAI style (reasoning_effort)")
+    ok(dialog)
+
+    saved = SettingsStore(paths)
+    assert saved.profile("moonshot-global").thinking_switch == "none"  # type: ignore[union-attr]
+    assert saved.profile("local").thinking_switch == "reasoning_effort"  # type: ignore[union-attr]
+
+
+def test_the_thinking_switch_of_an_invalid_endpoint_is_kept_with_its_draft(
+    open_dialog, paths, qtbot
+) -> None:
+    dialog = open_dialog()
+    select(dialog, "Kimi VillaMarket")
+    type_into(qtbot, dialog.url_edit, "ftp://kimi.example.com")
+    choose_switch(dialog, "vLLM / SGLang (chat_template_kwargs)")
+    select(dialog, "AceData Cloud")
+    assert dialog.form.thinking_switch_combo.currentText() == "Moonshot (thinking)"
+    select(dialog, "Kimi VillaMarket")
+    assert dialog.form.thinking_switch_combo.currentText() == "vLLM / SGLang (chat_template_kwargs)"
+
+    type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1")
+    ok(dialog)
+    saved = SettingsStore(paths).profile("villamarket")
+    assert saved.thinking_switch == "chat_template_kwargs"  # type: ignore[union-attr]
+
+
+def test_changing_the_switch_forgets_the_connection_tests_verdict(open_dialog) -> None:
+    """The one-token question a provider without a model list is asked uses the switch."""
+    dialog = open_dialog()
+    select(dialog, "AceData Cloud")
+    dialog.form.connection_test.result.setText("Connected in 12 ms.")
+    choose_switch(dialog, "Not at all")
+    assert dialog.form.connection_test.result.text() == ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
@@ -121,3 +123,46 @@ def test_a_provider_without_a_model_list_is_asked_one_token(dialect, preset_id, 
     assert requests[0].json()["max_tokens"] == 1
     assert not wrong.ok
     assert "key was rejected" in wrong.text
+
+
+# -- the one-token question switches thinking as every request does ----------------------
+
+
+def asked(model: str, qloop, **changes) -> bytes:
+    """The raw body of the one-token question asked on AceData's fake (no model list)."""
+    with FakeKimiServer("acedata", api_key=KEY) as acedata:
+        profile = replace(on_server("acedata", acedata), model=model, **changes)
+        report = qloop.run_until_complete(check_connection(profile, KEY))
+        [request] = acedata.chat_requests
+    assert report.ok, report.text
+    return request.body
+
+
+def test_an_always_thinking_model_is_never_told_to_stop(qloop) -> None:
+    """Moonshot answers kimi-k2-thinking a 400 for thinking disabled."""
+    for model in ("kimi-k2-thinking", "kimi-k2.7-code"):
+        raw = asked(model, qloop)
+        body = json.loads(raw)
+        assert body["model"] == model
+        assert b"disabled" not in raw
+        for switch in ("thinking", "reasoning_effort", "chat_template_kwargs"):
+            assert switch not in body
+
+
+def test_a_switchable_model_is_asked_without_thinking(qloop) -> None:
+    assert json.loads(asked("kimi-k2.6", qloop))["thinking"] == {"type": "disabled"}
+    vllm = json.loads(asked("kimi-k2.6", qloop, thinking_switch="chat_template_kwargs"))
+    assert vllm["chat_template_kwargs"] == {"thinking": False}
+    assert "thinking" not in vllm
+
+
+def test_an_effort_model_is_asked_with_the_least_effort(qloop) -> None:
+    body = json.loads(asked("kimi-k3", qloop))
+    assert body["reasoning_effort"] == "low"
+    assert "thinking" not in body
+
+
+def test_an_unknown_model_is_sent_no_switch_at_all(qloop) -> None:
+    body = json.loads(asked("house-model", qloop))
+    for switch in ("thinking", "reasoning_effort", "chat_template_kwargs"):
+        assert switch not in body

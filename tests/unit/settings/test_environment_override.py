@@ -29,7 +29,7 @@ def test_a_key_alone_is_for_moonshot_global() -> None:
     assert profile.name == "Environment"
     assert profile.base_url == "https://api.moonshot.ai/v1"
     assert profile.protocol == "openai"
-    assert profile.model == "kimi-k2.5"
+    assert profile.model == "kimi-k2.6"
     assert profile.key_required
 
 
