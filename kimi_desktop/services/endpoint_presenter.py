@@ -34,6 +34,7 @@ from kimi_desktop.settings.known_models import (
     merge_model_info,
     thinking_mode,
 )
+from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.store import SettingsStore
 
 #: Why the picker offers the built-in table's models, by where the models come from.
@@ -130,6 +131,16 @@ class EndpointPresenter(QObject):
             return merge_model_info(listed)
         known = known_model(model_id)
         return None if known is None else replace(known, id=model_id)
+
+    def web_search_available(self) -> bool:
+        """Whether the active endpoint runs Kimi's built-in ``$web_search`` tool.
+
+        Only Moonshot's own OpenAI-format endpoints do; resellers and local
+        servers would reject the tool declaration.
+        """
+        profile = self._endpoints.active_profile()
+        preset = preset_by_id(profile.preset)
+        return preset is not None and preset.web_search and profile.protocol == "openai"
 
     def thinking_for(self, choice: ModelChoice) -> ThinkingFields:
         """How a request for ``choice`` on the active endpoint switches reasoning.

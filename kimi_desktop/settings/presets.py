@@ -59,6 +59,7 @@ class Preset:
     fallback_model_ids: tuple[str, ...] = ()
     list_prices: bool = False
     thinking_switch: ThinkingSwitch = "thinking"
+    web_search: bool = False
 
     def to_profile(self, profile_id: str | None = None) -> EndpointProfile:
         """A new endpoint profile for this preset (its id is the preset's by default)."""
@@ -98,6 +99,8 @@ PRESETS: tuple[Preset, ...] = (
         balance_url="https://api.moonshot.ai/v1/users/me/balance",
         fallback_model_ids=MOONSHOT_MODEL_IDS,
         list_prices=True,
+        # Kimi's built-in $web_search tool (platform.moonshot.ai/docs/guide/use-web-search).
+        web_search=True,
         description=N_("The official Kimi API from Moonshot AI (platform.moonshot.ai)."),
     ),
     Preset(
@@ -109,6 +112,8 @@ PRESETS: tuple[Preset, ...] = (
         has_models_endpoint=True,
         balance_url="https://api.moonshot.cn/v1/users/me/balance",
         fallback_model_ids=MOONSHOT_MODEL_IDS,
+        # Kimi's built-in $web_search tool (platform.moonshot.ai/docs/guide/use-web-search).
+        web_search=True,
         description=N_(
             "The official Kimi API for mainland China (platform.moonshot.cn), billed in CNY."
         ),

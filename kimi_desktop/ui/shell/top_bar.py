@@ -129,6 +129,7 @@ class TopBar(QWidget):
         endpoint_chosen(str endpoint_id)
         model_chosen(str model_id)
         thinking_toggled(bool)
+        web_search_toggled(bool): the person switched web search for this conversation.
         refresh_models_requested()
         settings_requested()
         system_prompt_requested()
@@ -137,6 +138,7 @@ class TopBar(QWidget):
     endpoint_chosen = Signal(str)
     model_chosen = Signal(str)
     thinking_toggled = Signal(bool)
+    web_search_toggled = Signal(bool)
     refresh_models_requested = Signal()
     settings_requested = Signal()
     system_prompt_requested = Signal()
@@ -146,6 +148,7 @@ class TopBar(QWidget):
         self.setObjectName("topBar")
         self._models: dict[str, ModelInfo] = {}
         self._updating = False
+        self._updating_search = False
         self._mode = ThinkingMode.SWITCHABLE
         self._list_note = ""  # why the built-in models stand in ("": the endpoint's own)
 
@@ -193,6 +196,21 @@ class TopBar(QWidget):
         # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
         self.thinking_toggle.setAccessibleName(_("Thinking"))
         self.thinking_toggle.toggled.connect(self.thinking_toggled)
+
+        self.web_search_toggle = QToolButton(self)
+        self.web_search_toggle.setObjectName("webSearchToggle")
+        # TRANSLATORS: a toggle button: whether the model may search the web before answering.
+        self.web_search_toggle.setText(_("Web search"))
+        self.web_search_toggle.setCheckable(True)
+        self.web_search_toggle.setToolTip(
+            _(
+                "Let Kimi search the web before answering, in this conversation. "
+                "Each search is billed by the provider."
+            )
+        )
+        self.web_search_toggle.setAccessibleName(_("Web search"))
+        self.web_search_toggle.setVisible(False)
+        self.web_search_toggle.toggled.connect(self._on_web_search_toggled)
 
         # TRANSLATORS: shown instead of the Thinking toggle for a model that always thinks.
         self.thinking_label = QLabel(_("Thinking (always on)"), self)
@@ -254,6 +272,7 @@ class TopBar(QWidget):
         layout.addWidget(self.thinking_toggle)
         layout.addWidget(self.thinking_label)
         layout.addWidget(self.effort_picker)
+        layout.addWidget(self.web_search_toggle)
         layout.addWidget(self.system_prompt_button)
         layout.addStretch(1)
         layout.addWidget(self.usage_label)
@@ -359,6 +378,19 @@ class TopBar(QWidget):
     def choice(self) -> ModelChoice:
         """The model, thinking switch and effort a request should use."""
         return ModelChoice(self.current_model(), self.thinking(), self.effort())
+
+    def set_web_search(self, *, available: bool, on: bool) -> None:
+        """Show the web-search toggle where the endpoint offers Kimi's search, set to ``on``."""
+        self._updating_search = True
+        try:
+            self.web_search_toggle.setChecked(available and on)
+        finally:
+            self._updating_search = False
+        self.web_search_toggle.setVisible(available)
+
+    def _on_web_search_toggled(self, on: bool) -> None:
+        if not self._updating_search:
+            self.web_search_toggled.emit(on)
 
     def set_has_system_prompt(self, has_prompt: bool) -> None:
         """The Instructions button looks pressed while the conversation has some."""

@@ -189,3 +189,24 @@ def test_capabilities_in_the_item_tooltips(qtbot):
 
     assert tip("kimi-k2.6") == "vision · video · reasoning · 256K"
     assert tip("kimi-k2.7-code") == "vision · video · reasoning, always on · 256K"
+
+
+def test_the_web_search_toggle_shows_only_where_offered_and_reports_only_clicks(qtbot) -> None:
+    bar = TopBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    toggled: list[bool] = []
+    bar.web_search_toggled.connect(toggled.append)
+
+    assert not bar.web_search_toggle.isVisible()
+    bar.set_web_search(available=True, on=True)
+    assert bar.web_search_toggle.isVisible()
+    assert bar.web_search_toggle.isChecked()
+    assert toggled == []  # set by the program: not a choice to save
+
+    bar.web_search_toggle.click()
+    assert toggled == [False]
+
+    bar.set_web_search(available=False, on=True)
+    assert not bar.web_search_toggle.isVisible()
+    assert not bar.web_search_toggle.isChecked()  # never on where it cannot be used

@@ -305,3 +305,32 @@ def test_thinking_for_uses_the_models_mode_and_the_endpoints_switch(
     picker = make_picker(custom)
 
     assert picker.presenter.thinking_for(ModelChoice(model, thinking, "max")) == expected
+
+
+# -- web search --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "protocol", "offered"),
+    [
+        ("moonshot-global", "openai", True),
+        ("moonshot-cn", "openai", True),
+        ("moonshot-anthropic", "anthropic", False),  # the tool is an OpenAI-format feature
+        ("villamarket", "openai", False),
+        ("local", "openai", False),
+        (None, "openai", False),
+    ],
+)
+def test_web_search_is_offered_only_on_moonshots_own_openai_endpoints(
+    make_picker, preset: str | None, protocol: str, offered: bool
+) -> None:
+    profile = EndpointProfile(
+        id="chosen",
+        name="Chosen",
+        base_url="https://api.example.com/v1",
+        protocol=protocol,  # type: ignore[arg-type]
+        preset=preset,
+    )
+    picker = make_picker(profile)
+    picker.endpoints.set_active("chosen")
+    assert picker.presenter.web_search_available() is offered
