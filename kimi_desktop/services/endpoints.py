@@ -18,12 +18,13 @@ import dataclasses
 import enum
 import functools
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 
-from kimi_desktop.api import ApiError, AuthenticationError, ModelInfo
+from kimi_desktop.api import ApiError, AuthenticationError, Message, ModelInfo
 from kimi_desktop.api.demo import DEMO_ENDPOINT, DEMO_MODELS
 from kimi_desktop.api.retry import RetryPolicy
 from kimi_desktop.i18n import _, ngettext
@@ -50,6 +51,15 @@ if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
 
 RetryCallback = Callable[[int, float, ApiError], None]
+
+
+TokenCounter = Callable[[str, Sequence[Message]], Awaitable[int]]
+"""``(model, messages) -> tokens``: the provider's count of a prompt."""
+FileReader = Callable[[str, bytes], Awaitable[str]]
+"""``(file name, bytes) -> text``: the provider reading a document."""
+
+#: Presets whose server has Moonshot's platform APIs (files, tokenizers).
+_MOONSHOT_PLATFORM = frozenset({"moonshot-global", "moonshot-cn", "moonshot-anthropic"})
 
 
 class ModelListing(enum.Enum):
@@ -333,6 +343,39 @@ class EndpointService(QObject):
             transport=self.transport_for(profile),
             retry=RetryPolicy(),
             on_retry=on_retry,
+        )
+
+    def token_counter(self, endpoint_id: str) -> TokenCounter | None:
+        """Moonshot's own count of a prompt, or ``None`` (the token meter then estimates)."""
+        if not self._has_platform_apis(endpoint_id):
+            return None
+
+        async def count(model: str, messages: Sequence[Message]) -> int:
+            async with self.open_client(endpoint_id) as client:
+                return await client.estimate_tokens(model, messages)
+
+        return count
+
+    def file_reader(self, endpoint_id: str) -> FileReader | None:
+        """Moonshot's files API reading a document's text, or ``None`` (read locally)."""
+        if not self._has_platform_apis(endpoint_id):
+            return None
+
+        async def read(name: str, data: bytes) -> str:
+            async with self.open_client(endpoint_id) as client:
+                return await client.extract_file(name, data)
+
+        return read
+
+    def _has_platform_apis(self, endpoint_id: str) -> bool:
+        """Only Moonshot's presets, still at their documented path, have the files and
+        tokenizer APIs (the client finds ``/v1`` from ``/anthropic`` itself)."""
+        profile = self.profile(endpoint_id)
+        preset = preset_by_id(profile.preset) if profile is not None else None
+        if profile is None or preset is None or preset.id not in _MOONSHOT_PLATFORM:
+            return False
+        return urlsplit(profile.base_url).path.rstrip("/") == urlsplit(preset.base_url).path.rstrip(
+            "/"
         )
 
     def transport_for(self, profile: EndpointProfile) -> httpx.AsyncBaseTransport | None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from keyring.backends import fail
 
-from kimi_desktop.api import Endpoint, KimiClient
+from kimi_desktop.api import Endpoint, KimiClient, Message
 from kimi_desktop.services.balance import account_balance, balance_source
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings import (
@@ -340,3 +340,47 @@ def test_only_a_model_known_to_be_blind_is_sent_no_images(tmp_path) -> None:
     assert service.sees_images("moonshot-global", "kimi-k2.5")
     assert not service.sees_images("moonshot-global", "kimi-k2-0905-preview")
     assert service.sees_images("moonshot-global", "a-model-nobody-described")  # let it try
+
+
+# -- Moonshot's platform APIs: token counts and documents --------------------------------
+
+
+def test_moonshot_counts_tokens_and_reads_documents_through_its_own_apis(tmp_path, qloop) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        server.token_count = 1234
+        service = make_service(tmp_path / "home", on_server("moonshot-global", server))
+        service.save_key("moonshot-global", KEY)
+        count = service.token_counter("moonshot-global")
+        read = service.file_reader("moonshot-global")
+        assert count is not None
+        assert read is not None
+
+        assert qloop.run_until_complete(count("kimi-k2.6", [Message("user", "Hi")])) == 1234
+        text = qloop.run_until_complete(read("notes.docx", b"PK\x03\x04 pretend office file"))
+
+    assert text  # the fake's content for the upload
+    paths = [r.path for r in server.requests]
+    assert "/v1/tokenizers/estimate-token-count" in paths
+    assert next(p for p in paths if p.startswith("/v1/files")) == "/v1/files"  # upload first
+    assert not server.uploads  # and deleted after reading
+
+
+@pytest.mark.parametrize("preset_id", ["villamarket", "local", None])
+def test_other_endpoints_have_no_platform_apis(tmp_path, preset_id: str | None) -> None:
+    profile = EndpointProfile(
+        id="other", name="Other", base_url="http://127.0.0.1:9/v1", preset=preset_id
+    )
+    service = make_service(tmp_path / "home", profile)
+    assert service.token_counter("other") is None
+    assert service.file_reader("other") is None
+
+
+def test_a_moonshot_preset_moved_to_another_path_has_no_platform_apis(tmp_path) -> None:
+    profile = EndpointProfile(
+        id="proxied",
+        name="Proxied",
+        base_url="http://127.0.0.1:9/proxy/v1",
+        preset="moonshot-global",
+    )
+    service = make_service(tmp_path / "home", profile)
+    assert service.token_counter("proxied") is None
