@@ -47,16 +47,18 @@ from kimi_desktop.api import (
     ChatRequest,
     ContentDelta,
     Finish,
-    ImageData,
     Message,
     NetworkError,
     QuotaError,
     RateLimitError,
     ReasoningDelta,
     Usage,
+    WebSearch,
     describe,
 )
+from kimi_desktop.api.errors import ACCESS_TERMINATED, CONTEXT_TOO_LONG, OVER_TOKENS_PER_MINUTE
 from kimi_desktop.domain import (
+    AttachedDocument,
     MessageAction,
     MessageStatus,
     NewAttachment,
@@ -65,8 +67,8 @@ from kimi_desktop.domain import (
     redact,
 )
 from kimi_desktop.i18n import N_, _
-from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
 from kimi_desktop.services.budget import DEFAULT_BUDGET, OutputBudget
+from kimi_desktop.services.request_history import answer_of, build_history
 from kimi_desktop.services.save_problems import (
     HistoryNotSaved,
     reply_not_saved,
@@ -98,6 +100,13 @@ ImageSight = Callable[[str, str], bool]
 CANNOT_CONTINUE = N_("This endpoint cannot continue a reply; regenerate instead.")
 #: Statuses of a reply that ended short and can be continued.
 CONTINUABLE = frozenset({MessageStatus.STOPPED, MessageStatus.INTERRUPTED})
+#: The ``error_fix`` of a failure no button helps with: its sentence says what to do
+#: (contact the provider's support, shorten the conversation). ``None`` stays what rows
+#: written before fixes were stored read as: Retry.
+NO_FIX = ""
+#: Errors no button fixes: trying the same request again fails the same way, and the
+#: key is not what is wrong (``api/errors.py`` words what to do instead).
+_UNFIXABLE = frozenset({ACCESS_TERMINATED, CONTEXT_TOO_LONG, OVER_TOKENS_PER_MINUTE})
 
 
 class ChatSession(QObject):
@@ -110,6 +119,8 @@ class ChatSession(QObject):
         messages_removed(int conversation_id, list[int] message ids): rows deleted.
         reasoning_received(int message_id, str delta): reasoning text arrived.
         content_received(int message_id, str delta): answer text arrived.
+        web_searched(int message_id, int searches): the reply searched the web once more;
+            ``searches`` is how many times so far (stored as the row's ``web_searches``).
         reply_running_changed(int conversation_id, bool running)
         retry_scheduled(StoredMessage reply, str sentence): the reply waits before a retry.
         save_failed(StoredMessage reply, str sentence): the reply's text could not be
@@ -126,7 +137,13 @@ class ChatSession(QObject):
 
     Commands that ask for a reply take ``thinking`` (how the request switches
     reasoning; ``None``: the server's default) and ``budget`` (the conversation's
-    output budget and the model's context, see :class:`OutputBudget`).
+    output budget and the model's context, see :class:`OutputBudget`) and
+    ``web_search`` (whether the model may search the web; ``None``: as the
+    conversation says, ``Conversation.web_search``).
+
+    Documents sent with a prompt are stored with it and go out with every later
+    request as their own context blocks (:mod:`.request_history`); a reply that
+    searched the web keeps the rounds' turns, so every re-send is what the model saw.
     """
 
     message_added = Signal(object)
@@ -134,6 +151,7 @@ class ChatSession(QObject):
     messages_removed = Signal(int, list)
     reasoning_received = Signal(int, str)
     content_received = Signal(int, str)
+    web_searched = Signal(int, int)
     reply_running_changed = Signal(int, bool)
     retry_scheduled = Signal(object, str)
     save_failed = Signal(object, str)
@@ -189,6 +207,11 @@ class ChatSession(QObject):
         live.deltas.flush()  # announced now, to views that already show the reply
         return live.state.text, live.state.reasoning
 
+    def live_searches(self, message_id: int) -> int | None:
+        """How many times a streaming reply has searched the web so far, else ``None``."""
+        live = self._live.get(message_id)
+        return None if live is None else live.state.searches
+
     def has_unsaved(self) -> bool:
         """Whether a reply's text is held in memory because saving it failed."""
         return bool(self._unsaved) or any(live.state.failing for live in self._live.values())
@@ -210,8 +233,11 @@ class ChatSession(QObject):
         thinking: ThinkingFields | None = None,
         budget: OutputBudget = DEFAULT_BUDGET,
         attachments: Sequence[NewAttachment] = (),
+        documents: Sequence[AttachedDocument] = (),
+        web_search: bool | None = None,
     ) -> StoredMessage:
-        """Store the user's prompt and start streaming the reply."""
+        """Store the user's prompt (with its images and documents) and start streaming
+        the reply."""
         if self.is_running(conversation_id):
             raise RuntimeError("a reply is already streaming in this conversation")
         with writing(self._repo, sending=True):
@@ -219,12 +245,14 @@ class ChatSession(QObject):
             if conversation is not None and not conversation.title:
                 self._repo.rename(conversation_id, title_from_prompt(text))
             self._repo.set_model(conversation_id, endpoint_id, model)
-            message = self._repo.add_message(conversation_id, "user", text, attachments=attachments)
+            message = self._repo.add_message(
+                conversation_id, "user", text, attachments=attachments, documents=documents
+            )
         # After the message: it made this the most recent chat, first in the list.
         self.conversation_changed.emit(conversation_id)
         self.message_added.emit(message)
         try:
-            self._start_reply(conversation_id, endpoint_id, model, thinking, budget)
+            self._start_reply(conversation_id, endpoint_id, model, thinking, budget, web_search)
         except HistoryNotSaved:
             # Take the prompt back, so sending again does not ask twice.
             try:
@@ -244,6 +272,7 @@ class ChatSession(QObject):
         model: str,
         thinking: ThinkingFields | None = None,
         budget: OutputBudget = DEFAULT_BUDGET,
+        web_search: bool | None = None,
     ) -> None:
         """Drop the last answer (and anything after the last prompt), answer again."""
         messages = self._repo.messages(conversation_id)
@@ -255,7 +284,7 @@ class ChatSession(QObject):
             with writing(self._repo, sending=True):
                 self._repo.delete_messages_from(conversation_id, after[0])
             self.messages_removed.emit(conversation_id, after)
-        self._start_reply(conversation_id, endpoint_id, model, thinking, budget)
+        self._start_reply(conversation_id, endpoint_id, model, thinking, budget, web_search)
 
     def edit_last_prompt(
         self,
@@ -267,10 +296,13 @@ class ChatSession(QObject):
         thinking: ThinkingFields | None = None,
         budget: OutputBudget = DEFAULT_BUDGET,
         attachments: Sequence[NewAttachment] = (),
+        documents: Sequence[AttachedDocument] = (),
+        web_search: bool | None = None,
     ) -> None:
         """Replace the last prompt (dropping what followed it) and send it again.
 
-        The prompt keeps its images; ``attachments`` are images attached while editing.
+        The prompt keeps its images and documents; ``attachments`` and
+        ``documents`` are those attached while editing.
         """
         messages = self._repo.messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
@@ -282,6 +314,7 @@ class ChatSession(QObject):
             for a in last_user.attachments
         ]
         attachments = [*kept, *attachments]
+        documents = [*last_user.documents, *documents]
         with writing(self._repo, sending=True):
             self._repo.delete_messages_from(conversation_id, last_user.id)
         self.messages_removed.emit(conversation_id, removed)
@@ -293,6 +326,8 @@ class ChatSession(QObject):
             thinking=thinking,
             budget=budget,
             attachments=attachments,
+            documents=documents,
+            web_search=web_search,
         )
 
     def continue_reply(
@@ -304,6 +339,7 @@ class ChatSession(QObject):
         model: str,
         thinking: ThinkingFields | None = None,
         budget: OutputBudget = DEFAULT_BUDGET,
+        web_search: bool | None = None,
     ) -> None:
         """Ask the model to go on with the last reply, which stopped short; the
         continuation is appended to the same message.
@@ -334,24 +370,30 @@ class ChatSession(QObject):
                 model=model,
                 thinking=thinking,
                 budget=budget,
+                web_search=web_search,
             )
             return
-        with_images = self._sees_images(endpoint_id, model)
-        history = self._history(conversation_id, with_images=with_images, before=reply.id)
-        history.append(
-            Message(
-                "assistant",
-                reply.text,
-                reasoning=reply.reasoning or None,
-                partial=True,
-                reasoning_field=reply.reasoning_field or "reasoning_content",
-            )
+        # A reply that searched goes on after its rounds' turns, from its answer so far.
+        turns = self._repo.tool_turns(conversation_id).get(reply.id, ())
+        answer, reasoning = answer_of(reply, turns)
+        continued = Message(
+            "assistant",
+            answer,
+            reasoning=reasoning or None,
+            partial=True,
+            reasoning_field=reply.reasoning_field or "reasoning_content",
         )
-        request = self._request(conversation_id, model, history, thinking, budget)
+        prompt = self._prompt(
+            conversation_id, endpoint_id, model, before=reply.id, after=[*turns, continued]
+        )
+        request = self._request(
+            conversation_id, model, prompt.messages, thinking, budget, web_search
+        )
         with writing(self._repo, sending=True):
             resumed = self._repo.resume_streaming(reply.id)
         self.message_changed.emit(resumed)
-        self._run(conversation_id, resumed, endpoint_id, request, earlier=reply)
+        ask = _Ask(request, prompt.inline, earlier=reply, earlier_turns=tuple(turns))
+        self._run(conversation_id, resumed, endpoint_id, ask)
 
     def delete_message(self, conversation_id: int, message_id: int) -> None:
         """Delete one message (not while its own reply is streaming)."""
@@ -410,15 +452,18 @@ class ChatSession(QObject):
         model: str,
         thinking: ThinkingFields | None,
         budget: OutputBudget,
+        web_search: bool | None,
     ) -> None:
-        history = self._history(conversation_id, with_images=self._sees_images(endpoint_id, model))
-        request = self._request(conversation_id, model, history, thinking, budget)
+        prompt = self._prompt(conversation_id, endpoint_id, model)
+        request = self._request(
+            conversation_id, model, prompt.messages, thinking, budget, web_search
+        )
         with writing(self._repo, sending=True):
             reply = self._repo.add_message(
                 conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
             )
         self.message_added.emit(reply)
-        self._run(conversation_id, reply, endpoint_id, request)
+        self._run(conversation_id, reply, endpoint_id, _Ask(request, prompt.inline))
 
     def _request(
         self,
@@ -427,10 +472,13 @@ class ChatSession(QObject):
         history: list[Message],
         thinking: ThinkingFields | None,
         budget: OutputBudget,
+        web_search: bool | None,
     ) -> ChatRequest:
         """The request for a reply: always with an output budget that fits the prompt."""
         thinking = thinking if thinking is not None else ThinkingFields()
-        conversation = self._repo.get_conversation(conversation_id)
+        if web_search is None:
+            conversation = self._repo.get_conversation(conversation_id)
+            web_search = conversation.web_search if conversation is not None else False
         return ChatRequest(
             model=model,
             messages=history,
@@ -438,20 +486,12 @@ class ChatSession(QObject):
             thinking=thinking.thinking,
             thinking_switch=thinking.switch,
             reasoning_effort=thinking.effort,
-            web_search=conversation.web_search if conversation is not None else False,
+            web_search=web_search,
         )
 
-    def _run(
-        self,
-        conversation_id: int,
-        reply: StoredMessage,
-        endpoint_id: str,
-        request: ChatRequest,
-        *,
-        earlier: StoredMessage | None = None,
-    ) -> None:
-        """Start the reply's task (``earlier``: the reply as it was before it is continued)."""
-        task = asyncio.ensure_future(self._stream(reply, endpoint_id, request, earlier))
+    def _run(self, conversation_id: int, reply: StoredMessage, endpoint_id: str, ask: _Ask) -> None:
+        """Start the reply's task."""
+        task = asyncio.ensure_future(self._stream(reply, endpoint_id, ask))
         self._tasks[conversation_id] = task
         self.reply_running_changed.emit(conversation_id, True)
         task.add_done_callback(lambda _task: self._on_task_done(conversation_id, task))
@@ -464,62 +504,49 @@ class ChatSession(QObject):
             _log.error("a reply task failed:\n%s", self._safe_trace(task.exception()))
         self.reply_running_changed.emit(conversation_id, False)
 
-    def _history(
-        self, conversation_id: int, *, with_images: bool = True, before: int | None = None
-    ) -> list[Message]:
-        """The dialogue to send: failed replies left out, images within the request budget.
+    def _prompt(
+        self,
+        conversation_id: int,
+        endpoint_id: str,
+        model: str,
+        *,
+        before: int | None = None,
+        after: Sequence[Message] = (),
+    ) -> _Prompt:
+        """The dialogue to send (see :mod:`.request_history`), then ``after``.
 
         ``before``: only the messages older than that one (a reply being continued).
-
-        Images are re-sent with the turns that carried them, newest first; once
-        the request's image budget is spent, older turns go without theirs (the
-        model already answered about them) so the request stays under the
-        provider's body limit. A model known not to see images gets none: the
-        conversation can go on with it after a model that did.
+        A model known not to see images gets none: the conversation can go on with
+        it after a model that did.
         """
         conversation = self._repo.get_conversation(conversation_id)
-        turns = [
-            m
-            for m in self._repo.messages(conversation_id)
-            # failed or empty replies are no dialogue
-            if (m.role != "assistant" or m.text) and (before is None or m.id < before)
-        ]
-        budget = MAX_REQUEST_IMAGE_BYTES
-        history: list[Message] = []
-        for stored in reversed(turns):
-            images: list[ImageData] = []
-            for attachment in stored.attachments if with_images else ():
-                data = self._repo.blob(attachment.sha256)
-                if data is not None and len(data) <= budget:
-                    budget -= len(data)
-                    images.append(ImageData(attachment.mime, data))
-            history.append(
-                Message(
-                    stored.role,
-                    stored.text,
-                    tuple(images),
-                    stored.reasoning or None,
-                    # sent back under the field it arrived in (reasoning or reasoning_content)
-                    reasoning_field=stored.reasoning_field or "reasoning_content",
-                )
-            )
-        history.reverse()
-        if conversation is not None and conversation.system_prompt.strip():
-            history.insert(0, Message("system", conversation.system_prompt))
-        return history
+        stored = self._repo.messages(conversation_id)
+        turns = self._repo.tool_turns(conversation_id)
+        with_images = self._sees_images(endpoint_id, model)
 
-    async def _stream(
-        self,
-        reply: StoredMessage,
-        endpoint_id: str,
-        request: ChatRequest,
-        earlier: StoredMessage | None = None,
-    ) -> None:
-        """Stream one reply into its row; ``earlier`` is the reply being continued,
-        whose text, reasoning and usage the continuation adds to."""
+        def build(inline_documents: bool) -> list[Message]:
+            history = build_history(
+                stored,
+                blob=self._repo.blob,
+                system_prompt=conversation.system_prompt if conversation is not None else "",
+                tool_turns=turns,
+                with_images=with_images,
+                inline_documents=inline_documents,
+                before=before,
+            )
+            return [*history, *after]
+
+        documents = any(m.documents for m in stored if before is None or m.id < before)
+        return _Prompt(build(False), (lambda: build(True)) if documents else None)
+
+    async def _stream(self, reply: StoredMessage, endpoint_id: str, ask: _Ask) -> None:
+        """Stream one reply into its row; ``ask.earlier`` is the reply being continued,
+        whose text, reasoning, searches and usage the continuation adds to."""
+        request, earlier = ask.request, ask.earlier
         reply_state = _ReplyState(self._clock, self._save_interval, self._retry_interval)
         if earlier is not None:
             reply_state.start_from(earlier.text, earlier.reasoning, earlier.reasoning_seconds)
+            reply_state.searches = earlier.web_searches
         status, error, usage = MessageStatus.COMPLETE, None, None
         fix: str | None = None
         finish: Finish | None = None
@@ -535,6 +562,9 @@ class ChatSession(QObject):
 
         try:
             client = self._open_client(endpoint_id, on_retry)
+            if ask.inline is not None and client.endpoint.protocol == "anthropic":
+                # That format cannot place a system message mid-conversation.
+                request = dataclasses.replace(request, messages=ask.inline())
             async with client, aclosing(client.stream_chat(request)) as events:
                 turn_started = time.perf_counter()
                 async for event in events:
@@ -544,6 +574,10 @@ class ChatSession(QObject):
                     elif isinstance(event, ContentDelta):
                         reply_state.add_content(event.text)
                         deltas.add(event.text, reasoning=False)
+                    elif isinstance(event, WebSearch):
+                        reply_state.add_search()
+                        deltas.flush()  # the round's text is shown before its search
+                        self.web_searched.emit(reply.id, reply_state.searches)
                     elif isinstance(event, Usage):
                         usage = event
                     elif isinstance(event, Finish):
@@ -585,18 +619,16 @@ class ChatSession(QObject):
             # The output budget ran out: never a finished reply, even with no answer at
             # all (a thinking model spends the budget on reasoning first).
             status, fix = MessageStatus.INTERRUPTED, MessageAction.LARGER_BUDGET
-        self._finish(reply, reply_state, _Ending(status, error, fix, usage, finish), earlier)
+        self._finish(reply, reply_state, _Ending(status, error, fix, usage, finish), ask)
 
-    def _finish(
-        self,
-        reply: StoredMessage,
-        state: _ReplyState,
-        ending: _Ending,
-        earlier: StoredMessage | None,
-    ) -> None:
-        """Save the reply's final state; a continuation's usage adds to the reply's."""
+    def _finish(self, reply: StoredMessage, state: _ReplyState, ending: _Ending, ask: _Ask) -> None:
+        """Save the reply's final state; a continuation's usage and search turns add to
+        the reply's."""
+        earlier = ask.earlier
         usage = ending.usage
-        reasoning_field = ending.finish.reasoning_field if ending.finish is not None else None
+        finish = ending.finish
+        reasoning_field = finish.reasoning_field if finish is not None else None
+        turns = (*ask.earlier_turns, *(finish.tool_turns if finish is not None else ()))
         if earlier is not None:
             usage = _added(earlier.usage, usage)
             reasoning_field = reasoning_field or earlier.reasoning_field
@@ -611,6 +643,8 @@ class ChatSession(QObject):
             error_fix=ending.fix,
             problem=state.problem,
             reasoning_field=reasoning_field,
+            web_searches=state.searches,
+            tool_turns=turns,
         )
         self._save_final(final)
 
@@ -623,7 +657,9 @@ class ChatSession(QObject):
             return  # the row is no longer ours to update; the final save writes it
         state.attempted()
         try:
-            self._repo.update_streaming(live.reply.id, state.text, state.reasoning)
+            self._repo.update_streaming(
+                live.reply.id, state.text, state.reasoning, web_searches=state.searches
+            )
         except Exception as exc:  # storage errors, and a defect: the reply goes on either way
             state.failing = retry_helps(exc, self._repo.path)
             state.blocked = not state.failing
@@ -664,6 +700,8 @@ class ChatSession(QObject):
                 error=final.error,
                 error_fix=final.error_fix,
                 reasoning_field=final.reasoning_field,
+                web_searches=final.web_searches,
+                tool_turns=final.tool_turns,
             )
         except Exception as exc:  # storage errors, and a defect: the text must not vanish
             previous = final.problem
@@ -770,6 +808,8 @@ class _ReplyState:
         self._reasoning_ended: float | None = None
         self._earlier_seconds: float | None = None  # thought before a continuation
         self._thinking = False  # reasoning arrived in this stream
+        self.searches = 0
+        """Web searches the reply ran (with those before a continuation)."""
         self.grew = False
         """Text or reasoning arrived in this stream (not only before a continuation)."""
         self._last_save: float | None = None  # the first delta is saved at once
@@ -810,6 +850,11 @@ class _ReplyState:
         if self._thinking and self._reasoning_ended is None:
             self._reasoning_ended = self._clock()
         self._content.append(text)
+        self.grew = True
+        self.unsaved = True
+
+    def add_search(self) -> None:
+        self.searches += 1
         self.grew = True
         self.unsaved = True
 
@@ -879,6 +924,8 @@ class _FinalState:
     problem: str = ""
     """Why it is not saved yet (a sentence), or empty."""
     reasoning_field: str | None = None
+    web_searches: int = 0
+    tool_turns: tuple[Message, ...] = ()
     shown: bool = False
     """The view was given this unsaved final state."""
 
@@ -895,12 +942,36 @@ class _FinalState:
             error=error,
             error_fix=self.error_fix,
             reasoning_field=self.reasoning_field,
+            web_searches=self.web_searches,
         )
 
 
-def _fix_for(error: ApiError) -> MessageAction:
-    """The button that helps with a failed request: Settings for the key or the
-    balance, else Retry."""
+@dataclass(frozen=True)
+class _Prompt:
+    """The dialogue a request sends, and how to build it for the Anthropic format
+    (``None`` when it is the same there: no documents to put inline)."""
+
+    messages: list[Message]
+    inline: Callable[[], list[Message]] | None = None
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What one reply's task sends: the request, its messages for the Anthropic
+    format (see :class:`_Prompt`), and the reply it continues with that reply's
+    search turns (``earlier``, ``earlier_turns``)."""
+
+    request: ChatRequest
+    inline: Callable[[], list[Message]] | None = None
+    earlier: StoredMessage | None = None
+    earlier_turns: tuple[Message, ...] = ()
+
+
+def _fix_for(error: ApiError) -> str:
+    """The button that helps with a failed request: none where the sentence says what
+    to do instead, Settings for the key or the balance, else Retry."""
+    if error.code in _UNFIXABLE:
+        return NO_FIX
     if isinstance(error, AuthenticationError | QuotaError):
         return MessageAction.SETTINGS
     return MessageAction.RETRY

@@ -12,7 +12,7 @@ import functools
 
 from PySide6.QtCore import QObject, Signal
 
-from kimi_desktop.domain import Conversation, SearchHit, StoredMessage, Usage
+from kimi_desktop.domain import Conversation, Message, SearchHit, StoredMessage, Usage
 from kimi_desktop.services.save_problems import writing
 from kimi_desktop.services.titles import clean_title
 from kimi_desktop.services.workers import in_worker
@@ -46,6 +46,10 @@ class HistoryService(QObject):
     def image_bytes(self, sha256: str) -> bytes | None:
         return self._repo.blob(sha256)
 
+    def tool_turns(self, conversation_id: int) -> dict[int, tuple[Message, ...]]:
+        """The turns each reply's web searches added before its answer, by message id."""
+        return self._repo.tool_turns(conversation_id)
+
     def usage(self, conversation_id: int) -> Usage:
         return self._repo.conversation_usage(conversation_id)
 
@@ -61,9 +65,13 @@ class HistoryService(QObject):
         """False when the history was opened read-only (every change then fails)."""
         return self._repo.writable
 
-    def create(self, *, endpoint_id: str | None, model: str | None) -> Conversation:
+    def create(
+        self, *, endpoint_id: str | None, model: str | None, web_search: bool = False
+    ) -> Conversation:
         with writing(self._repo):
-            conversation = self._repo.create_conversation(endpoint_id=endpoint_id, model=model)
+            conversation = self._repo.create_conversation(
+                endpoint_id=endpoint_id, model=model, web_search=web_search
+            )
         self.conversations_changed.emit()
         return conversation
 
@@ -88,6 +96,7 @@ class HistoryService(QObject):
             self._repo.set_max_tokens(conversation_id, max_tokens)
 
     def set_web_search(self, conversation_id: int, enabled: bool) -> None:
+        """Whether the model may search the web in this conversation (Kimi's ``$web_search``)."""
         with writing(self._repo):
             self._repo.set_web_search(conversation_id, enabled)
 

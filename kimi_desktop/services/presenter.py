@@ -5,12 +5,21 @@ applies its signals to the widgets; every decision lives here, so it can be
 tested with no window at all: which conversation is open, whether a draft can
 be sent (a model, a key, a model that sees the images), sending, editing the
 last prompt, regenerating and retrying, continuing a reply that stopped short,
-the conversation's settings (instructions, output budget), deleting with undo,
-and whether the welcome page or the chat is shown.
+the conversation's settings (instructions, output budget, web search),
+deleting with undo, and whether the welcome page or the chat is shown.
 
 Every request says how it switches reasoning (``EndpointPresenter.thinking_for``)
 and carries the conversation's output budget, capped by what the model's
 context leaves (:class:`~kimi_desktop.services.budget.OutputBudget`).
+
+Documents go with the prompt they were attached to and are stored with it; a
+draft whose documents alone are larger than the model's context is refused
+before anything is saved, saying by how many tokens.
+
+Web search is a setting of each conversation. A new chat starts with the
+setting last chosen in this run (any conversation's toggle), so someone who
+searches keeps searching; the setting is sent only where the endpoint runs
+Kimi's search (``EndpointPresenter.web_search_available``).
 
 The messages of the open conversation are kept here as they change, so the
 window never reads the database again to learn what a signal already said.
@@ -29,6 +38,7 @@ from PySide6.QtCore import QLocale, QObject, Signal
 from kimi_desktop.domain import (
     Conversation,
     Draft,
+    Message,
     MessageAction,
     MessageStatus,
     StoredMessage,
@@ -44,9 +54,11 @@ from kimi_desktop.services.budget import (
 )
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
+from kimi_desktop.services.document_context import context_overflow, no_question
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.save_problems import HistoryNotSaved
 from kimi_desktop.services.workers import BackgroundTasks
 from kimi_desktop.settings.store import SettingsStore
@@ -95,6 +107,9 @@ class ChatPresenter(QObject):
         conversation_deleted(str sentence, object restore): offer ``restore()`` as Undo.
         settings_requested()
         image_preview_requested(bytes data, str name)
+        document_preview_requested(str name, str text): show a sent document's text.
+        web_search_changed(bool on): the open conversation's web search (or, with no
+            conversation open, the new chat's) was set.
     """
 
     conversation_opened = Signal(object, list)
@@ -113,6 +128,8 @@ class ChatPresenter(QObject):
     conversation_deleted = Signal(str, object)
     settings_requested = Signal()
     image_preview_requested = Signal(bytes, str)
+    document_preview_requested = Signal(str, str)
+    web_search_changed = Signal(bool)
 
     def __init__(
         self,
@@ -135,6 +152,7 @@ class ChatPresenter(QObject):
         self._editing = False
         self._draft_before_edit = ""
         self._unsaved_notice = ""  # the notice about a reply that could not be saved
+        self._web_search_default = False  # what a new chat starts with (the last choice)
         self._tasks = BackgroundTasks()
         self.endpoint_presenter = EndpointPresenter(
             chat=chat,
@@ -177,6 +195,28 @@ class ChatPresenter(QObject):
     def image_bytes(self, sha256: str) -> bytes | None:
         return self._history.image_bytes(sha256)
 
+    def history_sent(self) -> list[Message]:
+        """The open conversation as the next request sends it before the draft: the
+        instructions, each prompt's documents as their blocks, the search turns and
+        answers of replies (for the composer's token meter).
+
+        Images are counted, not read: each stands as an empty image.
+        """
+        conversation = self._conversation
+        if conversation is None:
+            return []
+        return build_history(
+            self.messages(),
+            blob=lambda _sha256: b"",
+            system_prompt=conversation.system_prompt,
+            tool_turns=self._history.tool_turns(conversation.id),
+        )
+
+    def web_search(self) -> bool:
+        """Whether the open conversation (or the new chat) lets the model search the web."""
+        conversation = self._conversation
+        return conversation.web_search if conversation is not None else self._web_search_default
+
     # -- conversations -----------------------------------------------------------
 
     def open(self, conversation_id: int | None) -> None:
@@ -193,6 +233,7 @@ class ChatPresenter(QObject):
             else "Kimi Desktop"
         )
         self.system_prompt_changed.emit(bool(conversation and conversation.system_prompt))
+        self.web_search_changed.emit(self.web_search())
         self.conversation_opened.emit(conversation, self.messages())
         self.running_changed.emit(self.is_running())
         self.notice_changed.emit(Notice())
@@ -207,7 +248,10 @@ class ChatPresenter(QObject):
         """A streaming reply as far as it has arrived (its saved row lags behind)."""
         streaming = message.status is MessageStatus.STREAMING
         live = self._chat.live_text(message.id) if streaming else None
-        return message if live is None else replace(message, text=live[0], reasoning=live[1])
+        if live is None:
+            return message
+        searches = self._chat.live_searches(message.id) or message.web_searches
+        return replace(message, text=live[0], reasoning=live[1], web_searches=searches)
 
     def set_system_prompt(self, text: str) -> None:
         """Set the instructions the model gets before this conversation (saving a new chat)."""
@@ -224,6 +268,24 @@ class ChatPresenter(QObject):
 
     def system_prompt(self) -> str:
         return self._conversation.system_prompt if self._conversation else ""
+
+    def set_web_search(self, on: bool) -> None:
+        """Let the model search the web in the open conversation (saved with it), or not.
+
+        The choice is also what the next new chat starts with. With no
+        conversation open, nothing is saved until the first message creates one.
+        """
+        conversation = self._conversation
+        if conversation is not None and conversation.web_search != on:
+            try:
+                self._history.set_web_search(conversation.id, on)
+            except HistoryNotSaved as exc:
+                self.notice_changed.emit(Notice(exc.sentence))
+                self.web_search_changed.emit(conversation.web_search)  # the toggle goes back
+                return
+            self._conversation = replace(conversation, web_search=on)
+        self._web_search_default = on
+        self.web_search_changed.emit(on)
 
     def conversation_settings(self) -> ConversationSettings:
         """The open conversation's instructions and output budget, for the dialog."""
@@ -289,7 +351,11 @@ class ChatPresenter(QObject):
             self.notice_changed.emit(Notice(exc.sentence))
 
     def _create(self, model: str | None) -> Conversation:
-        conversation = self._history.create(endpoint_id=self._endpoints.active_id, model=model)
+        conversation = self._history.create(
+            endpoint_id=self._endpoints.active_id,
+            model=model,
+            web_search=self._web_search_default,
+        )
         self._messages = {}
         return conversation
 
@@ -308,6 +374,8 @@ class ChatPresenter(QObject):
             self.notice_changed.emit(Notice(_(NO_MODEL)))
             return
         if draft.attachments and not self._model_sees_images(choice.model):
+            return
+        if draft.documents and not self._documents_fit(draft, choice.model):
             return
         if self._endpoints.needs_key(endpoint_id):
             self.notice_changed.emit(Notice(_(NO_KEY)))
@@ -330,10 +398,31 @@ class ChatPresenter(QObject):
                 thinking=thinking,
                 budget=budget,
                 attachments=draft.attachments,
+                documents=draft.documents,
+                web_search=self._searches_web(),
             )
             self._editing = False
             self.draft_sent.emit()
             self._endpoints.remember_model(endpoint_id, choice.model)
+
+    def _documents_fit(self, draft: Draft, model: str) -> bool:
+        """Say so before sending when the documents cannot go: no question asked about
+        them, or more than the model's context holds on their own."""
+        if not has_visible_text(draft.text):
+            # Moonshot refuses a message with no content, and the documents travel as
+            # messages of their own: the prompt itself would be empty.
+            self.notice_changed.emit(Notice(no_question()))
+            return False
+        overflow = context_overflow(draft.documents, self._context_length(model))
+        if overflow is not None:
+            self.notice_changed.emit(Notice(overflow))
+            return False
+        return True
+
+    def _searches_web(self) -> bool:
+        """Whether this request lets the model search: the conversation says so and the
+        endpoint runs Kimi's search (another endpoint would refuse the tool)."""
+        return self.web_search() and self.endpoint_presenter.web_search_available()
 
     def _model_sees_images(self, model: str) -> bool:
         """Say so before sending when the model is known to be blind, and offer one that sees."""
@@ -420,6 +509,7 @@ class ChatPresenter(QObject):
                 model=choice.model,
                 thinking=thinking,
                 budget=budget,
+                web_search=self._searches_web(),
             )
 
     def _continue(self, message: StoredMessage) -> None:
@@ -438,6 +528,7 @@ class ChatPresenter(QObject):
                 model=choice.model,
                 thinking=thinking,
                 budget=budget,
+                web_search=self._searches_web(),
             )
 
     def _enlarge_budget(self) -> None:
@@ -487,6 +578,13 @@ class ChatPresenter(QObject):
         data = self._history.image_bytes(sha256)
         if data is not None:
             self.image_preview_requested.emit(data, _("Image"))
+
+    def preview_document(self, message_id: int, index: int) -> None:
+        """Show the text of a document sent with a message of the open conversation."""
+        message = self._messages.get(message_id)
+        if message is not None and 0 <= index < len(message.documents):
+            document = message.documents[index]
+            self.document_preview_requested.emit(document.name, document.text)
 
     # -- what the chat session reports -------------------------------------------
 

@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kimi_desktop.domain import (
+    AttachedDocument,
     Conversation,
+    Message,
     MessageStatus,
     NewAttachment,
     Role,
@@ -164,9 +166,15 @@ class ConversationRepository:
     # -- messages ------------------------------------------------------------
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
-        """All messages of a conversation in order, with their attachments."""
+        """All messages of a conversation in order, with their images and documents."""
         with self._db.read() as conn:
             return message_sql.load_all(conn, conversation_id)
+
+    def tool_turns(self, conversation_id: int) -> dict[int, tuple[Message, ...]]:
+        """The turns each reply's web search rounds added before its answer, by message
+        id (replies that did not search are left out); see :mod:`.tool_turns`."""
+        with self._db.read() as conn:
+            return message_sql.load_tool_turns(conn, conversation_id)
 
     def get_message(self, message_id: int) -> StoredMessage | None:
         with self._db.read() as conn:
@@ -189,11 +197,13 @@ class ConversationRepository:
         reasoning: str = "",
         model: str | None = None,
         attachments: Sequence[NewAttachment] = (),
+        documents: Sequence[AttachedDocument] = (),
     ) -> StoredMessage:
         """Append a message; its images are stored once per distinct content.
 
-        The message, its attachment rows and any new image bytes are written
-        in one transaction, so a message never exists without its images.
+        The message, its attachment and document rows and any new image bytes
+        are written in one transaction, so a message never exists without its
+        images and documents.
         """
         described = [(item.describe(), item.data) for item in attachments]
         now = self._clock()
@@ -210,6 +220,7 @@ class ConversationRepository:
                 model=model,
                 created_at=now,
                 attachments=described,
+                documents=documents,
             )
         return StoredMessage(
             id=message_id,
@@ -221,6 +232,7 @@ class ConversationRepository:
             reasoning=reasoning,
             model=model,
             attachments=tuple(meta for meta, _ in described),
+            documents=tuple(documents),
         )
 
     def blob(self, sha256: str) -> bytes | None:
@@ -229,8 +241,11 @@ class ConversationRepository:
             row = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def update_streaming(self, message_id: int, text: str, reasoning: str) -> None:
-        """Save the text of a reply still streaming; called about once a second.
+    def update_streaming(
+        self, message_id: int, text: str, reasoning: str, *, web_searches: int = 0
+    ) -> None:
+        """Save the text (and web searches so far) of a reply still streaming; called
+        about once a second.
 
         Two primary-key UPDATEs in one commit, no fsync (WAL + NORMAL), and no
         search-index work: streaming rows are indexed when they finish. Only
@@ -239,7 +254,7 @@ class ConversationRepository:
         :class:`MessageNotSavedError`: the caller still holds text nobody saved.
         """
         with self._db.transaction() as conn:
-            if not message_sql.save_streaming(conn, message_id, text, reasoning):
+            if not message_sql.save_streaming(conn, message_id, text, reasoning, web_searches):
                 raise MessageNotSavedError(message_id, "no streaming reply has this id")
             message_sql.touch_conversation_of(conn, message_id, self._clock())
 
@@ -271,8 +286,14 @@ class ConversationRepository:
         error: str | None = None,
         error_fix: str | None = None,
         reasoning_field: str | None = None,
+        web_searches: int = 0,
+        tool_turns: Sequence[Message] = (),
     ) -> StoredMessage:
         """Write a reply's final state and return the row as saved.
+
+        ``web_searches`` counts the searches the reply ran; ``tool_turns`` are the
+        turns those rounds added before the answer (all of them: a continued reply
+        passes the earlier ones too), read back by :meth:`tool_turns`.
 
         Raises :class:`MessageNotSavedError` if the message is gone (deleted meanwhile).
         """
@@ -288,6 +309,8 @@ class ConversationRepository:
                 error=error,
                 error_fix=error_fix,
                 reasoning_field=reasoning_field,
+                web_searches=web_searches,
+                turns=tool_turns,
             )
             saved = message_sql.load_one(conn, message_id) if found else None
             if saved is None:

@@ -1,4 +1,4 @@
-"""Message, attachment and image-blob SQL as plain functions over a connection.
+"""Message, attachment, document and image-blob SQL as plain functions over a connection.
 
 :class:`~kimi_desktop.store.conversations.ConversationRepository` calls these
 inside its own lock or transaction; keeping them apart lets the repository read
@@ -10,8 +10,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from kimi_desktop.domain import Attachment, MessageStatus, Role, StoredMessage, Usage
-from kimi_desktop.store import rows
+from kimi_desktop.domain import (
+    AttachedDocument,
+    Attachment,
+    Message,
+    MessageStatus,
+    Role,
+    StoredMessage,
+    Usage,
+)
+from kimi_desktop.store import rows, tool_turns
 
 
 def insert(
@@ -25,8 +33,10 @@ def insert(
     model: str | None,
     created_at: float,
     attachments: Sequence[tuple[Attachment, bytes]],
+    documents: Sequence[AttachedDocument] = (),
 ) -> int:
-    """Insert a message with its attachments; image bytes already stored are not written again."""
+    """Insert a message with its images and documents; image bytes already stored are
+    not written again."""
     cursor = conn.execute(
         "INSERT INTO messages (conversation_id, role, text, reasoning, status, model, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -44,6 +54,14 @@ def insert(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (message_id, position, meta.sha256, meta.mime, *_dimensions(meta), meta.name),
         )
+    conn.executemany(
+        "INSERT INTO documents (message_id, position, name, kind, text, pages, lines, tokens)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (message_id, position, d.name, d.kind, d.text, d.pages, d.lines, d.tokens)
+            for position, d in enumerate(documents)
+        ],
+    )
     return message_id
 
 
@@ -52,7 +70,7 @@ def _dimensions(meta: Attachment) -> tuple[int, int, int]:
 
 
 def load_all(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessage]:
-    """A conversation's messages in order; two queries however many attachments there are."""
+    """A conversation's messages in order; three queries however many attachments there are."""
     message_rows = conn.execute(
         f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
         (conversation_id,),
@@ -63,10 +81,22 @@ def load_all(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessa
         " WHERE m.conversation_id = ? ORDER BY a.message_id, a.position",
         (conversation_id,),
     ).fetchall()
+    document_rows = conn.execute(
+        f"SELECT d.message_id, {rows.DOCUMENT_COLUMNS} FROM documents AS d"
+        " JOIN messages AS m ON m.id = d.message_id"
+        " WHERE m.conversation_id = ? ORDER BY d.message_id, d.position",
+        (conversation_id,),
+    ).fetchall()
     by_message: dict[int, list[Attachment]] = {}
     for row in attachment_rows:
         by_message.setdefault(row["message_id"], []).append(rows.attachment(row))
-    return [rows.message(row, tuple(by_message.get(row["id"], ()))) for row in message_rows]
+    documents: dict[int, list[AttachedDocument]] = {}
+    for row in document_rows:
+        documents.setdefault(row["message_id"], []).append(rows.document(row))
+    return [
+        rows.message(row, tuple(by_message.get(row["id"], ())), tuple(documents.get(row["id"], ())))
+        for row in message_rows
+    ]
 
 
 def load_one(conn: sqlite3.Connection, message_id: int) -> StoredMessage | None:
@@ -80,14 +110,39 @@ def load_one(conn: sqlite3.Connection, message_id: int) -> StoredMessage | None:
         " WHERE a.message_id = ? ORDER BY a.position",
         (message_id,),
     ).fetchall()
-    return rows.message(row, tuple(rows.attachment(a) for a in attachment_rows))
+    document_rows = conn.execute(
+        f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents AS d"
+        " WHERE d.message_id = ? ORDER BY d.position",
+        (message_id,),
+    ).fetchall()
+    return rows.message(
+        row,
+        tuple(rows.attachment(a) for a in attachment_rows),
+        tuple(rows.document(d) for d in document_rows),
+    )
 
 
-def save_streaming(conn: sqlite3.Connection, message_id: int, text: str, reasoning: str) -> bool:
+def load_tool_turns(
+    conn: sqlite3.Connection, conversation_id: int
+) -> dict[int, tuple[Message, ...]]:
+    """The search rounds' turns of the conversation's replies that have them, by message id."""
+    found = conn.execute(
+        "SELECT id, tool_turns FROM messages"
+        " WHERE conversation_id = ? AND tool_turns IS NOT NULL ORDER BY id",
+        (conversation_id,),
+    ).fetchall()
+    turns = {row["id"]: tool_turns.decode(row["tool_turns"]) for row in found}
+    return {message_id: kept for message_id, kept in turns.items() if kept}
+
+
+def save_streaming(
+    conn: sqlite3.Connection, message_id: int, text: str, reasoning: str, web_searches: int = 0
+) -> bool:
     """Overwrite the text of a row that is still ``streaming``; ``False`` if it is not."""
     cursor = conn.execute(
-        "UPDATE messages SET text = ?, reasoning = ? WHERE id = ? AND status = 'streaming'",
-        (text, reasoning, message_id),
+        "UPDATE messages SET text = ?, reasoning = ?, web_searches = ?"
+        " WHERE id = ? AND status = 'streaming'",
+        (text, reasoning, web_searches, message_id),
     )
     return cursor.rowcount > 0
 
@@ -115,6 +170,8 @@ def save_final(
     error: str | None,
     error_fix: str | None,
     reasoning_field: str | None = None,
+    web_searches: int = 0,
+    turns: Sequence[Message] = (),
 ) -> bool:
     """Write a reply's final state; ``False`` if the row does not exist."""
     tokens = (
@@ -125,7 +182,7 @@ def save_final(
     cursor = conn.execute(
         "UPDATE messages SET status = ?, text = ?, reasoning = ?, reasoning_seconds = ?,"
         " prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?, error = ?,"
-        " error_fix = ?, reasoning_field = ? WHERE id = ?",
+        " error_fix = ?, reasoning_field = ?, web_searches = ?, tool_turns = ? WHERE id = ?",
         (
             status.value,
             text,
@@ -135,6 +192,8 @@ def save_final(
             error,
             error_fix,
             reasoning_field,
+            web_searches,
+            tool_turns.encode(turns),
             message_id,
         ),
     )

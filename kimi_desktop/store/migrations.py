@@ -279,11 +279,50 @@ def m004_reply_settings(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE messages ADD COLUMN reasoning_field TEXT")
 
 
+_M005_STATEMENTS: Final = (
+    # One row per document sent with a message, in the order attached. The text
+    # is the exact text the model read, stored once and never extracted again,
+    # so every re-send is the same bytes (Moonshot's prompt cache depends on it).
+    # ``kind`` is a DocumentKind value; ``pages`` (PDF) or ``lines`` (text) say
+    # how long it is; ``tokens`` is the estimate its chip showed.
+    """
+    CREATE TABLE documents (
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        pages      INTEGER,
+        lines      INTEGER,
+        tokens     INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (message_id, position)
+    )
+    """,
+    "ALTER TABLE messages ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0",
+    # JSON of the search rounds' turns (store/tool_turns.py documents the shape),
+    # NULL for a reply that did not search.
+    "ALTER TABLE messages ADD COLUMN tool_turns TEXT",
+)
+
+
+def m005_documents(conn: sqlite3.Connection) -> None:
+    """Documents sent with a message, and how a reply searched the web: how many
+    times (``web_searches``) and the rounds' turns (``tool_turns``), so the
+    conversation can be sent again exactly.
+
+    A new table and plain ``ADD COLUMN``s: existing messages keep everything and
+    read as "no documents", "no searches", "no turns".
+    """
+    for statement in _M005_STATEMENTS:
+        conn.execute(statement)
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     m001_initial,
     m002_error_fix,
     m003_folded_search,
     m004_reply_settings,
+    m005_documents,
 )
 LATEST_VERSION: Final = len(MIGRATIONS)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Final
 
-from kimi_desktop.domain import Attachment, Conversation, MessageStatus, StoredMessage, Usage
+from kimi_desktop.domain import (
+    AttachedDocument,
+    Attachment,
+    Conversation,
+    MessageStatus,
+    StoredMessage,
+    Usage,
+)
 
 CONVERSATION_COLUMNS: Final = (
     "id, title, created_at, updated_at, pinned, system_prompt, endpoint_id, model,"
@@ -14,9 +21,10 @@ CONVERSATION_COLUMNS: Final = (
 MESSAGE_COLUMNS: Final = (
     "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
     " prompt_tokens, completion_tokens, cached_tokens, error, error_fix,"
-    " created_at, reasoning_field"
+    " created_at, reasoning_field, web_searches"
 )
 ATTACHMENT_COLUMNS: Final = "a.sha256, a.mime, a.width, a.height, a.size, a.name"
+DOCUMENT_COLUMNS: Final = "d.name, d.kind, d.text, d.pages, d.lines, d.tokens"
 
 
 def conversation(row: sqlite3.Row) -> Conversation:
@@ -34,7 +42,11 @@ def conversation(row: sqlite3.Row) -> Conversation:
     )
 
 
-def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
+def message(
+    row: sqlite3.Row,
+    attachments: tuple[Attachment, ...],
+    documents: tuple[AttachedDocument, ...] = (),
+) -> StoredMessage:
     # Usage is all-or-nothing: a reply either reported token counts or it did not.
     usage = (
         None
@@ -59,6 +71,8 @@ def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMess
         error=row["error"],
         error_fix=row["error_fix"],
         attachments=attachments,
+        documents=documents,
+        web_searches=row["web_searches"],
         reasoning_field=row["reasoning_field"],
     )
 
@@ -71,4 +85,15 @@ def attachment(row: sqlite3.Row) -> Attachment:
         height=row["height"],
         size=row["size"],
         name=row["name"],
+    )
+
+
+def document(row: sqlite3.Row) -> AttachedDocument:
+    return AttachedDocument(
+        name=row["name"],
+        kind=row["kind"],
+        text=row["text"],
+        pages=row["pages"],
+        lines=row["lines"],
+        tokens=row["tokens"],
     )

@@ -162,3 +162,82 @@ def test_a_version_3_history_keeps_everything_and_gains_the_reply_settings(
         None,
     )
     assert [hit.message_id for hit in hits] == [reply.id]  # the search index came along
+
+
+def test_a_version_4_history_keeps_everything_and_gains_documents_and_searches(
+    db_path: Path,
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        text_fold.register(conn)
+        for number, step in enumerate(MIGRATIONS[:4], start=1):
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at, system_prompt,"
+            " endpoint_id, model, max_tokens, web_search) VALUES (1, 'Storms', 1, 2,"
+            " 'Be brief.', 'moonshot', 'kimi-k2.5', 8192, 1)"
+        )
+        conn.execute("INSERT INTO blobs (sha256, data) VALUES ('abc', x'89504e47')")
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, role, text, created_at)"
+            " VALUES (10, 1, 'user', 'Any storms today?', 3)"
+        )
+        conn.execute(
+            "INSERT INTO attachments (message_id, position, sha256, mime, width, height, size,"
+            " name) VALUES (10, 0, 'abc', 'image/png', 2, 2, 4, 'sky.png')"
+        )
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, role, text, reasoning, status, model,"
+            " prompt_tokens, completion_tokens, cached_tokens, error, error_fix, created_at,"
+            " reasoning_field) VALUES (11, 1, 'assistant', 'A storm crossed the bay.',"
+            " 'look outside', 'stopped', 'kimi-k2.5', 10, 20, 5, NULL, NULL, 4, 'reasoning')"
+        )
+    finally:
+        conn.close()
+    before = _rows(db_path)
+
+    with Database.open(db_path) as db:
+        with db.read() as read:
+            assert schema_version(read) == LATEST_VERSION
+        repo = ConversationRepository(db)
+        (conversation,) = repo.list_conversations()
+        prompt, reply = repo.messages(1)
+        hits = repo.search("storm crossed")
+        turns = repo.tool_turns(1)
+
+    assert _rows(db_path) == before  # every old row and value is still there, unchanged
+    assert (conversation.max_tokens, conversation.web_search) == (8192, True)
+    assert (prompt.text, prompt.attachments[0].name, prompt.documents) == (
+        "Any storms today?",
+        "sky.png",
+        (),
+    )
+    assert (reply.text, reply.reasoning, reply.status) == (
+        "A storm crossed the bay.",
+        "look outside",
+        MessageStatus.STOPPED,
+    )
+    assert (reply.usage, reply.reasoning_field) == (Usage(10, 20, 5), "reasoning")
+    assert (reply.web_searches, reply.documents, turns) == (0, (), {})
+    assert [hit.message_id for hit in hits] == [reply.id]
+    assert "documents" in _tables(db_path)
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables version 4 had, in the columns version 4 had."""
+    columns = {
+        "conversations": "id, title, created_at, updated_at, pinned, system_prompt,"
+        " endpoint_id, model, max_tokens, web_search",
+        "messages": "id, conversation_id, role, text, reasoning, reasoning_seconds, status,"
+        " model, prompt_tokens, completion_tokens, cached_tokens, error, error_fix,"
+        " created_at, reasoning_field",
+        "attachments": "message_id, position, sha256, mime, width, height, size, name",
+        "blobs": "sha256, data",
+    }
+    with sqlite3.connect(path) as conn:
+        return {
+            table: conn.execute(f"SELECT {names} FROM {table} ORDER BY rowid").fetchall()
+            for table, names in columns.items()
+        }
