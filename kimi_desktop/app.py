@@ -92,7 +92,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "instance is using the data folder)"
         ),
     )
-    parser.add_argument("paths", nargs="*", help=_("images to attach to the next message"))
+    parser.add_argument(
+        "paths", nargs="*", help=_("images or documents to attach to the next message")
+    )
     return parser.parse_args(argv)
 
 

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 from PySide6.QtGui import QImage
 
-from kimi_desktop.domain import MessageAction, MessageStatus, Role, StoredMessage, Usage
+from kimi_desktop.domain import (
+    AttachedDocument,
+    MessageAction,
+    MessageStatus,
+    Role,
+    StoredMessage,
+    Usage,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,8 @@ class MessageItem:
     shown under a failed or interrupted reply, with ``error_action`` naming the
     button offered with it (``RETRY`` or ``SETTINGS``). ``notice`` replaces "Waiting
     for Kimi…" while a reply waits for something said there (a retry's delay).
+    ``documents`` are the documents sent with a prompt; ``web_searches`` how
+    many times a reply searched the web so far.
     """
 
     id: int
@@ -41,6 +50,8 @@ class MessageItem:
     error_action: MessageAction | None = None
     notice: str = ""
     attachments: tuple[AttachmentView, ...] = field(default=())
+    documents: tuple[AttachedDocument, ...] = field(default=())
+    web_searches: int = 0
 
     @property
     def streaming(self) -> bool:
@@ -61,8 +72,19 @@ class MessageItem:
             model=message.model,
             usage=message.usage,
             error=message.error,
-            error_action=MessageAction(message.error_fix or MessageAction.RETRY)
-            if message.status in (MessageStatus.INTERRUPTED, MessageStatus.ERROR)
-            else None,
+            error_action=_error_action(message),
             attachments=attachments,
+            documents=message.documents,
+            web_searches=message.web_searches,
         )
+
+
+def _error_action(message: StoredMessage) -> MessageAction | None:
+    """The button a failed reply offers: its stored fix, Retry when none was stored
+    (older histories), and nothing for "" (a failure no button can fix, e.g. an
+    account whose access was ended)."""
+    if message.status not in (MessageStatus.INTERRUPTED, MessageStatus.ERROR):
+        return None
+    if message.error_fix == "":
+        return None
+    return MessageAction(message.error_fix or MessageAction.RETRY)

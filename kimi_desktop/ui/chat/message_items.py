@@ -1,4 +1,9 @@
-"""Stored messages turned into what the chat view shows: thumbnails, costs, fixes."""
+"""Stored messages turned into what the chat view shows: thumbnails, costs, fixes.
+
+A reply's cost is its tokens at the endpoint's prices plus, on Moonshot's own
+endpoints (the only ones that run Kimi's web search), the price of each search
+(:data:`~kimi_desktop.ui.chat.usage_text.WEB_SEARCH_PRICES`).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,10 @@ from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.workers import in_worker
 from kimi_desktop.settings.known_models import effective_prices
+from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.prices import Prices
 from kimi_desktop.ui.chat.items import AttachmentView, MessageItem
-from kimi_desktop.ui.chat.usage_text import format_cost, format_usage
+from kimi_desktop.ui.chat.usage_text import format_cost, format_usage, web_search_cost
 
 MESSAGE_THUMB_SIDE = 160
 THUMBNAIL_CACHE_SIZE = 200  # about 100 KB each
@@ -45,7 +51,8 @@ class MessageItemFactory:
         item = MessageItem.from_stored(message, views)
         prices = self._prices(endpoint_id, message.model)
         if prices is not None and message.usage is not None:
-            item = replace(item, cost=format_cost(prices.cost(message.usage), prices.currency))
+            cost = self._cost(prices, message, endpoint_id)
+            item = replace(item, cost=format_cost(cost, prices.currency))
         return item
 
     def conversation_summary(
@@ -62,10 +69,24 @@ class MessageItemFactory:
             cached += message.usage.cached_tokens
             prices = self._prices(endpoint_id, message.model)
             if prices is not None:
-                cost += prices.cost(message.usage)
+                cost += self._cost(prices, message, endpoint_id)
                 currency = prices.currency
         total = Usage(prompt, completion, cached)
         return format_usage(total, format_cost(cost, currency) if currency else None, compact=True)
+
+    def _cost(self, prices: Prices, message: StoredMessage, endpoint_id: str | None) -> float:
+        """The reply's tokens at ``prices``, and its web searches where Moonshot bills them."""
+        assert message.usage is not None
+        cost = prices.cost(message.usage)
+        if message.web_searches and self._bills_web_search(endpoint_id):
+            cost += web_search_cost(message.web_searches, prices.currency) or 0.0
+        return cost
+
+    def _bills_web_search(self, endpoint_id: str | None) -> bool:
+        """Whether the endpoint is one of Moonshot's, whose searches have a list price."""
+        profile = self._endpoints.profile(endpoint_id) if endpoint_id else None
+        preset = preset_by_id(profile.preset) if profile is not None else None
+        return preset is not None and preset.web_search
 
     def _prices(self, endpoint_id: str | None, model: str | None) -> Prices | None:
         profile = self._endpoints.profile(endpoint_id) if endpoint_id else None

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
     QPixmap,
     QTextBlock,
     QTextDocument,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.domain import MessageAction
-from kimi_desktop.i18n import _
+from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.render.breaks import strip_breaks
 from kimi_desktop.ui.chat.items import AttachmentView
 from kimi_desktop.ui.chat.link_check import shown_address
@@ -343,6 +344,73 @@ class AttachmentStrip(QWidget):
         button.setAccessibleName(_("Preview attached image {name}").format(name=name))
         button.clicked.connect(lambda: self.attachment_activated.emit(attachment.sha256))
         return button
+
+
+def web_search_text(count: int) -> str:
+    """ "Searched the web", "Searched the web 3 times": what a reply's searches say."""
+    if count == 1:
+        # TRANSLATORS: a line before a reply's answer: the model looked things up online.
+        return _("Searched the web")
+    # TRANSLATORS: a line before a reply's answer; {count} is 2 or more.
+    return ngettext(
+        "Searched the web {count} time", "Searched the web {count} times", count
+    ).format(count=count)
+
+
+class WebSearchNote(QWidget):
+    """A small muted line with a globe before a reply's answer: "Searched the web"."""
+
+    ICON = 14
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("webSearchNote")
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(self.ICON, self.ICON)
+        self.label = QLabel(self)
+        self.label.setObjectName("webSearchText")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self._colour = QColor()
+        self.count = 0
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.label, 1)
+
+    def set_count(self, count: int) -> None:
+        self.count = count
+        text = web_search_text(count) if count else ""
+        self.label.setText(text)
+        self.setAccessibleName(text)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def apply_style(self, style: MessageStyle) -> None:
+        self.label.setPalette(style.apply_text_palette(self.label.palette(), muted=True))
+        if style.muted != self._colour:
+            self._colour = QColor(style.muted)
+            self.icon.setPixmap(_globe(self._colour, self.ICON, self.devicePixelRatioF()))
+
+
+def _globe(colour: QColor, side: int, ratio: float) -> QPixmap:
+    """A line drawing of a globe (outline, a meridian, the equator) in ``colour``."""
+    scale = max(1.0, ratio)
+    pixmap = QPixmap(int(side * scale), int(side * scale))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.setDevicePixelRatio(scale)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colour, 1.1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    box = QRectF(1.5, 1.5, side - 3, side - 3)
+    painter.drawEllipse(box)
+    painter.drawEllipse(box.adjusted(box.width() * 0.28, 0, -box.width() * 0.28, 0))
+    middle = box.center().y()
+    painter.drawLine(QPoint(int(box.left()), int(middle)), QPoint(int(box.right()), int(middle)))
+    painter.end()
+    return pixmap
 
 
 class ErrorNotice(QFrame):

@@ -23,11 +23,13 @@ from kimi_desktop.ui.chat.message_parts import (
     Avatar,
     ErrorNotice,
     MessageText,
+    WebSearchNote,
 )
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
 from kimi_desktop.ui.chat.reply_notice import STATUS_HINTS, ReplyNotice, reply_notice
 from kimi_desktop.ui.chat.usage_text import format_usage
+from kimi_desktop.ui.composer.document_chips import DocumentChip, DocumentStrip
 
 _WAITING_HINT = N_("Waiting for Kimi…")
 # TRANSLATORS: a button under a long message; {size} is like "586 KB".
@@ -67,6 +69,10 @@ class RowContext:
 
 class MessageWidget(QWidget):
     """A user message (a tinted bubble on the right) or a reply (full width).
+
+    A prompt shows the documents sent with it as chips under its text (a click
+    opens a document's text); a reply that searched the web says so in a muted
+    line before its answer. Neither is part of what Copy copies.
 
     The widget shows what it is given: the view renders the markdown, keeps
     the reasoning panel's state and decides which message is the last one, so
@@ -130,6 +136,8 @@ class MessageWidget(QWidget):
         self._attachments.attachment_activated.connect(self.image_preview_requested)
         self._reasoning = ReasoningPanel(self, clock=clock)
         self._reasoning.toggled.connect(self._on_reasoning_toggled)
+        self._web_search = WebSearchNote(self)
+        self._documents = DocumentStrip(self)
         self._text = MessageBody(self)
         self._bubble = UserBubble(self)
         for text in (self._text, self._bubble.text):
@@ -177,9 +185,11 @@ class MessageWidget(QWidget):
             (self._header, 0),
             (self._attachments, self.GAP),
             (self._reasoning, 6),
+            (self._web_search, 6),
             (self._text, self.GAP),
             (self._bubble, 6),
             (self._more, 4),
+            (self._documents, 6),
             (self._hint, 6),
             (self._error, self.GAP),
             (self._footer, 4),
@@ -189,7 +199,9 @@ class MessageWidget(QWidget):
             self._attachments,
             *self._reasoning.findChildren(QWidget),
             self._reasoning,
+            self._web_search,
             self._more,
+            self._documents,
             self._error,
             self._footer,
         )
@@ -247,6 +259,11 @@ class MessageWidget(QWidget):
         self._attachments.setVisible(bool(item.attachments))
         if item.attachments:
             self._attachments.set_attachments(item.attachments, right=user)
+        self._documents.setVisible(bool(item.documents))
+        self._documents.set_documents(item.documents, right=user)
+        searched = 0 if user else item.web_searches
+        self._web_search.setVisible(searched > 0)
+        self._web_search.set_count(searched)
 
         self._bubble.setVisible(user)
         self._text.setVisible(not user and bool(item.text))
@@ -374,6 +391,8 @@ class MessageWidget(QWidget):
         self._bubble.text.apply_style(style)
         self._bubble.color = style.user_bubble
         self._reasoning.apply_style(style)
+        self._web_search.apply_style(style)
+        self._documents.set_colours(style.view_palette(self._documents.palette()))
         self._error.apply_style(style)
         self._show_all.setPalette(style.view_palette(self._show_all.palette()))
         for button in self._buttons.values():
@@ -399,7 +418,7 @@ class MessageWidget(QWidget):
         name = QFont(small if user else base)
         name.setWeight(QFont.Weight.Normal if user else QFont.Weight.DemiBold)
         self._name.setFont(name)
-        for label in (self._model, self._usage, self._hint):
+        for label in (self._model, self._usage, self._hint, self._web_search.label):
             label.setFont(small)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -516,6 +535,14 @@ class MessageWidget(QWidget):
 
     def reasoning_panel(self) -> ReasoningPanel:
         return self._reasoning
+
+    def document_chips(self) -> list[DocumentChip]:
+        """The chips of the documents sent with the message (none when hidden)."""
+        return self._documents.chips() if self._documents.isVisibleTo(self) else []
+
+    def web_search_text(self) -> str:
+        """The line that says the reply searched the web ("" when it did not)."""
+        return self._web_search.text() if self._web_search.isVisibleTo(self) else ""
 
     def button(self, action: MessageAction | str) -> ActionButton:
         return self._buttons[MessageAction(action)]

@@ -9,6 +9,21 @@ from kimi_desktop.i18n import _
 
 _SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€"}
 
+WEB_SEARCH_PRICES = {"USD": 0.005, "CNY": 0.03}
+"""What one call of Kimi's built-in ``$web_search`` tool costs, by the currency the
+endpoint bills in: $0.005 on the international platform
+(platform.kimi.ai/docs/pricing/tools, "WebSearch Pricing"), ¥0.03 on the China one
+(platform.kimi.com/docs/pricing/tools, "联网搜索定价"). Moonshot charges it for
+each response that ends in ``tool_calls`` naming ``$web_search``; the tokens the
+results add are billed as input and already counted in the reply's usage."""
+
+
+def web_search_cost(searches: int, currency: str) -> float | None:
+    """The price of ``searches`` web searches in ``currency``; ``None`` where Moonshot
+    publishes no price in it (and the cost shown leaves the searches out)."""
+    price = WEB_SEARCH_PRICES.get(currency)
+    return None if price is None else searches * price
+
 
 def _locale(*, grouped: bool) -> QLocale:
     """The window's number format, with or without thousands separators.

@@ -1,7 +1,9 @@
-"""The ``attachmentStrip``: thumbnails of the draft's images, each removable and previewable.
+"""The ``attachmentStrip``: the draft's images as thumbnails and its documents as chips.
 
-It draws what :class:`~kimi_desktop.services.attachments.DraftImages` holds;
-checking and preparing the images is that service's job.
+It draws what :class:`~kimi_desktop.services.attachments.DraftImages` and
+:class:`~kimi_desktop.services.draft_documents.DraftDocuments` hold; checking,
+preparing and reading the files is their job. Every item can be removed; an
+image can be previewed, and so can a document once its text is read.
 """
 
 from __future__ import annotations
@@ -10,55 +12,86 @@ import asyncio
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPainter, QPaintEvent, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QToolButton, QWidget
 
+from kimi_desktop.domain import AttachedDocument
 from kimi_desktop.i18n import _
 from kimi_desktop.images import PreparedImage, format_size
 from kimi_desktop.services.attachments import DraftImage, DraftImages, Source
+from kimi_desktop.services.draft_documents import DraftDocuments
+from kimi_desktop.ui.composer.document_chips import DocumentChip, FlowLayout, RemoveButton
 from kimi_desktop.ui.plain_text import plain_tooltip
 
 THUMB_SIDE = 56
 
 
 class AttachmentTray(QWidget):
-    """The ``attachmentStrip``: thumbnails of the draft's images, each removable.
+    """The ``attachmentStrip``: thumbnails of the draft's images, then its documents' chips.
+
+    Without ``documents`` the draft takes images only.
 
     Signals:
-        preview_requested(PreparedImage)
-
-    ``rejected``, ``busy_changed`` and ``changed`` are the service's own signals
-    (see :class:`DraftImages`), reachable here as attributes for the composer.
+        preview_requested(PreparedImage): an image's thumbnail was clicked.
+        changed(): images or documents were added, read or removed.
+        rejected(str sentence): an image or a document could not be attached, and why.
+        busy_changed(bool): images are being prepared or documents read (Send waits).
     """
 
     preview_requested = Signal(object)
+    changed = Signal()
+    rejected = Signal(str)
+    busy_changed = Signal(bool)
 
-    def __init__(self, images: DraftImages | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        images: DraftImages | None = None,
+        parent: QWidget | None = None,
+        *,
+        documents: DraftDocuments | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("attachmentStrip")
-        self.setAccessibleName(_("Attached images"))
+        self.setAccessibleName(_("Attachments"))
         self.draft = images if images is not None else DraftImages(self)
-        self.changed = self.draft.changed
-        self.rejected = self.draft.rejected
-        self.busy_changed = self.draft.busy_changed
-        self.draft.changed.connect(self._rebuild)
-        self._layout = QHBoxLayout(self)
+        self.documents = documents
+        self._busy = False
+        self._layout = FlowLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 4)
-        self._layout.setSpacing(8)
-        self._layout.addStretch(1)
+        sources: list[DraftImages | DraftDocuments] = [self.draft]
+        if documents is not None:
+            sources.append(documents)
+        for source in sources:
+            source.changed.connect(self._rebuild)
+            source.changed.connect(self.changed)
+            source.rejected.connect(self.rejected)
+            source.busy_changed.connect(self._on_source_busy_changed)
         self.setVisible(False)
 
     def images(self) -> list[PreparedImage]:
         return self.draft.images()
 
-    def is_busy(self) -> bool:
+    def attached_documents(self) -> tuple[AttachedDocument, ...]:
+        """The documents that are read, as the message carries them."""
+        return self.documents.documents() if self.documents is not None else ()
+
+    def images_busy(self) -> bool:
         return self.draft.is_busy()
+
+    def documents_busy(self) -> bool:
+        return self.documents is not None and self.documents.is_busy()
+
+    def is_busy(self) -> bool:
+        return self.images_busy() or self.documents_busy()
 
     def clear(self) -> None:
         self.draft.clear()
+        if self.documents is not None:
+            self.documents.clear()
 
     def remove(self, index: int) -> None:
+        """Remove the image at ``index``."""
         self.draft.remove(index)
 
     def add_sources(self, sources: Sequence[Source]) -> asyncio.Task[list[str]]:
@@ -66,21 +99,44 @@ class AttachmentTray(QWidget):
         side = THUMB_SIDE * math.ceil(self.devicePixelRatioF())
         return self.draft.add_sources(sources, thumb_side=side)
 
+    def add_documents(self, sources: Sequence[Source]) -> asyncio.Task[list[str]]:
+        """Attach documents (see :meth:`DraftDocuments.add_sources`)."""
+        assert self.documents is not None
+        return self.documents.add_sources(sources)
+
+    def document_chips(self) -> list[DocumentChip]:
+        """The documents' chips, in the draft's order."""
+        return [chip for chip in self.findChildren(DocumentChip) if not chip.isHidden()]
+
+    def _on_source_busy_changed(self, _busy: bool) -> None:
+        busy = self.is_busy()
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
     # -- drawing -----------------------------------------------------------------
 
     def _rebuild(self) -> None:
-        while self._layout.count() > 1:
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
+        while (item := self._layout.takeAt(0)) is not None:
+            widget = item.widget()
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        entries = self.draft.entries()
-        for index, attached in enumerate(entries):
-            cell = self._cell(attached)
-            self._layout.insertWidget(index, cell)
+        cells: list[QWidget] = [self._cell(attached) for attached in self.draft.entries()]
+        if self.documents is not None:
+            for index, entry in enumerate(self.documents.entries()):
+                chip = DocumentChip(entry.name, entry.document, removable=True, parent=self)
+                chip.remove_requested.connect(lambda i=index: self._remove_document(i))
+                cells.append(chip)
+        for cell in cells:
+            self._layout.addWidget(cell)
             cell.show()  # at once, not on the layout's queued show
-        self.setVisible(bool(entries))
+        self._layout.invalidate()
+        self.setVisible(bool(cells))
+
+    def _remove_document(self, index: int) -> None:
+        if self.documents is not None:
+            self.documents.remove(index)
 
     def _cell(self, attached: DraftImage) -> QWidget:
         image = attached.image
@@ -109,50 +165,17 @@ class AttachmentTray(QWidget):
         )
         button.setAccessibleName(_("Attached image {name}, {size}").format(name=label, size=size))
         button.clicked.connect(lambda: self.preview_requested.emit(image))
-        remove = _RemoveBadge(label, cell)
+        remove = RemoveButton(label, cell)
         remove.clicked.connect(lambda: self.draft.remove(attached))
         # The badge overlaps the thumbnail's top-right corner, as in chat apps.
-        overhang = _RemoveBadge.SIDE // 2
+        overhang = RemoveButton.SIDE // 2
         button.ensurePolished()  # the style sheet's border counts in the size
         hint = button.sizeHint().expandedTo(QSize(THUMB_SIDE + 28, 0))
         button.setGeometry(0, overhang, hint.width(), hint.height())
         cell.setFixedSize(hint.width() + overhang, hint.height() + overhang)
-        remove.move(cell.width() - _RemoveBadge.SIDE, 0)
+        remove.move(cell.width() - RemoveButton.SIDE, 0)
         remove.raise_()
         return cell
-
-
-class _RemoveBadge(QToolButton):
-    """The round "×" on a thumbnail's corner that removes the image from the draft."""
-
-    SIDE = 18
-
-    def __init__(self, label: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("attachmentRemove")
-        self.setText("\N{MULTIPLICATION SIGN}")
-        # TRANSLATORS: {name} is an attached image's file name.
-        self.setToolTip(plain_tooltip(_("Remove {name}").format(name=label)))
-        self.setAccessibleName(_("Remove {name}").format(name=label))
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFixedSize(self.SIDE, self.SIDE)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        ink = self.palette().color(QPalette.ColorRole.WindowText)
-        ink.setAlphaF(0.9 if self.underMouse() or self.hasFocus() else 0.65)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(ink)
-        painter.drawEllipse(self.rect().adjusted(1, 1, -1, -1))
-        pen = QPen(self.palette().color(QPalette.ColorRole.Window), 1.6)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        inset = self.SIDE * 0.34
-        box = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
-        painter.drawLine(box.topLeft(), box.bottomRight())
-        painter.drawLine(box.topRight(), box.bottomLeft())
-        painter.end()
 
 
 def _square(thumbnail: QImage, ratio: int) -> QPixmap:

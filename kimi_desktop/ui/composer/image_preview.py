@@ -1,4 +1,4 @@
-"""A larger look at an attached image, and the highlight shown while dragging images in."""
+"""A larger look at an attached image, and the highlight shown while dragging files in."""
 
 from __future__ import annotations
 
@@ -50,14 +50,15 @@ class ImagePreviewDialog(QDialog):
 
 
 class DropOverlay(QLabel):
-    """A tinted "Drop images to attach them" sheet over its target while images are dragged.
+    """A tinted "Drop images or documents" sheet over its target while files are dragged.
 
     It follows the target's size while shown, and lets drag events through to
     the widgets beneath it.
     """
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(_("Drop images to attach them"), parent)
+        # TRANSLATORS: shown over the chat while files are dragged over the window.
+        super().__init__(_("Drop images or documents"), parent)
         self.setObjectName("dropOverlay")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

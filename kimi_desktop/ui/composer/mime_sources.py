@@ -1,4 +1,8 @@
-"""What a drag or a paste carries that could become attachments: local files or image data."""
+"""What a drag or a paste carries that could become attachments: local files or image data.
+
+Local files of any kind are taken here; whether each is an image or a document,
+or neither, is for the draft's images and documents to find out.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +38,9 @@ def sources_from_mime(mime: QMimeData) -> list[Source]:
     return []
 
 
-def mime_has_images(mime: QMimeData) -> bool:
-    """Whether a drag or paste could carry images (checked cheaply, before any decoding)."""
+def mime_has_attachments(mime: QMimeData) -> bool:
+    """Whether a drag or paste could carry images or documents: local files or image
+    data (checked cheaply, before any file is opened)."""
     return bool(
         any(url.isLocalFile() for url in mime.urls())
         or mime.hasImage()

@@ -1,7 +1,9 @@
 """Where the prompt is written: a growing text box with Send / Stop beside it.
 
-Under them, the token meter shows how large the prompt is against the model's
-context (when the window hands the panel a
+Files dropped, pasted or attached go to the draft's images or its documents
+(:func:`~kimi_desktop.services.draft_documents.split_sources` decides which),
+and show in one strip above the box. Under them, the token meter shows how
+large the prompt is against the model's context (when the window hands the panel a
 :class:`~kimi_desktop.services.token_meter.TokenMeter`, the panel tells it the
 draft as it changes).
 
@@ -32,15 +34,17 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import Draft, ImageData
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.images import format_size
-from kimi_desktop.services.attachments import DraftImages
+from kimi_desktop.services.attachments import DraftImages, Source
+from kimi_desktop.services.draft_documents import DraftDocuments, split_sources
 from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
 from kimi_desktop.ui.composer.image_preview import DropOverlay
-from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
+from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
 
 _MIN_LINES, _MAX_LINES = 2, 10
 BUSY_NOTICE = N_("The images are still being prepared; send again once they appear.")
+READING_NOTICE = N_("The documents are still being read; send again once they are ready.")
 # TRANSLATORS: a chip in the composer holding a large paste; {size} is like "1.0 MB".
 _PASTED = N_("Pasted text ({size})")
 _PASTED_TIP = N_("Too large to edit here; it is sent after what you type.")
@@ -69,15 +73,17 @@ class PromptEdit(QPlainTextEdit):
 
     Signals:
         submitted(): the user asked to send.
-        images_received(list sources): images were pasted or dropped on the text.
-        images_dragged(bool over): images are dragged over the box, or no longer.
+        attachments_received(list sources): files or image data were pasted or
+            dropped on the text.
+        attachments_dragged(bool over): files or images are dragged over the box,
+            or no longer.
         large_text_received(str text): text too large to edit here was pasted or
             dropped (:func:`too_large_to_edit`); it is not inserted.
     """
 
     submitted = Signal()
-    images_received = Signal(list)
-    images_dragged = Signal(bool)
+    attachments_received = Signal(list)
+    attachments_dragged = Signal(bool)
     large_text_received = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -96,13 +102,13 @@ class PromptEdit(QPlainTextEdit):
         self.setPlaceholderText(_(_ENTER_SENDS) if enter_sends else _(_CTRL_ENTER_SENDS))
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return mime_has_images(source) or super().canInsertFromMimeData(source)
+        return mime_has_attachments(source) or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasted or dropped images become attachments; text is inserted as usual."""
-        sources = sources_from_mime(source) if mime_has_images(source) else []
+        """Pasted or dropped files and images become attachments; text is inserted as usual."""
+        sources = sources_from_mime(source) if mime_has_attachments(source) else []
         if sources:
-            self.images_received.emit(sources)
+            self.attachments_received.emit(sources)
         elif source.hasText() and too_large_to_edit(text := source.text()):
             self.large_text_received.emit(text)
         else:
@@ -110,15 +116,15 @@ class PromptEdit(QPlainTextEdit):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         super().dragEnterEvent(event)
-        if event.isAccepted() and mime_has_images(event.mimeData()):
-            self.images_dragged.emit(True)
+        if event.isAccepted() and mime_has_attachments(event.mimeData()):
+            self.attachments_dragged.emit(True)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.images_dragged.emit(False)
+        self.attachments_dragged.emit(False)
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.images_dragged.emit(False)
+        self.attachments_dragged.emit(False)
         super().dropEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -177,10 +183,13 @@ class ComposerPanel(QWidget):
 
     Text too large to edit in the box is held as :class:`PastedText` chips and
     sent after what is typed, each after a blank line. Given a ``meter``, the
-    panel tells it the draft (text and images) whenever either changes.
+    panel tells it the draft (text and images) whenever either changes. Given
+    ``documents``, files that are documents are read into them; without, every
+    file is taken for an image.
 
     Signals:
-        send_requested(Draft): the text as typed (and pasted) and the attached images.
+        send_requested(Draft): the text as typed (and pasted), the attached images
+            and the documents read.
         stop_requested()
         attach_requested()
     """
@@ -194,6 +203,7 @@ class ComposerPanel(QWidget):
         parent: QWidget | None = None,
         *,
         images: DraftImages | None = None,
+        documents: DraftDocuments | None = None,
         meter: TokenMeter | None = None,
     ) -> None:
         super().__init__(parent)
@@ -212,10 +222,10 @@ class ComposerPanel(QWidget):
         self.notice_action.setVisible(False)
         self.notice_action.clicked.connect(self._on_notice_action_clicked)
         self._notice_callback: Callable[[], None] | None = None
-        self.tray = AttachmentTray(images, self)
+        self.tray = AttachmentTray(images, self, documents=documents)
         self.tray.rejected.connect(self._on_tray_rejected)
         self.tray.busy_changed.connect(self._on_tray_busy_changed)
-        self.edit.images_received.connect(self.attach)
+        self.edit.attachments_received.connect(self.attach)
         self.edit.large_text_received.connect(self._on_edit_large_text_received)
         self._pasted: list[PastedText] = []
         self.pasted_row = QWidget(self)
@@ -225,7 +235,7 @@ class ComposerPanel(QWidget):
         pasted.addStretch(1)
         self.pasted_row.setVisible(False)
         self.drop_overlay = DropOverlay(self)
-        self.edit.images_dragged.connect(self._on_edit_images_dragged)
+        self.edit.attachments_dragged.connect(self._on_edit_attachments_dragged)
         self.token_meter = TokenMeterLabel(meter, self)
         if meter is not None:
             self.edit.textChanged.connect(self._tell_meter)
@@ -234,8 +244,8 @@ class ComposerPanel(QWidget):
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
         self.attach_button.setText("+")
-        self.attach_button.setToolTip(_("Attach images (or drop / paste them)"))
-        self.attach_button.setAccessibleName(_("Attach images"))
+        self.attach_button.setToolTip(_("Attach images or documents (or drop / paste them)"))
+        self.attach_button.setAccessibleName(_("Attach images or documents"))
         self.attach_button.clicked.connect(self.attach_requested)
         # TRANSLATORS: the button that sends the message (a verb).
         self.send_button = QPushButton(_("Send"), self)
@@ -364,24 +374,34 @@ class ComposerPanel(QWidget):
         self.notice_action.setText(action[0] if action else "")
         self.notice_action.setVisible(self._notice_callback is not None)
 
-    def attach(self, sources: list[str | bytes]) -> asyncio.Task[list[str]]:
-        """Attach images from files or raw data; refusals show as a notice."""
+    def attach(self, sources: list[Source]) -> asyncio.Task[list[str]]:
+        """Attach files or raw image data: documents are read, the rest taken for
+        images; refusals show as a notice. The task's result is the refusals,
+        the images' first."""
         self.show_notice("")
-        task = self.tray.add_sources(sources)
+        if self.tray.documents is not None:
+            images, documents = split_sources(sources)
+        else:
+            images, documents = list(sources), []
+        # Both start now, not in the task: Send must wait for them from this call on.
+        started = [self.tray.add_sources(images)] if images or not documents else []
+        if documents:
+            started.append(self.tray.add_documents(documents))
+        task = asyncio.ensure_future(_refusals(started))
         self._attach_tasks.add(task)
         task.add_done_callback(self._attach_tasks.discard)
         return task
 
     async def wait_attached(self) -> None:
-        """Wait until every image being prepared is attached or refused."""
+        """Wait until every file being prepared or read is attached or refused."""
         while self._attach_tasks:
             await asyncio.gather(*self._attach_tasks, return_exceptions=True)
 
     def _on_tray_busy_changed(self, busy: bool) -> None:
-        if not busy and self.notice.text() == _(BUSY_NOTICE):
+        if not busy and self.notice.text() in (_(BUSY_NOTICE), _(READING_NOTICE)):
             self.show_notice("")
 
-    def _on_edit_images_dragged(self, over: bool) -> None:
+    def _on_edit_attachments_dragged(self, over: bool) -> None:
         if over:
             self.drop_overlay.show_over(self)
         else:
@@ -401,12 +421,25 @@ class ComposerPanel(QWidget):
     def _on_submit(self) -> None:
         if self.stop_button.isVisible():
             return
-        if self.tray.is_busy():  # sending now would leave those images behind
+        # Sending now would leave those files behind.
+        if self.tray.documents_busy():
+            self.show_notice(_(READING_NOTICE), error=False)
+            return
+        if self.tray.images_busy():
             self.show_notice(_(BUSY_NOTICE), error=False)
             return
-        self.send_requested.emit(Draft(self.text(), self.tray.draft.attachments()))
+        self.send_requested.emit(
+            Draft(self.text(), self.tray.draft.attachments(), self.tray.attached_documents())
+        )
 
     def clear_draft(self) -> None:
-        """Empty the text, the pasted texts and the images once the draft was sent."""
+        """Empty the text, the pasted texts, the images and the documents once the
+        draft was sent."""
         self.clear()
         self.tray.clear()
+
+
+async def _refusals(tasks: list[asyncio.Task[list[str]]]) -> list[str]:
+    """The sentences of every file the tasks refused, in the tasks' order."""
+    results = await asyncio.gather(*tasks)
+    return [sentence for refusals in results for sentence in refusals]

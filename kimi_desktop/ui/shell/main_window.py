@@ -30,13 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kimi_desktop.domain import Conversation, MessageAction, StoredMessage
+from kimi_desktop.documents.kinds import TEXT_EXTENSIONS, TEXT_FILE_NAMES
+from kimi_desktop.domain import Conversation, Message, MessageAction, StoredMessage
 from kimi_desktop.i18n import _
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
+from kimi_desktop.services.draft_documents import DraftDocuments
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.presenter import ChatPresenter
+from kimi_desktop.services.request_history import build_history
+from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
 from kimi_desktop.ui.chat.items import MessageItem
@@ -44,7 +48,7 @@ from kimi_desktop.ui.chat.link_dialog import confirm_link
 from kimi_desktop.ui.chat.message_items import MessageItemFactory
 from kimi_desktop.ui.chat.view import ChatView
 from kimi_desktop.ui.composer.image_preview import DropOverlay, ImagePreviewDialog
-from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
+from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.panel import ComposerPanel
 from kimi_desktop.ui.shell.top_bar import TopBar
 from kimi_desktop.ui.shell.undo_offer import UNDO_MS, UndoOffer
@@ -53,6 +57,30 @@ from kimi_desktop.ui.sidebar.panel import Sidebar
 
 #: The first window's size, made smaller where the screen is smaller.
 DEFAULT_SIZE = QSize(1180, 780)
+
+_IMAGE_PATTERNS = ("*.png", "*.jpg", "*.jpeg", "*.webp", "*.gif")
+
+
+def attach_dialog_filters() -> str:
+    """The attach dialog's file types: images and documents, images, documents, all files.
+
+    Documents are the text, code and data files and PDFs read here, and the Word,
+    Excel and PowerPoint files Moonshot's endpoints read.
+    """
+    documents = [f"*.{extension}" for extension in sorted(TEXT_EXTENSIONS)]
+    documents += [*sorted(TEXT_FILE_NAMES), "*.pdf", "*.docx", "*.xlsx", "*.pptx"]
+    images = " ".join(_IMAGE_PATTERNS)
+    return ";;".join(
+        (
+            # TRANSLATORS: a file type in the attach dialog.
+            _("Images and documents") + f" ({images} {' '.join(documents)})",
+            # TRANSLATORS: a file type in the attach dialog.
+            _("Images") + f" ({images})",
+            # TRANSLATORS: a file type in the attach dialog.
+            _("Documents") + f" ({' '.join(documents)})",
+            _("All files") + " (*)",
+        )
+    )
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +109,7 @@ class MainWindow(QMainWindow):
         # TRANSLATORS: the app's name, the window's title while no conversation is open.
         self.setWindowTitle(_("Kimi Desktop"))
         self._settings = settings
+        self._endpoints = endpoints
         self._items = MessageItemFactory(history, endpoints)
         self.presenter = ChatPresenter(
             history=history,
@@ -111,7 +140,9 @@ class MainWindow(QMainWindow):
 
         self.top_bar = TopBar(self)
         self.chat_view = ChatView(self)
-        self.composer = ComposerPanel(self)
+        self.draft_documents = DraftDocuments(self)
+        self.token_meter = TokenMeter(parent=self)
+        self.composer = ComposerPanel(self, documents=self.draft_documents, meter=self.token_meter)
         self.chat_page = chat_page = QWidget(self)
         column = QVBoxLayout(chat_page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -160,6 +191,7 @@ class MainWindow(QMainWindow):
         top_bar.refresh_models_requested.connect(setup.refresh_models)
         top_bar.settings_requested.connect(self.settings_requested)
         top_bar.system_prompt_requested.connect(self.edit_conversation_settings)
+        top_bar.web_search_toggled.connect(presenter.set_web_search)
         self.welcome.key_submitted.connect(setup.submit_key)
         self.welcome.demo_requested.connect(setup.use_demo)
         self.welcome.settings_requested.connect(self.settings_requested)
@@ -175,6 +207,7 @@ class MainWindow(QMainWindow):
         chat.reasoning_received.connect(chat_view.append_reasoning)
         chat.content_received.connect(chat_view.append_content)
         chat.conversation_changed.connect(lambda _conversation: self.sidebar.refresh())
+        chat.web_searched.connect(self._on_chat_web_searched)
 
         presenter.conversation_opened.connect(self._on_presenter_conversation_opened)
         presenter.message_added.connect(
@@ -203,6 +236,8 @@ class MainWindow(QMainWindow):
         setup.status_message.connect(self.statusBar().showMessage)
         presenter.title_changed.connect(self.setWindowTitle)
         presenter.system_prompt_changed.connect(top_bar.set_has_system_prompt)
+        presenter.web_search_changed.connect(self._show_web_search)
+        setup.models_listed.connect(lambda *_args: self._show_web_search(presenter.web_search()))
         presenter.status_message.connect(self.statusBar().showMessage)
         presenter.conversation_deleted.connect(self._on_presenter_conversation_deleted)
         presenter.settings_requested.connect(self.settings_requested)
@@ -217,6 +252,21 @@ class MainWindow(QMainWindow):
             ("Ctrl+Q", self.close),  # the reply in progress is kept, marked stopped
         ):
             QShortcut(QKeySequence(keys), self, slot)
+
+        # Documents are read, and prompts counted, by the active endpoint where it can.
+        self._endpoints.active_changed.connect(self._on_endpoints_active_changed)
+        self._on_endpoints_active_changed(self._endpoints.active_id)
+        # The token meter follows the endpoint, the model and the conversation.
+        for signal in (
+            setup.models_listed,
+            top_bar.model_chosen,
+            presenter.conversation_opened,
+            presenter.message_added,
+            presenter.message_changed,
+            presenter.messages_removed,
+            presenter.system_prompt_changed,
+        ):
+            signal.connect(lambda *_args: self._measure_prompt())
 
     # -- public ------------------------------------------------------------------
 
@@ -274,9 +324,10 @@ class MainWindow(QMainWindow):
     def _on_composer_attach_requested(self) -> None:
         files, _filter = QFileDialog.getOpenFileNames(
             self,
-            _("Attach images"),
+            _("Attach images or documents"),
             "",
-            _("Images") + " (*.png *.jpg *.jpeg *.webp *.gif);;" + _("All files") + " (*)",
+            attach_dialog_filters(),
+            options=QFileDialog.Option.HideNameFilterDetails,
         )
         self.attach_paths(files)
 
@@ -289,7 +340,7 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl(url))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if mime_has_images(event.mimeData()) and self.pages.currentWidget() is self.chat_page:
+        if mime_has_attachments(event.mimeData()) and self.pages.currentWidget() is self.chat_page:
             event.acceptProposedAction()
             self.drop_overlay.show_over(self.chat_view)
         else:
@@ -305,6 +356,40 @@ class MainWindow(QMainWindow):
         if sources:
             event.acceptProposedAction()
             self.composer.attach(sources)
+
+    # -- the token meter ---------------------------------------------------------
+
+    def _on_endpoints_active_changed(self, endpoint_id: str) -> None:
+        """Moonshot's files API reads documents and its tokenizer counts prompts where
+        the endpoint has them; elsewhere documents are read here and counts estimated."""
+        self.draft_documents.set_extractor(self._endpoints.file_reader(endpoint_id))
+        self.token_meter.set_estimator(self._endpoints.token_counter(endpoint_id))
+
+    def _measure_prompt(self) -> None:
+        """Tell the meter the model, its context and budget, and the history sent."""
+        choice, conversation = self._model_choice(), self.presenter.conversation
+        info = self.presenter.endpoint_presenter.model_info(choice.model)
+        self.token_meter.set_model(
+            choice.model,
+            info.context_length if info else None,
+            conversation.max_tokens if conversation else None,
+        )
+        self.token_meter.set_history(self._history_sent() if conversation else [])
+
+    def _history_sent(self) -> list[Message]:
+        """The open conversation as the next request sends it before the draft.
+
+        Built from the messages the presenter holds, without images (their bytes
+        are not read again for a count) and without the turns of past web
+        searches, which only the chat session reads.
+        """
+        conversation = self.presenter.conversation
+        return build_history(
+            self.presenter.messages(),
+            blob=lambda _sha256: None,
+            system_prompt=conversation.system_prompt if conversation else "",
+            with_images=False,
+        )
 
     # -- what the presenter says -------------------------------------------------
 
@@ -333,6 +418,19 @@ class MainWindow(QMainWindow):
         for message in self.presenter.messages():
             if message.attachments and message.id in shown:
                 self.chat_view.update_message(self._item(message))
+
+    def _show_web_search(self, on: bool) -> None:
+        """The Web search toggle, where the endpoint runs Kimi's search, set to ``on``."""
+        available = self.presenter.endpoint_presenter.web_search_available()
+        self.top_bar.set_web_search(available=available, on=on)
+
+    def _on_chat_web_searched(self, message_id: int, searches: int) -> None:
+        """A streaming reply searched the web once more: its line says so at once."""
+        message = next((m for m in self.presenter.messages() if m.id == message_id), None)
+        if message is not None:
+            # Without text or reasoning, so the view keeps what has streamed since.
+            searched = replace(message, text="", reasoning="", web_searches=searches)
+            self.chat_view.update_message(self._item(searched))
 
     def _on_presenter_messages_removed(self, message_ids: list[int]) -> None:
         for message_id in message_ids:
@@ -418,7 +516,11 @@ class MainWindow(QMainWindow):
         import logging  # here, to keep this method's needs in one place
 
         log = logging.getLogger(__name__)
-        for step in (self.presenter.close, self.sidebar.cancel_pending_search):
+        for step in (
+            self.presenter.close,
+            self.sidebar.cancel_pending_search,
+            self.token_meter.close,
+        ):
             try:
                 step()
             except Exception:

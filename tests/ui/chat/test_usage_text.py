@@ -44,3 +44,11 @@ def test_format_usage(usage, cost, text):
 def test_a_chats_total_shortens_large_counts() -> None:
     assert format_usage(Usage(12_345, 1_250_000), compact=True) == "12.3K in · 1.2M out"
     assert format_usage(Usage(12_345, 1_250_000)) == "12,345 in · 1,250,000 out"
+
+
+def test_web_searches_are_priced_in_the_currency_moonshot_bills() -> None:
+    from kimi_desktop.ui.chat.usage_text import web_search_cost
+
+    assert web_search_cost(3, "USD") == pytest.approx(0.015)
+    assert web_search_cost(2, "CNY") == pytest.approx(0.06)
+    assert web_search_cost(2, "EUR") is None

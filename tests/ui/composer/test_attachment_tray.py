@@ -120,7 +120,7 @@ def strip_cells(parts: AppParts) -> list[QToolButton]:
     tray = parts.window.composer.tray
     buttons = tray.findChildren(QToolButton, "attachmentThumbnail")
     shown = [b for b in buttons if b.isVisibleTo(tray)]
-    return sorted(shown, key=lambda b: b.mapTo(tray, QPoint(0, 0)).x())
+    return sorted(shown, key=lambda b: b.mapTo(tray, QPoint(0, 0)).toTuple()[::-1])
 
 
 def user_thumbnails(parts: AppParts, message_id: int) -> list[QImage]:
@@ -464,10 +464,21 @@ def test_blind_model_offers_kimi_k2_5_then_sends(server, make_app, qloop, tmp_pa
 # -- bad input ---------------------------------------------------------------------
 
 
-def _not_an_image(tmp_path: Path) -> tuple[Path, str]:
+def _notes(tmp_path: Path) -> Path:
+    """A text file: attached as a document, not as an image."""
     path = tmp_path / "notes.txt"
     path.write_text("TODO: make the header sticky\n")
-    return path, "“notes.txt” is not an image (png, jpeg, webp or gif)."
+    return path
+
+
+def _neither(tmp_path: Path) -> tuple[Path, str]:
+    """A file that is neither an image nor a document that can be read."""
+    path = tmp_path / "archive.7z"
+    path.write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(range(256)) * 4)
+    return path, (
+        "“archive.7z” cannot be attached: only text files (such as .txt, .md, code, "
+        ".csv or .json) and PDFs can be read."
+    )
 
 
 def _corrupt(tmp_path: Path) -> tuple[Path, str]:
@@ -495,7 +506,7 @@ def _folder(tmp_path: Path) -> tuple[Path, str]:
     path = tmp_path / "screenshots"
     path.mkdir()
     png_file(path / "inside.png", 64, 64)
-    return path, "“screenshots” is a folder, not an image."
+    return path, "“screenshots” is a folder or a device, not a file. Attach the files themselves."
 
 
 def _missing(tmp_path: Path) -> tuple[Path, str]:
@@ -505,7 +516,7 @@ def _missing(tmp_path: Path) -> tuple[Path, str]:
 
 
 BAD_INPUTS = {
-    "not an image": _not_an_image,
+    "neither image nor document": _neither,
     "corrupt": _corrupt,
     "empty": _empty,
     "100 MB": _huge,
@@ -609,7 +620,7 @@ def test_non_images_in_a_drop_do_not_count_against_the_image_limit(
     settle(qloop, parts)
     empty, _ = _empty(tmp_path)
     folder, _ = _folder(tmp_path)
-    text, _ = _not_an_image(tmp_path)
+    text = _notes(tmp_path)
     bmp = tmp_path / "scan.bmp"
     assert ui_shot(40, 30).save(str(bmp), "BMP")
     new = [png_file(tmp_path / f"new{i}.png", 320, 200, f"#50{40 * i:02x}30") for i in range(2)]
@@ -622,12 +633,13 @@ def test_non_images_in_a_drop_do_not_count_against_the_image_limit(
         "new0.png",
         "new1.png",
     ]
-    assert composer.notice.text().splitlines() == [
+    # The images and the documents are checked side by side: each says its own.
+    assert sorted(composer.notice.text().splitlines()) == [
         "“empty.png” is empty.",
-        "“screenshots” is a folder, not an image.",
-        "“notes.txt” is not an image (png, jpeg, webp or gif).",
         "“scan.bmp” is a BMP image; only png, jpeg, webp or gif images can be attached.",
+        "“screenshots” is a folder or a device, not a file. Attach the files themselves.",
     ]
+    assert [chip.name for chip in composer.tray.document_chips()] == ["notes.txt"]
     assert composer.text() == "make this UI in React"
 
 
@@ -640,13 +652,13 @@ def test_images_beyond_the_limit_are_named_and_the_first_ones_attached(
     paths = [png_file(tmp_path / f"step{i + 1}.png", 320, 200, c) for i, c in enumerate(colours)]
     drag_and_drop(parts, file_mime(*paths[:3]))
     settle(qloop, parts)
-    notes, _ = _not_an_image(tmp_path)
-    drag_and_drop(parts, file_mime(*paths[3:6], notes, *paths[6:]))
+    neither, sentence = _neither(tmp_path)
+    drag_and_drop(parts, file_mime(*paths[3:6], neither, *paths[6:]))
     settle(qloop, parts)
     assert [i.name for i in composer.tray.images()] == [f"step{i + 1}.png" for i in range(8)]
     assert len(strip_cells(parts)) == 8
-    assert composer.notice.text().splitlines() == [
-        "“notes.txt” is not an image (png, jpeg, webp or gif).",
+    assert sorted(composer.notice.text().splitlines()) == [
+        sentence,
         "“step9.png” and “step10.png” were not attached. "
         "A message can carry up to 8 images, and this one already has 8.",
     ]
@@ -695,13 +707,10 @@ def test_several_refusals_are_listed_and_the_good_ones_attached(
     composer = parts.window.composer
     good = png_file(tmp_path / "good.png", 500, 300)
     empty, _ = _empty(tmp_path)
-    text, _ = _not_an_image(tmp_path)
-    drag_and_drop(parts, file_mime(empty, good, text))
+    neither, sentence = _neither(tmp_path)
+    drag_and_drop(parts, file_mime(empty, good, neither))
     settle(qloop, parts)
-    assert composer.notice.text().splitlines() == [
-        "“empty.png” is empty.",
-        "“notes.txt” is not an image (png, jpeg, webp or gif).",
-    ]
+    assert sorted(composer.notice.text().splitlines()) == [sentence, "“empty.png” is empty."]
     assert [i.name for i in composer.tray.images()] == ["good.png"]
 
     drag_and_drop(parts, file_mime(good))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 from kimi_desktop.domain import Draft
 from kimi_desktop.ui.composer.attachment_tray import THUMB_SIDE
 from kimi_desktop.ui.composer.image_preview import ImagePreviewDialog
-from kimi_desktop.ui.composer.mime_sources import mime_has_images, sources_from_mime
+from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.panel import BUSY_NOTICE, ComposerPanel
 
 
@@ -78,14 +78,14 @@ def test_escape_stops_only_while_a_reply_runs(composer, qtbot) -> None:
 def test_pasted_text_is_text_and_pasted_images_are_not(composer, qtbot, qloop) -> None:
     text = QMimeData()
     text.setText("hello")
-    with qtbot.assertNotEmitted(composer.edit.images_received):
+    with qtbot.assertNotEmitted(composer.edit.attachments_received):
         composer.edit.insertFromMimeData(text)
     assert composer.text() == "hello"
 
     image = QMimeData()
     image.setData("image/png", png(40, 30))
     assert composer.edit.canInsertFromMimeData(image)
-    with qtbot.waitSignal(composer.edit.images_received) as received:
+    with qtbot.waitSignal(composer.edit.attachments_received) as received:
         composer.edit.insertFromMimeData(image)
     assert received.args == [[png(40, 30)]]
     assert composer.text() == "hello"
@@ -113,7 +113,7 @@ def test_sources_from_mime_prefers_files_then_original_bytes(tmp_path: Path) -> 
     remote = QMimeData()
     remote.setUrls([QUrl("https://example.com/b.png")])
     remote.setText("https://example.com/b.png")
-    assert not mime_has_images(remote)
+    assert not mime_has_attachments(remote)
     assert sources_from_mime(remote) == []
 
 
@@ -317,7 +317,7 @@ def test_dragging_images_over_the_box_highlights_the_composer(composer, qtbot) -
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
     assert composer.drop_overlay.isVisible()
-    assert composer.drop_overlay.text() == "Drop images to attach them"
+    assert composer.drop_overlay.text() == "Drop images or documents"
     composer.resize(800, 220)
     qtbot.waitUntil(lambda: composer.drop_overlay.geometry() == composer.rect())
     QApplication.sendEvent(viewport, QDragLeaveEvent())
