@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Final
 
 from kimi_desktop.i18n import _
-from kimi_desktop.store import text_fold
+from kimi_desktop.store import search_index, text_fold
 from kimi_desktop.store.errors import SchemaDamagedError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -323,6 +323,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     m003_folded_search,
     m004_reply_settings,
     m005_documents,
+    search_index.m006_short_term_search,
 )
 LATEST_VERSION: Final = len(MIGRATIONS)
 
@@ -353,6 +354,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     ``conn`` first, so a connection that was migrated can write.
     """
     text_fold.register(conn)  # the search triggers call it on every write
+    search_index.register(conn)  # so do the short-word index's
     version = _checked(schema_version(conn))
     if version == LATEST_VERSION:
         return version

@@ -14,10 +14,12 @@ typed either way, full-width ``ABC`` (U+FF21 to U+FF23) and ``ABC``, ``İstanbul
 and ``istanbul`` find each other.
 
 Trigrams cannot match words shorter than three characters ("Qt", "C#", or the
-many two-character Chinese words such as 你好). Those words are checked with
-``LIKE`` on the folded text the index keeps: on the rows the index found when
-there are longer words too, and by scanning newest-first when the query has
-only short words.
+many two-character Chinese words such as 你好). A query with such a word is
+looked up in the index of characters and character pairs
+(:mod:`~.search_index`), every word's tokens at once, and each row it finds is
+confirmed with ``LIKE`` on the folded text the trigram index keeps, so results
+are exactly the rows ``LIKE`` matches. A history without that index (opened
+before its migration ran) scans that folded text newest-first instead.
 
 Snippets are cut from the original text, never the folded one: each match is
 marked with :data:`MATCH_START` (``\\x02``, STX) and :data:`MATCH_END`
@@ -39,6 +41,7 @@ from functools import lru_cache
 from typing import Final
 
 from kimi_desktop.domain import SearchHit
+from kimi_desktop.store import search_index
 from kimi_desktop.store.text_fold import fold
 
 MATCH_START: Final = "\x02"
@@ -133,53 +136,92 @@ def _search_titles(conn: sqlite3.Connection, query: ParsedQuery, limit: int) -> 
 
 
 def _search_messages(conn: sqlite3.Connection, query: ParsedQuery, limit: int) -> list[SearchHit]:
-    # messages_fts holds the folded text of every message not streaming; its
-    # rowid is the message's id, which is creation order. The index (or the
-    # scan) runs in descending rowid order, so LIMIT stops it early however
-    # common the word is; snippets are cut only for the rows returned.
-    if query.indexed:
-        like_sql, like_params = _like_filters("messages_fts.text", query.short)
-        rows = conn.execute(
-            "SELECT m.id, m.conversation_id, c.title, m.text FROM messages_fts"
-            " JOIN messages AS m ON m.id = messages_fts.rowid"
-            " JOIN conversations AS c ON c.id = m.conversation_id"
-            f" WHERE messages_fts MATCH ? AND c.deleted_at IS NULL{like_sql}"
-            " ORDER BY messages_fts.rowid DESC LIMIT ?",
-            [query.match_expression(), *like_params, limit],
-        ).fetchall()
+    # Every message index (or scan) runs in descending rowid order, which is
+    # creation order, so LIMIT stops it early however common the word is;
+    # snippets are cut only for the rows returned.
+    if query.short and search_index.has_index(conn):
+        rows = _short_word_rows(conn, query, limit)
+    elif query.indexed:
+        rows = _trigram_rows(conn, query, limit)
     else:
-        # Only short words: scan the folded text. FTS5 keeps it in its documented
-        # shadow table messages_fts_content (id, c0), a plain table that scans
-        # much faster than the same rows read through the virtual table. CROSS
-        # JOIN keeps that scan the outer loop, so LIMIT can stop it.
-        like_sql, like_params = _like_filters("f.c0", query.short)
-        rows = conn.execute(
-            "SELECT m.id, m.conversation_id, c.title, m.text FROM messages_fts_content AS f"
-            " CROSS JOIN messages AS m ON m.id = f.id"
-            " CROSS JOIN conversations AS c ON c.id = m.conversation_id"
-            f" WHERE c.deleted_at IS NULL{like_sql}"
-            " ORDER BY f.id DESC LIMIT ?",
-            [*like_params, limit],
-        ).fetchall()
+        rows = _scanned_rows(conn, query, limit)
     return [
         SearchHit(
             conversation_id=row["conversation_id"],
             message_id=row["id"],
             title=row["title"],
-            snippet=marked_snippet(row["text"], query.words, window=_SNIPPET_CHARS),
+            snippet=marked_snippet(
+                row["text"],
+                query.words,
+                window=_SNIPPET_CHARS,
+                folded=row["folded"] if isinstance(row["folded"], str) else None,
+            ),
         )
         for row in rows
     ]
 
 
-def marked_snippet(text: str, words: Sequence[str], *, window: int) -> str:
+def _trigram_rows(conn: sqlite3.Connection, query: ParsedQuery, limit: int) -> list[sqlite3.Row]:
+    # messages_fts holds the folded text of every message not streaming; its
+    # rowid is the message's id.
+    like_sql, like_params = _like_filters("messages_fts.text", query.short)
+    return conn.execute(
+        "SELECT m.id, m.conversation_id, c.title, m.text, messages_fts.text AS folded"
+        " FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid"
+        " JOIN conversations AS c ON c.id = m.conversation_id"
+        f" WHERE messages_fts MATCH ? AND c.deleted_at IS NULL{like_sql}"
+        " ORDER BY messages_fts.rowid DESC LIMIT ?",
+        [query.match_expression(), *like_params, limit],
+    ).fetchall()
+
+
+def _short_word_rows(conn: sqlite3.Connection, query: ParsedQuery, limit: int) -> list[sqlite3.Row]:
+    # The character-pair index narrows the rows to those holding every word's
+    # characters and pairs (long words' pairs too: measured faster than
+    # combining it with the trigram index); LIKE on the folded copy FTS5 keeps
+    # in its documented shadow table messages_fts_content (id, c0) confirms
+    # each. CROSS JOIN keeps the index the outer loop, so LIMIT can stop it.
+    like_sql, like_params = _like_filters("f.c0", query.words)
+    return conn.execute(
+        "SELECT m.id, m.conversation_id, c.title, m.text, f.c0 AS folded"
+        " FROM messages_short_fts AS s"
+        " CROSS JOIN messages_fts_content AS f ON f.id = s.rowid"
+        " CROSS JOIN messages AS m ON m.id = s.rowid"
+        " CROSS JOIN conversations AS c ON c.id = m.conversation_id"
+        f" WHERE messages_short_fts MATCH ? AND c.deleted_at IS NULL{like_sql}"
+        " ORDER BY s.rowid DESC LIMIT ?",
+        [search_index.match_expression(query.words), *like_params, limit],
+    ).fetchall()
+
+
+def _scanned_rows(conn: sqlite3.Connection, query: ParsedQuery, limit: int) -> list[sqlite3.Row]:
+    # Only short words and no pair index: scan the folded text. The shadow
+    # table scans much faster than the same rows read through the virtual
+    # table; CROSS JOIN keeps that scan the outer loop, so LIMIT can stop it.
+    like_sql, like_params = _like_filters("f.c0", query.short)
+    return conn.execute(
+        "SELECT m.id, m.conversation_id, c.title, m.text, f.c0 AS folded"
+        " FROM messages_fts_content AS f"
+        " CROSS JOIN messages AS m ON m.id = f.id"
+        " CROSS JOIN conversations AS c ON c.id = m.conversation_id"
+        f" WHERE c.deleted_at IS NULL{like_sql}"
+        " ORDER BY f.id DESC LIMIT ?",
+        [*like_params, limit],
+    ).fetchall()
+
+
+def marked_snippet(
+    text: str, words: Sequence[str], *, window: int, folded: str | None = None
+) -> str:
     """``text`` with every match of the folded ``words`` marked, cut to about ``window``
     characters around the first match.
 
     Matching happens on the folded text, marking on the original: a match
     covers whole characters with their combining marks, so ``café`` typed as
     NFC marks ``cafe`` plus its combining accent, and full-width ``ABC`` in the
-    text is marked when ``abc`` was typed.
+    text is marked when ``abc`` was typed. ``folded`` is ``fold(text)`` when the
+    caller has it (the indexes keep it): folding a long message again is most
+    of a snippet's cost.
     """
     words = [w for w in words if w]
     if not words:
@@ -187,7 +229,7 @@ def marked_snippet(text: str, words: Sequence[str], *, window: int) -> str:
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     head = tail = ""
     if len(text) > window:
-        at = _first_match(text, pattern)
+        at = _first_match(text, pattern, folded)
         # Show a little context before the first match, but never less text than fits.
         start = _cluster_start(text, max(0, min(at - window // 4, len(text) - window)))
         end = _cluster_start(text, min(len(text), start + window))
@@ -201,6 +243,8 @@ def _mark(text: str, pattern: re.Pattern[str]) -> str:
     """Mark each match of ``pattern`` (folded words) in the folded form of ``text``."""
     if text.isascii():  # folding is lower(): offsets are the same on both sides
         spans = [m.span() for m in pattern.finditer(text.lower())]
+    elif _folds_char_by_char(text):  # most text, Chinese included: offsets match too
+        spans = [m.span() for m in pattern.finditer(fold(text))]
     else:
         clusters = _clusters(text)
         folded_parts = [_fold_cluster(text[start:end]) for start, end in clusters]
@@ -228,12 +272,16 @@ def _mark(text: str, pattern: re.Pattern[str]) -> str:
     return "".join(parts)
 
 
-def _first_match(text: str, pattern: re.Pattern[str]) -> int:
+def _first_match(text: str, pattern: re.Pattern[str], folded: str | None = None) -> int:
     """The offset in ``text`` where the first match of ``pattern`` (in folded form)
-    starts, 0 if none; the work grows with that offset, not with the text."""
+    starts, 0 if none; the work grows with that offset, not with the text.
+    ``folded`` is ``fold(text)``, when known."""
     if text.isascii():
         found = pattern.search(text.lower())
         return found.start() if found is not None else 0
+    if folded is not None:
+        found = pattern.search(folded)
+        return _original_offset(text, found.start()) if found is not None else 0
     size = _FIRST_PREFIX_CHARS
     while True:
         prefix = text[:size]
@@ -251,37 +299,115 @@ def _first_match(text: str, pattern: re.Pattern[str]) -> int:
 
 def _original_offset(text: str, folded_offset: int) -> int:
     """The offset in ``text`` of the character whose folded form holds ``folded_offset``."""
-    if text.isascii():
-        return folded_offset
-    # Fold whole chunks (in C) up to the one holding the offset, then walk that
-    # chunk's characters: a long message is never walked character by character.
+    if text.isascii() or _folds_char_by_char(text[: folded_offset + 1]):
+        return folded_offset  # every character before it folded to one of its own
+    # Fold whole chunks (in C) up to the one holding the offset, then find the
+    # cluster inside that chunk: a long message is never walked character by
+    # character.
     start = done = 0  # done: the folded length of text[:start]
     while start < len(text):
         end = _cluster_start(text, min(len(text), start + _OFFSET_CHUNK_CHARS))
         if end <= start:  # a run of combining marks longer than a chunk
             end = min(len(text), start + _OFFSET_CHUNK_CHARS)
-        length = len(fold(text[start:end]))
-        if done + length > folded_offset:
-            for cluster_start, cluster_end in _clusters(text[start:end]):
-                done += len(_fold_cluster(text[start + cluster_start : start + cluster_end]))
-                if done > folded_offset:
-                    return start + cluster_start
-            return max(start, end - 1)
-        done += length
+        chunk = text[start:end]
+        if _folds_char_by_char(chunk):
+            if done + len(chunk) > folded_offset:
+                return start + folded_offset - done
+            done += len(chunk)
+        else:
+            length = len(fold(chunk))
+            if done + length > folded_offset:
+                return start + _cluster_holding(chunk, folded_offset - done)
+            done += length
         start = end
     return max(0, len(text) - 1)
 
 
+def _cluster_holding(chunk: str, folded_offset: int) -> int:
+    """The start of the cluster of ``chunk`` whose folded form holds ``folded_offset``:
+    the last cluster start whose folded prefix is no longer, found by bisection."""
+    low, high = 0, len(chunk)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(fold(chunk[: _cluster_start(chunk, middle)])) <= folded_offset:
+            low = middle
+        else:
+            high = middle - 1
+    return _cluster_start(chunk, low)
+
+
+def _continues(code: int) -> bool:
+    """Whether the character ``code`` belongs to the one before it when folding (a
+    combining mark, or a Hangul vowel or final consonant that composes into a syllable)."""
+    return (
+        0x1160 <= code <= 0x11FF
+        or 0xD7B0 <= code <= 0xD7FF
+        or unicodedata.category(chr(code)).startswith("M")
+    )
+
+
 @lru_cache(maxsize=8192)
 def _continues_cluster(ch: str) -> bool:
-    """Whether ``ch`` belongs to the character before it when folding (a combining
-    mark, or a Hangul vowel or final consonant that composes into a syllable)."""
-    code = ord(ch)
-    return (
-        unicodedata.category(ch).startswith("M")
-        or 0x1160 <= code <= 0x11FF
-        or 0xD7B0 <= code <= 0xD7FF
+    return _continues(ord(ch))
+
+
+def _folds_char_by_char(text: str) -> bool:
+    """Whether each character of ``text`` folds to exactly one character, on its own:
+    then an offset in the folded text is the same offset in ``text``."""
+    basic, astral = _irregular_characters()
+    if basic.search(text) is not None:
+        return False
+    return _ASTRAL.search(text) is None or astral.search(text) is None
+
+
+_ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _irregular_characters() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Character classes (in the Basic Multilingual Plane, and beyond it) of the
+    characters that do not fold to one character of their own: those that continue
+    a cluster, fold to several characters (ß, ﬁ) or to one that continues the
+    character before it (the half-width voicing mark ﾞ). Two classes, because
+    ``re`` tests a class of BMP characters in constant time, and one that also
+    holds astral ranges by walking them.
+
+    About 4,000 characters (Unicode 15), all in planes 0, 1 and 14: elsewhere
+    are ideographs, private use and unassigned code points, which fold to
+    themselves or to one ideograph. Built on first use, in about 0.1 s.
+    """
+    return _class_of_irregular(0x80, 0x10000), _class_of_irregular(
+        0x10000, 0x20000, 0xE0000, 0xF0000
     )
+
+
+def _class_of_irregular(*bounds: int) -> re.Pattern[str]:
+    ranges: list[tuple[int, int]] = []
+    for plane_start, plane_end in zip(bounds[::2], bounds[1::2], strict=True):
+        for code in range(plane_start, plane_end):
+            if 0xD800 <= code <= 0xDFFF or not _is_irregular(chr(code)):
+                continue
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return re.compile(
+        "["
+        + "".join(
+            re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+            for low, high in ranges
+        )
+        + "]"
+    )
+
+
+def _is_irregular(ch: str) -> bool:
+    if _continues(ord(ch)):
+        return True
+    if unicodedata.is_normalized("NFKC", ch) and ch.casefold() == ch:
+        return False  # folds to itself (the test that saves calling fold() on most)
+    folded = fold(ch)
+    return len(folded) != 1 or _continues(ord(folded))
 
 
 def _cluster_start(text: str, offset: int) -> int:

@@ -75,8 +75,11 @@ def test_a_snippet_with_markup_is_shown_as_text_with_the_match_in_bold(listed) -
 def test_a_ten_thousand_character_title_shows_elided_on_one_line(listed) -> None:
     model, view = listed
     long_title = "Very long title " + "x" * 10_000
-    model.set_conversations([conversation(1, long_title), conversation(2, "Short")])
-    long_index, short_index = model.index(0), model.index(1)
+    # The first row carries its date heading; the others are rows alike.
+    model.set_conversations(
+        [conversation(3, "First"), conversation(1, long_title), conversation(2, "Short")]
+    )
+    long_index, short_index = model.index(1), model.index(2)
 
     display = long_index.data(DISPLAY)
     assert "\n" not in display
@@ -101,16 +104,18 @@ def test_a_ten_thousand_character_title_shows_elided_on_one_line(listed) -> None
 
 def test_a_title_with_line_breaks_shows_on_one_line(listed) -> None:
     model, view = listed
-    model.set_conversations([conversation(1, "first\nsecond\r\nthird"), conversation(2, "x")])
-    assert model.index(0).data(DISPLAY) == "first second third"
+    model.set_conversations(
+        [conversation(3, "y"), conversation(1, "first\nsecond\r\nthird"), conversation(2, "x")]
+    )
+    assert model.index(1).data(DISPLAY) == "first second third"
     option = QStyleOptionViewItem()
     option.initFrom(view)
     delegate = view.itemDelegate()
     assert (
-        delegate.sizeHint(option, model.index(0)).height()
-        == delegate.sizeHint(option, model.index(1)).height()
+        delegate.sizeHint(option, model.index(1)).height()
+        == delegate.sizeHint(option, model.index(2)).height()
     )
-    assert shown(model.index(0).data(TOOLTIP)) == "first\nsecond\nthird"
+    assert shown(model.index(1).data(TOOLTIP)) == "first\nsecond\nthird"
 
 
 def test_search_results_from_the_store_have_plain_tooltips(qtbot, qloop, tmp_path) -> None:
