@@ -316,7 +316,12 @@ class Sidebar(QWidget):
             self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_list_clicked(self, index: QModelIndex) -> None:
-        if self.model.searching:
+        # A click opens its chat even when that row was already the current one
+        # without being open (the list's first row when the list first got focus).
+        conversation = index.data(ConversationRole) if index.isValid() else None
+        if self.model.searching or (
+            isinstance(conversation, Conversation) and conversation.id != self._current
+        ):
             self._open(index)
 
     def _open(self, index: QModelIndex) -> None:

@@ -3,7 +3,7 @@ wherever the focus is in the sidebar, however often it went elsewhere."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog
 
@@ -209,3 +209,24 @@ def test_after_a_delete_the_keyboard_is_on_the_next_chat(desk: Desk, qtbot) -> N
     assert desk.opened == []
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert [c.id for c in desk.history.conversations()] == [rust]
+
+
+def test_a_click_opens_the_row_that_was_current_but_not_open(desk: Desk, qtbot) -> None:
+    """At start the list's first row becomes current when the list takes the focus,
+    without opening; clicking it must open it."""
+    rust, _layouts, signals = three_chats(desk)
+    sidebar = desk.sidebar
+    first = sidebar.model.index(0, 0)
+    sidebar.list.focus_selecting = True  # what taking the focus does
+    sidebar.list.setCurrentIndex(first)
+    sidebar.list.focus_selecting = False
+    assert desk.opened == []
+
+    row = sidebar.list.visualRect(first)  # its date heading is drawn in its top part
+    qtbot.mouseClick(
+        sidebar.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(row.center().x(), row.bottom() - 4),
+    )
+    assert desk.opened == [signals]  # newest first
+    assert rust not in desk.opened
