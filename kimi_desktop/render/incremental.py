@@ -8,8 +8,9 @@ HTML, and re-parses only the text after the last frozen block.
 When is a block final? markdown-it reads blocks top to bottom. A top-level
 block B starting on line ``s`` seals everything before it when either
 
-- the block just before B is a heading, a thematic break or a closed code
-  fence and ends where B begins: none of those can take in later lines; or
+- the block just before B is a heading, a thematic break, a closed code fence
+  or a closed display formula and ends where B begins: none of those can take
+  in later lines; or
 - line ``s - 1`` is blank. Past a blank line an earlier block continues only
   if line ``s`` is indented into it (a list item, indented code) or is another
   item of its list. Indentation is fixed once a character follows it, but a
@@ -20,7 +21,12 @@ block B starting on line ``s`` seals everything before it when either
 Both also mean B starts in the same parser context as at the top of a document,
 so parsing from ``s`` onwards gives the same tokens as parsing from the start.
 Anything else (a list right after a line of text, a setext underline, a table
-whose delimiter row is still arriving, an open fence) stays in the tail.
+whose delimiter row is still arriving, an open fence or display formula) stays
+in the tail.
+
+Formulas are typeset within a budget of work per message, counted in order:
+the frozen blocks' count is carried into the tail's, so a streamed message
+typesets the formulas a whole rendering would.
 
 Link reference definitions are the one thing that reaches backwards: a
 definition arriving later turns earlier ``[text]`` into a link. When the
@@ -36,8 +42,9 @@ from typing import Any
 from markdown_it.token import Token
 
 from kimi_desktop.render.markdown import Env, MarkdownRenderer
+from kimi_desktop.render.math_markdown import MATH_BLOCK
 
-_SEALING_BLOCKS = frozenset({"heading_open", "hr", "fence"})
+_SEALING_BLOCKS = frozenset({"heading_open", "hr", "fence", MATH_BLOCK})
 _LISTS = frozenset({"bullet_list_open", "ordered_list_open"})
 _LIST_MARKER_STARTS = frozenset("-+*0123456789")
 
@@ -124,6 +131,7 @@ class IncrementalMarkdown:
         self._stable_end = 0
         self._stable_html = ""
         self._stable_codes: list[str] = []
+        self._stable_math_work = 0  # the work of the formulas typeset in the frozen blocks
         self._stable_refs: dict[str, Any] = {}  # references defined in the frozen text
         self._rendered_with: References = {}  # references the frozen HTML was made with
         self._tail_html = ""
@@ -152,7 +160,10 @@ class IncrementalMarkdown:
             self._rendered_with = seen
             tokens = tokens[index:]
         rendered = self._renderer.render_tokens(
-            tokens, env, first_code_index=self._first_code + len(self._stable_codes)
+            tokens,
+            env,
+            first_code_index=self._first_code + len(self._stable_codes),
+            math_work=self._stable_math_work,
         )
         self._tail_html = rendered.html
         self._tail_codes = rendered.code_blocks
@@ -160,9 +171,13 @@ class IncrementalMarkdown:
 
     def _freeze(self, tokens: Sequence[Token], source: str, env: Env) -> None:
         rendered = self._renderer.render_tokens(
-            tokens, env, first_code_index=self._first_code + len(self._stable_codes)
+            tokens,
+            env,
+            first_code_index=self._first_code + len(self._stable_codes),
+            math_work=self._stable_math_work,
         )
         self._stable_html += rendered.html
+        self._stable_math_work = rendered.math_work
         self._stable_codes.extend(rendered.code_blocks)
         if env.get("references"):
             # Which of the references are defined in the frozen part? Only those

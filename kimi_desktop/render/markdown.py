@@ -9,13 +9,25 @@ Model output is untrusted:
 
 - raw HTML is not parsed (``html=False``) and shows as text;
 - images are never ``<img>``: an ``http(s)`` image becomes a link labelled with
-  its alt text, so nothing remote is ever fetched;
+  its alt text, so nothing remote is ever fetched. The one ``<img>`` written is
+  a formula's (:mod:`kimi_desktop.render.math_markdown`), whose address names
+  no file or host: the ``kimi-math:`` address holds the LaTeX itself, which the
+  window typesets (:mod:`kimi_desktop.render.math`);
 - links keep only ``http:``, ``https:`` and ``mailto:`` targets; any other link
   (``javascript:``, ``file:``, ``data:``, relative) shows its label as plain text;
 - code is highlighted with the lexer its fence names, never a guessed one.
 
 Each code block is preceded by a header with the language and a ``copy:N`` link;
-N indexes :attr:`RenderedMarkdown.code_blocks`, which holds the exact code.
+N indexes :attr:`RenderedMarkdown.code_blocks`, which holds the exact code. A
+``save:N/LANG`` link (and, for :data:`PREVIEW_LANGUAGES`, a ``preview:N/LANG``
+one) carries the fence's language, URL-quoted, for the window to act on.
+
+A formula that typesets is an ``<img>`` (its LaTeX as alt text), in the middle
+of the line when inline, centred on a line of its own for display math; one
+that does not, or one still arriving while a reply streams, shows its LaTeX
+as code. Typesetting the formulas of one rendered piece may take at most
+:data:`~kimi_desktop.render.math.RENDER_WORK` units of work; past that the
+rest show as code too.
 
 Model output can also be hostile to Qt's layout, which runs on the GUI thread:
 
@@ -34,6 +46,7 @@ import re
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -45,8 +58,10 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from kimi_desktop.i18n import _
+from kimi_desktop.render import math
 from kimi_desktop.render.breaks import break_long_runs_html
 from kimi_desktop.render.highlight import CodeHighlighter, fence_language
+from kimi_desktop.render.math_markdown import math_plugin
 
 Env = MutableMapping[str, Any]
 
@@ -68,6 +83,7 @@ _FIRST_CODE = "kimi_first_code_index"
 _LINKS = "kimi_open_links"
 _QUOTES = "kimi_quote_depth"
 _LISTS = "kimi_list_depth"
+_MATH_WORK = "kimi_math_work"  # layout work of the formulas typeset so far
 _INLINE = {"strong": "kimi_strong_depth", "em": "kimi_em_depth", "s": "kimi_s_depth"}
 
 # ``**`` inside ``**`` draws nothing new, but Qt reads 5,000 nested <strong>
@@ -77,10 +93,15 @@ _MAX_INLINE_DEPTH = 2
 
 @dataclass(frozen=True, slots=True)
 class RenderedMarkdown:
-    """HTML for one message and the raw code its ``copy:N`` links refer to."""
+    """HTML for one message and the raw code its ``copy:N`` links refer to.
+
+    ``math_work`` is the layout work of the formulas typeset, counting from the
+    ``math_work`` :meth:`MarkdownRenderer.render_tokens` was given.
+    """
 
     html: str
     code_blocks: tuple[str, ...]
+    math_work: int = 0
 
 
 class MarkdownRenderer:
@@ -96,6 +117,7 @@ class MarkdownRenderer:
         md = MarkdownIt("commonmark", {"html": False}, renderer_cls=_QtRenderer)
         md.enable(["table", "strikethrough"])
         md.use(tasklists_plugin)
+        md.use(math_plugin)
         md.core.ruler.after("github-tasklists", "kimi_task_markers", _mark_task_items)
         md.core.ruler.push("kimi_list_ends", _mark_list_ends)
         md.block.ruler.before("table", "kimi_too_deep", _too_deep)
@@ -123,22 +145,28 @@ class MarkdownRenderer:
         return self._md.parse(text, env)
 
     def render_tokens(
-        self, tokens: Sequence[Token], env: Env, *, first_code_index: int = 0
+        self, tokens: Sequence[Token], env: Env, *, first_code_index: int = 0, math_work: int = 0
     ) -> RenderedMarkdown:
-        """Render tokens from :meth:`parse`; copy links are numbered from ``first_code_index``."""
+        """Render tokens from :meth:`parse`; copy links are numbered from ``first_code_index``.
+
+        ``math_work``: the work of the formulas typeset in the text before these
+        tokens, for a text rendered in pieces to typeset what it would whole.
+        """
         codes: list[str] = []
         env[_CODES] = codes
         env[_FIRST_CODE] = first_code_index
         env[_LINKS] = []
+        env[_MATH_WORK] = math_work
         depths = (_QUOTES, _LISTS, *_INLINE.values())
         env.update(dict.fromkeys(depths, 0))
         try:
             html = self._md.renderer.render(tokens, self._md.options, env)
+            work = env[_MATH_WORK]
         finally:
-            del env[_CODES], env[_FIRST_CODE], env[_LINKS]
+            del env[_CODES], env[_FIRST_CODE], env[_LINKS], env[_MATH_WORK]
             for key in depths:
                 del env[key]
-        return RenderedMarkdown(break_long_runs_html(html), tuple(codes))
+        return RenderedMarkdown(break_long_runs_html(html), tuple(codes), work)
 
 
 def _accept_any_url(url: str) -> bool:
@@ -228,6 +256,10 @@ def _ends_last_item(tokens: Sequence[Token], close: int) -> bool:
     )
 
 
+PREVIEW_LANGUAGES = frozenset({"html", "htm", "xhtml", "svg"})
+"""Fence languages whose code block offers "Preview" (opened in a web browser)."""
+
+
 class _QtRenderer(RendererHTML):
     """markdown-it's HTML renderer with the rules Qt and safety need."""
 
@@ -248,11 +280,17 @@ class _QtRenderer(RendererHTML):
         body = self._highlight(content, language)
         # TRANSLATORS: the header of a code block whose language is not named.
         label = escapeHtml(language) if language else escapeHtml(_("code"))
-        copy = escapeHtml(_("Copy"))
+        target = f"{index}/{quote(language, safe='')}"
+        links = [f'<a href="save:{target}">{escapeHtml(_("Save as…"))}</a>']
+        if language.lower() in PREVIEW_LANGUAGES:
+            # TRANSLATORS: a link above an HTML or SVG code block: open it in a browser.
+            links.append(f'<a href="preview:{target}">{escapeHtml(_("Preview"))}</a>')
+        links.append(f'<a href="copy:{index}">{escapeHtml(_("Copy"))}</a>')
+        actions = "&nbsp;&nbsp;&nbsp;".join(links)
         return (
             '<table class="codeblock" width="100%" border="0" cellspacing="0" cellpadding="0">'
             f'<tr><td class="codelang">{label}</td>'
-            f'<td class="codecopy" align="right"><a href="copy:{index}">{copy}</a></td></tr>'
+            f'<td class="codecopy" align="right">{actions}</td></tr>'
             f'<tr><td class="codebody" colspan="2"><pre>{body}</pre></td></tr>'
             "</table>\n"
         )
@@ -273,6 +311,25 @@ class _QtRenderer(RendererHTML):
 
     def code_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         return f"<code>{escapeHtml(tokens[idx].content)}</code>"
+
+    def math_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        token = tokens[idx]
+        latex = token.content.strip()
+        if not _typesets(latex, token.meta["display"], env):
+            return f"<code>{escapeHtml(latex)}</code>"
+        return _formula_img(latex, token.meta["display"], ' align="middle"')
+
+    def math_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        latex = tokens[idx].content.strip()
+        if not _typesets(latex, True, env):
+            return self._code_block(latex, "latex", env)
+        return f'<p align="center">{_formula_img(latex, True)}</p>\n'
+
+    def math_block_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env
+    ) -> str:
+        # Not closed (yet): its source, as a failed formula would show, until it is.
+        return self._code_block(tokens[idx].content.strip("\n"), "latex", env)
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         href = tokens[idx].attrGet("href")
@@ -377,6 +434,35 @@ class _QtRenderer(RendererHTML):
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         return f"<p>{escapeHtml(tokens[idx].content)}</p>\n"
+
+
+def _typesets(latex: str, display: bool, env: Env) -> bool:
+    """Whether ``latex`` typesets within what is left of this rendering's math work.
+
+    Formulas are counted in order, typeset or not, so a text rendered in pieces
+    shows the same formulas as when rendered whole; once one does not fit, no
+    later one is typeset either.
+    """
+    if env[_MATH_WORK] >= math.RENDER_WORK:
+        return False
+    work = math.layout_work(latex, display=display)
+    if work is None:
+        return False
+    if env[_MATH_WORK] + work > math.RENDER_WORK:
+        env[_MATH_WORK] = math.RENDER_WORK
+        return False
+    if math.typeset(latex, display=display) is None:
+        return False
+    env[_MATH_WORK] += work
+    return True
+
+
+def _formula_img(latex: str, display: bool, attributes: str = "") -> str:
+    """The image of a formula, its source as alt text (on one line: the HTML's
+    newlines are read as ends of blocks)."""
+    src = escapeHtml(math.formula_url(latex, display=display))
+    alt = escapeHtml(latex).replace("\n", "&#10;")
+    return f'<img src="{src}" alt="{alt}"{attributes} />'
 
 
 def _deeper(env: Env, key: str, most: int = MAX_DEPTH) -> bool:

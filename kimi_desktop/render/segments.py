@@ -15,7 +15,9 @@ by preference, at a blank line followed by an unindented line (where a
 top-level block starts), else at the end of a line;
 a line longer than a whole segment is cut inside. A segment that starts inside
 a fenced code block is rendered after that block's opening line again, so its
-code is still code.
+code is still code. A display formula written over several lines
+(``$$``/``\\[`` to ``$$``/``\\]``) is never cut at its line ends: each half
+would show as source.
 
 A segment of a growing text does not move once the text outgrew it: it
 depends only on the characters before its end and the line it stops in. So a
@@ -44,6 +46,7 @@ _MAX_WEIGHT = max(CODE_WEIGHT, *QUOTE_WEIGHTS)
 _SPACE_SEARCH = 256  # how far back a cut inside a line looks for a space
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
 _QUOTE_MARKERS = re.compile(r"[ \t]*>[ \t>]*")
+_FORMULA_CLOSERS = {"$$": "$$", "\\[": "\\]"}  # display formulas on lines of their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,7 @@ class GrowingSegment:
         self._position = start  # the first line not read yet
         self._cost = 0
         self._fence = fence
+        self._formula = ""  # the closer of the display formula open after the lines read
         self._between_blocks: tuple[int, str] | None = None  # after a blank line, before a block
         self._line_end: tuple[int, str] | None = None
 
@@ -129,10 +133,14 @@ class GrowingSegment:
                 )
             if end == size:
                 return None  # the last line: it may grow, and what follows it is unknown
+            opened = self._fence
             self._fence = _after_line(text, position, end, self._fence)
+            if not opened and not self._fence:
+                self._formula = _formula_after_line(text[position:end], self._formula)
             self._cost += (end - position) * weight
             self._position = end
-            self._line_end = (end, self._fence)
+            if not self._formula:
+                self._line_end = (end, self._fence)
             if not self._fence and not text[position:end].strip() and not text[end].isspace():
                 self._between_blocks = (end, self._fence)
         return None
@@ -168,6 +176,22 @@ def _quote_weight(text: str, start: int, end: int) -> int:
         return 1
     depth = markers.group(0).count(">")
     return QUOTE_WEIGHTS[min(depth, len(QUOTE_WEIGHTS) - 1)]
+
+
+def _formula_after_line(line: str, closer: str) -> str:
+    """The closer of the display formula open after ``line``, given the one open before it.
+
+    As the renderer reads them: a formula ends at a line ending with its closer,
+    and never spans a blank line.
+    """
+    stripped = line.strip()
+    if closer:
+        return "" if not stripped or stripped.endswith(closer) else closer
+    for opener, ending in _FORMULA_CLOSERS.items():
+        if stripped.startswith(opener):
+            rest = stripped[len(opener) :]
+            return "" if ending in rest else ending
+    return ""
 
 
 def _after_line(text: str, start: int, end: int, fence: str) -> str:
