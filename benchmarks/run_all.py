@@ -31,9 +31,11 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (
+    bench_documents,
     bench_freezes,
     bench_image,
     bench_long_conversation,
+    bench_math,
     bench_search,
     bench_startup,
     bench_stream,
@@ -69,6 +71,8 @@ EXPERIMENTS = (
     Experiment("startup", bench_startup),
     Experiment("search", bench_search),
     Experiment("image", bench_image),
+    Experiment("documents", bench_documents),
+    Experiment("math", bench_math),
     Experiment("stream", bench_stream),
     Experiment("long", bench_long_conversation),
     Experiment("freezes", bench_freezes),

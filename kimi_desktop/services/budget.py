@@ -43,7 +43,7 @@ SAFETY_MARGIN_TOKENS: Final = 1_024
 
 def estimate_text_tokens(text: str) -> int:
     """Tokens ``text`` may take: one per 3 ASCII characters, one per other character."""
-    ascii_count = sum(1 for char in text if char.isascii())
+    ascii_count = len(text.encode("ascii", "ignore"))  # counted in C: a 2 MB document in ms
     other = len(text) - ascii_count
     return -(-ascii_count // ASCII_CHARS_PER_TOKEN) + other
 

@@ -7,14 +7,22 @@ local estimate of :mod:`.token_estimate`, marked as one.
 
 Typing is debounced (:data:`DEBOUNCE_MS`), at most one count is asked for at a
 time, and an answer for inputs that have changed since is dropped. Counts are
-kept per part (the history, the draft's text, the draft's images), so typing
-sends only the draft's text again, never the history's or the draft's images.
+kept per part (the history, the draft's text, the draft's images, each of the
+draft's documents), so typing sends only the draft's text again, never the
+history, the images or a long document.
+
+A document is measured as the context block it is sent as (a system message of
+its own, :func:`~kimi_desktop.services.document_context.document_block`), and
+estimated locally by the same rule as everything else, so the meter and the
+document's chip agree.
 
 The reply's budget in each :class:`~.token_reading.TokenReading` is the one
-sending will ask for, worked out by the same function
-(:func:`~kimi_desktop.services.budget.output_budget`: the conversation's budget,
+sending will ask for, by the rule of
+:func:`~kimi_desktop.services.budget.output_budget` (the conversation's budget,
 capped at what the context leaves after the prompt, never below
-:data:`~kimi_desktop.services.budget.MIN_MAX_TOKENS`).
+:data:`~kimi_desktop.services.budget.MIN_MAX_TOKENS`). That rule's estimate of a
+prompt is a sum over its messages, so each part's share is worked out once, when
+the part changes: a pause in typing never walks the history or a document again.
 """
 
 from __future__ import annotations
@@ -23,12 +31,18 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kimi_desktop.api import ApiError
 from kimi_desktop.domain import ImageData, Message, has_visible_text
-from kimi_desktop.services.budget import output_budget
+from kimi_desktop.services.budget import (
+    MIN_MAX_TOKENS,
+    SAFETY_MARGIN_TOKENS,
+    estimate_prompt_tokens,
+    output_budget,
+)
 from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
 from kimi_desktop.services.token_reading import TokenReading
 
@@ -41,7 +55,8 @@ Estimator = Callable[[str, Sequence[Message]], Awaitable[int]]
 
 #: How long typing must pause before the prompt is measured again, in milliseconds.
 DEBOUNCE_MS = 400
-#: How many counted parts are remembered (histories, draft texts, image sets).
+#: How many counted parts are remembered (histories, draft texts, image sets,
+#: documents) besides those of the draft's documents, which are always kept.
 _REMEMBERED = 16
 #: The text the draft's images are counted with: their cost is the count with
 #: them minus the count of this text alone (the provider refuses empty content).
@@ -50,19 +65,39 @@ _PROBE = "."
 _Key = tuple[str, Hashable]
 
 
+@dataclass(frozen=True, slots=True)
+class _Sizes:
+    """One document's size, worked out once: the meter's estimate and its share of
+    the estimate sending caps the reply's budget with."""
+
+    estimate: int
+    share: int
+
+    @classmethod
+    def of(cls, block: str) -> _Sizes:
+        return cls(estimate_turn(block), _share([Message("system", block)]))
+
+
+def _share(messages: Sequence[Message]) -> int:
+    """What ``messages`` add to sending's estimate of a prompt (it is a sum over them)."""
+    return estimate_prompt_tokens(messages) - SAFETY_MARGIN_TOKENS
+
+
 class TokenMeter(QObject):
     """Measures the prompt the next Send would make: the history plus the draft.
 
     Feed it with :meth:`set_estimator` (the endpoint's counter, ``None`` to
     estimate locally), :meth:`set_model`, :meth:`set_history` and
-    :meth:`set_draft`; it answers through ``reading_changed``. After a count
-    fails it estimates locally until the endpoint, the model or the history
-    changes, so a provider that cannot count is not asked at every pause; an
-    endpoint that says it cannot count at all is not asked again.
+    :meth:`set_draft` (text, images and documents); it answers through
+    ``reading_changed``. After a count fails it estimates locally until the
+    endpoint, the model or the history changes, so a provider that cannot
+    count is not asked at every pause; an endpoint that says it cannot count at
+    all is not asked again.
 
     Signals:
         reading_changed(object): the new :class:`TokenReading`, or ``None`` when
-            there is nothing to measure (no history and an empty draft).
+            there is nothing to measure (no history and an empty draft without
+            documents).
     """
 
     reading_changed = Signal(object)
@@ -77,11 +112,14 @@ class TokenMeter(QObject):
         self._model = ""
         self._context: int | None = None
         self._budget: int | None = None
-        self._sent_budget: tuple[tuple[object, ...], int] | None = None
         self._history: tuple[Message, ...] = ()
         self._history_estimate = 0
+        self._history_share = 0
         self._text = ""
         self._images: tuple[ImageData, ...] = ()
+        self._turn_share: tuple[tuple[str, tuple[ImageData, ...]], int] | None = None
+        self._documents: tuple[str, ...] = ()
+        self._document_sizes: dict[str, _Sizes] = {}
         self._counts: OrderedDict[_Key, int] = OrderedDict()
         self._generation = 0  # bumped by every change of what is measured
         self._epoch = 0  # bumped when counts stop being valid (endpoint, model)
@@ -128,15 +166,31 @@ class TokenMeter(QObject):
             return
         self._history = history
         self._history_estimate = estimate_messages(history)
+        self._history_share = _share(history)
         self._failed = False
         self._stale = True
         self._changed()
 
-    def set_draft(self, text: str, images: Sequence[ImageData] = ()) -> None:
-        """The draft's text (pasted texts included) and its images."""
-        if (text, tuple(images)) == (self._text, self._images):
+    def set_draft(
+        self, text: str, images: Sequence[ImageData] = (), documents: Sequence[str] = ()
+    ) -> None:
+        """The draft's text (pasted texts included), its images and its documents.
+
+        Each document is given as the context block it is sent as
+        (:func:`~kimi_desktop.services.document_context.document_block`); pass
+        the same strings again while the documents stay the same, so nothing
+        about them is worked out twice.
+        """
+        blocks = tuple(documents)
+        if (text, tuple(images), blocks) == (self._text, self._images, self._documents):
             return
         self._text, self._images = text, tuple(images)
+        if blocks != self._documents:
+            known = self._document_sizes
+            self._document_sizes = {
+                block: known.get(block) or _Sizes.of(block) for block in dict.fromkeys(blocks)
+            }
+            self._documents = blocks
         self._changed()
 
     def flush(self) -> None:
@@ -160,7 +214,12 @@ class TokenMeter(QObject):
             self._timer.start()
 
     def _is_empty(self) -> bool:
-        return not self._history and not self._images and not has_visible_text(self._text)
+        return (
+            not self._history
+            and not self._images
+            and not self._documents
+            and not has_visible_text(self._text)
+        )
 
     def _forget_counts(self) -> None:
         self._counts.clear()
@@ -239,7 +298,7 @@ class TokenMeter(QObject):
             raise ValueError("not a token count")
         if epoch == self._epoch:
             self._counts[key] = tokens
-            while len(self._counts) > _REMEMBERED:
+            while len(self._counts) > _REMEMBERED + len(self._document_sizes):
                 self._counts.popitem(last=False)
         return tokens
 
@@ -253,6 +312,8 @@ class TokenMeter(QObject):
         if self._images:
             parts.append((("images", self._images), [Message("user", _PROBE, self._images)]))
             parts.append((("text", _PROBE), [Message("user", _PROBE)]))
+        for block in self._document_sizes:  # as sent: a system message of its own
+            parts.append((("document", block), [Message("system", block)]))
         return parts
 
     def _counted(self, counts: Mapping[_Key, int]) -> int | None:
@@ -267,25 +328,38 @@ class TokenMeter(QObject):
             total += counts[("text", self._text)]
         if self._images:
             total += max(0, counts[("images", self._images)] - counts[("text", _PROBE)])
+        total += sum(counts[("document", block)] for block in self._documents)
         return total
 
     def _local(self) -> TokenReading:
         draft = estimate_turn(self._text, len(self._images)) if self._text or self._images else 0
-        return self._reading_of(self._history_estimate + draft, exact=False)
+        documents = sum(self._document_sizes[block].estimate for block in self._documents)
+        return self._reading_of(self._history_estimate + draft + documents, exact=False)
 
     def _exact(self, tokens: int) -> TokenReading:
         return self._reading_of(tokens, exact=True)
 
     def _reading_of(self, tokens: int, *, exact: bool) -> TokenReading:
         """``tokens`` with the budget sending would ask for on these inputs."""
-        inputs = (self._history, self._text, self._images, self._context, self._budget)
-        if self._sent_budget is None or self._sent_budget[0] != inputs:
-            prompt = list(self._history)
-            if self._text or self._images:
-                prompt.append(Message("user", self._text, self._images))
-            self._sent_budget = (inputs, output_budget(self._budget, self._context, prompt))
         wanted = output_budget(self._budget, None, ())  # the conversation's, uncapped
-        return TokenReading(tokens, self._context, self._sent_budget[1], exact, wanted)
+        budget = wanted
+        if self._context is not None and self._context > 0:
+            # output_budget's cap, from the shares worked out as the parts changed
+            room = self._context - self._prompt_estimate()
+            budget = max(MIN_MAX_TOKENS, min(wanted, room))
+        return TokenReading(tokens, self._context, budget, exact, wanted)
+
+    def _prompt_estimate(self) -> int:
+        """What sending estimates the prompt at (``estimate_prompt_tokens``): history,
+        documents (system messages before the prompt) and the prompt itself."""
+        total = SAFETY_MARGIN_TOKENS + self._history_share
+        total += sum(self._document_sizes[block].share for block in self._documents)
+        if self._text or self._images:
+            turn = (self._text, self._images)
+            if self._turn_share is None or self._turn_share[0] != turn:
+                self._turn_share = (turn, _share([Message("user", *turn)]))
+            total += self._turn_share[1]
+        return total
 
     def _announce(self, reading: TokenReading | None) -> None:
         if reading is None or reading.exact or self._estimate is None or self._failed:

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 import pytest
 
 from kimi_desktop.api import BadRequestError, Endpoint, KimiClient, NetworkError
-from kimi_desktop.domain import ImageData, Message
+from kimi_desktop.domain import AttachedDocument, ImageData, Message, StoredMessage
 from kimi_desktop.services.budget import DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS, output_budget
+from kimi_desktop.services.document_context import document_block, document_tokens
+from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
 from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.services.token_reading import (
@@ -362,6 +364,118 @@ def test_another_endpoint_cancels_the_count_and_forgets_the_old_ones(meter, qloo
     meter.set_estimator(None)  # an endpoint that cannot count: estimated, marked
     meter.flush()
     assert meter.reading == fits(estimate_turn("hello"), exact=False)
+
+
+# -- the draft's documents -----------------------------------------------------------
+
+
+def attached(name: str, text: str) -> AttachedDocument:
+    document = AttachedDocument(name, "text", text, lines=text.count("\n") + 1)
+    return AttachedDocument(
+        name, "text", text, lines=document.lines, tokens=document_tokens(document)
+    )
+
+
+REPORT = attached("report.md", "# Findings\n" + "The figures hold up. " * 2_000)
+NOTES = attached("笔记.txt", "第一章 总结。" * 500)
+
+
+def test_a_document_is_counted_once_as_the_block_it_is_sent_as(meter, qloop) -> None:
+    counter = Counter()
+    meter.set_estimator(counter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    meter.set_history(HISTORY)
+    block = document_block(REPORT)
+    meter.set_draft("Summarise it.", documents=[block])
+    meter.flush()
+    counter.answer(qloop, 1_000)  # the history
+    counter.answer(qloop, 6)  # the draft's text
+    counter.answer(qloop, 9_000)  # the document
+    assert counter.asked[2][1] == [Message("system", block)]  # a system message of its own
+    assert meter.reading == fits(1_000 + 6 + 9_000, exact=True)
+
+    for typed in ("Summarise it in", "Summarise it in one line."):
+        meter.set_draft(typed, documents=[document_block(REPORT)])  # the same block, rebuilt
+        meter.flush()
+        counter.answer(qloop, 8)
+    assert meter.reading == fits(1_000 + 8 + 9_000, exact=True)
+    assert len(counter.asked) == 5
+    assert [m[-1].role for _model, m in counter.asked[3:]] == ["user", "user"]
+
+
+def test_adding_removing_and_bringing_back_documents(meter, qloop) -> None:
+    counter = Counter()
+    meter.set_estimator(counter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    report, notes = document_block(REPORT), document_block(NOTES)
+    meter.set_draft("Compare them.", documents=[report])
+    meter.flush()
+    counter.answer(qloop, 4)
+    counter.answer(qloop, 9_000)
+    meter.set_draft("Compare them.", documents=[report, notes])
+    meter.flush()
+    counter.answer(qloop, 2_500)  # only the new one is asked about
+    assert meter.reading == fits(4 + 9_000 + 2_500, exact=True)
+    assert counter.asked[-1][1] == [Message("system", notes)]
+
+    meter.set_draft("Compare them.", documents=[notes])  # the report removed
+    meter.flush()
+    assert meter.reading == fits(4 + 2_500, exact=True)
+    meter.set_draft("Compare them.", documents=[notes, report])  # and attached again
+    meter.flush()
+    assert meter.reading == fits(4 + 2_500 + 9_000, exact=True)
+    assert len(counter.asked) == 3
+
+
+def test_many_documents_stay_remembered_while_typing(meter, qloop) -> None:
+    counter = Counter()
+    meter.set_estimator(counter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    blocks = [document_block(attached(f"part {n}.txt", f"Part {n} of the log.")) for n in range(24)]
+    meter.set_draft("What failed?", documents=blocks)
+    meter.flush()
+    for _ in range(25):
+        counter.answer(qloop, 100)
+    for n in range(20):  # more pauses than parts are remembered besides the documents
+        meter.set_draft("What failed?" + " and why" * (n + 1), documents=blocks)
+        meter.flush()
+        counter.answer(qloop, 5)
+    assert meter.reading == fits(5 + 24 * 100, exact=True)
+    assert len(counter.asked) == 25 + 20
+    assert all(m[-1].role == "user" for _model, m in counter.asked[25:])
+
+
+def test_documents_alone_are_measured_and_estimated_like_their_chips(meter) -> None:
+    seen = readings(meter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    meter.set_draft("", documents=[document_block(REPORT), document_block(NOTES)])
+    meter.flush()
+    assert seen == [fits(REPORT.tokens + NOTES.tokens, exact=False)]
+    meter.set_draft("Which is longer?", documents=[document_block(REPORT)])
+    meter.flush()
+    assert seen[-1] == fits(estimate_turn("Which is longer?") + REPORT.tokens, exact=False)
+    meter.set_draft("")
+    assert seen[-1] is None
+
+
+def test_the_budget_with_documents_is_the_one_sending_asks_for(meter) -> None:
+    big = attached("dump.log", "x" * 3 * (K - 25_000))  # nearly fills the context, as sent
+    stored = [
+        StoredMessage(1, 1, "user", "Hi", 0.0),
+        StoredMessage(2, 1, "assistant", "Hello!", 0.0),
+    ]
+    meter.set_model("kimi-k2.5", K, None)
+    meter.set_history(build_history(stored, blob=lambda _sha: None))
+    for documents in ((REPORT,), (REPORT, big), ()):
+        draft = StoredMessage(3, 1, "user", "What went wrong?", 0.0, documents=documents)
+        sent = build_history([*stored, draft], blob=lambda _sha: None)
+        meter.set_draft(draft.text, documents=[document_block(d) for d in documents])
+        meter.flush()
+        assert meter.reading.budget == output_budget(None, K, sent)
+    meter.set_draft("What went wrong?", documents=[document_block(REPORT), document_block(big)])
+    meter.flush()
+    assert meter.reading.budget_cut
+    assert meter.reading.level is not Level.OK
 
 
 def loop_turns(loop: asyncio.AbstractEventLoop, turns: int = 5) -> None:
