@@ -121,6 +121,19 @@ class Preferences:
             section=N_("Chat"),
         ),
     )
+    generate_titles: bool = field(
+        default=True,
+        metadata=_meta(
+            title=N_("Let the model title new conversations"),
+            description=N_(
+                "After the first answer, the same endpoint is asked for a short title: a "
+                "small request with thinking off where the model allows it. A conversation "
+                "you renamed keeps its name. When off, a conversation is named after the "
+                "first words of its first message."
+            ),
+            section=N_("Chat"),
+        ),
+    )
     store_keys_in_file: bool = field(
         default=False,
         metadata=_meta(

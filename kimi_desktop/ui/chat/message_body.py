@@ -13,6 +13,10 @@ touched again, and only the open tail is set anew. The chunks stay when the
 reply completes (joining them would stall the view once more); a widget
 showing the reply afresh, after it was scrolled away, uses one document per
 segment.
+
+Each code block's header links to its actions: Copy (handled by the text
+itself), and "Save as…" and "Preview" (:mod:`.code_actions`), carried out here
+with the block's exact text.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kimi_desktop.render.breaks import break_long_runs, strip_breaks
+from kimi_desktop.ui.chat.code_actions import CodeActions, code_link
 from kimi_desktop.ui.chat.message_parts import MessageText
 from kimi_desktop.ui.chat.message_style import MessageStyle
 
@@ -129,11 +134,16 @@ class MessageBody(QWidget):
         link_hovered(str address): the pointer is on a link to ``address``
             (``""``: it left the link).
         code_copied(str code): a code block was copied to the clipboard.
+        code_saved(str path): a code block was saved as ``path`` ("Save as…").
+        code_previewed(str path): an HTML or SVG code block was written to ``path``
+            and opened in the browser ("Preview").
     """
 
     web_link_activated = Signal(str, str)
     link_hovered = Signal(str)
     code_copied = Signal(str)
+    code_saved = Signal(str)
+    code_previewed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +151,7 @@ class MessageBody(QWidget):
         self._shown = 0  # segments in use
         self._code_blocks: tuple[str, ...] = ()
         self._style: MessageStyle | None = None
+        self._code_actions: CodeActions | None = None  # made at the first click
 
     def set_segments(
         self,
@@ -198,10 +209,28 @@ class MessageBody(QWidget):
         chunk.web_link_activated.connect(self.web_link_activated)
         chunk.link_hovered.connect(self.link_hovered)
         chunk.code_copied.connect(self.code_copied)
+        chunk.anchorClicked.connect(lambda url, chunk=chunk: self._on_chunk_clicked(chunk, url))
         if self._style is not None:
             chunk.apply_style(self._style)
         chunk.hide()
         return chunk
+
+    def _on_chunk_clicked(self, chunk: MessageText, url: QUrl) -> None:
+        """A code block's "Save as…" or "Preview" was clicked (other links: see
+        :class:`MessageText`)."""
+        link = code_link(url)
+        codes = chunk.code_blocks()
+        if link is None or not 0 <= link.index < len(codes):
+            return
+        self.code_actions().run(link, codes[link.index])
+
+    def code_actions(self) -> CodeActions:
+        """What carries out the code blocks' "Save as…" and "Preview"."""
+        if self._code_actions is None:
+            self._code_actions = CodeActions(self)
+            self._code_actions.saved.connect(self.code_saved)
+            self._code_actions.previewed.connect(self.code_previewed)
+        return self._code_actions
 
     def _show_chunks(self) -> None:
         shown = self.chunks()

@@ -123,7 +123,7 @@ def test_qt_builds_code_blocks_tables_and_task_lists(renderer: MarkdownRenderer)
     code, grid, quote = tables
     body = code.cellAt(1, 0).format().toTableCellFormat()
     assert body.background().color().name() == theme.palette.code_background
-    assert code.cellAt(0, 1).firstCursorPosition().block().text() == "Copy"
+    assert code.cellAt(0, 1).firstCursorPosition().block().text() == "Save as…\xa0\xa0\xa0Copy"
     cell = grid.cellAt(1, 1).format().toTableCellFormat()
     assert cell.leftBorder() > 0
     assert cell.rightBorder() > 0

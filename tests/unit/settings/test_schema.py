@@ -22,6 +22,7 @@ def test_every_preference_is_declared_once_with_what_the_dialog_needs() -> None:
         "language",
         "send_shortcut",
         "reasoning_expanded",
+        "generate_titles",
         "store_keys_in_file",
     ]
     for spec in SETTINGS:
