@@ -6,6 +6,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QInputDialog, QPushButton
 
 from tests.fakes import openai_stream
+from tests.loop_support import run_until
 from tests.ui.app_driver import finish, send
 
 
@@ -120,3 +121,35 @@ def test_each_chat_keeps_its_own_settings(server, make_app, qloop) -> None:
     body = server.chat_requests[-1].json()
     assert body["max_tokens"] == 8_192
     assert body["messages"][0] == {"role": "system", "content": "Answer in haiku."}
+
+
+def test_a_search_result_opens_its_chat_at_the_message_that_matched(
+    server, make_app, qloop, qtbot
+) -> None:
+    parts = make_app(server)
+    window = parts.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    padding = "A paragraph that makes the reply long enough to scroll. " * 12
+    for turn in range(8):
+        word = "zanzibar" if turn == 1 else "nothing"
+        server.enqueue(openai_stream([], [f"Reply {turn} mentions {word}.\n\n{padding}"]))
+        finish(qloop, parts, send(parts, f"Question {turn}"))
+    chat = window.presenter.conversation.id
+    match = next(m for m in parts.history.messages(chat) if "zanzibar" in m.text)
+    window.new_conversation()
+
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "zanzibar")
+    model = window.conversation_model
+    run_until(qloop, lambda: model.searching and model.rowCount() == 1)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.keyClick(window.conversation_list, Qt.Key.Key_Return)
+
+    view = window.chat_view
+    assert window.presenter.conversation.id == chat
+    assert not view.is_following()
+    assert view.highlighted_ids() == [match.id]
+    widget = view.message_widget(match.id)
+    assert widget is not None
+    qtbot.waitUntil(lambda: widget.geometry().top() == view.viewport().height() // 4)

@@ -1,4 +1,4 @@
-"""Small line icons for the message action buttons, drawn so no icon theme is needed."""
+"""Small line icons for the chat's buttons, drawn so no icon theme is needed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ _cache: dict[tuple[str, int], QIcon] = {}
 
 
 def line_icon(name: str, color: QColor) -> QIcon:
-    """The icon ``name`` ("copy", "check", "edit", "delete", "regenerate") in ``color``."""
+    """The icon ``name`` ("copy", "check", "edit", "delete", "regenerate", "arrow-down")
+    in ``color``."""
     key = (name, color.rgba())
     icon = _cache.get(key)
     if icon is None:
@@ -100,10 +101,20 @@ def _regenerate(p: QPainter) -> None:
     p.drawPath(head)
 
 
+def _arrow_down(p: QPainter) -> None:
+    p.drawLine(QPointF(8, 3), QPointF(8, 13))
+    path = QPainterPath()
+    path.moveTo(3.8, 8.8)
+    path.lineTo(8, 13)
+    path.lineTo(12.2, 8.8)
+    p.drawPath(path)
+
+
 _PAINTERS = {
     "copy": _copy,
     "check": _check,
     "edit": _edit,
     "delete": _delete,
     "regenerate": _regenerate,
+    "arrow-down": _arrow_down,
 }

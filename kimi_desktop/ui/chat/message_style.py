@@ -11,8 +11,11 @@ from kimi_desktop.render.theme import Theme, theme_for
 #: The widest the text column gets, so lines stay readable on wide windows.
 MAX_COLUMN_WIDTH = 760
 
+#: The colour a message found by a search is tinted with, mixed into the background.
+_FOUND = "#f2b705"
 
-def _mix(a: QColor, b: QColor, amount: float) -> QColor:
+
+def mix_colours(a: QColor, b: QColor, amount: float) -> QColor:
     """``a`` moved ``amount`` (0 to 1) of the way towards ``b``."""
     return QColor.fromRgbF(
         a.redF() + (b.redF() - a.redF()) * amount,
@@ -41,6 +44,7 @@ class MessageStyle:
     notice_background: QColor
     notice_border: QColor
     notice_text: QColor
+    highlight: QColor
 
     @classmethod
     def from_theme(cls, theme: Theme) -> MessageStyle:
@@ -63,9 +67,11 @@ class MessageStyle:
             reasoning=QColor(p.reasoning_text),
             accent=QColor(p.link),
             hover=hover,
-            notice_background=_mix(background, error, 0.14 if theme.dark else 0.07),
-            notice_border=_mix(background, error, 0.45 if theme.dark else 0.35),
-            notice_text=_mix(text, error, 0.25),
+            notice_background=mix_colours(background, error, 0.14 if theme.dark else 0.07),
+            notice_border=mix_colours(background, error, 0.45 if theme.dark else 0.35),
+            notice_text=mix_colours(text, error, 0.25),
+            # Amber, as a found word is marked: apart from the blue of a prompt's bubble.
+            highlight=mix_colours(background, QColor(_FOUND), 0.16 if theme.dark else 0.2),
         )
 
     @classmethod
@@ -76,30 +82,30 @@ class MessageStyle:
         """``base`` recoloured for the chat view, so its buttons and scroll bar match."""
         palette = QPalette(base)
         background, text = self.background, self.text
-        button = _mix(background, text, 0.07)
+        button = mix_colours(background, text, 0.07)
         roles = {
             QPalette.ColorRole.Window: background,
             QPalette.ColorRole.Base: background,
-            QPalette.ColorRole.AlternateBase: _mix(background, text, 0.03),
+            QPalette.ColorRole.AlternateBase: mix_colours(background, text, 0.03),
             QPalette.ColorRole.WindowText: text,
             QPalette.ColorRole.Text: text,
             QPalette.ColorRole.Button: button,
             QPalette.ColorRole.ButtonText: text,
-            QPalette.ColorRole.Light: _mix(button, QColor("white"), 0.3),
-            QPalette.ColorRole.Midlight: _mix(button, text, 0.05),
-            QPalette.ColorRole.Mid: _mix(button, text, 0.2),
-            QPalette.ColorRole.Dark: _mix(button, text, 0.35),
-            QPalette.ColorRole.Shadow: _mix(background, QColor("black"), 0.5),
+            QPalette.ColorRole.Light: mix_colours(button, QColor("white"), 0.3),
+            QPalette.ColorRole.Midlight: mix_colours(button, text, 0.05),
+            QPalette.ColorRole.Mid: mix_colours(button, text, 0.2),
+            QPalette.ColorRole.Dark: mix_colours(button, text, 0.35),
+            QPalette.ColorRole.Shadow: mix_colours(background, QColor("black"), 0.5),
             QPalette.ColorRole.Highlight: self.accent,
             QPalette.ColorRole.HighlightedText: QColor("white"),
             QPalette.ColorRole.Link: self.link,
             QPalette.ColorRole.PlaceholderText: self.muted,
-            QPalette.ColorRole.ToolTipBase: _mix(background, text, 0.9),
+            QPalette.ColorRole.ToolTipBase: mix_colours(background, text, 0.9),
             QPalette.ColorRole.ToolTipText: background,
         }
         for role, color in roles.items():
             palette.setColor(role, color)
-        disabled = _mix(background, text, 0.4)
+        disabled = mix_colours(background, text, 0.4)
         for role in (
             QPalette.ColorRole.WindowText,
             QPalette.ColorRole.Text,

@@ -409,6 +409,9 @@ class MessageWidget(QWidget):
         for child in self.findChildren(QWidget):
             child.setFont(font)
         self._apply_fonts()
+        # The bubble measured its text when it was told of the new font, before
+        # the text itself had it: measure and place again, now that all have it.
+        self._relayout()
 
     def _apply_fonts(self) -> None:
         user = self._item is not None and self._item.role == "user"
@@ -433,7 +436,8 @@ class MessageWidget(QWidget):
         return self._stack(width, place=False)
 
     def sizeHint(self) -> QSize:
-        width = max(self.width(), 400)
+        # At the width it has: measuring lays the text out at that width.
+        width = self.width() if self.width() > 0 else 400
         return QSize(width, self.height_for_width(width))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -467,6 +471,12 @@ class MessageWidget(QWidget):
                 height = widget.sizeHint().height()
             if place:
                 widget.setGeometry(0, y, width, height)
+                if widget is self._bubble:
+                    # Its text is placed again even when its box kept its size: the
+                    # text, its font or its width may have changed since (a widget
+                    # reused for another prompt, a font measured before it reached
+                    # the text).
+                    self._bubble.place_text()
             y += height
         return y
 

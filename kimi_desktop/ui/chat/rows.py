@@ -40,6 +40,11 @@ ROW_SPACING = 26
 #: The height of the "Show all" button under a long message, for estimates.
 SHOW_ALL_HEIGHT = 34
 
+#: A document chip's width and the space between chips, for estimates (the chip
+#: shows a name elided to 180 px beside its icon).
+DOCUMENT_CHIP_WIDTH = 200
+DOCUMENT_CHIP_SPACING = 8
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -60,7 +65,8 @@ class ChatRow:
 
     ``height`` is the row's slot (the message plus :data:`ROW_SPACING`);
     ``measured_width`` is the column width it was measured at, 0 when it is
-    an estimate or the message changed since.
+    an estimate or the message changed since. ``highlight_until`` belongs to
+    the row, not its widget, so a widget reused for the row shows it too.
     """
 
     item: MessageItem
@@ -76,6 +82,7 @@ class ChatRow:
     live: IncrementalMarkdown | None = None  # the growing segment of a streaming reply
     live_segment: Segment | None = None  # where it starts, and as far as it was fed
     growing: GrowingSegment | None = None  # where the growing segment will end
+    highlight_until: float | None = None  # shown highlighted until then (the view's clock)
 
     @classmethod
     def create(
@@ -291,6 +298,15 @@ def estimate_height(item: MessageItem, width: int, metrics: TextMetrics) -> int:
         height += 32
     if item.attachments:
         height += 104
+    if item.documents:
+        # Two lines per chip (name, then pages and tokens), as many chips a row as fit;
+        # the details line widens a chip in a larger font.
+        chip = max(DOCUMENT_CHIP_WIDTH, 26 * metrics.char_width) + DOCUMENT_CHIP_SPACING
+        per_row = max(1, (width + DOCUMENT_CHIP_SPACING) // chip)
+        rows = -(-len(item.documents) // per_row)
+        height += 6 + rows * (2 * line + 14) + (rows - 1) * DOCUMENT_CHIP_SPACING
+    if item.web_searches and item.role == "assistant":
+        height += 6 + max(14, int(line * 0.9))  # "Searched the web", in a smaller font
     if item.error or item.error_action is MessageAction.LARGER_BUDGET:
         height += 60
     height += 36  # footer

@@ -7,6 +7,16 @@ was last shown at this width, else estimated from its text), so opening a
 keeps the message at the top of the viewport still while heights above it are
 corrected; following the newest message keeps the bottom in view instead.
 
+``reveal_message`` scrolls a message (a search result) a quarter of the way
+down and highlights it briefly; the view stays there until the reader scrolls.
+While the newest text is out of sight during a reply, or new text arrived
+below, a round "Jump to latest" button floats at the bottom.
+
+The view keeps the theme's colours on itself and its viewport: a widget
+polished before the application's style sheet was set gets the palette it had
+then put back when it is polished again (as the window is first shown), which
+left a dark start with a white chat area.
+
 Streaming deltas are buffered and applied together on a short timer; only the
 open tail of a reply is rendered again (:class:`~kimi_desktop.render.IncrementalMarkdown`)
 and set again (:class:`~kimi_desktop.ui.chat.message_body.MessageBody`).
@@ -26,13 +36,16 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QFocusEvent,
     QFont,
     QFontMetrics,
     QGuiApplication,
     QHideEvent,
     QKeyEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QShowEvent,
@@ -45,6 +58,7 @@ from kimi_desktop.ui.chat.message_style import MAX_COLUMN_WIDTH, MessageStyle
 from kimi_desktop.ui.chat.message_widget import MessageWidget, RowContext
 from kimi_desktop.ui.chat.placeholder import ChatPlaceholder
 from kimi_desktop.ui.chat.rows import ROW_SPACING, ChatRow, ChatRows, TextMetrics, estimate_height
+from kimi_desktop.ui.chat.view_overlays import FocusRing, JumpToLatestButton
 
 if TYPE_CHECKING:
     from kimi_desktop.render import MarkdownRenderer
@@ -62,6 +76,21 @@ _PRERENDER_DELAY_MS = 30
 _PRERENDER_BUDGET_S = 0.008  # per idle turn, well under a frame
 _PRERENDER_SCREENS = 3  # how many viewport heights ahead and behind
 _REVEAL_BUDGET_S = 0.03  # per turn, for more segments of messages shown in part
+_HIGHLIGHT_PAD_X = 14  # how far a highlight reaches beyond its message (inside the margin)
+_HIGHLIGHT_PAD_Y = 10
+_JUMP_MARGIN = 16  # px between the "Jump to latest" button and the viewport's bottom
+
+#: How long a message revealed by ``reveal_message`` stays highlighted.
+HIGHLIGHT_SECONDS = 1.5
+
+#: The palette roles the view sets and checks a style did not put back.
+_KEPT_ROLES = (
+    QPalette.ColorRole.Window,
+    QPalette.ColorRole.Base,
+    QPalette.ColorRole.WindowText,
+    QPalette.ColorRole.Text,
+    QPalette.ColorRole.Button,
+)
 
 
 class ChatView(QAbstractScrollArea):
@@ -76,6 +105,9 @@ class ChatView(QAbstractScrollArea):
             (for ``COPY`` the text is already on the clipboard).
         image_preview_requested(str sha256): an attached image was clicked.
         code_copied(str code): a code block's Copy link put ``code`` on the clipboard.
+
+    Keys: Page Up, Page Down, the arrows, Space, Home and End scroll the view
+    while it has focus (a ring around it shows that it has).
     """
 
     link_activated = Signal(str, str)
@@ -115,6 +147,9 @@ class ChatView(QAbstractScrollArea):
         self._dark_chosen = False
         self._font: QFont | None = None  # set by the font size preference
         self._style = MessageStyle.for_dark(_palette_is_dark(self.palette()))
+        self._view_palette: QPalette | None = None  # the theme's colours for the view
+        self._pinned: int | None = None  # a revealed message, held in place until a scroll
+        self._unseen = False  # new text arrived below while the reader was elsewhere
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -140,7 +175,15 @@ class ChatView(QAbstractScrollArea):
         self._reveal_timer.setInterval(0)
         self._reveal_timer.timeout.connect(self._reveal)
 
+        # Ends the highlight of revealed messages; the clock says which are due.
+        self._highlight_timer = QTimer(self)
+        self._highlight_timer.setSingleShot(True)
+        self._highlight_timer.timeout.connect(self._end_highlights)
+
         self._placeholder = ChatPlaceholder(self.viewport())
+        self._focus_ring = FocusRing(self)
+        self._jump = JumpToLatestButton(self)
+        self._jump.clicked.connect(self._on_jump_clicked)
         self._apply_style()
 
     # -- conversation ------------------------------------------------------------
@@ -163,6 +206,9 @@ class ChatView(QAbstractScrollArea):
         )
         self._following = True
         self._anchor = None
+        self._pinned = None
+        self._unseen = False
+        self._highlight_timer.stop()
         self._refresh_context()
         self._layout()
 
@@ -177,6 +223,9 @@ class ChatView(QAbstractScrollArea):
         )
         if item.role == "user":
             self._following = True
+            self._pinned = None
+        else:
+            self._unseen |= not self._following
         self._refresh_context()
         self._layout()
 
@@ -189,7 +238,9 @@ class ChatView(QAbstractScrollArea):
         row = self._rows.find(item.id)
         if row is None:
             return
+        changed = row.item.text != item.text and bool(item.text)
         row.update(item, self._clock())
+        self._unseen |= changed and not self._following
         self._refresh_context()
         self._refresh_row(row)
 
@@ -198,6 +249,8 @@ class ChatView(QAbstractScrollArea):
         if index is None:
             return
         self._pending.pop(message_id, None)
+        if self._pinned == message_id:
+            self._pinned = None
         row = self._rows.pop(index)
         self._release(row)
         if row in self._live:
@@ -243,6 +296,7 @@ class ChatView(QAbstractScrollArea):
 
     def _show_pending(self) -> None:
         pending, self._pending = self._pending, {}
+        self._unseen |= bool(pending) and not self._following
         for message_id, (reasoning, content) in pending.items():
             row = self._rows.find(message_id)
             if row is None:
@@ -291,7 +345,59 @@ class ChatView(QAbstractScrollArea):
 
     def scroll_to_bottom(self) -> None:
         self._following = True
+        self._pinned = None
         self._layout()
+
+    def reveal_message(self, message_id: int) -> bool:
+        """Scroll so the message's top sits a quarter of the way down, stop following
+        the reply, and highlight the message for :data:`HIGHLIGHT_SECONDS`.
+
+        The message stays there while rows around it are measured, until the
+        reader scrolls. False if the view does not show that message.
+        """
+        row = self._rows.find(message_id)
+        if row is None:
+            return False
+        self._flush()
+        self._following = False
+        self._pinned = message_id
+        self._anchor = self._pinned_anchor()
+        row.highlight_until = self._clock() + HIGHLIGHT_SECONDS
+        self._highlight_timer.start(int(HIGHLIGHT_SECONDS * 1000))
+        self._layout()
+        # Once more on the next turn, when rows measured in between have their heights.
+        QTimer.singleShot(0, self, self._layout)
+        return True
+
+    def highlighted_ids(self) -> list[int]:
+        """The messages shown highlighted now (just revealed)."""
+        return [row.item.id for row in self._rows if row.highlight_until is not None]
+
+    def jump_button(self) -> JumpToLatestButton:
+        """The "Jump to latest" button (hidden while the newest text is in view)."""
+        return self._jump
+
+    def _pinned_anchor(self) -> tuple[int, int] | None:
+        if self._pinned is None:
+            return None
+        return self._pinned, -(self.viewport().height() // 4)
+
+    def _end_highlights(self) -> None:
+        now, due = self._clock(), None
+        for row in self._rows:
+            until = row.highlight_until
+            if until is None:
+                continue
+            if until <= now:
+                row.highlight_until = None
+                self.viewport().update()
+            else:
+                due = until if due is None else min(due, until)
+        if due is not None:
+            self._highlight_timer.start(max(1, int((due - now) * 1000)))
+
+    def _on_jump_clicked(self) -> None:
+        self.scroll_to_bottom()
 
     def is_following(self) -> bool:
         """Whether the view keeps the newest message in view as it grows."""
@@ -303,25 +409,56 @@ class ChatView(QAbstractScrollArea):
         bar = self.verticalScrollBar()
         self._top = bar.value()
         self._following = self._top >= bar.maximum() - _FOLLOW_SLACK
+        self._pinned = None  # the reader moved on
         self._anchor = self._anchor_at(self._top)
         self._layout()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         bar = self.verticalScrollBar()
+        action = bar.SliderAction
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        steps = {
+            Qt.Key.Key_PageUp: action.SliderPageStepSub,
+            Qt.Key.Key_PageDown: action.SliderPageStepAdd,
+            Qt.Key.Key_Up: action.SliderSingleStepSub,
+            Qt.Key.Key_Down: action.SliderSingleStepAdd,
+            Qt.Key.Key_Space: action.SliderPageStepSub if shift else action.SliderPageStepAdd,
+        }
         key = event.key()
+        self._show_focus_ring()  # the keyboard is in use: show where it goes
         if key == Qt.Key.Key_Home:
             bar.setValue(0)
         elif key == Qt.Key.Key_End:
             self.scroll_to_bottom()
-        elif key == Qt.Key.Key_Space:
-            bar.triggerAction(bar.SliderAction.SliderPageStepAdd)
+        elif key in steps:
+            bar.triggerAction(steps[Qt.Key(key)])
         else:
             super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        # A click says where the reader is already; Tab and shortcuts need the ring.
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self._show_focus_ring()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._focus_ring.hide()
+
+    def _show_focus_ring(self) -> None:
+        if self.hasFocus() and self._focus_ring.isHidden():
+            self._focus_ring.show()
+            self._focus_ring.raise_()
+
+    def has_focus_ring(self) -> bool:
+        """Whether the ring that shows the view has keyboard focus is drawn."""
+        return self._focus_ring.isVisible()
 
     # -- Qt events ---------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._place_overlays()
         if event.size().width() != event.oldSize().width():
             self._restart_reveals()
             width, metrics = self._column_width(), self._metrics()
@@ -338,6 +475,7 @@ class ChatView(QAbstractScrollArea):
         self._prerender_timer.stop()
         self._overscan_timer.stop()
         self._reveal_timer.stop()
+        self._highlight_timer.stop()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -346,11 +484,15 @@ class ChatView(QAbstractScrollArea):
             self._flush_timer.start()
         if any(r.widget and r.segments_wanted(r.widget.segments_shown()) for r in self._live):
             self._reveal_timer.start()  # (stopped while hidden)
+        if any(row.highlight_until is not None for row in self._rows):
+            self._end_highlights()  # (its timer stopped while hidden)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         kind = event.type()
-        if kind == QEvent.Type.FontChange and self._font is None:
+        if kind == QEvent.Type.PaletteChange:
+            self._keep_palette(self)
+        elif kind == QEvent.Type.FontChange and self._font is None:
             self._restart_reveals()
             self._remeasure_all()
         elif kind == QEvent.Type.ApplicationPaletteChange and not self._dark_chosen:
@@ -358,6 +500,23 @@ class ChatView(QAbstractScrollArea):
             if dark != self._style.dark:
                 self._style = MessageStyle.for_dark(dark)
                 self._apply_style()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The viewport: its background (filled by Qt), and a tint behind each
+        highlighted message, a little larger than the message."""
+        rows = [row for row in self._live if row.highlight_until is not None and row.widget]
+        if not rows:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._style.highlight)
+        for row in rows:
+            assert row.widget is not None
+            area = QRectF(row.widget.geometry()).adjusted(
+                -_HIGHLIGHT_PAD_X, -_HIGHLIGHT_PAD_Y, _HIGHLIGHT_PAD_X, _HIGHLIGHT_PAD_Y
+            )
+            painter.drawRoundedRect(area, 10, 10)
 
     # -- layout ------------------------------------------------------------------
 
@@ -377,6 +536,8 @@ class ChatView(QAbstractScrollArea):
         if self._following:
             return bottom
         top = self._top
+        if self._pinned is not None:
+            self._anchor = self._pinned_anchor()
         if self._anchor is not None:
             index = self._rows.index_of(self._anchor[0])
             if index is not None:
@@ -454,8 +615,13 @@ class ChatView(QAbstractScrollArea):
             if widget.isHidden():
                 widget.show()
         self._top = top
-        if not self._following:
-            self._anchor = self._anchor_at(top)
+        if self._following:
+            self._unseen = False
+        else:
+            self._anchor = self._pinned_anchor() or self._anchor_at(top)
+        self._update_jump_button()
+        if any(row.highlight_until is not None for row in self._live):
+            viewport.update()  # the highlight reaches beyond the widget it surrounds
         if deferred and self.isVisible():
             self._overscan_timer.start()
         if len(self._rows) and self.isVisible() and not self._prerender_timer.isActive():
@@ -667,12 +833,15 @@ class ChatView(QAbstractScrollArea):
         self._restart_reveals()
         style = self._style
         palette = style.view_palette(QGuiApplication.palette())
+        self._view_palette = palette
         # Set on each widget: under an application style sheet a palette set on
         # the view does not reach children that were already polished.
         for widget in (self, self.viewport(), self.verticalScrollBar()):
             widget.setPalette(palette)
         self.viewport().setAutoFillBackground(True)
         self._placeholder.apply_style(style)
+        self._focus_ring.apply_style(style)
+        self._jump.apply_style(style)
         for widget in self._widgets():
             widget.set_style(style)
         renderer = self._renderer
@@ -685,9 +854,59 @@ class ChatView(QAbstractScrollArea):
                 self._configure(row)
         self._remeasure_all()
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._keep_palette(self.viewport())
+        elif event.type() == QEvent.Type.Polish:
+            # The placeholder's labels are polished after the viewport: their
+            # colours are set again once the whole view is polished.
+            QTimer.singleShot(0, self, self._restyle_placeholder)
+        return super().viewportEvent(event)
+
+    def _keep_palette(self, widget: QWidget) -> None:
+        """Put the theme's colours back on ``widget`` if a style replaced them.
+
+        WORKAROUND: Qt's style sheet style (seen with PySide6 6.11.3) remembers a
+        widget's palette when it polishes it under an application style sheet
+        and puts that palette back when it polishes the widget again, as when
+        the window is first shown: a view built before the dark theme was
+        applied went back to its light colours. No upstream report found.
+        """
+        palette = self._view_palette
+        if palette is not None and not _same_colours(widget.palette(), palette):
+            widget.setPalette(palette)
+
+    def _restyle_placeholder(self) -> None:
+        self._placeholder.apply_style(self._style)
+
+    def _place_overlays(self) -> None:
+        """The focus ring around the viewport, the jump button at its bottom middle."""
+        area = self.viewport().geometry()
+        self._focus_ring.setGeometry(area)
+        side = self._jump.width()
+        self._jump.move(
+            area.left() + (area.width() - side) // 2, area.bottom() - side - _JUMP_MARGIN + 1
+        )
+        self._jump.raise_()
+        self._focus_ring.raise_()
+
+    def _update_jump_button(self) -> None:
+        """Shown while the bottom is out of view during a reply, or after new text
+        arrived below; hidden once the view follows the newest text again."""
+        busy = self._context[2]
+        wanted = bool(len(self._rows)) and not self._following and (busy or self._unseen)
+        if wanted == self._jump.isHidden():
+            if wanted:
+                self._place_overlays()
+            self._jump.setVisible(wanted)
+
     def _widgets(self) -> list[MessageWidget]:
         """Every message widget: those showing a row and the spare ones."""
         return [row.widget for row in self._live if row.widget is not None] + self._spare
+
+
+def _same_colours(a: QPalette, b: QPalette) -> bool:
+    return all(a.color(role) == b.color(role) for role in _KEPT_ROLES)
 
 
 def _palette_is_dark(palette: QPalette) -> bool:

@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
         setup = presenter.endpoint_presenter
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
+        # A search result opens its chat at the message that matched (0: the title did).
+        self.sidebar.search_result_opened.connect(
+            lambda _conversation_id, message_id: self.chat_view.reveal_message(message_id)
+        )
         self.sidebar.delete_requested.connect(presenter.delete)
         self.sidebar.rename_chosen.connect(presenter.rename)
         self.sidebar.pin_requested.connect(presenter.set_pinned)
