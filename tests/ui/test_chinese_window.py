@@ -37,7 +37,7 @@ ALLOWED = {
     "kimi", "desktop", "moonshot", "ai", "api", "openai", "anthropic", "acedata", "cloud",
     "villamarket", "messages", "llama", "cpp", "vllm", "ollama", "lm", "studio", "gnome",
     "keyring", "kwallet", "png", "jpeg", "jpg", "webp", "gif", "usd", "cny", "eur", "json",
-    "http", "https", "socks", "url", "sse", "utf",
+    "http", "https", "socks", "url", "sse", "utf", "sglang", "pdf", "markdown", "html", "svg",
     # keys on the keyboard
     "enter", "shift", "ctrl", "esc", "tab",
     # a key's shape, shown as an example
@@ -49,7 +49,9 @@ ALLOWED = {
 }  # fmt: skip
 #: Names of APIs, headers and keyring backends, and paths: the same in every language.
 NAMES = re.compile(
-    r"\bchat completions\b|\S*[/<>]\S*|\b[a-z]+(?:-[a-z]+){2,}\b"
+    r"\bchat completions\b|\S*[/<>]\S*|\b[a-z]+(?:-[a-z]+){2,}\b|\b[a-z]+(?:_[a-z]+)+\b"
+    # Moonshot's request field, named next to the setting that writes it
+    r"|[(（]thinking[)）]|\bthinking 字段"
     r"|\bkeyring [A-Z][\w.]*(?: Keyring)?",
     re.IGNORECASE,
 )
