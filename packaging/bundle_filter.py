@@ -92,6 +92,10 @@ QT_PLUGIN_EXCLUDES = frozenset(
     }
 )
 
+#: Packages whose shared libraries Python loads with ctypes: no other binary links
+#: them, so each is a root of its own (pypdfium2_raw: PDFium).
+CTYPES_PACKAGES = frozenset({"pypdfium2_raw"})
+
 _QT_LIB = re.compile(r"^(?:lib)?Qt6(\w+?)(?:\.so\.6|\.dll)$")
 
 
@@ -122,6 +126,7 @@ def is_root(entry: Entry) -> bool:
         kind == "EXTENSION"
         or ("PySide6" in parts and "plugins" in parts)
         or Path(dest).name.startswith("libpython")
+        or parts[0] in CTYPES_PACKAGES
     )
 
 

@@ -1,4 +1,7 @@
-"""Extraction runs in worker threads: the same answers as on one thread, nothing shared."""
+"""Extraction runs in worker threads: the same answers as on one thread.
+
+Text files share nothing; PDFs take turns inside PDFium (test_pdf_one_at_a_time).
+"""
 
 from concurrent.futures import ThreadPoolExecutor
 

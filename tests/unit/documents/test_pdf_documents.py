@@ -1,5 +1,7 @@
 """Reading PDFs: the text of every page, and every way a PDF can refuse to give it."""
 
+import io
+
 import pytest
 
 from kimi_desktop import i18n
@@ -56,6 +58,12 @@ def test_a_page_without_text_keeps_its_number() -> None:
     assert doc.text == "--- page 1 ---\nCover text\n\n--- page 2 ---\n\n\n--- page 3 ---\nBack page"
 
 
+def test_a_word_hyphenated_across_two_lines_keeps_the_page_s_lines() -> None:
+    page = "A carefully hyphen-\nated word, and - dashes -\nhere"
+
+    assert extract_local("essay.pdf", pdf_bytes([page])).text == f"--- page 1 ---\n{page}"
+
+
 def test_page_markers_do_not_follow_the_window_language() -> None:
     data = pdf_bytes(PAGES)
     english = extract_local("report.pdf", data)
@@ -85,6 +93,23 @@ def test_a_pdf_that_opens_without_a_password_is_read() -> None:
     doc = extract_local("statement.pdf", encrypted_pdf(["Balance: 42.00"], user_password=""))
 
     assert doc.text == "--- page 1 ---\nBalance: 42.00"
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_encryption_is_refused_with_a_password_and_read_without_one(algorithm: str) -> None:
+    # What current office programs write; pypdf needs a crypto library to write it.
+    pytest.importorskip("cryptography")
+    from pypdf import PdfReader, PdfWriter
+
+    def locked(user_password: str) -> bytes:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(["Account 42"]))))
+        writer.encrypt(user_password, "owner-secret", algorithm=algorithm)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    assert _refusal("locked.pdf", locked("pw")).problem is DocumentProblem.ENCRYPTED
+    assert extract_local("open.pdf", locked("")).text == "--- page 1 ---\nAccount 42"
 
 
 def test_an_image_only_pdf_is_refused_with_a_screenshot_suggestion() -> None:
