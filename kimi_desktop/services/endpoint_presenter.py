@@ -25,7 +25,7 @@ from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.balance import credits_text
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
-from kimi_desktop.services.endpoints import EndpointService, ModelListing
+from kimi_desktop.services.endpoints import DEMO_PROFILE, EndpointService, ModelListing
 from kimi_desktop.services.thinking import thinking_fields
 from kimi_desktop.services.workers import BackgroundTasks
 from kimi_desktop.settings.known_models import (
@@ -135,10 +135,13 @@ class EndpointPresenter(QObject):
     def web_search_available(self) -> bool:
         """Whether the active endpoint runs Kimi's built-in ``$web_search`` tool.
 
-        Only Moonshot's own OpenAI-format endpoints do; resellers and local
-        servers would reject the tool declaration.
+        Only Moonshot's own OpenAI-format endpoints do (and the offline demo,
+        which plays a search); resellers and local servers would reject the tool
+        declaration.
         """
         profile = self._endpoints.active_profile()
+        if profile.id == DEMO_PROFILE.id:
+            return True
         preset = preset_by_id(profile.preset)
         return preset is not None and preset.web_search and profile.protocol == "openai"
 

@@ -334,3 +334,9 @@ def test_web_search_is_offered_only_on_moonshots_own_openai_endpoints(
     picker = make_picker(profile)
     picker.endpoints.set_active("chosen")
     assert picker.presenter.web_search_available() is offered
+
+
+def test_the_offline_demo_offers_web_search(make_picker) -> None:
+    picker = make_picker()
+    picker.endpoints.use_demo()
+    assert picker.presenter.web_search_available()
