@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -41,8 +41,11 @@ from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
 from kimi_desktop.ui.composer.image_preview import DropOverlay
 from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
+from kimi_desktop.ui.icons import set_icon
 
 _MIN_LINES, _MAX_LINES = 2, 10
+#: Send, Stop and attach are round buttons this many pixels across.
+ROUND_BUTTON = 34
 BUSY_NOTICE = N_("The images are still being prepared; send again once they appear.")
 READING_NOTICE = N_("The documents are still being read; send again once they are ready.")
 # TRANSLATORS: a chip in the composer holding a large paste; {size} is like "1.0 MB".
@@ -137,6 +140,16 @@ class PromptEdit(QPlainTextEdit):
                 return
         super().keyPressEvent(event)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Another font, or a style sheet's padding, needs another height for the same lines.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_height()  # polished now: the style sheet's padding is known
+
     def _fit_height(self) -> None:
         lines = max(_MIN_LINES, min(_MAX_LINES, self.document().blockCount()))
         wrapped = max(lines, min(_MAX_LINES, int(self.document().size().height())))
@@ -166,7 +179,7 @@ class PastedText(QFrame):
         self.setAccessibleName(label.text())
         remove = QToolButton(self)
         remove.setObjectName("pastedTextRemove")
-        remove.setText("\N{MULTIPLICATION SIGN}")
+        set_icon(remove, "x", size=14)
         remove.setAutoRaise(True)
         remove.setToolTip(_(_REMOVE_PASTED))
         remove.setAccessibleName(_(_REMOVE_PASTED))
@@ -243,19 +256,23 @@ class ComposerPanel(QWidget):
 
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
-        self.attach_button.setText("+")
+        set_icon(self.attach_button, "paperclip", size=18)
+        self.attach_button.setFixedSize(ROUND_BUTTON, ROUND_BUTTON)
         self.attach_button.setToolTip(_("Attach images or documents (or drop / paste them)"))
         self.attach_button.setAccessibleName(_("Attach images or documents"))
         self.attach_button.clicked.connect(self.attach_requested)
-        # TRANSLATORS: the button that sends the message (a verb).
-        self.send_button = QPushButton(_("Send"), self)
-        self.send_button.setObjectName("sendButton")
+        # Send and Stop take turns in one place: an arrow on the accent colour, and
+        # a solid square while a reply streams. Their icons take the text colour
+        # the style sheet gives them.
+        self.send_button = self._round_button("sendButton")
+        set_icon(self.send_button, "arrow-up", size=18)
         self.send_button.setToolTip(_("Send (Enter)"))
+        # TRANSLATORS: the button that sends the message (a verb).
         self.send_button.setAccessibleName(_("Send"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self._on_submit)
-        self.stop_button = QPushButton(_("Stop"), self)
-        self.stop_button.setObjectName("stopButton")
+        self.stop_button = self._round_button("stopButton")
+        set_icon(self.stop_button, "square", size=14, filled=True)
         self.stop_button.setToolTip(_("Stop the reply (Esc)"))
         self.stop_button.setAccessibleName(_("Stop"))
         self.stop_button.setVisible(False)
@@ -263,13 +280,11 @@ class ComposerPanel(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
         row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.edit, 1)
-        buttons = QVBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        row.addLayout(buttons)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 10)
         notice_row = QHBoxLayout()
@@ -282,6 +297,22 @@ class ComposerPanel(QWidget):
         layout.addWidget(self.token_meter)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.edit.installEventFilter(self)
+
+    def _round_button(self, name: str) -> QPushButton:
+        button = QPushButton(self)
+        button.setObjectName(name)
+        button.setFixedSize(ROUND_BUTTON, ROUND_BUTTON)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        return button
+
+    def set_font_point_size(self, points: int) -> None:
+        """Write the prompt in this font size (the conversation's, from the preferences)."""
+        font = QFont(self.edit.font())
+        if font.pointSize() != points:
+            font.setPointSize(points)
+            # On the box itself: under an application style sheet a font set on
+            # the panel does not reach a child that was already polished.
+            self.edit.setFont(font)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:

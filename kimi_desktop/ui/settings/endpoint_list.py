@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QListView, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from kimi_desktop.i18n import _
 from kimi_desktop.settings.presets import PRESETS, Preset
 from kimi_desktop.settings.profiles import EndpointProfile, new_profile_id
+from kimi_desktop.ui.icons import set_icon
 from kimi_desktop.ui.plain_text import plain_tooltip
 from kimi_desktop.ui.settings.working_copy import WorkingCopy
 
@@ -47,9 +48,10 @@ class EndpointListPanel(QWidget):
 
         self.add_button = QToolButton(self)
         self.add_button.setObjectName("addEndpointButton")
-        # TRANSLATORS: a button that opens a menu of endpoints to add; "▾" marks the menu.
-        self.add_button.setText(_("Add ▾"))
-        self.add_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        # TRANSLATORS: a button that opens a menu of endpoints to add (a verb).
+        self.add_button.setText(_("Add"))
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        set_icon(self.add_button, "plus")
         self.add_button.setToolTip(_("Add an endpoint from a preset, or a custom one"))
         self.add_button.setAccessibleName(_("Add endpoint"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -62,13 +64,21 @@ class EndpointListPanel(QWidget):
         self.add_menu.addAction(_("Custom server…"), self._add_custom)
         self.add_button.setMenu(self.add_menu)
         self.duplicate_button = self._tool_button(
-            _("Duplicate"), _("Duplicate the selected endpoint (with its key)"), self._duplicate
+            "copy",
+            _("Duplicate"),
+            _("Duplicate the selected endpoint (with its key)"),
+            self._duplicate,
         )
         self.remove_button = self._tool_button(
-            _("Remove"), _("Remove the selected endpoint and its stored key"), self._remove
+            "trash-2",
+            _("Remove"),
+            _("Remove the selected endpoint and its stored key"),
+            self._remove,
         )
-        self.up_button = self._tool_button("↑", _("Move up"), lambda: self._move(-1))
-        self.down_button = self._tool_button("↓", _("Move down"), lambda: self._move(1))
+        self.up_button = self._tool_button("arrow-up", "", _("Move up"), lambda: self._move(-1))
+        self.down_button = self._tool_button(
+            "arrow-down", "", _("Move down"), lambda: self._move(1)
+        )
         row = QHBoxLayout()
         row.setSpacing(4)
         for button in (
@@ -85,9 +95,13 @@ class EndpointListPanel(QWidget):
         column.addWidget(self.view, 1)
         column.addLayout(row)
 
-    def _tool_button(self, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+    def _tool_button(self, icon: str, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+        """A flat button with an icon, and its text beside it when it has one."""
         button = QToolButton(self)
-        button.setText(text)
+        set_icon(button, icon)
+        if text:
+            button.setText(text)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
         button.clicked.connect(slot)

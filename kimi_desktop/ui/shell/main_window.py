@@ -33,14 +33,16 @@ from PySide6.QtWidgets import (
 from kimi_desktop.documents.kinds import TEXT_EXTENSIONS, TEXT_FILE_NAMES
 from kimi_desktop.domain import Conversation, Message, MessageAction, StoredMessage
 from kimi_desktop.i18n import _
+from kimi_desktop.services.assistants import AssistantService
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice, Page
 from kimi_desktop.services.draft_documents import DraftDocuments
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
-from kimi_desktop.services.presenter import ChatPresenter
+from kimi_desktop.services.presenter import ChatPresenter, ConversationSettings
 from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.token_meter import TokenMeter
+from kimi_desktop.settings.known_models import effective_prices
 from kimi_desktop.settings.store import SettingsStore
 from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
 from kimi_desktop.ui.chat.items import MessageItem
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         chat: ChatSession,
         endpoints: EndpointService,
         settings: SettingsStore,
+        assistants: AssistantService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -117,12 +120,14 @@ class MainWindow(QMainWindow):
             endpoints=endpoints,
             settings=settings,
             current_choice=self._model_choice,
+            assistants=assistants,
             parent=self,
         )
         self._build(history)
         self.resize(DEFAULT_SIZE)
         self.fit_to_screen()
         self._wire(chat)
+        self.presenter.list_assistants()
         self.apply_preferences()
         self.presenter.endpoint_presenter.list_endpoints()
         self.sidebar.refresh()
@@ -139,6 +144,10 @@ class MainWindow(QMainWindow):
         self.conversation_list = self.sidebar.list
 
         self.top_bar = TopBar(self)
+        # Prices per million tokens in the model list, where they are known.
+        self.top_bar.set_price_lookup(
+            lambda model_id: effective_prices(self._endpoints.active_profile(), model_id)
+        )
         self.chat_view = ChatView(self)
         self.draft_documents = DraftDocuments(self)
         self.token_meter = TokenMeter(parent=self)
@@ -188,6 +197,16 @@ class MainWindow(QMainWindow):
 
         composer.send_requested.connect(presenter.submit)
         composer.attach_requested.connect(self._on_composer_attach_requested)
+        # The empty chat: assistants to start with, and starter prompts.
+        placeholder = chat_view.placeholder
+        presenter.assistants_listed.connect(placeholder.set_assistants)
+        placeholder.assistant_chosen.connect(presenter.choose_assistant)
+        placeholder.starter_chosen.connect(
+            lambda starter: presenter.use_starter(starter, composer.text())
+        )
+        presenter.attach_requested.connect(self._on_composer_attach_requested)
+        presenter.thinking_chosen.connect(top_bar.set_thinking)
+        presenter.effort_chosen.connect(top_bar.set_effort)
         composer.tray.preview_requested.connect(lambda image: self._preview(image.data, image.name))
         composer.stop_requested.connect(presenter.stop)
         top_bar.endpoint_chosen.connect(setup.choose_endpoint)
@@ -280,6 +299,7 @@ class MainWindow(QMainWindow):
         self.composer.edit.set_enter_sends(prefs.send_shortcut == "enter")
         self.chat_view.set_reasoning_expanded_default(prefs.reasoning_expanded)
         self.chat_view.set_font_point_size(prefs.font_size)
+        self.composer.set_font_point_size(prefs.font_size)
 
     def set_dark(self, dark: bool) -> None:
         self.chat_view.set_dark(dark)
@@ -296,12 +316,12 @@ class MainWindow(QMainWindow):
         """Open the conversation's settings (instructions, output budget); OK saves them."""
         dialog = ConversationSettingsDialog(self.presenter.conversation_settings(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.settings_chosen.connect(self._on_settings_dialog_chosen)
+        dialog.conversation_settings_chosen.connect(self._on_settings_dialog_chosen)
         dialog.open()
         return dialog
 
-    def _on_settings_dialog_chosen(self, system_prompt: str, max_tokens: int | None) -> None:
-        self.presenter.set_conversation_settings(system_prompt, max_tokens)
+    def _on_settings_dialog_chosen(self, settings: ConversationSettings) -> None:
+        self.presenter.apply_conversation_settings(settings)
         if self.presenter.conversation is not None:
             self.sidebar.set_current(self.presenter.conversation.id)
 

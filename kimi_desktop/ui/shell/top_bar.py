@@ -1,23 +1,28 @@
-"""The bar above the chat: endpoint, model (with capabilities), thinking, usage.
+"""The bar above the chat: endpoint, model, thinking, web search, instructions, usage.
 
 The thinking control follows the model's :class:`~kimi_desktop.domain.ThinkingMode`:
 a toggle where thinking can be switched, a label where it is always on, an effort
 picker for a model that takes an effort, nothing otherwise.
+
+The bar fits any width without cutting a word (:mod:`.bar_fit`): the pickers
+show their whole text, then the toggles keep their names, and what no longer fits
+goes compact — a toggle keeps its icon, the model's capabilities, the usage
+totals, the balance and the refresh button move into the "more" menu, and the
+pickers elide with "…" only at the narrowest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QComboBox,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QWidget,
 )
@@ -25,99 +30,56 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import ModelInfo, ThinkingMode
 from kimi_desktop.i18n import _
 from kimi_desktop.services.choices import ModelChoice
-from kimi_desktop.settings.known_models import (
-    is_legacy,
-    known_model,
-    merge_model_info,
-    thinking_mode,
-)
+from kimi_desktop.settings.known_models import known_model, merge_model_info, thinking_mode
+from kimi_desktop.ui.icons import set_icon
 from kimi_desktop.ui.plain_text import plain_tooltip
+from kimi_desktop.ui.shell.bar_fit import (
+    BarButton,
+    Part,
+    button_part,
+    choose_forms,
+    fixed_part,
+    optional_part,
+    picker_part,
+    width_needed,
+)
+from kimi_desktop.ui.shell.elided import ElidedLabel, ElidingComboBox, ShortTextRole
+from kimi_desktop.ui.shell.model_picker import (
+    MarkRole,
+    ModelItemDelegate,
+    ModelPicker,
+    PriceLookup,
+    capability_text,
+    model_notes,
+)
+from kimi_desktop.ui.shell.more_menu import MoreButton
 
-#: The picker item's mark, drawn after its id: "(legacy)", "(not offered by this endpoint)".
-MarkRole = Qt.ItemDataRole.UserRole + 1
+__all__ = ["ElidedLabel", "InfoLabel", "MarkRole", "TopBar", "capability_text"]
 
+#: The older name of the picker's delegate.
+MarkedItemDelegate = ModelItemDelegate
 
-def capability_text(model: ModelInfo) -> str:
-    """ "vision · video · reasoning · 256K": what a person wants to know when picking."""
-    parts = []
-    if model.supports_images:
-        # TRANSLATORS: a model capability, listed beside the model picker: it can see images.
-        parts.append(_("vision"))
-    if model.supports_video:
-        # TRANSLATORS: a model capability, listed beside the model picker: it can watch videos.
-        parts.append(_("video"))
-    parts.append(_reasoning_text(thinking_mode(model)))
-    if model.context_length and model.context_length >= 1024:
-        parts.append(_context_text(model.context_length))
-    return " · ".join(p for p in parts if p)
-
-
-def _reasoning_text(mode: ThinkingMode) -> str:
-    if mode is ThinkingMode.ALWAYS:
-        # TRANSLATORS: a model capability beside the model picker: it always thinks first.
-        return _("reasoning, always on")
-    if mode is ThinkingMode.EFFORT:
-        # TRANSLATORS: a model capability beside the model picker: how much it thinks is chosen.
-        return _("reasoning effort")
-    if mode in (ThinkingMode.SWITCHABLE, ThinkingMode.UNKNOWN):
-        # TRANSLATORS: a model capability, listed beside the model picker: it can think first.
-        return _("reasoning")
-    return ""
-
-
-def _context_text(tokens: int) -> str:
-    """The context window in thousands ("256K") or millions ("1M") of tokens,
-    digits as the window shows them."""
-    number = QLocale()
-    number.setNumberOptions(number.numberOptions() | QLocale.NumberOption.OmitGroupSeparator)
-    mega, rest = divmod(tokens, 1024 * 1024)
-    if mega and not rest:
-        return f"{number.toString(mega)}M"
-    return f"{number.toString(tokens // 1024)}K"
+_MARGINS = (8, 6, 8, 6)
+_SPACING = 6
+_ICON = 16
+#: A checked toggle's icon: the text colour on the accent background.
+_ON_ACCENT = QPalette.ColorRole.HighlightedText
 
 
-class MarkedItemDelegate(QStyledItemDelegate):
-    """Draws a picker item's mark (:data:`MarkRole`) after its text.
+class InfoLabel(ElidedLabel):
+    """A label of the bar whose text others set; says when it changes, so the bar
+    can find it room or move it into the "more" menu.
 
-    The item's text stays the bare model id, so the editable picker shows and
-    sends the id itself.
+    Signals:
+        text_changed(str)
     """
 
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        mark = index.data(MarkRole)
-        if mark:
-            option.text = f"{option.text} {mark}"
+    text_changed = Signal(str)
 
-
-class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with "…" rather than widen the window.
-
-    A plain QLabel asks for its whole text as its minimum width, so a growing
-    token count pushed the sidebar narrower as a conversation went on.
-    """
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(
-            min(hint.width(), self.fontMetrics().horizontalAdvance("0" * 6)), hint.height()
-        )
-
-    def paintEvent(self, event) -> None:
-        rect = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        painter = QPainter(self)
-        self.style().drawItemText(
-            painter,
-            rect,
-            int(self.alignment()),
-            self.palette(),
-            self.isEnabled(),
-            text,
-            self.foregroundRole(),
-        )
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            super().setText(text)
+            self.text_changed.emit(text)
 
 
 class TopBar(QWidget):
@@ -146,62 +108,57 @@ class TopBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("topBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._models: dict[str, ModelInfo] = {}
         self._updating = False
         self._updating_search = False
+        self._fitting = False
         self._mode = ThinkingMode.SWITCHABLE
+        self._search_available = False
         self._list_note = ""  # why the built-in models stand in ("": the endpoint's own)
+        self._prices: PriceLookup = lambda _model_id: None
+        self._overflowing: list[str] = []  # the parts now in the "more" menu
+        self._narrowest = 0  # the width every part needs compact, as last fitted
 
-        self.endpoint_picker = QComboBox(self)
+        self.endpoint_picker = ElidingComboBox(self, min_chars=6, max_width=240)
         self.endpoint_picker.setObjectName("endpointPicker")
         self.endpoint_picker.setAccessibleName(_("Endpoint"))
         self.endpoint_picker.setToolTip(_("Which provider endpoint to talk to"))
-        self.endpoint_picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.endpoint_picker.setMinimumContentsLength(14)
         self.endpoint_picker.activated.connect(self._on_endpoint_activated)
+        self.endpoint_picker.currentIndexChanged.connect(self._on_endpoint_shown)
 
-        self.model_picker = QComboBox(self)
+        self.model_picker = ModelPicker(self)
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setAccessibleName(_("Model"))
         self.model_picker.setToolTip(_("Model — pick one, or type a model id"))
-        self.model_picker.setEditable(True)
-        self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.model_picker.setMinimumContentsLength(18)
-        self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.model_picker.setItemDelegate(MarkedItemDelegate(self.model_picker))
         self.model_picker.activated.connect(self._on_model_activated)
         typed = self.model_picker.lineEdit()
         assert typed is not None  # the picker is editable
         typed.editingFinished.connect(self._on_model_typed)
 
-        self.refresh_button = QToolButton(self)
-        self.refresh_button.setText("⟳")
+        self.refresh_button = self._tool_button("refreshModelsButton", "refresh-cw")
         self.refresh_button.setToolTip(_("Refresh the model list from the endpoint"))
         self.refresh_button.setAccessibleName(_("Refresh models"))
         self.refresh_button.clicked.connect(self.refresh_models_requested)
 
-        self.capabilities = ElidedLabel(self)
+        self.capabilities = InfoLabel(self)
         self.capabilities.setObjectName("modelCapabilities")
         self.capabilities.setAccessibleName(_("Model capabilities"))
 
-        self.thinking_toggle = QToolButton(self)
-        self.thinking_toggle.setObjectName("thinkingToggle")
+        self.thinking_toggle = self._tool_button("thinkingToggle", "brain", checked_role=_ON_ACCENT)
         # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
         self.thinking_toggle.setText(_("Thinking"))
-        self.thinking_toggle.setCheckable(True)
         self.thinking_toggle.setChecked(True)
         self.thinking_toggle.setToolTip(_("Let the model reason before answering"))
         # TRANSLATORS: a toggle button: whether the model reasons (thinks) before answering.
         self.thinking_toggle.setAccessibleName(_("Thinking"))
         self.thinking_toggle.toggled.connect(self.thinking_toggled)
 
-        self.web_search_toggle = QToolButton(self)
-        self.web_search_toggle.setObjectName("webSearchToggle")
+        self.web_search_toggle = self._tool_button(
+            "webSearchToggle", "globe", checked_role=_ON_ACCENT
+        )
         # TRANSLATORS: a toggle button: whether the model may search the web before answering.
         self.web_search_toggle.setText(_("Web search"))
-        self.web_search_toggle.setCheckable(True)
         self.web_search_toggle.setToolTip(
             _(
                 "Let Kimi search the web before answering, in this conversation. "
@@ -220,65 +177,93 @@ class TopBar(QWidget):
         )
         self.thinking_label.setAccessibleName(_("Thinking (always on)"))
 
-        self.effort_picker = QComboBox(self)
+        self.effort_picker = ElidingComboBox(self, min_chars=4, max_width=200)
         self.effort_picker.setObjectName("effortPicker")
         self.effort_picker.setAccessibleName(_("Reasoning effort"))
         self.effort_picker.setToolTip(
             _("How much the model reasons before answering; Default leaves it to the server")
         )
-        self.effort_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for effort, title in (
+        # Each level also by its short name, shown alone when the bar is short of room.
+        for effort, title, short in (
             # TRANSLATORS: a reasoning effort level; Default leaves it to the server.
-            (None, _("Effort: Default")),
+            (None, _("Effort: Default"), _("Default")),
             # TRANSLATORS: a reasoning effort level (kimi-k3's "low").
-            ("low", _("Effort: Low")),
+            ("low", _("Effort: Low"), _("Low")),
             # TRANSLATORS: a reasoning effort level (kimi-k3's "high").
-            ("high", _("Effort: High")),
+            ("high", _("Effort: High"), _("High")),
             # TRANSLATORS: a reasoning effort level (kimi-k3's "max").
-            ("max", _("Effort: Max")),
+            ("max", _("Effort: Max"), _("Max")),
         ):
             self.effort_picker.addItem(title, effort)
+            self.effort_picker.setItemData(self.effort_picker.count() - 1, short, ShortTextRole)
+        self.effort_picker.currentIndexChanged.connect(lambda _index: self._fit())
 
-        self.usage_label = ElidedLabel(self)
+        self.usage_label = InfoLabel(self)
         self.usage_label.setObjectName("usageLabel")
         self.usage_label.setAccessibleName(_("Conversation usage"))
         self.usage_label.setToolTip(_("Tokens used in this conversation"))
-        self.credits_label = ElidedLabel(self)
+        self.credits_label = InfoLabel(self)
         self.credits_label.setObjectName("creditsLabel")
         self.credits_label.setAccessibleName(_("Remaining balance"))
         self.credits_label.setToolTip(_("What the provider reports as left on this account"))
+        for label in (self.capabilities, self.usage_label, self.credits_label):
+            label.text_changed.connect(lambda _text: self._fit())
 
-        self.system_prompt_button = QToolButton(self)
-        self.system_prompt_button.setObjectName("systemPromptButton")
+        self.system_prompt_button = self._tool_button(
+            "systemPromptButton", "scroll-text", checked_role=QPalette.ColorRole.Highlight
+        )
         # TRANSLATORS: a button that opens the conversation's system prompt.
         self.system_prompt_button.setText(_("Instructions"))
-        self.system_prompt_button.setCheckable(True)
         self.system_prompt_button.setToolTip(_("The system prompt for this conversation"))
         self.system_prompt_button.setAccessibleName(_("Conversation instructions"))
         self.system_prompt_button.clicked.connect(self._on_system_prompt_clicked)
 
-        self.settings_button = QToolButton(self)
-        self.settings_button.setText("⚙")
+        self.more_button = MoreButton(self)
+        self.more_button.refresh_requested.connect(self.refresh_models_requested)
+        self.more_button.instructions_requested.connect(self.system_prompt_requested)
+        self.more_menu = self.more_button.menu()
+
+        self.settings_button = self._tool_button("settingsButton", "settings")
         self.settings_button.setToolTip(_("Settings (Ctrl+,)"))
         self.settings_button.setAccessibleName(_("Settings"))
         self.settings_button.clicked.connect(self.settings_requested)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 6)
-        layout.addWidget(self.endpoint_picker)
-        layout.addWidget(self.model_picker)
-        layout.addWidget(self.refresh_button)
-        layout.addWidget(self.capabilities)
-        layout.addWidget(self.thinking_toggle)
-        layout.addWidget(self.thinking_label)
-        layout.addWidget(self.effort_picker)
-        layout.addWidget(self.web_search_toggle)
-        layout.addWidget(self.system_prompt_button)
+        layout.setContentsMargins(*_MARGINS)
+        layout.setSpacing(_SPACING)
+        # The bar sets its parts' forms itself (see _fit): its children's full
+        # widths must never become the window's minimum.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        for widget in (
+            self.endpoint_picker,
+            self.model_picker,
+            self.refresh_button,
+            self.capabilities,
+            self.thinking_toggle,
+            self.thinking_label,
+            self.effort_picker,
+            self.web_search_toggle,
+            self.system_prompt_button,
+        ):
+            layout.addWidget(widget)
         layout.addStretch(1)
-        layout.addWidget(self.usage_label)
-        layout.addWidget(self.credits_label)
+        for widget in (self.usage_label, self.credits_label, self.more_button):
+            layout.addWidget(widget)
         layout.addWidget(self.settings_button)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._fit()
+
+    def _tool_button(
+        self, name: str, icon: str, *, checked_role: QPalette.ColorRole | None = None
+    ) -> QToolButton:
+        """A flat icon button; ``checked_role`` makes it a toggle whose icon takes that
+        colour while checked."""
+        button = BarButton(self)
+        button.setObjectName(name)
+        button.setCheckable(checked_role is not None)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        set_icon(button, icon, size=_ICON, checked_role=checked_role)
+        return button
 
     # -- filling -----------------------------------------------------------------
 
@@ -288,9 +273,19 @@ class TopBar(QWidget):
         self.endpoint_picker.clear()
         for endpoint_id, name in endpoints:
             self.endpoint_picker.addItem(name, endpoint_id)
+            # The name may be cut on the closed picker; its tooltip has it whole.
+            self.endpoint_picker.setItemData(
+                self.endpoint_picker.count() - 1, plain_tooltip(name), Qt.ItemDataRole.ToolTipRole
+            )
         index = self.endpoint_picker.findData(active)
         self.endpoint_picker.setCurrentIndex(max(index, 0))
         self._updating = False
+        self._fit()
+
+    def set_price_lookup(self, prices: PriceLookup) -> None:
+        """How to find a model's prices on the active endpoint (``None``: none known),
+        for the picker's list; used from the next :meth:`set_models`."""
+        self._prices = prices
 
     def set_models(self, models: Sequence[ModelInfo], current: str | None, note: str = "") -> None:
         """The models of the active endpoint; ``current`` stays even if not listed.
@@ -304,46 +299,20 @@ class TopBar(QWidget):
         self._list_note = note
         self.model_picker.clear()
         for model in models:
-            self._add_model(model.id, self.model_info(model.id), offered=True)
+            self.model_picker.add_model(
+                model.id, self.model_info(model.id), offered=True, prices=self._prices(model.id)
+            )
         if current and self.model_picker.findData(current) < 0:
-            self._add_model(current, self.model_info(current), offered=bool(note))
+            self.model_picker.add_model(
+                current, self.model_info(current), offered=bool(note), prices=self._prices(current)
+            )
         self.model_picker.setCurrentIndex(max(self.model_picker.findData(current), 0))
         self._updating = False
         self._show_capabilities()
 
-    def _add_model(self, model_id: str, model: ModelInfo | None, *, offered: bool) -> None:
-        picker = self.model_picker
-        picker.addItem(model_id, model_id)
-        row = picker.count() - 1
-        marks = []
-        if is_legacy(model_id):
-            # TRANSLATORS: after a model id in the picker: Moonshot has retired the model.
-            marks.append(_("(legacy)"))
-        if not offered:
-            # TRANSLATORS: after a model id in the picker: the open conversation used it.
-            marks.append(_("(not offered by this endpoint)"))
-        picker.setItemData(row, " ".join(marks), MarkRole)
-        lines = [capability_text(model) if model else ""]
-        lines += self._model_notes(model_id, model, offered=offered)
-        text = "\n".join(line for line in lines if line) or model_id
-        # Model ids and capabilities come from the provider: shown as the characters they are.
-        picker.setItemData(row, plain_tooltip(text), Qt.ItemDataRole.ToolTipRole)
-
-    def _model_notes(self, model_id: str, model: ModelInfo | None, *, offered: bool) -> list[str]:
-        """Sentences about a model beyond its capabilities, for tooltips."""
-        notes = []
-        if is_legacy(model_id):
-            notes.append(_("Moonshot has retired this model; pick a current one for new chats."))
-        if not offered:
-            notes.append(_("This endpoint does not list this model."))
-        if model is not None and thinking_mode(model) is ThinkingMode.UNKNOWN:
-            notes.append(_("The server decides whether this model reasons before answering."))
-        return notes
-
     def set_balance(self, text: str) -> None:
         """Show the account's remaining balance ("Balance ¥49.58"); "" hides it."""
         self.credits_label.setText(text)
-        self.credits_label.setVisible(bool(text))
 
     def current_model(self) -> str:
         return self.model_picker.currentText().strip()
@@ -386,7 +355,8 @@ class TopBar(QWidget):
             self.web_search_toggle.setChecked(available and on)
         finally:
             self._updating_search = False
-        self.web_search_toggle.setVisible(available)
+        self._search_available = available
+        self._fit()
 
     def _on_web_search_toggled(self, on: bool) -> None:
         if not self._updating_search:
@@ -395,6 +365,153 @@ class TopBar(QWidget):
     def set_has_system_prompt(self, has_prompt: bool) -> None:
         """The Instructions button looks pressed while the conversation has some."""
         self.system_prompt_button.setChecked(has_prompt)
+
+    def overflowing(self) -> list[str]:
+        """The parts the bar has no room for, now in its "more" menu, by name
+        ("capabilities", "usage", "balance", "refresh", "thinking")."""
+        return list(self._overflowing)
+
+    # -- fitting the width -------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        """Room for every part in full."""
+        return QSize(self._needed(full=True), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for every part compact: the pickers elided, the rest icons or in the menu."""
+        return QSize(self._needed(full=False), super().minimumSizeHint().height())
+
+    def _needed(self, *, full: bool) -> int:
+        left, _top, right, _bottom = _MARGINS
+        parts = self._parts()
+        return left + right + width_needed(parts, _SPACING, full=full)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _parts(self) -> list[Part]:
+        """The parts in the order their full form matters; the relevant ones only."""
+        mode = self._mode
+        parts = [
+            picker_part("model", self.model_picker),
+            picker_part("endpoint", self.endpoint_picker),
+        ]
+        if mode is ThinkingMode.SWITCHABLE:
+            parts.append(button_part("thinking", self.thinking_toggle))
+        elif mode is ThinkingMode.ALWAYS:
+            parts.append(optional_part("thinking", self.thinking_label))
+        elif mode is ThinkingMode.EFFORT:
+            parts.append(picker_part("effort", self.effort_picker))
+        if self._search_available:
+            parts.append(button_part("web search", self.web_search_toggle))
+        parts += [
+            optional_part("refresh", self.refresh_button),
+            self._instructions_part(),
+        ]
+        for name, label in (
+            ("usage", self.usage_label),
+            ("balance", self.credits_label),
+            ("capabilities", self.capabilities),
+        ):
+            if label.text():
+                parts.append(optional_part(name, label))
+        parts.append(fixed_part("settings", self.settings_button))
+        if any(part.compact == 0 for part in parts):
+            parts.append(fixed_part("more", self.more_button))
+        return parts
+
+    def _instructions_part(self) -> Part:
+        """The Instructions button with its name, or (short of room) in the menu."""
+        button = self.system_prompt_button
+        full = button_part("instructions", button)
+
+        def show(on: bool) -> None:
+            full.show(True)
+            button.setVisible(on)
+
+        return Part("instructions", 0, full.full, show)
+
+    def _fit(self) -> None:
+        """Give each part the form that fits the bar's width now."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._apply_forms()
+        finally:
+            self._fitting = False
+
+    def _apply_forms(self) -> None:
+        mode = self._mode
+        relevant = {
+            self.thinking_toggle: mode is ThinkingMode.SWITCHABLE,
+            self.thinking_label: mode is ThinkingMode.ALWAYS,
+            self.effort_picker: mode is ThinkingMode.EFFORT,
+            self.web_search_toggle: self._search_available,
+            self.capabilities: bool(self.capabilities.text()),
+            self.usage_label: bool(self.usage_label.text()),
+            self.credits_label: bool(self.credits_label.text()),
+        }
+        for widget, shown in relevant.items():
+            if not shown:
+                widget.setVisible(False)
+        layout = self.layout()
+        assert isinstance(layout, QBoxLayout)
+        left, _top, right, _bottom = _MARGINS
+        room = self.width() - left - right
+        parts = self._parts()
+        forms = choose_forms(parts, room, _SPACING)
+        for part in parts:
+            part.show(forms[part.name])
+        self._overflowing = [
+            part.name for part in parts if part.compact == 0 and not forms[part.name]
+        ]
+        self.more_button.setVisible(bool(self._overflowing))
+        self.more_button.set_contents(
+            self._more_lines(),
+            refresh="refresh" in self._overflowing,
+            instructions=(
+                self.system_prompt_button.isChecked()
+                if "instructions" in self._overflowing
+                else None
+            ),
+        )
+        # At once, not when the posted layout request comes: a resize while the
+        # bar is shown arrives after its layout ran.
+        layout.activate()
+        narrowest = left + right + width_needed(parts, _SPACING, full=False)
+        if narrowest != self._narrowest:
+            self._narrowest = narrowest
+            self.updateGeometry()  # another model's controls: the window's minimum changes
+
+    def _more_lines(self) -> list[str]:
+        """What the "more" menu shows of the parts it holds, as lines of text."""
+        lines = []
+        for name, label in (
+            ("capabilities", self.capabilities),
+            ("thinking", self.thinking_label),
+            ("usage", self.usage_label),
+            ("balance", self.credits_label),
+        ):
+            if name in self._overflowing:
+                text = label.text()
+                if name == "capabilities":
+                    # TRANSLATORS: in the top bar's "more" menu: a model id and what it can do.
+                    text = _("{model}: {capabilities}").format(
+                        model=self.current_model(), capabilities=text
+                    )
+                lines.append(text)
+        return lines
 
     # -- slots -------------------------------------------------------------------
 
@@ -406,6 +523,12 @@ class TopBar(QWidget):
     def _on_endpoint_activated(self, index: int) -> None:
         if not self._updating:
             self.endpoint_chosen.emit(self.endpoint_picker.itemData(index))
+
+    def _on_endpoint_shown(self, _index: int) -> None:
+        # The name whole, should the picker have to cut it.
+        lines = (self.endpoint_picker.currentText(), _("Which provider endpoint to talk to"))
+        self.endpoint_picker.setToolTip(plain_tooltip("\n".join(line for line in lines if line)))
+        self._fit()
 
     def _on_model_activated(self, index: int) -> None:
         if not self._updating:
@@ -421,14 +544,14 @@ class TopBar(QWidget):
         model_id = self.current_model()
         model = self.model_info(model_id)
         self._mode = thinking_mode(model) if model else ThinkingMode.NONE
-        self.capabilities.setText(capability_text(model) if model else "")
-        self.thinking_toggle.setVisible(self._mode is ThinkingMode.SWITCHABLE)
-        self.thinking_label.setVisible(self._mode is ThinkingMode.ALWAYS)
-        self.effort_picker.setVisible(self._mode is ThinkingMode.EFFORT)
+        capabilities = capability_text(model) if model else ""
+        self.capabilities.setText(capabilities)
         offered = bool(self._list_note) or model_id in self._models or not model_id
         lines = [
             _("Model — pick one, or type a model id"),
+            capabilities,
             self._list_note,
-            *self._model_notes(model_id, model, offered=offered),
+            *model_notes(model_id, model, offered=offered),
         ]
         self.model_picker.setToolTip(plain_tooltip("\n".join(line for line in lines if line)))
+        self._fit()

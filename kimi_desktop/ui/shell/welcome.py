@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.ui.icons import set_icon
+from kimi_desktop.ui.shell.elided import ElidingComboBox
 
 KEYRING_NOTE = N_("The key is kept in your system's keyring, never in a file.")
 
@@ -44,6 +45,7 @@ class WelcomePage(QWidget):
 
         title = QLabel(_("Welcome to Kimi Desktop"), card)
         title.setObjectName("welcomeTitle")
+        title.setWordWrap(True)  # on two lines in a narrow window, never wider than it
         intro = QLabel(
             _(
                 "Chat with Kimi K2 and K2.5: live reasoning, code you can copy, and "
@@ -56,7 +58,7 @@ class WelcomePage(QWidget):
         self.storage_note.setObjectName("welcomeStorageNote")
         self.storage_note.setWordWrap(True)
 
-        self.provider = QComboBox(card)
+        self.provider = ElidingComboBox(card, min_chars=12, max_width=16_777_215)
         self.provider.setAccessibleName(_("Provider"))
         self.provider.setToolTip(_("Which provider your key is for"))
         self.key_edit = QLineEdit(card)
@@ -81,20 +83,26 @@ class WelcomePage(QWidget):
         demo.setAccessibleName(_("Try the offline demo"))
         demo.clicked.connect(self.demo_requested)
         more = QPushButton(_("More settings…"), card)
+        more.setObjectName("welcomeMoreSettings")
         more.setFlat(True)
+        set_icon(more, "settings")
         more.setAccessibleName(_("Open settings"))
         more.clicked.connect(self.settings_requested)
 
         form = QFormLayout()
         form.addRow(_("Provider"), self.provider)
         form.addRow(_("API key"), self.key_edit)
+        # Two short rows rather than one long one, so the card (and the window)
+        # can be narrow.
         buttons = QHBoxLayout()
-        buttons.addWidget(more)
-        buttons.addStretch(1)
         buttons.addWidget(demo)
+        buttons.addStretch(1)
         buttons.addWidget(start)
+        links = QHBoxLayout()
+        links.addWidget(more)
+        links.addStretch(1)
         inner = QVBoxLayout(card)
-        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setContentsMargins(24, 22, 24, 18)
         inner.setSpacing(12)
         inner.addWidget(title)
         inner.addWidget(intro)
@@ -102,6 +110,7 @@ class WelcomePage(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
+        inner.addLayout(links)
         # Centred by stretches, not an alignment flag: an aligned item gets its
         # size hint, which ignores height-for-width, so the card would not grow
         # when a longer note about key storage arrives after it was shown.

@@ -213,8 +213,8 @@ class ConversationListView(QListView):
     arrow keys never stop on one.
 
     Signals:
-        rename_requested(int), pin_requested(int, bool), delete_requested(int):
-            from the context menu, for the conversation clicked.
+        rename_requested(int), pin_requested(int, bool), delete_requested(int),
+        export_requested(int): from the context menu, for the conversation clicked.
         open_requested(QModelIndex): Enter or Return on the current row.
         text_typed(str): printable text typed while the list has focus (the
             sidebar sends it to the search box).
@@ -224,6 +224,7 @@ class ConversationListView(QListView):
     rename_requested = Signal(int)
     pin_requested = Signal(int, bool)
     delete_requested = Signal(int)
+    export_requested = Signal(int)
     open_requested = Signal(QModelIndex)
     text_typed = Signal(str)
     escape_pressed = Signal()
@@ -328,6 +329,8 @@ class ConversationListView(QListView):
             _("Unpin") if conversation.pinned else _("Pin to top"),
             lambda: self.pin_requested.emit(conversation.id, not conversation.pinned),
         )
+        # TRANSLATORS: a context-menu item of a conversation: save it to a file.
+        menu.addAction(_("Export…"), lambda: self.export_requested.emit(conversation.id))
         menu.addSeparator()
         # TRANSLATORS: a context-menu item of a conversation in the sidebar.
         menu.addAction(_("Delete"), lambda: self.delete_requested.emit(conversation.id))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
@@ -22,6 +22,7 @@ from qasync import asyncSlot
 from kimi_desktop.domain import Conversation
 from kimi_desktop.i18n import _
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.ui.icons import set_icon
 from kimi_desktop.ui.sidebar.conversation_list import (
     ConversationListModel,
     ConversationListView,
@@ -61,6 +62,7 @@ class Sidebar(QWidget):
         delete_requested(int conversation_id): the window stops its reply and offers Undo.
         rename_chosen(int conversation_id, str title)
         pin_requested(int conversation_id, bool pinned)
+        export_requested(int conversation_id): "Export…" from its context menu.
     """
 
     new_requested = Signal()
@@ -69,6 +71,7 @@ class Sidebar(QWidget):
     delete_requested = Signal(int)
     rename_chosen = Signal(int, str)
     pin_requested = Signal(int, bool)
+    export_requested = Signal(int)
 
     def __init__(
         self,
@@ -91,9 +94,10 @@ class Sidebar(QWidget):
         self._return_focus_to: QWidget | None = None
         self._keyboard_row = 0  # the list's last current row
 
-        # TRANSLATORS: the sidebar's button; the "+" and the two spaces are its icon.
-        self.new_button = QPushButton(_("+  New chat"), self)
+        # TRANSLATORS: the sidebar's button that starts a new conversation.
+        self.new_button = QPushButton(_("New chat"), self)
         self.new_button.setObjectName("newChatButton")
+        set_icon(self.new_button, "square-pen")
         self.new_button.setToolTip(_("New chat (Ctrl+N)"))
         self.new_button.setAccessibleName(_("New chat"))
         self.new_button.clicked.connect(self.new_requested)
@@ -103,6 +107,8 @@ class Sidebar(QWidget):
         self.search.setAccessibleName(_("Search conversations"))
         self.search.setToolTip(_("Search every title and message (Ctrl+K); Esc clears"))
         self.search.setClearButtonEnabled(True)
+        search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        set_icon(search_icon, "search", owner=self.search, role=QPalette.ColorRole.PlaceholderText)
         self.search.installEventFilter(self)
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("conversationListEmpty")
@@ -135,6 +141,7 @@ class Sidebar(QWidget):
         self.list.rename_requested.connect(self._rename)
         self.list.pin_requested.connect(self.pin_requested)
         self.list.delete_requested.connect(self.delete_requested)
+        self.list.export_requested.connect(self.export_requested)
         self.model.modelReset.connect(self._show_empty_state)
         history.conversations_changed.connect(self.refresh)
         application = QApplication.instance()

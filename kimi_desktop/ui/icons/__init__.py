@@ -1,0 +1,21 @@
+"""The window's line icons: a few of Lucide's SVGs, tinted to the palette in use.
+
+The files in ``lucide/`` are copied unchanged from the ``lucide-static`` npm
+package, version 1.62.0 (https://lucide.dev, ISC licence; its text, with the
+MIT notice of the icons that come from Feather, is ``lucide/LICENSE``). Only the
+icons the window uses are bundled: 31 files, 13 KB. Each is a 24 x 24 outline
+drawn with ``stroke="currentColor"``; :func:`icon` puts a palette colour in its
+place and renders the result for every pixel ratio the screens use, so one file
+serves the light and the dark theme, disabled buttons and 2x displays alike.
+
+:func:`set_icon` gives a button or an action an icon that follows its owner's
+palette: it is drawn again whenever the palette or the style changes (the
+theme switch, a style sheet), with nothing for the caller to refresh.
+"""
+
+from __future__ import annotations
+
+from kimi_desktop.ui.icons.binding import set_icon
+from kimi_desktop.ui.icons.tinted import ICON_NAMES, icon, icon_pixmap, svg_source
+
+__all__ = ["ICON_NAMES", "icon", "icon_pixmap", "set_icon", "svg_source"]

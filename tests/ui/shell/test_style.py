@@ -1,0 +1,154 @@
+"""The flat style: on and off read apart in both themes, disabled controls are greyed,
+keyboard focus shows, and icons follow a theme switch."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+from kimi_desktop.domain import ModelInfo
+from kimi_desktop.ui.shell.style import palette_for, theme_colours
+from kimi_desktop.ui.shell.top_bar import TopBar
+
+THEMES = pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+
+
+def luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio, 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def dominant(image: QImage, rect: QRect) -> QColor:
+    """The colour most pixels of ``rect`` have: a control's background."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    counts = Counter(
+        image.pixel(x, y)
+        for y in range(rect.top(), rect.bottom() + 1)
+        for x in range(rect.left(), rect.right() + 1)
+    )
+    return QColor.fromRgb(counts.most_common(1)[0][0])
+
+
+def inked(image: QImage, rect: QRect, background: QColor) -> QColor:
+    """The colour farthest from ``background`` inside ``rect``: a control's text or icon."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    pixels = [
+        image.pixelColor(x, y)
+        for y in range(rect.top(), rect.bottom() + 1)
+        for x in range(rect.left(), rect.right() + 1)
+    ]
+    return max(pixels, key=lambda colour: contrast(colour, background))
+
+
+@pytest.fixture
+def bar(qtbot) -> TopBar:
+    bar = TopBar()
+    qtbot.addWidget(bar)
+    bar.set_models([ModelInfo("kimi-k2.5", None, 262144, True, True)], "kimi-k2.5")
+    bar.set_web_search(available=True, on=False)
+    bar.resize(bar.sizeHint())
+    bar.show()
+    qtbot.waitExposed(bar)
+    return bar
+
+
+@THEMES
+def test_the_toggles_on_and_off_read_apart(bar: TopBar, themed, dark: bool) -> None:
+    themed(dark)
+    for toggle in (bar.thinking_toggle, bar.web_search_toggle):
+        looks = {}
+        for on in (False, True):
+            toggle.setChecked(on)
+            image = bar.grab().toImage()
+            rect = toggle.geometry().adjusted(3, 3, -3, -3)  # inside its rounded border
+            background = dominant(image, rect)
+            looks[on] = (background, inked(image, rect, background))
+        (off_bg, off_ink), (on_bg, on_ink) = looks[False], looks[True]
+        assert contrast(on_bg, off_bg) >= 3, (toggle.objectName(), on_bg.name(), off_bg.name())
+        assert contrast(on_ink, on_bg) >= 4.5, "the name and icon read on the accent"
+        assert contrast(off_ink, off_bg) >= 4.5
+
+
+@THEMES
+def test_the_palette_greys_what_is_disabled(dark: bool) -> None:
+    palette = palette_for(theme_colours(dark))
+    window = palette.color(QPalette.ColorRole.Window)
+    for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+        enabled = palette.color(QPalette.ColorGroup.Active, role)
+        disabled = palette.color(QPalette.ColorGroup.Disabled, role)
+        assert contrast(enabled, window) >= 7
+        assert 1.5 <= contrast(disabled, window) < contrast(enabled, window) / 2
+
+
+@THEMES
+def test_a_disabled_icon_button_is_drawn_greyed(bar: TopBar, themed, dark: bool) -> None:
+    themed(dark)
+    button = bar.settings_button
+    image = bar.grab().toImage()
+    background = dominant(image, button.geometry())
+    enabled_ink = inked(image, button.geometry(), background)
+    button.setEnabled(False)
+    image = bar.grab().toImage()
+    disabled_ink = inked(image, button.geometry(), background)
+    colours = theme_colours(dark)
+    assert contrast(enabled_ink, QColor(colours["text"])) < 1.2
+    assert contrast(disabled_ink, QColor(colours["disabled"])) < 1.2
+
+
+@THEMES
+def test_keyboard_focus_shows_on_an_input(qtbot, themed, dark: bool) -> None:
+    themed(dark)
+    window = QWidget()
+    qtbot.addWidget(window)
+    first, second = QLineEdit(window), QLineEdit(window)
+    column = QVBoxLayout(window)
+    column.addWidget(first)
+    column.addWidget(second)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.mouseMove(window, window.rect().bottomRight())  # the pointer on neither input
+    second.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(second.hasFocus)
+
+    def border(edit: QLineEdit) -> QColor:
+        image = window.grab().toImage()
+        middle = edit.geometry().center().y()
+        return image.pixelColor(edit.geometry().left(), middle).toRgb()  # its left border
+
+    accent = QColor(theme_colours(dark)["highlight"])
+    unfocused, focused = border(first), border(second)
+    assert contrast(focused, accent) < 1.2
+    assert contrast(unfocused, accent) > 1.3
+
+
+def test_icons_follow_a_theme_switch(bar: TopBar, themed) -> None:
+    button = bar.refresh_button
+    for dark in (False, True, False):
+        themed(dark)
+        image = button.icon().pixmap(button.iconSize()).toImage()
+        pixels = [
+            image.pixelColor(x, y)
+            for y in range(image.height())
+            for x in range(image.width())
+            if image.pixelColor(x, y).alpha() == 255
+        ]
+        text = QColor(theme_colours(dark)["text"])
+        assert pixels
+        assert all(contrast(pixel, text) < 1.1 for pixel in pixels), dark
