@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import QApplication
 
 from kimi_desktop import __version__, i18n, render
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.services.assistants import AssistantService
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.history_open import HistoryRefused, open_history
+from kimi_desktop.settings.assistants import AssistantStore
+from kimi_desktop.settings.built_in_assistants import BUILT_IN_IDS
 from kimi_desktop.settings.paths import AppPaths
 from kimi_desktop.settings.schema import Preferences
 from kimi_desktop.settings.secrets import SecretStore, environment_override
@@ -62,6 +66,9 @@ SMOKE_TEST_SKIPPED = N_(
     "Smoke test: another Kimi Desktop is using {folder}; its history was left alone and "
     "the window was not built."
 )
+
+if TYPE_CHECKING:
+    from kimi_desktop.ui.transfer_dialogs import TransferDialogs
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -113,6 +120,8 @@ class AppParts:
     """The data folder's lock, held until :meth:`close` (``None``: none could be taken)."""
     folder_to_show: Path | None = None
     """A damaged history was moved aside here; the warning offers to open it."""
+    transfer: TransferDialogs | None = None
+    """Export and import, as the File menu runs them."""
 
     def close(self) -> None:
         """Release the database and the data folder (the window is closed by its owner)."""
@@ -161,6 +170,30 @@ def choose_language(
     code = install_language(paths, environ)
     apply_qt_language(app, code)
     return code
+
+
+def _add_transfer(
+    window: MainWindow, database: Database, history: HistoryService
+) -> TransferDialogs:
+    """The File menu's export and import, and "Export…" in a conversation's context menu."""
+    from kimi_desktop.services.transfer import ConversationTransfer
+    from kimi_desktop.store.transfer import TransferStore
+    from kimi_desktop.ui.transfer_dialogs import TransferDialogs
+
+    transfer = ConversationTransfer(TransferStore(database), parent=window)
+    transfer.conversations_imported.connect(lambda _ids: history.conversations_changed.emit())
+    dialogs = TransferDialogs(
+        transfer,
+        window,
+        current_conversation=lambda: (
+            window.presenter.conversation.id if window.presenter.conversation else None
+        ),
+    )
+    # TRANSLATORS: the window's menu with export and import.
+    window.menuBar().addMenu(_("&File")).addActions(dialogs.actions())
+    window.sidebar.export_requested.connect(dialogs.export_conversation)
+    dialogs.imported.connect(lambda ids: window.open_conversation(ids[0]) if ids else None)
+    return dialogs
 
 
 def build(
@@ -222,7 +255,11 @@ def build(
         sees_images=endpoints.sees_images,
         key_of=endpoints.key,
     )
-    window = MainWindow(history=history, chat=chat, endpoints=endpoints, settings=settings)
+    assistants = AssistantService(AssistantStore(paths, reserved_ids=BUILT_IN_IDS), repository)
+    warnings += assistants.load_warnings
+    window = MainWindow(
+        history=history, chat=chat, endpoints=endpoints, settings=settings, assistants=assistants
+    )
 
     def apply_theme(theme: str) -> None:
         dark = is_dark(theme)
@@ -241,12 +278,13 @@ def build(
     def open_settings() -> None:
         from kimi_desktop.ui.settings.dialog import SettingsDialog  # loaded when first opened
 
-        dialog = SettingsDialog(endpoints, window)
+        dialog = SettingsDialog(endpoints, window, assistants=assistants)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.preferences_changed.connect(apply_preferences)
         dialog.open()
 
     window.settings_requested.connect(open_settings)
+    transfer = _add_transfer(window, database, history)
     apply_preferences(settings.preferences)
     app.styleHints().colorSchemeChanged.connect(window.desktop_theme_changed)
     window.desktop_theme_changed.connect(follow_the_desktop)
@@ -261,6 +299,7 @@ def build(
         warnings,
         lock=lock,
         folder_to_show=opened.folder_to_show,
+        transfer=transfer,
     )
 
 

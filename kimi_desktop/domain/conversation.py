@@ -63,7 +63,9 @@ class Conversation:
     """A chat thread; times are Unix seconds (UTC).
 
     ``max_tokens`` is the output budget asked for each reply (``None``: the app's
-    default); ``web_search`` lets the model search the web (Kimi's built-in tool).
+    default); ``web_search`` lets the model search the web (Kimi's built-in tool);
+    ``temperature`` is the sampling temperature asked for (``None``: the model's
+    own), sent only to a model that accepts one.
     """
 
     id: int
@@ -76,6 +78,7 @@ class Conversation:
     model: str | None = None
     max_tokens: int | None = None
     web_search: bool = False
+    temperature: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ from kimi_desktop.domain import (
     redact,
 )
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.services.assistants import request_temperature
 from kimi_desktop.services.budget import DEFAULT_BUDGET, OutputBudget
 from kimi_desktop.services.request_history import answer_of, build_history
 from kimi_desktop.services.save_problems import (
@@ -476,12 +477,15 @@ class ChatSession(QObject):
     ) -> ChatRequest:
         """The request for a reply: always with an output budget that fits the prompt."""
         thinking = thinking if thinking is not None else ThinkingFields()
+        conversation = self._repo.get_conversation(conversation_id)
         if web_search is None:
-            conversation = self._repo.get_conversation(conversation_id)
             web_search = conversation.web_search if conversation is not None else False
+        wanted = conversation.temperature if conversation is not None else None
         return ChatRequest(
             model=model,
             messages=history,
+            # Only for models that take one: K2.5 and later reject a non-default value.
+            temperature=request_temperature(model, wanted),
             max_tokens=budget.tokens_for(history),
             thinking=thinking.thinking,
             thinking_switch=thinking.switch,

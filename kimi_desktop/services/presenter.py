@@ -5,8 +5,9 @@ applies its signals to the widgets; every decision lives here, so it can be
 tested with no window at all: which conversation is open, whether a draft can
 be sent (a model, a key, a model that sees the images), sending, editing the
 last prompt, regenerating and retrying, continuing a reply that stopped short,
-the conversation's settings (instructions, output budget, web search),
-deleting with undo, and whether the welcome page or the chat is shown.
+the conversation's settings (instructions, output budget, thinking, web search,
+temperature), starting a chat with an assistant, deleting with undo, and whether
+the welcome page or the chat is shown.
 
 Every request says how it switches reasoning (``EndpointPresenter.thinking_for``)
 and carries the conversation's output budget, capped by what the model's
@@ -20,6 +21,14 @@ Web search is a setting of each conversation. A new chat starts with the
 setting last chosen in this run (any conversation's toggle), so someone who
 searches keeps searching; the setting is sent only where the endpoint runs
 Kimi's search (``EndpointPresenter.web_search_available``).
+
+A new chat starts with an assistant (the plain Kimi unless another is chosen
+on the empty chat). What it says about the window (model, thinking, web search)
+applies at once; its instructions, budget and temperature wait until the chat
+is saved (its first message, or its settings), and go into the conversation
+then. An empty saved conversation takes a chosen assistant's settings at once.
+Thinking belongs to the window's thinking control, which the conversation's
+settings show and set (``thinking_chosen``, ``effort_chosen``).
 
 The messages of the open conversation are kept here as they change, so the
 window never reads the database again to learn what a signal already said.
@@ -41,11 +50,14 @@ from kimi_desktop.domain import (
     Message,
     MessageAction,
     MessageStatus,
+    ModelInfo,
     StoredMessage,
     ThinkingFields,
+    ThinkingMode,
     has_visible_text,
 )
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.services.assistants import AssistantService, StarterPrompt
 from kimi_desktop.services.budget import (
     DEFAULT_MAX_TOKENS,
     MAX_MAX_TOKENS,
@@ -56,11 +68,15 @@ from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
 from kimi_desktop.services.document_context import context_overflow, no_question
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
-from kimi_desktop.services.endpoints import EndpointService
+from kimi_desktop.services.endpoints import EndpointService, ModelListing
 from kimi_desktop.services.history import HistoryService
 from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.save_problems import HistoryNotSaved
+from kimi_desktop.services.title_requests import TitleGenerator
 from kimi_desktop.services.workers import BackgroundTasks
+from kimi_desktop.settings.assistants import Assistant
+from kimi_desktop.settings.built_in_assistants import DEFAULT_ASSISTANT_ID, built_in_assistants
+from kimi_desktop.settings.known_models import accepts_temperature, thinking_mode
 from kimi_desktop.settings.store import SettingsStore
 
 # Sentences of the composer's notice line, translated where they are shown: _(NO_MODEL).
@@ -76,11 +92,23 @@ class ConversationSettings:
 
     ``max_tokens`` is the output budget (``None``: the default, :data:`DEFAULT_MAX_TOKENS`);
     ``budget_limit`` the most it may be: the model's context when known.
+    ``thinking`` and ``effort`` are the window's thinking control (as in
+    :class:`ModelChoice`), offered as ``thinking_mode`` says the model allows.
+    ``web_search`` is offered where ``web_search_available``; ``temperature``
+    (``None``: the model's own) where ``temperature_accepted``: the model takes one
+    and the history can keep it.
     """
 
     system_prompt: str = ""
     max_tokens: int | None = None
     budget_limit: int = MAX_MAX_TOKENS
+    thinking: bool | None = None
+    effort: str | None = None
+    thinking_mode: ThinkingMode = ThinkingMode.NONE
+    web_search: bool = False
+    web_search_available: bool = False
+    temperature: float | None = None
+    temperature_accepted: bool = False
 
 
 class ChatPresenter(QObject):
@@ -110,6 +138,13 @@ class ChatPresenter(QObject):
         document_preview_requested(str name, str text): show a sent document's text.
         web_search_changed(bool on): the open conversation's web search (or, with no
             conversation open, the new chat's) was set.
+        assistants_listed(list[Assistant], str chosen id): the assistants the empty
+            chat offers, and the one chosen for it ("" when not known).
+        thinking_chosen(bool on): the window's thinking toggle should show ``on``.
+        effort_chosen(object effort): the window's effort picker should show this
+            level ("low", "high", "max"; ``None``: the server's default).
+        attach_requested(): a starter prompt wants a screenshot or a document: open
+            the attach dialog.
     """
 
     conversation_opened = Signal(object, list)
@@ -130,6 +165,10 @@ class ChatPresenter(QObject):
     image_preview_requested = Signal(bytes, str)
     document_preview_requested = Signal(str, str)
     web_search_changed = Signal(bool)
+    assistants_listed = Signal(list, str)
+    thinking_chosen = Signal(bool)
+    effort_chosen = Signal(object)
+    attach_requested = Signal()
 
     def __init__(
         self,
@@ -139,6 +178,7 @@ class ChatPresenter(QObject):
         endpoints: EndpointService,
         settings: SettingsStore,
         current_choice: Callable[[], ModelChoice],
+        assistants: AssistantService | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -147,7 +187,11 @@ class ChatPresenter(QObject):
         self._endpoints = endpoints
         self._settings = settings
         self._current_choice = current_choice
+        self._assistants = assistants
         self._conversation: Conversation | None = None
+        # The assistant the shown chat was started with, if known; a new chat's
+        # instructions, budget and temperature wait in it until the chat is saved.
+        self._assistant: Assistant | None = self._default_assistant()
         self._messages: dict[int, StoredMessage] = {}  # the open chat's, in order
         self._editing = False
         self._draft_before_edit = ""
@@ -163,12 +207,19 @@ class ChatPresenter(QObject):
             tasks=self._tasks,
             parent=self,
         )
+        # After a conversation's first answer, a short generated title.
+        self.titles = TitleGenerator(
+            chat=chat, history=history, endpoints=endpoints, tasks=self._tasks, parent=self
+        )
+        self.titles.title_generated.connect(self._on_titles_title_generated)
         chat.message_added.connect(self._on_chat_message_added)
         chat.message_changed.connect(self._on_chat_message_changed)
         chat.messages_removed.connect(self._on_chat_messages_removed)
         chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
         chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
         chat.save_failed.connect(self._on_chat_save_failed)
+        if assistants is not None:
+            assistants.assistants_changed.connect(self._on_assistants_changed)
 
     # -- queries -----------------------------------------------------------------
 
@@ -223,6 +274,7 @@ class ChatPresenter(QObject):
         """Show a conversation (``None``: a fresh, not yet saved chat)."""
         conversation = self._history.conversation(conversation_id) if conversation_id else None
         self._conversation = conversation
+        self._assistant = self._default_assistant() if conversation is None else None
         self._editing = False
         messages = self._history.messages(conversation.id) if conversation else []
         self._messages = {m.id: self._with_live_text(m) for m in messages}
@@ -232,8 +284,9 @@ class ChatPresenter(QObject):
             if conversation and conversation.title
             else "Kimi Desktop"
         )
-        self.system_prompt_changed.emit(bool(conversation and conversation.system_prompt))
+        self.system_prompt_changed.emit(bool(self.system_prompt()))
         self.web_search_changed.emit(self.web_search())
+        self.list_assistants()
         self.conversation_opened.emit(conversation, self.messages())
         self.running_changed.emit(self.is_running())
         self.notice_changed.emit(Notice())
@@ -256,8 +309,7 @@ class ChatPresenter(QObject):
     def set_system_prompt(self, text: str) -> None:
         """Set the instructions the model gets before this conversation (saving a new chat)."""
         text = text.strip()
-        current = self._conversation.system_prompt if self._conversation else ""
-        if text == current.strip():
+        if text == self.system_prompt().strip():
             return
         with self._unless_unsaved():
             if self._conversation is None:
@@ -267,7 +319,10 @@ class ChatPresenter(QObject):
             self.system_prompt_changed.emit(bool(text))
 
     def system_prompt(self) -> str:
-        return self._conversation.system_prompt if self._conversation else ""
+        """The open conversation's instructions (a new chat's: its assistant's)."""
+        if self._conversation is not None:
+            return self._conversation.system_prompt
+        return self._assistant.system_prompt if self._assistant is not None else ""
 
     def set_web_search(self, on: bool) -> None:
         """Let the model search the web in the open conversation (saved with it), or not.
@@ -288,28 +343,185 @@ class ChatPresenter(QObject):
         self.web_search_changed.emit(on)
 
     def conversation_settings(self) -> ConversationSettings:
-        """The open conversation's instructions and output budget, for the dialog."""
-        conversation = self._conversation
-        context = self._context_length(self._current_choice().model)
+        """The open conversation's settings (a new chat's: its assistant's), and what the
+        model and the endpoint allow, for the dialog."""
+        conversation, choice = self._conversation, self._current_choice()
+        pending = self._assistant if conversation is None else None
+        context = self._context_length(choice.model)
+        info = self.endpoint_presenter.model_info(choice.model) if choice.model else None
+        if conversation is not None:
+            max_tokens, temperature = conversation.max_tokens, conversation.temperature
+        elif pending is not None:
+            max_tokens, temperature = pending.max_tokens, pending.temperature
+        else:
+            max_tokens, temperature = None, None
         return ConversationSettings(
-            system_prompt=conversation.system_prompt if conversation else "",
-            max_tokens=conversation.max_tokens if conversation else None,
+            system_prompt=self.system_prompt(),
+            max_tokens=max_tokens,
             budget_limit=min(context, MAX_MAX_TOKENS) if context else MAX_MAX_TOKENS,
+            thinking=choice.thinking,
+            effort=choice.effort,
+            thinking_mode=thinking_mode(info or ModelInfo(choice.model)),
+            web_search=self.web_search(),
+            web_search_available=self.endpoint_presenter.web_search_available(),
+            temperature=temperature,
+            temperature_accepted=self._keeps_temperature() and accepts_temperature(choice.model),
         )
 
     def set_conversation_settings(self, system_prompt: str, max_tokens: int | None) -> None:
         """Save the instructions and the output budget (``None``: the default); a new
         chat is saved first, so the settings have a conversation to belong to."""
+        self.apply_conversation_settings(
+            replace(
+                self.conversation_settings(), system_prompt=system_prompt, max_tokens=max_tokens
+            )
+        )
+
+    def apply_conversation_settings(self, settings: ConversationSettings) -> None:
+        """Apply what the conversation's settings dialog chose.
+
+        Instructions, budget and temperature are saved with the conversation (a new
+        chat is saved first when one of them changed); web search is set as its
+        toggle sets it; thinking goes to the window's thinking control.
+        """
         current = self.conversation_settings()
-        if max_tokens == current.max_tokens:
-            self.set_system_prompt(system_prompt)
+        text = settings.system_prompt.strip()
+        stored = (text, settings.max_tokens, settings.temperature)
+        if stored != (current.system_prompt.strip(), current.max_tokens, current.temperature):
+            with self._unless_unsaved():
+                if self._conversation is None:
+                    self._conversation = self._create(self._current_choice().model or None)
+                self._conversation = self._write_settings(self._conversation, *stored)
+                self.system_prompt_changed.emit(bool(text))
+        if settings.web_search != current.web_search:
+            self.set_web_search(settings.web_search)
+        if settings.thinking is not None and settings.thinking != current.thinking:
+            self.thinking_chosen.emit(settings.thinking)
+        if settings.effort != current.effort:
+            self.effort_chosen.emit(settings.effort)
+
+    def _write_settings(
+        self,
+        conversation: Conversation,
+        system_prompt: str,
+        max_tokens: int | None,
+        temperature: float | None,
+    ) -> Conversation:
+        """Save what differs from ``conversation``; returns it as saved.
+
+        The temperature is only kept where the history has a place for it.
+        Raises :class:`HistoryNotSaved` (what was saved before the failure stays).
+        """
+        conversation_id = conversation.id
+        if system_prompt != conversation.system_prompt:
+            self._history.set_system_prompt(conversation_id, system_prompt)
+            conversation = replace(conversation, system_prompt=system_prompt)
+        if max_tokens != conversation.max_tokens:
+            self._history.set_max_tokens(conversation_id, max_tokens)
+            conversation = replace(conversation, max_tokens=max_tokens)
+        assistants = self._assistants
+        keeps = assistants is not None and assistants.keeps_temperature
+        if assistants is not None and keeps and temperature != conversation.temperature:
+            assistants.set_temperature(conversation_id, temperature)
+            conversation = replace(conversation, temperature=temperature)
+        return conversation
+
+    # -- assistants ----------------------------------------------------------------
+
+    def assistants(self) -> list[Assistant]:
+        """The assistants a chat can start with: the built-in ones, then the user's."""
+        if self._assistants is None:
+            return list(built_in_assistants())
+        return list(self._assistants.assistants())
+
+    def chosen_assistant(self) -> Assistant | None:
+        """The assistant the shown chat was started with, if known (a new chat's is)."""
+        return self._assistant
+
+    def list_assistants(self) -> None:
+        """Announce the assistants and the one chosen (``assistants_listed``)."""
+        chosen = self._assistant.id if self._assistant is not None else ""
+        self.assistants_listed.emit(self.assistants(), chosen)
+
+    def choose_assistant(self, assistant_id: str) -> None:
+        """Start the shown chat with this assistant.
+
+        Its model, thinking and web search apply at once. Its instructions, budget
+        and temperature go into a new chat when it is saved, or into an empty saved
+        conversation now. A conversation that has messages keeps its own.
+        """
+        assistant = next((a for a in self.assistants() if a.id == assistant_id), None)
+        conversation = self._conversation
+        if assistant is None or (conversation is not None and self._messages):
             return
-        with self._unless_unsaved():
-            if self._conversation is None:
-                self._conversation = self._create(self._current_choice().model or None)
-            self._history.set_max_tokens(self._conversation.id, max_tokens)
-            self._conversation = self._history.conversation(self._conversation.id)
-        self.set_system_prompt(system_prompt)
+        if conversation is not None:
+            with self._unless_unsaved():
+                self._conversation = self._write_settings(
+                    conversation,
+                    assistant.system_prompt,
+                    assistant.max_tokens,
+                    assistant.temperature,
+                )
+        self._assistant = assistant
+        if assistant.model:
+            self._use_model(assistant)
+        switch = assistant.thinking_switch()
+        if switch is not None:
+            on, effort = switch
+            self.thinking_chosen.emit(on)
+            if effort is not None:
+                self.effort_chosen.emit(effort)
+        if assistant.web_search is not None:
+            self.set_web_search(assistant.web_search)
+        self.system_prompt_changed.emit(bool(self.system_prompt()))
+        self.list_assistants()
+
+    def use_starter(self, starter: StarterPrompt, draft_text: str = "") -> None:
+        """Start the empty chat from a starter prompt: choose its assistant, put its
+        text in the composer (unless ``draft_text``, the composer's, holds a draft),
+        and ask for the attach dialog when it wants a file."""
+        if starter.assistant_id:
+            self.choose_assistant(starter.assistant_id)
+        if not draft_text.strip():
+            self.composer_text_set.emit(starter.text)
+        if starter.attach:
+            self.attach_requested.emit()
+
+    def _use_model(self, assistant: Assistant) -> None:
+        """Pick the assistant's model where the active endpoint offers it; otherwise
+        keep the one picked and say so."""
+        model = assistant.model
+        if not model:
+            return
+        endpoint_id = self._endpoints.active_id
+        listed = self._endpoints.model_listing(endpoint_id) is ModelListing.LISTED
+        if listed and model not in {m.id for m in self._endpoints.models(endpoint_id)}:
+            self.status_message.emit(
+                _(
+                    "“{assistant}” uses {model}, which this endpoint does not offer, so the "
+                    "model picked stays."
+                ).format(assistant=assistant.name, model=model),
+                8000,
+            )
+            return
+        self.endpoint_presenter.choose_model(model, show=True)
+
+    def _default_assistant(self) -> Assistant | None:
+        found = (a for a in self.assistants() if a.id == DEFAULT_ASSISTANT_ID)
+        return next(found, None)
+
+    def _keeps_temperature(self) -> bool:
+        return self._assistants is not None and self._assistants.keeps_temperature
+
+    def _on_assistants_changed(self) -> None:
+        """The user's assistants were saved: a new chat's assistant follows its edits
+        (or, deleted, gives way to the plain Kimi), and the list is announced again."""
+        chosen = self._assistant
+        if chosen is not None and self._conversation is None:
+            edited = next((a for a in self.assistants() if a.id == chosen.id), None)
+            self._assistant = edited or self._default_assistant()
+            self.system_prompt_changed.emit(bool(self.system_prompt()))
+        self.list_assistants()
 
     def delete(self, conversation_id: int) -> None:
         """Delete a conversation; ``conversation_deleted`` offers the undo."""
@@ -351,12 +563,18 @@ class ChatPresenter(QObject):
             self.notice_changed.emit(Notice(exc.sentence))
 
     def _create(self, model: str | None) -> Conversation:
+        """Save the new chat, with its assistant's instructions, budget and temperature."""
         conversation = self._history.create(
             endpoint_id=self._endpoints.active_id,
             model=model,
             web_search=self._web_search_default,
         )
         self._messages = {}
+        assistant = self._assistant
+        if assistant is not None:
+            conversation = self._write_settings(
+                conversation, assistant.system_prompt, assistant.max_tokens, assistant.temperature
+            )
         return conversation
 
     # -- sending -----------------------------------------------------------------
@@ -587,6 +805,11 @@ class ChatPresenter(QObject):
             self.document_preview_requested.emit(document.name, document.text)
 
     # -- what the chat session reports -------------------------------------------
+
+    def _on_titles_title_generated(self, conversation_id: int, title: str) -> None:
+        if self._is_shown(conversation_id) and self._conversation is not None:
+            self._conversation = replace(self._conversation, title=title)
+            self.title_changed.emit(_("{title} — Kimi Desktop").format(title=title))
 
     def _is_shown(self, conversation_id: int) -> bool:
         return self._conversation is not None and self._conversation.id == conversation_id

@@ -1,13 +1,29 @@
-"""User settings: preferences, endpoint profiles, presets, known models and API keys.
+"""User settings: preferences, endpoint profiles, presets, known models, assistants, API keys.
 
 No Qt here. The settings dialog is generated from :data:`SETTINGS`; files live
 in :class:`AppPaths`; keys go through :class:`SecretStore` and never into a
 settings file.
 """
 
+from kimi_desktop.settings.assistants import (
+    THINKING_CHOICES,
+    Assistant,
+    AssistantStore,
+    ThinkingChoice,
+    assistant_problem,
+    duplicate_assistant,
+    new_assistant_id,
+)
+from kimi_desktop.settings.built_in_assistants import (
+    BUILT_IN_IDS,
+    DEFAULT_ASSISTANT_ID,
+    SCREENSHOT_TO_CODE_ID,
+    built_in_assistants,
+)
 from kimi_desktop.settings.known_models import (
     KNOWN_MODELS,
     KnownModel,
+    accepts_temperature,
     effective_prices,
     fallback_models,
     is_legacy,
@@ -53,13 +69,19 @@ from kimi_desktop.settings.url_repair import (
 from kimi_desktop.settings.urls import is_local_host, validate_proxy_url
 
 __all__ = [
+    "BUILT_IN_IDS",
+    "DEFAULT_ASSISTANT_ID",
     "ENVIRONMENT_ENDPOINT_ID",
     "KNOWN_MODELS",
     "MOONSHOT_MODEL_IDS",
     "PRESETS",
+    "SCREENSHOT_TO_CODE_ID",
     "SETTINGS",
+    "THINKING_CHOICES",
     "THINKING_SWITCH_TITLES",
     "AppPaths",
+    "Assistant",
+    "AssistantStore",
     "CachedModels",
     "EndpointProfile",
     "EnvironmentOverride",
@@ -74,9 +96,14 @@ __all__ = [
     "SecretStoreError",
     "SettingSpec",
     "SettingsStore",
+    "ThinkingChoice",
     "UiState",
     "UrlIssue",
+    "accepts_temperature",
+    "assistant_problem",
+    "built_in_assistants",
     "check_base_url",
+    "duplicate_assistant",
     "effective_prices",
     "environment_override",
     "fallback_models",
@@ -88,6 +115,7 @@ __all__ = [
     "list_prices_apply",
     "match_preset",
     "merge_model_info",
+    "new_assistant_id",
     "new_profile_id",
     "parse_prices",
     "preset_by_id",

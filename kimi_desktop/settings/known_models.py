@@ -41,6 +41,7 @@ from kimi_desktop.settings.profiles import EndpointProfile
 __all__ = [
     "KNOWN_MODELS",
     "KnownModel",
+    "accepts_temperature",
     "effective_prices",
     "fallback_models",
     "is_legacy",
@@ -293,6 +294,28 @@ def thinking_mode(info: ModelInfo) -> ThinkingMode:
     if entry is not None:
         return entry.thinking
     return ThinkingMode.UNKNOWN if info.supports_reasoning else ThinkingMode.NONE
+
+
+# -- sampling ------------------------------------------------------------------
+
+#: Models whose sampling is fixed: "temperature ... Cannot be modified" for kimi-k2.5
+#: and kimi-k2.6 (platform.kimi.ai/docs/api/models-overview, "Parameter Comparison"),
+#: so a request with another temperature is refused. kimi-k2.7-code is built on K2.6
+#: and kimi-k3 is not in that table: both are treated the same way, the conservative
+#: choice. The K2 series, kimi-k2-thinking and moonshot-v1 take a temperature (0 to 1).
+_FIXED_SAMPLING = frozenset(
+    {"kimi-k3", "kimi-k2.7-code", "kimi-k2.7-code-highspeed", "kimi-k2.6", "kimi-k2.5"}
+)
+
+
+def accepts_temperature(model_id: str) -> bool:
+    """Whether a request for ``model_id`` may carry a temperature of its own.
+
+    False for the K2.5 family (the spellings :func:`known_entry` tolerates); a
+    model the table does not know (a self-hosted server's) takes one.
+    """
+    entry = known_entry(model_id)
+    return entry is None or entry.info.id not in _FIXED_SAMPLING
 
 
 def effective_prices(profile: EndpointProfile, model_id: str) -> Prices | None:

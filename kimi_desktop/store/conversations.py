@@ -136,6 +136,11 @@ class ConversationRepository:
     def set_web_search(self, conversation_id: int, enabled: bool) -> None:
         self._update_conversation(conversation_id, "web_search = ?", int(enabled))
 
+    def set_temperature(self, conversation_id: int, temperature: float | None) -> None:
+        """The temperature asked for each reply; ``None`` for the model's own
+        (the column comes from ``assistant_columns.m007_conversation_temperature``)."""
+        self._update_conversation(conversation_id, "temperature = ?", temperature)
+
     def set_model(self, conversation_id: int, endpoint_id: str | None, model: str | None) -> None:
         self._update_conversation(conversation_id, "endpoint_id = ?, model = ?", endpoint_id, model)
 

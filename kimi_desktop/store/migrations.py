@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Final
 
 from kimi_desktop.i18n import _
-from kimi_desktop.store import search_index, text_fold
+from kimi_desktop.store import assistant_columns, search_index, text_fold
 from kimi_desktop.store.errors import SchemaDamagedError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -324,6 +324,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     m004_reply_settings,
     m005_documents,
     search_index.m006_short_term_search,
+    assistant_columns.m007_conversation_temperature,
 )
 LATEST_VERSION: Final = len(MIGRATIONS)
 

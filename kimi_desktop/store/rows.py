@@ -16,7 +16,7 @@ from kimi_desktop.domain import (
 
 CONVERSATION_COLUMNS: Final = (
     "id, title, created_at, updated_at, pinned, system_prompt, endpoint_id, model,"
-    " max_tokens, web_search"
+    " max_tokens, web_search, temperature"
 )
 MESSAGE_COLUMNS: Final = (
     "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
@@ -39,6 +39,7 @@ def conversation(row: sqlite3.Row) -> Conversation:
         model=row["model"],
         max_tokens=row["max_tokens"],
         web_search=bool(row["web_search"]),
+        temperature=row["temperature"],
     )
 
 

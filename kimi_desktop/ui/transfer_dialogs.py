@@ -64,8 +64,9 @@ class TransferDialogs(QObject):
         self._transfer = transfer
         self._window = window
         self._current = current_conversation
-        self._ask_save_path = ask_save_path
-        self._ask_open_path = ask_open_path
+        # Public so a caller (or a test) can stand in for the file dialogs.
+        self.ask_save_path = ask_save_path
+        self.ask_open_path = ask_open_path
         self._folder = _documents_folder()
         self._tasks = BackgroundTasks()
         self._running: asyncio.Future[None] | None = None
@@ -111,7 +112,7 @@ class TransferDialogs(QObject):
         markdown = _("Markdown, to read") + " (*.md)"
         # TRANSLATORS: a file type in the export dialog.
         json = _("JSON, to import again") + " (*.json)"
-        chosen, chosen_filter = self._ask_save_path(
+        chosen, chosen_filter = self.ask_save_path(
             self._window,
             _("Export conversation"),
             str(self._folder / f"{stem}.md"),
@@ -135,7 +136,7 @@ class TransferDialogs(QObject):
         today = datetime.date.today().isoformat()
         # TRANSLATORS: the suggested file name of an "Export all" archive; {date} is today.
         stem = safe_file_stem(_("Kimi Desktop conversations {date}").format(date=today), "export")
-        chosen, _filter = self._ask_save_path(
+        chosen, _filter = self.ask_save_path(
             self._window,
             _("Export all conversations"),
             str(self._folder / f"{stem}.json"),
@@ -151,7 +152,7 @@ class TransferDialogs(QObject):
         """Ask for a JSON export, then add what it holds as new conversations."""
         if not self._free():
             return
-        chosen, _filter = self._ask_open_path(
+        chosen, _filter = self.ask_open_path(
             self._window, _("Import conversations"), str(self._folder), _json_filters()
         )
         if not chosen:

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from kimi_desktop.app import AppParts
 from kimi_desktop.services.history import HistoryService
-from kimi_desktop.services.transfer import ConversationTransfer, images_folder
+from kimi_desktop.services.transfer import images_folder
 from kimi_desktop.store import ConversationRepository, Database
-from kimi_desktop.store.transfer import TransferStore
 from kimi_desktop.ui.sidebar.panel import Sidebar
 from kimi_desktop.ui.transfer_dialogs import TransferDialogs
 from tests.fakes import moonshot_stream
@@ -87,18 +86,11 @@ def transfer_app(server, make_app, qloop, tmp_path) -> tuple[AppParts, int]:
 
 
 def wired(parts: AppParts, chooser: Chooser) -> TransferDialogs:
-    """What ``app.build`` and the window wire: the service, the dialogs, the sidebar."""
-    transfer = ConversationTransfer(TransferStore(parts.database), parent=parts.window)
-    transfer.conversations_imported.connect(lambda _ids: parts.history.conversations_changed.emit())
-    presenter = parts.window.presenter
-    dialogs = TransferDialogs(
-        transfer,
-        parts.window,
-        current_conversation=lambda: presenter.conversation.id if presenter.conversation else None,
-        ask_save_path=chooser,
-        ask_open_path=chooser,
-    )
-    parts.window.sidebar.export_requested.connect(dialogs.export_conversation)
+    """The dialogs ``app.build`` wired to the File menu and the sidebar, asking ``chooser``."""
+    dialogs = parts.transfer
+    assert dialogs is not None
+    dialogs.ask_save_path = chooser
+    dialogs.ask_open_path = chooser
     return dialogs
 
 
@@ -214,3 +206,15 @@ def test_a_cancelled_dialog_does_nothing(transfer_app, qloop) -> None:
     assert len(chooser.asked) == 3
     assert finished == []
     assert not dialogs.running
+
+
+def test_the_file_menu_offers_export_and_import(server, make_app) -> None:
+    parts = make_app(server)
+    [file_menu] = [a.menu() for a in parts.window.menuBar().actions() if a.menu() is not None]
+    assert parts.transfer is not None
+    assert file_menu.actions() == parts.transfer.actions()
+    assert [a.text() for a in file_menu.actions()] == [
+        "Export conversation…",
+        "Export all…",
+        "Import…",
+    ]

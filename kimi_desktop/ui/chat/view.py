@@ -180,7 +180,7 @@ class ChatView(QAbstractScrollArea):
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.timeout.connect(self._end_highlights)
 
-        self._placeholder = ChatPlaceholder(self.viewport())
+        self.placeholder = ChatPlaceholder(self.viewport())
         self._focus_ring = FocusRing(self)
         self._jump = JumpToLatestButton(self)
         self._jump.clicked.connect(self._on_jump_clicked)
@@ -336,7 +336,7 @@ class ChatView(QAbstractScrollArea):
         # the view does not reach children that were already polished.
         self.setFont(font)
         self.viewport().setFont(font)
-        self._placeholder.apply_font(font)
+        self.placeholder.apply_font(font)
         for widget in self._widgets():
             widget.apply_font(font)
         self._remeasure_all()
@@ -565,8 +565,8 @@ class ChatView(QAbstractScrollArea):
         above and below while the pass has time (the rest on the next turn), and
         place them. Rows' heights settle within a few passes."""
         viewport = self.viewport()
-        self._placeholder.setGeometry(viewport.rect())
-        self._placeholder.setVisible(not len(self._rows))
+        self.placeholder.setGeometry(viewport.rect())
+        self.placeholder.setVisible(not len(self._rows))
         height = viewport.height()
         width = self._column_width()
         left = (viewport.width() - width) // 2
@@ -839,7 +839,7 @@ class ChatView(QAbstractScrollArea):
         for widget in (self, self.viewport(), self.verticalScrollBar()):
             widget.setPalette(palette)
         self.viewport().setAutoFillBackground(True)
-        self._placeholder.apply_style(style)
+        self.placeholder.apply_style(style)
         self._focus_ring.apply_style(style)
         self._jump.apply_style(style)
         for widget in self._widgets():
@@ -877,7 +877,7 @@ class ChatView(QAbstractScrollArea):
             widget.setPalette(palette)
 
     def _restyle_placeholder(self) -> None:
-        self._placeholder.apply_style(self._style)
+        self.placeholder.apply_style(self._style)
 
     def _place_overlays(self) -> None:
         """The focus ring around the viewport, the jump button at its bottom middle."""

@@ -9,13 +9,15 @@ closes. Where there is no keyring the endpoint form says so before a key is
 typed and lets the user choose between this session only and a private file.
 
 The parts: :mod:`.endpoint_list`, :mod:`.endpoint_form` (with :mod:`.keys`,
-:mod:`.prices`, :mod:`.url_field` and :mod:`.connection_test`) and the
-generated :mod:`.preferences_page`.
+:mod:`.prices`, :mod:`.url_field` and :mod:`.connection_test`), the
+generated :mod:`.preferences_page`, and :mod:`.assistants_page` (written on OK
+too, before the endpoints).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from kimi_desktop.i18n import _
+from kimi_desktop.services.assistants import AssistantService
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.settings_edits import EndpointsNotSaved
 from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.ui.settings.assistants_page import AssistantsPage
 from kimi_desktop.ui.settings.endpoint_form import EndpointForm
 from kimi_desktop.ui.settings.endpoint_list import EndpointListPanel
 from kimi_desktop.ui.settings.preferences_page import PreferencesPage
@@ -46,12 +50,17 @@ class SettingsDialog(QDialog):
 
     preferences_changed = Signal(object)
 
-    def __init__(self, endpoints: EndpointService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        endpoints: EndpointService,
+        parent: QWidget | None = None,
+        *,
+        assistants: AssistantService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
         self.setAccessibleName(_("Settings"))
-        self.resize(860, 560)
         self._endpoints = endpoints
         self._copy = WorkingCopy(endpoints)
 
@@ -65,6 +74,9 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(endpoints_page, _("Endpoints"))
         self.tabs.addTab(self.preferences_page, _("Preferences"))
+        self.assistants_page = AssistantsPage(assistants, self) if assistants is not None else None
+        if self.assistants_page is not None:
+            self.tabs.addTab(self.assistants_page, _("Assistants"))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
@@ -72,6 +84,9 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
+        # Words only: some desktop themes give OK and Cancel dated pictograms.
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -100,6 +115,15 @@ class SettingsDialog(QDialog):
         self.preferences_page.keys_in_file_toggled.connect(self.form.set_keys_in_file)
         self.form.set_keys_in_file(self.preferences_page.keys_in_file())
         self._fill_list(select=endpoints.active_id)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """As large as the form needs (at least 860 x 560), within the screen's free area."""
+        size = self.sizeHint().expandedTo(QSize(860, 560))
+        screen = (self.parentWidget() or self).screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        self.resize(size)
 
     def _fill_list(self, select: str | None = None) -> None:
         """Show the endpoint list again with ``select`` (else the first) in the form."""
@@ -134,6 +158,12 @@ class SettingsDialog(QDialog):
                     name=self._copy.name_of(endpoint_id), problem=problem
                 )
             )
+            return
+        page = self.assistants_page
+        unsaved = page.save() if page is not None else None
+        if page is not None and unsaved:
+            self.tabs.setCurrentWidget(page)
+            self._show_error(unsaved)
             return
         preferences = self.preferences_page.preferences()
         preferences_changed = preferences != self._endpoints.preferences

@@ -75,7 +75,7 @@ def streaming_reply(message_id: int) -> MessageItem:
 
 def test_object_name_and_empty_placeholder(view):
     assert view.objectName() == "chatView"
-    placeholder = view.viewport().findChild(type(view._placeholder), "chatPlaceholder")
+    placeholder = view.viewport().findChild(type(view.placeholder), "chatPlaceholder")
     assert placeholder is not None
     assert placeholder.isVisible()
     assert "Ask Kimi anything" in placeholder.text()
