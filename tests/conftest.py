@@ -87,6 +87,19 @@ def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_generated_titles(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps built in tests ask for no generated titles (unless marked ``titles``): a title
+    request would take a reply the test queued for its own prompts. The generator's
+    own tests build it directly."""
+    if request.node.get_closest_marker("titles") is None:
+        from kimi_desktop.services import title_requests
+
+        monkeypatch.setattr(
+            title_requests.TitleGenerator, "_on_chat_message_changed", lambda *_args: None
+        )
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> object:
     """An in-memory keyring for every test, unless it is marked ``real_keyring``.
 

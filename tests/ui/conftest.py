@@ -7,7 +7,6 @@ each test deletes any top-level widget the test left behind and fails it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -66,11 +65,7 @@ def server() -> Iterator[FakeKimiServer]:
 
 @pytest.fixture
 def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
-    """``make_app(server, key=None, home=None, titles=False)``: the app, its window shown,
-    using ``server``.
-
-    Generated titles are off unless ``titles``: their requests would take replies
-    a test queued for its own prompts.
+    """``make_app(server, key=None, home=None)``: the app, its window shown, using ``server``.
 
     The server comes in through the environment (``KIMI_BASE_URL``), as a user
     would point the app at it; every app is shut down and its window deleted
@@ -78,17 +73,9 @@ def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
     """
     built: list[AppParts] = []
 
-    def make(
-        server: FakeKimiServer,
-        *,
-        key: str | None = None,
-        home: Path | None = None,
-        titles: bool = False,
-    ):
-        home = home or tmp_path / "home"
-        _set_title_preference(home, titles)
+    def make(server: FakeKimiServer, *, key: str | None = None, home: Path | None = None):
         environ = {
-            "KIMI_DESKTOP_HOME": str(home),
+            "KIMI_DESKTOP_HOME": str(home or tmp_path / "home"),
             "KIMI_BASE_URL": server.base_url,
             "KIMI_API_KEY": server.api_key if key is None else key,
         }
@@ -102,12 +89,3 @@ def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
         shut_down(qloop, parts)
     built.clear()
     _delete_later_now()
-
-
-def _set_title_preference(home: Path, titles: bool) -> None:
-    """Whether the app generates titles, kept with the home's other preferences."""
-    path = home / "config" / "preferences.json"
-    preferences = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    preferences.setdefault("generate_titles", titles)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(preferences), encoding="utf-8")

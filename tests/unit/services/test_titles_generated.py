@@ -30,6 +30,8 @@ from kimi_desktop.store import ConversationRepository, Database
 from tests.fakes import FakeKimiServer, Gate, json_reply, openai_stream, provider_error
 from tests.loop_support import run_until, settle
 
+pytestmark = pytest.mark.titles
+
 PROMPT = "What is asyncio, and when should I use it?"
 ANSWER = ("asyncio runs many coroutines ", "on one thread.")
 
