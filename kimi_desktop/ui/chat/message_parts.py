@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QPoint, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,6 +37,12 @@ from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.render.breaks import strip_breaks
 from kimi_desktop.ui.chat.items import AttachmentView
 from kimi_desktop.ui.chat.link_check import shown_address
+from kimi_desktop.ui.chat.math_images import (
+    add_math_images,
+    html_with_formula_sources,
+    refresh_math_images,
+    with_formula_sources,
+)
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.plain_text import plain_tooltip
 
@@ -76,6 +82,9 @@ class MessageText(QTextBrowser):
     code_copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Set first: changeEvent (which reads them) already runs during the setters below.
+        self._rich = False
+        self._source = ""
         super().__init__(parent)
         self.setObjectName("messageText")
         self.setAccessibleName(_("Message text"))
@@ -101,8 +110,6 @@ class MessageText(QTextBrowser):
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDefaultTextOption(option)
         self._code_blocks: tuple[str, ...] = ()
-        self._rich = False
-        self._source = ""
         self._css = ""
         self._pointer: QPoint | None = None  # where a click is being released
         self.anchorClicked.connect(self._on_anchor_clicked)
@@ -116,6 +123,7 @@ class MessageText(QTextBrowser):
         if css != self._css:  # parsing the stylesheet is not free: only when it changes
             self.document().setDefaultStyleSheet(css)
         self._rich, self._source, self._css = True, html, css
+        add_math_images(self.document(), html, *self._math_look())
         # A newline after the last block would show as a trailing space.
         self.setHtml(html.rstrip())
 
@@ -161,13 +169,23 @@ class MessageText(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Window, transparent)
         self.setPalette(palette)
 
+    def _math_look(self) -> tuple[QColor, QFont, float]:
+        """What formulas are drawn with: the text's colour and font, at the screen's ratio."""
+        return self.palette().color(QPalette.ColorRole.Text), self.font(), self.devicePixelRatioF()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._rich and event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            refresh_math_images(self.document(), self._source, *self._math_look())
+
     def createMimeDataFromSelection(self) -> QMimeData:
-        """What Copy puts on the clipboard, without the break opportunities added for layout."""
+        """What Copy puts on the clipboard: formulas as their LaTeX source, and without the
+        break opportunities added for layout."""
         selected = super().createMimeDataFromSelection()
         mime = QMimeData()
-        mime.setText(strip_breaks(selected.text()))
+        mime.setText(strip_breaks(with_formula_sources(selected.text(), selected.html())))
         if selected.hasHtml():
-            mime.setHtml(strip_breaks(selected.html()))
+            mime.setHtml(strip_breaks(html_with_formula_sources(selected.html())))
         return mime
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:
