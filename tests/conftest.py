@@ -86,6 +86,17 @@ def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
     gc.collect()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _clipboard_left_empty() -> Iterator[None]:
+    """The process owns no clipboard data when it exits: Qt's offscreen clipboard
+    crashes at exit over data a test copied (a document preview's text did)."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
+
+
 @pytest.fixture(autouse=True)
 def _no_generated_titles(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Apps built in tests ask for no generated titles (unless marked ``titles``): a title
