@@ -32,27 +32,17 @@ Run: ``python benchmarks/bench_documents.py [--quick] [--runs N] [--json PATH]``
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import (
-    Budget,
-    Figure,
-    Options,
-    interleave,
-    median,
-    parse_options,
-    report,
-)
+from benchmarks.gap_probe import FigureNames, compare, figures, in_thread, timed
+from benchmarks.harness import Budget, Figure, Options, median, parse_options, report
 
 if TYPE_CHECKING:
     from kimi_desktop.domain import AttachedDocument
@@ -75,19 +65,13 @@ FIGURES = (
     (TEXT_READY, "ms", READY_BUDGET),
     (TEXT_GAP, "ms", GAP_BUDGET),
 )
+PDF_NAMES = FigureNames(PDF_READY, READY_BUDGET, PDF_GAP, GAP_BUDGET)
+TEXT_NAMES = FigureNames(TEXT_READY, READY_BUDGET, TEXT_GAP, GAP_BUDGET)
 CONTEXT = 262_144  # kimi-k2.5's context, for the meter's reading
 
-
-@dataclass
-class Run:
-    ms: float
-    gap_ms: float
-    meter_ms: float = 0.0
-    errors: list[str] = field(default_factory=list)
-    output: str = ""
-
-
-Work = Callable[[Path], Awaitable[tuple[str, float, list[str]]]]
+#: What a run gives back: a description, the composer's GUI-thread time (ms) and the
+#: failed checks.
+Outcome = tuple[str, float, list[str]]
 
 
 # -- the subject: the composer's documents ------------------------------------------------
@@ -109,7 +93,7 @@ def _checks(path: Path, document: AttachedDocument, page_count: int | None) -> l
     return errors
 
 
-async def _drop_to_ready(path: Path, page_count: int | None) -> tuple[str, float, list[str]]:
+async def _drop_to_ready(path: Path, page_count: int | None) -> Outcome:
     """``DraftDocuments.add_sources([path])`` until the chip is ready, and the
     composer's work then: the context block, the token meter's local estimate.
 
@@ -168,83 +152,36 @@ def _bare_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-async def _bare(path: Path) -> tuple[str, float, list[str]]:
+async def _bare(path: Path) -> Outcome:
     read = _bare_pdf if path.suffix == ".pdf" else _bare_text
-    text = await asyncio.to_thread(read, path)
+    text = await in_thread(read, path)
     return f"{len(text):,} characters", 0.0, []
 
 
 # -- measuring ------------------------------------------------------------------------------
 
 
-def _timed(work: Work, path: Path) -> Run:
-    from benchmarks.qt_support import TickProbe, run_qt
+def _measure_one(path: Path, page_count: int | None, runs: int) -> list[Figure]:
+    def subject() -> Awaitable[Outcome]:
+        return _drop_to_ready(path, page_count)
 
-    async def run() -> Run:
-        probe = TickProbe()
-        await asyncio.sleep(0.02)  # let the loop settle between runs
-        probe.start()
-        start = time.perf_counter()
-        output, meter_ms, errors = await work(path)
-        elapsed = (time.perf_counter() - start) * 1000
-        probe.stop()
-        return Run(elapsed, max(probe.gaps_ms()), meter_ms, errors, output)
-
-    return run_qt(run())
-
-
-def _figures(
-    ready: str, gap: str, base: list[Run], subj: list[Run], details: dict[str, object]
-) -> list[Figure]:
-    label = (
-        "pypdfium2 PdfDocument + get_text_range of every page, in a worker thread"
-        if ready == PDF_READY
-        else "read + UTF-8 decode, in a worker thread"
-    )
-    errors = sorted({error for run in subj for error in run.errors})
-    return [
-        Figure(
-            ready,
-            "ms",
-            median([r.ms for r in subj]),
-            READY_BUDGET,
-            baseline=median([r.ms for r in base]),
-            baseline_label=label,
-            samples=[r.ms for r in subj],
-            baseline_samples=[r.ms for r in base],
-            errors=errors,
-            details=details,
-        ),
-        Figure(
-            gap,
-            "ms",
-            median([r.gap_ms for r in subj]),
-            GAP_BUDGET,
-            baseline=median([r.gap_ms for r in base]),
-            baseline_label=label,
-            samples=[r.gap_ms for r in subj],
-            baseline_samples=[r.gap_ms for r in base],
-            errors=errors,
-        ),
-    ]
-
-
-def _measure_one(
-    path: Path, page_count: int | None, runs: int, ready: str, gap: str
-) -> list[Figure]:
-    subject = functools.partial(_drop_to_ready, page_count=page_count)
-    first = _timed(subject, path)  # pays loading PDFium, as a first drop does
-    base, subj = interleave(
-        runs, lambda: _timed(_bare, path), lambda: _timed(subject, path), warmup=True
-    )
+    first = timed(subject)  # pays loading PDFium, as a first drop does
+    base, subj = compare(runs, lambda: _bare(path), subject)
+    output, _meter_ms, _errors = subj[-1].result
     details = {
         "input": f"{path.name}, {path.stat().st_size / 1024:.0f} KB",
-        "output": subj[-1].output,
+        "output": output,
         "first_drop_ms": first.ms,
         "first_drop_gap_ms": first.gap_ms,
-        "composer_gui_ms": median([r.meter_ms for r in subj]),
+        "composer_gui_ms": median([r.result[1] for r in subj]),
     }
-    return _figures(ready, gap, base, subj, details)
+    if page_count is None:
+        names, label = TEXT_NAMES, "read + UTF-8 decode, in a worker thread"
+    else:
+        names = PDF_NAMES
+        label = "pypdfium2 PdfDocument + get_text_range of every page, in a worker thread"
+    errors = sorted({error for run in subj for error in run.result[2]})
+    return figures(names, base, subj, baseline_label=label, errors=errors, details=details)
 
 
 def measure(options: Options) -> list[Figure]:
@@ -262,11 +199,11 @@ def measure(options: Options) -> list[Figure]:
     pdf = book_pdf(options.cache_dir, pages)
     text = text_file(options.cache_dir, QUICK_TEXT_BYTES if options.quick else TEXT_BYTES)
     try:
-        figures = _measure_one(pdf, pages, options.runs_at_most(PDF_RUNS), PDF_READY, PDF_GAP)
-        figures += _measure_one(text, None, options.runs, TEXT_READY, TEXT_GAP)
+        measured = _measure_one(pdf, pages, options.runs_at_most(PDF_RUNS))
+        measured += _measure_one(text, None, options.runs)
     finally:
         close_qt_loop()
-    return figures
+    return measured
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,21 +20,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import (
-    Budget,
-    Figure,
-    Options,
-    interleave,
-    median,
-    parse_options,
-    report,
-)
+from benchmarks.gap_probe import FigureNames, compare, figures, in_thread
+from benchmarks.harness import Budget, Figure, Options, median, parse_options, report
 
 FULL_SIZE = (3840, 2160)
 QUICK_SIZE = (1280, 720)
@@ -45,6 +36,7 @@ IMAGE_BUDGET = Budget(400)
 IMAGE_GAP_BUDGET = Budget(50)
 THUMBNAIL_SIDE = 112  # the strip's 56 px thumbnail at a device pixel ratio of 2
 FIGURES = ((IMAGE, "ms", IMAGE_BUDGET), (IMAGE_GAP, "ms", IMAGE_GAP_BUDGET))
+NAMES = FigureNames(IMAGE, IMAGE_BUDGET, IMAGE_GAP, IMAGE_GAP_BUDGET)
 
 
 def _bare_prepare(path: Path) -> bytes:
@@ -69,14 +61,6 @@ def _bare_prepare(path: Path) -> bytes:
     return bytes(array.data())
 
 
-@dataclass
-class Run:
-    ms: float
-    gap_ms: float
-    prepare_ms: float = 0.0
-    output: str = ""
-
-
 async def _drop_to_ready(path: Path) -> tuple[str, float]:
     """What the composer's attachment strip awaits for a dropped file.
 
@@ -96,24 +80,8 @@ async def _drop_to_ready(path: Path) -> tuple[str, float]:
 
 
 async def _bare(path: Path) -> tuple[str, float]:
-    data = await asyncio.to_thread(_bare_prepare, path)
+    data = await in_thread(_bare_prepare, path)
     return f"{len(data) / 1024:.0f} KB", 0.0
-
-
-def _timed(work: Callable[[Path], Awaitable[tuple[str, float]]], path: Path) -> Run:
-    from benchmarks.qt_support import TickProbe, run_qt
-
-    async def run() -> Run:
-        probe = TickProbe()
-        await asyncio.sleep(0.02)  # let the loop settle between runs
-        probe.start()
-        start = time.perf_counter()
-        output, prepare_ms = await work(path)
-        elapsed = (time.perf_counter() - start) * 1000
-        probe.stop()
-        return Run(elapsed, max(probe.gaps_ms()), prepare_ms, output)
-
-    return run_qt(run())
 
 
 def measure(options: Options) -> list[Figure]:
@@ -124,43 +92,17 @@ def measure(options: Options) -> list[Figure]:
     width, height = QUICK_SIZE if options.quick else FULL_SIZE
     path = screenshot_png(options.cache_dir, width, height)
     try:
-        base, subj = interleave(
-            options.runs,
-            lambda: _timed(_bare, path),
-            lambda: _timed(_drop_to_ready, path),
-            warmup=True,
-        )
+        base, subj = compare(options.runs, lambda: _bare(path), lambda: _drop_to_ready(path))
     finally:
         close_qt_loop()
+    output, _prepare_ms = subj[-1].result
     details = {
         "input": f"{width}x{height} PNG, {path.stat().st_size / 1024:.0f} KB",
-        "output": subj[-1].output,
-        "prepare_image_async_ms": median([r.prepare_ms for r in subj]),
+        "output": output,
+        "prepare_image_async_ms": median([r.result[1] for r in subj]),
     }
     label = "QImage load + smooth scale + PNG encode, in a worker thread"
-    return [
-        Figure(
-            IMAGE,
-            "ms",
-            median([r.ms for r in subj]),
-            IMAGE_BUDGET,
-            baseline=median([r.ms for r in base]),
-            baseline_label=label,
-            samples=[r.ms for r in subj],
-            baseline_samples=[r.ms for r in base],
-            details=details,
-        ),
-        Figure(
-            IMAGE_GAP,
-            "ms",
-            median([r.gap_ms for r in subj]),
-            IMAGE_GAP_BUDGET,
-            baseline=median([r.gap_ms for r in base]),
-            baseline_label=label,
-            samples=[r.gap_ms for r in subj],
-            baseline_samples=[r.gap_ms for r in base],
-        ),
-    ]
+    return figures(NAMES, base, subj, baseline_label=label, details=details)
 
 
 def main(argv: list[str] | None = None) -> int:

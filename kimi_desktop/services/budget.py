@@ -9,15 +9,22 @@ own examples use ``max_tokens=1024*32`` (docs/api/models-overview).
 
 Why never more than the context minus the prompt: "If input plus
 max_completion_tokens exceeds the model context window, the API returns
-invalid_request_error" (docs/api/chat). The prompt's size is estimated here
-without a tokenizer, on purpose too high, so the budget errs small rather than
-the request failing: Moonshot's rule of thumb is 3-4 English characters or
-1.5-2 Chinese characters per token (docs/introduction), so this counts a token
-per 3 ASCII characters and one per any other character (Chinese, Japanese,
-emoji...), plus a little per message, 4,096 per image and a margin of 1,024
-(Kimi CLI's ``DEFAULT_COMPLETION_TOKEN_SAFETY_MARGIN``). 4,096 per image is the
-bound the composer's token meter uses too (:mod:`.token_estimate` says why);
-Kimi CLI assumes 2,000.
+invalid_request_error" (docs/api/chat). The prompt is counted without a
+tokenizer, by the token meter's rule (:mod:`.token_estimate`), made cautious in
+two explicit steps so the budget errs small rather than the request failing:
+
+- English is counted at the dense end of Moonshot's "3-4 English characters"
+  to a token (:data:`CAUTIOUS`: three, where the meter's typical figure takes
+  four), since code, numbers and JSON take more tokens than prose. Chinese and
+  any other non-ASCII character stay one token each under both: already above
+  Moonshot's "1.5-2 Chinese characters" to a token, and never lower than the
+  meter says;
+- a margin of :data:`SAFETY_MARGIN_TOKENS` (Kimi CLI's
+  ``DEFAULT_COMPLETION_TOKEN_SAFETY_MARGIN``) covers what no character count
+  sees.
+
+Images cost the same bound under both (4,096 each, :mod:`.token_estimate` says
+why; Kimi CLI assumes 2,000).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kimi_desktop.domain import Message
+from kimi_desktop.services.token_estimate import TokenRule
 
 #: Asked for each reply unless the conversation says otherwise.
 DEFAULT_MAX_TOKENS: Final = 32_768
@@ -35,30 +43,29 @@ MIN_MAX_TOKENS: Final = 512
 #: The most a conversation's setting may hold (the largest Kimi context, kimi-k3's).
 MAX_MAX_TOKENS: Final = 1_048_576
 
-ASCII_CHARS_PER_TOKEN: Final = 3
-MESSAGE_OVERHEAD_TOKENS: Final = 8
-IMAGE_TOKENS: Final = 4_096
+#: The token meter's rule with English counted densely (see the module docstring).
+CAUTIOUS: Final = TokenRule(ascii_chars_per_token=3)
+#: Added once to every prompt's count, whatever its size.
 SAFETY_MARGIN_TOKENS: Final = 1_024
-
-
-def estimate_text_tokens(text: str) -> int:
-    """Tokens ``text`` may take: one per 3 ASCII characters, one per other character."""
-    ascii_count = len(text.encode("ascii", "ignore"))  # counted in C: a 2 MB document in ms
-    other = len(text) - ascii_count
-    return -(-ascii_count // ASCII_CHARS_PER_TOKEN) + other
 
 
 def estimate_prompt_tokens(messages: Sequence[Message]) -> int:
     """Tokens these messages may take as a prompt, erring high (see the module docstring)."""
-    total = SAFETY_MARGIN_TOKENS
-    for message in messages:
-        total += MESSAGE_OVERHEAD_TOKENS + estimate_text_tokens(message.text)
-        if message.reasoning:
-            total += estimate_text_tokens(message.reasoning)
-        total += IMAGE_TOKENS * len(message.images)
-        for call in message.tool_calls:
-            total += estimate_text_tokens(call.name) + estimate_text_tokens(call.arguments)
-    return total
+    return CAUTIOUS.messages(messages) + SAFETY_MARGIN_TOKENS
+
+
+def requested_budget(wanted: int | None) -> int:
+    """The conversation's budget (``None``: the default) before the context caps it."""
+    return max(MIN_MAX_TOKENS, wanted if wanted is not None else DEFAULT_MAX_TOKENS)
+
+
+def capped_budget(wanted: int | None, context_length: int | None, prompt_tokens: int) -> int:
+    """:func:`output_budget` for a prompt already estimated at ``prompt_tokens``
+    (by :func:`estimate_prompt_tokens`, or as a sum of its parts' counts)."""
+    budget = requested_budget(wanted)
+    if context_length is not None and context_length > 0:
+        budget = min(budget, context_length - prompt_tokens)
+    return max(MIN_MAX_TOKENS, budget)
 
 
 def output_budget(
@@ -69,11 +76,9 @@ def output_budget(
 
     An unknown context (``None`` or not positive) caps nothing: the default goes out.
     """
-    budget = max(MIN_MAX_TOKENS, wanted if wanted is not None else DEFAULT_MAX_TOKENS)
-    if context_length is not None and context_length > 0:
-        room = context_length - estimate_prompt_tokens(messages)
-        budget = min(budget, room)
-    return max(MIN_MAX_TOKENS, budget)
+    if context_length is None or context_length <= 0:
+        return requested_budget(wanted)
+    return capped_budget(wanted, context_length, estimate_prompt_tokens(messages))
 
 
 def larger_budget(current: int | None, context_length: int | None) -> int:
@@ -81,7 +86,7 @@ def larger_budget(current: int | None, context_length: int | None) -> int:
     no more than the model's context (or :data:`MAX_MAX_TOKENS` when it is unknown)."""
     ceiling = context_length if context_length is not None and context_length > 0 else None
     ceiling = min(ceiling or MAX_MAX_TOKENS, MAX_MAX_TOKENS)
-    doubled = 2 * max(MIN_MAX_TOKENS, current if current is not None else DEFAULT_MAX_TOKENS)
+    doubled = 2 * requested_budget(current)
     return max(MIN_MAX_TOKENS, min(doubled, ceiling))
 
 

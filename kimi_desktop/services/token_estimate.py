@@ -1,15 +1,21 @@
-"""How many tokens a prompt takes, guessed on this computer when the endpoint cannot count.
+"""How many tokens a prompt takes, guessed on this computer: the one counting rule.
 
 Only Moonshot's own endpoints count tokens exactly (``estimate-token-count``);
-everywhere else the composer's meter shows this estimate, marked as one. It is
-meant to err high, so a warning comes early rather than late:
+everywhere else the composer's meter shows this estimate, marked as one, and
+every request's output budget (:mod:`.budget`) is worked out from it. Both
+count a message list the same way, with a :class:`TokenRule`:
 
-- text follows kimi-cli's rule (``src/kimi_cli/llm.py``, ``_estimate_text_tokens``):
-  four ASCII characters to a token, and a token for every other character. Kimi's
-  tokenizer often fits more than one Chinese character in a token, so Chinese is
-  counted high rather than low;
+- text: a token per ``ascii_chars_per_token`` ASCII characters and a token for
+  every other character. Moonshot's rule of thumb is "3-4 English characters"
+  and "1.5-2 Chinese characters" to a token (platform.moonshot.ai/docs/intro,
+  platform.moonshot.cn/docs/intro), so Chinese, counted one a character, errs
+  high. The meter's :data:`TYPICAL` rule takes four ASCII characters, as
+  kimi-cli does (``src/kimi_cli/llm.py``, ``_estimate_text_tokens``); the
+  budget asks for a denser count (three) on top of the same rule;
 - every message adds :data:`MESSAGE_OVERHEAD` for the chat template's markers;
-- every image costs :data:`IMAGE_TOKENS`, whatever its size.
+- every image costs :data:`IMAGE_TOKENS`, whatever its size;
+- a document is sent as a system message of its own (its context block), so it
+  is counted as one.
 
 Pure functions, no Qt: the meter calls them on the GUI thread, so they run in
 linear time with the counting done by ``str.encode`` in C.
@@ -18,12 +24,15 @@ linear time with the counting done by ``str.encode`` in C.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from kimi_desktop.domain import Message
 
 __all__ = [
     "IMAGE_TOKENS",
     "MESSAGE_OVERHEAD",
+    "TYPICAL",
+    "TokenRule",
     "estimate_messages",
     "estimate_text",
     "estimate_turn",
@@ -47,34 +56,59 @@ the separator before the content and the end marker (``<|im_user|>user<|im_middl
 … <|im_end|>`` in Kimi's template)."""
 
 
-def estimate_text(text: str) -> int:
-    """Tokens ``text`` takes: a quarter per ASCII character, one per other character.
+@dataclass(frozen=True, slots=True)
+class TokenRule:
+    """Counts a prompt's tokens from its characters, messages and images.
 
-    Never less for a longer text: appending characters never lowers the count.
+    ``ascii_chars_per_token`` is the one thing that differs between a typical
+    figure (4, English prose) and a cautious one (fewer: code, numbers and JSON
+    take more tokens per character than prose). Every count is a sum over the
+    message list, so parts of a prompt can be counted apart and added up.
     """
-    ascii_count = len(text.encode("ascii", "ignore"))
-    return (ascii_count + 3) // 4 + (len(text) - ascii_count)
+
+    ascii_chars_per_token: int = 4
+
+    def text(self, text: str) -> int:
+        """Tokens ``text`` takes. Never less for a longer text."""
+        ascii_count = len(text.encode("ascii", "ignore"))  # counted in C: a 2 MB text in ms
+        per_token = self.ascii_chars_per_token
+        return (ascii_count + per_token - 1) // per_token + (len(text) - ascii_count)
+
+    def turn(self, text: str, image_count: int = 0) -> int:
+        """A message of ``text`` with ``image_count`` images (the draft, a document)."""
+        return MESSAGE_OVERHEAD + self.text(text) + image_count * IMAGE_TOKENS
+
+    def messages(self, messages: Iterable[Message]) -> int:
+        """The messages as sent: text, reasoning sent back, tool calls and images."""
+        return sum(self._message(message) for message in messages)
+
+    def _message(self, message: Message) -> int:
+        tokens = self.turn(message.text, len(message.images))
+        if message.reasoning:
+            tokens += self.text(message.reasoning)
+        for call in message.tool_calls:
+            tokens += self.text(call.id) + self.text(call.name) + self.text(call.arguments)
+        if message.tool_call_id:
+            tokens += self.text(message.tool_call_id)
+        if message.name:
+            tokens += self.text(message.name)
+        return tokens
+
+
+#: What the token meter shows (marked "≈"): kimi-cli's four ASCII characters a token.
+TYPICAL = TokenRule()
+
+
+def estimate_text(text: str) -> int:
+    """Tokens ``text`` takes by the :data:`TYPICAL` rule."""
+    return TYPICAL.text(text)
 
 
 def estimate_turn(text: str, image_count: int = 0) -> int:
-    """A new user message of ``text`` with ``image_count`` images (the draft)."""
-    return MESSAGE_OVERHEAD + estimate_text(text) + image_count * IMAGE_TOKENS
+    """A new user message of ``text`` with ``image_count`` images, by the :data:`TYPICAL` rule."""
+    return TYPICAL.turn(text, image_count)
 
 
 def estimate_messages(messages: Iterable[Message]) -> int:
-    """The history as sent: text, reasoning sent back, tool calls and images."""
-    return sum(_estimate_message(message) for message in messages)
-
-
-def _estimate_message(message: Message) -> int:
-    tokens = estimate_turn(message.text, len(message.images))
-    if message.reasoning:
-        tokens += estimate_text(message.reasoning)
-    for call in message.tool_calls:
-        tokens += estimate_text(call.id) + estimate_text(call.name)
-        tokens += estimate_text(call.arguments)
-    if message.tool_call_id:
-        tokens += estimate_text(message.tool_call_id)
-    if message.name:
-        tokens += estimate_text(message.name)
-    return tokens
+    """The history as sent, by the :data:`TYPICAL` rule."""
+    return TYPICAL.messages(messages)

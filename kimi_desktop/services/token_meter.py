@@ -3,7 +3,7 @@
 The composer shows it before anything is sent. On Moonshot's endpoints the
 provider counts (its ``estimate-token-count``, reached through an injected
 :data:`Estimator`); elsewhere, and whenever counting fails, the count is the
-local estimate of :mod:`.token_estimate`, marked as one.
+local estimate of :mod:`.token_estimate` (its typical rule), marked as one.
 
 Typing is debounced (:data:`DEBOUNCE_MS`), at most one count is asked for at a
 time, and an answer for inputs that have changed since is dropped. Counts are
@@ -20,9 +20,11 @@ The reply's budget in each :class:`~.token_reading.TokenReading` is the one
 sending will ask for, by the rule of
 :func:`~kimi_desktop.services.budget.output_budget` (the conversation's budget,
 capped at what the context leaves after the prompt, never below
-:data:`~kimi_desktop.services.budget.MIN_MAX_TOKENS`). That rule's estimate of a
-prompt is a sum over its messages, so each part's share is worked out once, when
-the part changes: a pause in typing never walks the history or a document again.
+:data:`~kimi_desktop.services.budget.MIN_MAX_TOKENS`). Sending counts the prompt
+by the same rule made cautious (:data:`~kimi_desktop.services.budget.CAUTIOUS`,
+plus a margin), and every count is a sum over the messages, so each part's
+share is worked out once, when the part changes: a pause in typing never walks
+the history or a document again.
 """
 
 from __future__ import annotations
@@ -38,12 +40,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kimi_desktop.api import ApiError
 from kimi_desktop.domain import ImageData, Message, has_visible_text
 from kimi_desktop.services.budget import (
-    MIN_MAX_TOKENS,
+    CAUTIOUS,
     SAFETY_MARGIN_TOKENS,
-    estimate_prompt_tokens,
-    output_budget,
+    capped_budget,
+    requested_budget,
 )
-from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
+from kimi_desktop.services.token_estimate import TYPICAL
 from kimi_desktop.services.token_reading import TokenReading
 
 __all__ = ["DEBOUNCE_MS", "Estimator", "TokenMeter"]
@@ -68,19 +70,14 @@ _Key = tuple[str, Hashable]
 @dataclass(frozen=True, slots=True)
 class _Sizes:
     """One document's size, worked out once: the meter's estimate and its share of
-    the estimate sending caps the reply's budget with."""
+    the estimate sending caps the reply's budget with (a system message of its own)."""
 
     estimate: int
     share: int
 
     @classmethod
     def of(cls, block: str) -> _Sizes:
-        return cls(estimate_turn(block), _share([Message("system", block)]))
-
-
-def _share(messages: Sequence[Message]) -> int:
-    """What ``messages`` add to sending's estimate of a prompt (it is a sum over them)."""
-    return estimate_prompt_tokens(messages) - SAFETY_MARGIN_TOKENS
+        return cls(TYPICAL.turn(block), CAUTIOUS.turn(block))
 
 
 class TokenMeter(QObject):
@@ -165,8 +162,8 @@ class TokenMeter(QObject):
         if history == self._history:
             return
         self._history = history
-        self._history_estimate = estimate_messages(history)
-        self._history_share = _share(history)
+        self._history_estimate = TYPICAL.messages(history)
+        self._history_share = CAUTIOUS.messages(history)
         self._failed = False
         self._stale = True
         self._changed()
@@ -332,7 +329,7 @@ class TokenMeter(QObject):
         return total
 
     def _local(self) -> TokenReading:
-        draft = estimate_turn(self._text, len(self._images)) if self._text or self._images else 0
+        draft = TYPICAL.turn(self._text, len(self._images)) if self._text or self._images else 0
         documents = sum(self._document_sizes[block].estimate for block in self._documents)
         return self._reading_of(self._history_estimate + draft + documents, exact=False)
 
@@ -341,12 +338,10 @@ class TokenMeter(QObject):
 
     def _reading_of(self, tokens: int, *, exact: bool) -> TokenReading:
         """``tokens`` with the budget sending would ask for on these inputs."""
-        wanted = output_budget(self._budget, None, ())  # the conversation's, uncapped
+        wanted = requested_budget(self._budget)  # the conversation's, uncapped
         budget = wanted
         if self._context is not None and self._context > 0:
-            # output_budget's cap, from the shares worked out as the parts changed
-            room = self._context - self._prompt_estimate()
-            budget = max(MIN_MAX_TOKENS, min(wanted, room))
+            budget = capped_budget(self._budget, self._context, self._prompt_estimate())
         return TokenReading(tokens, self._context, budget, exact, wanted)
 
     def _prompt_estimate(self) -> int:
@@ -357,7 +352,7 @@ class TokenMeter(QObject):
         if self._text or self._images:
             turn = (self._text, self._images)
             if self._turn_share is None or self._turn_share[0] != turn:
-                self._turn_share = (turn, _share([Message("user", *turn)]))
+                self._turn_share = (turn, CAUTIOUS.turn(self._text, len(self._images)))
             total += self._turn_share[1]
         return total
 

@@ -25,12 +25,16 @@ from kimi_desktop.api import (
     Usage,
     WebSearch,
 )
-from tests.fakes import (
-    FakeKimiServer,
-    openai_stream,
-    provider_error,
-    web_search_arguments,
-    web_search_stream,
+from tests.fakes import FakeKimiServer, openai_stream, provider_error, web_search_stream
+from tests.fakes.search_rounds import (
+    ARGS_1,
+    ARGS_2,
+    ARGS_3,
+    USAGE_1,
+    USAGE_2,
+    USAGE_3,
+    WEB_SEARCH_TOOL,
+    three_rounds,
 )
 from tests.unit.api.support import (
     FAST_RETRY,
@@ -44,44 +48,7 @@ from tests.unit.api.support import (
 
 StartServer = Callable[..., FakeKimiServer]
 
-WEB_SEARCH_TOOL = {"type": "builtin_function", "function": {"name": "$web_search"}}
-ARGS_1 = web_search_arguments("s-first", 8933)
-ARGS_2 = web_search_arguments("s-second", 1204)
-#: Not how json.dumps would write it: odd spacing, a raw CJK query, an escaped slash.
-ARGS_3 = (
-    '{"search_result":{"search_id":"s-third" ,  "query":"海 的诗"},"usage":{"total_tokens":77}}'
-)
-USAGE_1 = {"prompt_tokens": 20, "completion_tokens": 9, "total_tokens": 29, "cached_tokens": 4}
-USAGE_2 = {"prompt_tokens": 8953, "completion_tokens": 14, "total_tokens": 8967}
-USAGE_3 = {"prompt_tokens": 10300, "completion_tokens": 41, "total_tokens": 10341}
 PROMPT = "What happened at sea today?"
-
-
-def three_rounds(server: FakeKimiServer) -> None:
-    """Search once (with reasoning), search twice at once, then answer."""
-    server.enqueue(
-        web_search_stream(
-            [("t-web_search-1", ARGS_1)],
-            reasoning=("The user wants", " today's news;", " search."),
-            usage=USAGE_1,
-        )
-    )
-    server.enqueue(
-        web_search_stream(
-            [("t-web_search-2", ARGS_2), ("t-web_search-3", ARGS_3)],
-            content=("Let me look further.",),
-            usage=USAGE_2,
-            argument_pieces=4,
-        )
-    )
-    server.enqueue(
-        openai_stream(
-            ("Two sources", " agree."),
-            ("A storm", " crossed the bay."),
-            USAGE_3,
-            usage_in_choice=True,
-        )
-    )
 
 
 def kind(event: StreamEvent) -> str:

@@ -18,55 +18,13 @@ from kimi_desktop.api.retry import RetryPolicy
 from kimi_desktop.domain import Draft, MessageStatus, StoredMessage, ThinkingFields, Usage
 from kimi_desktop.services.chat import NO_FIX, ChatSession
 from kimi_desktop.store import ConversationRepository, Database
-from tests.fakes import (
-    FakeKimiServer,
-    openai_stream,
-    provider_error,
-    web_search_arguments,
-    web_search_stream,
-)
+from tests.fakes import FakeKimiServer, openai_stream, provider_error
+from tests.fakes.search_rounds import ARGS_1, ARGS_2, ARGS_3, WEB_SEARCH_TOOL, three_rounds
 from tests.unit.services.moonshot_window import Window, moonshot_window
 
 MODEL = "kimi-k2.5"
 #: A failure is the reply's at once: no waiting between tries.
 ONE_TRY = RetryPolicy(max_attempts=1)
-TOOL = {"type": "builtin_function", "function": {"name": "$web_search"}}
-ARGS_1 = web_search_arguments("s-first", 8933)
-ARGS_2 = web_search_arguments("s-second", 1204)
-ARGS_3 = (
-    '{"search_result":{"search_id":"s-third" ,  "query":"海 的诗"},"usage":{"total_tokens":77}}'
-)
-USAGE_1 = {"prompt_tokens": 20, "completion_tokens": 9, "total_tokens": 29, "cached_tokens": 4}
-USAGE_2 = {"prompt_tokens": 8953, "completion_tokens": 14, "total_tokens": 8967}
-USAGE_3 = {"prompt_tokens": 10300, "completion_tokens": 41, "total_tokens": 10341}
-
-
-def three_rounds(server: FakeKimiServer, *, finish_reason: str = "stop") -> None:
-    """Search once (thinking first), search twice at once (saying so), then answer."""
-    server.enqueue(
-        web_search_stream(
-            [("t-web_search-1", ARGS_1)],
-            reasoning=("The user wants", " today's news;", " search."),
-            usage=USAGE_1,
-        )
-    )
-    server.enqueue(
-        web_search_stream(
-            [("t-web_search-2", ARGS_2), ("t-web_search-3", ARGS_3)],
-            content=("Let me look further.",),
-            usage=USAGE_2,
-            argument_pieces=4,
-        )
-    )
-    server.enqueue(
-        openai_stream(
-            ("Two sources", " agree."),
-            ("A storm", " crossed the bay."),
-            USAGE_3,
-            usage_in_choice=True,
-            finish_reason=finish_reason,
-        )
-    )
 
 
 @dataclass
@@ -147,7 +105,7 @@ def test_a_searching_reply_is_counted_live_and_stored_with_its_turns(chat: Chat)
     turns = chat.repo.tool_turns(chat.conversation_id)[reply.id]
     assert [t.role for t in turns] == ["assistant", "tool", "assistant", "tool", "tool"]
     assert [c.arguments for t in turns for c in t.tool_calls] == [ARGS_1, ARGS_2, ARGS_3]
-    assert chat.server.chat_requests[0].json()["tools"] == [TOOL]
+    assert chat.server.chat_requests[0].json()["tools"] == [WEB_SEARCH_TOOL]
 
 
 def test_the_conversation_is_resent_exactly_as_the_model_saw_it_after_a_restart(
@@ -254,7 +212,7 @@ def test_the_toggle_is_kept_per_conversation_and_starts_new_chats(window: Window
     assert first is not None
     assert first.web_search
     assert window.history.conversation(first.id).web_search  # type: ignore[union-attr]
-    assert window.body()["tools"] == [TOOL]
+    assert window.body()["tools"] == [WEB_SEARCH_TOOL]
 
     presenter.set_web_search(False)
     assert window.history.conversation(first.id).web_search is False  # type: ignore[union-attr]

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
-from kimi_desktop.domain import Draft, ThinkingMode
+from kimi_desktop.domain import ThinkingMode
 from kimi_desktop.services.assistants import (
     AssistantService,
     AssistantsNotSaved,
@@ -21,128 +19,54 @@ from kimi_desktop.services.assistants import (
     starter_prompts,
 )
 from kimi_desktop.services.budget import DEFAULT_MAX_TOKENS
-from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice
-from kimi_desktop.services.endpoints import EndpointService
-from kimi_desktop.services.history import HistoryService
-from kimi_desktop.services.presenter import ChatPresenter
 from kimi_desktop.settings import (
     BUILT_IN_IDS,
     DEFAULT_ASSISTANT_ID,
     SCREENSHOT_TO_CODE_ID,
-    AppPaths,
     Assistant,
     AssistantStore,
-    SecretStore,
-    SettingsStore,
 )
 from kimi_desktop.settings.built_in_assistants import (
     SCREENSHOT_TO_CODE_PROMPT,
     TRANSLATOR_ID,
     TRANSLATOR_PROMPT,
 )
-from kimi_desktop.settings.secrets import environment_override
-from kimi_desktop.store import ConversationRepository, Database
-from tests.fakes import FakeKimiServer, json_reply, openai_stream
-from tests.loop_support import settle
+from tests.fakes import json_reply, openai_stream
+from tests.unit.services.moonshot_window import Services, Window, moonshot_window
 
 
-@dataclass
-class Window:
-    """A presenter over real services on a fake Moonshot endpoint, and what it said."""
+def build_window(
+    tmp_path: Path, qloop: asyncio.AbstractEventLoop, *, keep_temperature: bool
+) -> Iterator[Window]:
+    """A window with thinking on, following the choices its assistants make."""
 
-    presenter: ChatPresenter
-    chat: ChatSession
-    history: HistoryService
-    assistants: AssistantService
-    server: FakeKimiServer
-    loop: asyncio.AbstractEventLoop
-    choice: ModelChoice = field(default_factory=lambda: ModelChoice("kimi-k2.5", True))
-    listed: list[tuple[list[str], str]] = field(default_factory=list)
-    composer: list[str] = field(default_factory=list)
-    attach_asked: int = 0
-    status: list[str] = field(default_factory=list)
-
-    def send(self, text: str) -> dict[str, Any]:
-        self.presenter.submit(Draft(text))
-        conversation = self.presenter.conversation
-        assert conversation is not None
-        task = self.chat.reply_task(conversation.id)
-        if task is not None:
-            self.loop.run_until_complete(asyncio.wait([task], timeout=20))
-        return self.server.chat_requests[-1].json()
-
-    def on_thinking(self, on: bool) -> None:  # the top bar's toggle, as the window wires it
-        self.choice = replace(self.choice, thinking=on)
-
-    def on_effort(self, effort: str | None) -> None:
-        self.choice = replace(self.choice, effort=effort)
-
-    def on_listed(self, assistants: list[Assistant], chosen: str) -> None:
-        self.listed.append(([a.id for a in assistants], chosen))
-
-    def on_attach(self) -> None:
-        self.attach_asked += 1
-
-
-def build_window(tmp_path: Path, qloop, *, keep_temperature: bool) -> Iterator[Window]:
-    with FakeKimiServer("moonshot") as server:
-        environ = {
-            "KIMI_DESKTOP_HOME": str(tmp_path / "home"),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-        }
-        paths = AppPaths.from_environment(environ)
-        settings = SettingsStore(paths)
-        override = environment_override(environ)
-        assert override is not None
-        endpoints = EndpointService(
-            settings,
-            SecretStore(paths.ensure_config_dir()),
-            environment=(override.profile, override.api_key),
+    def assistants(services: Services) -> AssistantService:
+        return AssistantService(
+            AssistantStore(services.paths, reserved_ids=BUILT_IN_IDS),
+            services.repository if keep_temperature else None,
         )
-        database = Database.open(tmp_path / "history.sqlite3")
-        repository = ConversationRepository(database)
-        history = HistoryService(repository)
-        chat = ChatSession(repository, endpoints.open_client)
-        assistants = AssistantService(
-            AssistantStore(paths, reserved_ids=BUILT_IN_IDS),
-            repository if keep_temperature else None,
-        )
-        holder: dict[str, Window] = {}
-        presenter = ChatPresenter(
-            history=history,
-            chat=chat,
-            endpoints=endpoints,
-            settings=settings,
-            current_choice=lambda: holder["w"].choice,
-            assistants=assistants,
-        )
-        w = Window(presenter, chat, history, assistants, server, qloop)
-        holder["w"] = w
-        presenter.thinking_chosen.connect(w.on_thinking)
-        presenter.effort_chosen.connect(w.on_effort)
-        presenter.assistants_listed.connect(w.on_listed)
-        presenter.composer_text_set.connect(w.composer.append)
-        presenter.attach_requested.connect(w.on_attach)
-        presenter.status_message.connect(lambda text, _ms: w.status.append(text))
-        yield w
-        qloop.run_until_complete(asyncio.gather(*presenter.close(), return_exceptions=True))
-        settle(qloop)
-        qloop.run_until_complete(chat.shutdown())
-        database.close()
-        presenter.deleteLater()
-        assistants.deleteLater()
-        QApplication.processEvents()
+
+    with moonshot_window(
+        tmp_path,
+        qloop,
+        preset=None,  # a server the app does not know
+        choice=ModelChoice("kimi-k2.5", True),
+        assistants=assistants,
+    ) as made:
+        made.follow_choices()
+        yield made
 
 
 @pytest.fixture
-def window(tmp_path: Path, qloop) -> Iterator[Window]:
+def window(tmp_path: Path, qloop: asyncio.AbstractEventLoop) -> Iterator[Window]:
     yield from build_window(tmp_path, qloop, keep_temperature=False)
 
 
 @pytest.fixture
-def window_keeping_temperature(tmp_path: Path, qloop) -> Iterator[Window]:
+def window_keeping_temperature(
+    tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> Iterator[Window]:
     yield from build_window(tmp_path, qloop, keep_temperature=True)
 
 

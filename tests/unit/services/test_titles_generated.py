@@ -5,14 +5,12 @@ preference turns it off, a renamed chat keeps its name, a failure keeps the firs
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.endpoints import EndpointService
@@ -24,11 +22,10 @@ from kimi_desktop.services.title_requests import (
     TitleGenerator,
 )
 from kimi_desktop.services.titles import title_from_prompt
-from kimi_desktop.settings import AppPaths, Preferences, SecretStore, SettingsStore
-from kimi_desktop.settings.secrets import environment_override
-from kimi_desktop.store import ConversationRepository, Database
+from kimi_desktop.settings import Preferences, SettingsStore
 from tests.fakes import FakeKimiServer, Gate, json_reply, openai_stream, provider_error
 from tests.loop_support import run_until, settle
+from tests.unit.services.moonshot_window import moonshot_services
 
 pytestmark = pytest.mark.titles
 
@@ -88,38 +85,22 @@ class Titled:
 
 @pytest.fixture
 def titled(tmp_path: Path, qloop: asyncio.AbstractEventLoop) -> Iterator[Titled]:
-    with FakeKimiServer("moonshot") as server:
-        environ = {
-            "KIMI_DESKTOP_HOME": str(tmp_path / "home"),
-            "KIMI_BASE_URL": server.base_url,
-            "KIMI_API_KEY": server.api_key,
-        }
-        paths = AppPaths.from_environment(environ)
-        settings = SettingsStore(paths)
-        override = environment_override(environ)
-        assert override is not None
-        profile = dataclasses.replace(override.profile, preset="moonshot-global")
-        endpoints = EndpointService(
-            settings,
-            SecretStore(paths.ensure_config_dir()),
-            environment=(profile, override.api_key),
+    with moonshot_services(tmp_path, qloop) as services:
+        titles = TitleGenerator(
+            chat=services.chat, history=services.history, endpoints=services.endpoints
         )
-        database = Database.open(tmp_path / "history.sqlite3")
-        repository = ConversationRepository(database)
-        history = HistoryService(repository)
-        chat = ChatSession(repository, endpoints.open_client)
-        titles = TitleGenerator(chat=chat, history=history, endpoints=endpoints)
-        made = Titled(server, settings, endpoints, history, chat, titles, qloop)
+        services.own(titles, titles.close)
+        made = Titled(
+            services.server,
+            services.settings,
+            services.endpoints,
+            services.history,
+            services.chat,
+            titles,
+            qloop,
+        )
         titles.title_generated.connect(lambda cid, title: made.generated.append((cid, title)))
-        try:
-            yield made
-        finally:
-            qloop.run_until_complete(asyncio.gather(*titles.close(), return_exceptions=True))
-            settle(qloop)
-            qloop.run_until_complete(chat.shutdown())
-            database.close()
-            titles.deleteLater()
-            QApplication.processEvents()
+        yield made
 
 
 def test_a_switchable_model_is_asked_with_thinking_off_and_a_tiny_budget(titled: Titled) -> None:

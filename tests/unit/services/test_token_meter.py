@@ -13,7 +13,7 @@ from kimi_desktop.services.budget import DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS, out
 from kimi_desktop.services.document_context import document_block, document_tokens
 from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
-from kimi_desktop.services.token_meter import TokenMeter
+from kimi_desktop.services.token_meter import Estimator, TokenMeter
 from kimi_desktop.services.token_reading import (
     Level,
     TokenReading,
@@ -77,6 +77,25 @@ def readings(meter: TokenMeter) -> list[TokenReading | None]:
     seen: list[TokenReading | None] = []
     meter.reading_changed.connect(seen.append)
     return seen
+
+
+def counting(meter: TokenMeter) -> Counter:
+    """A counter the meter asks, on kimi-k2.5 with the default budget."""
+    counter = Counter()
+    meter.set_estimator(counter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    return counter
+
+
+def client_estimator(server: FakeKimiServer) -> Estimator:
+    """The endpoint's counter as the app hands it out: the client's ``estimate_tokens``."""
+    endpoint = Endpoint("moonshot-global", "Moonshot", server.base_url)
+
+    async def estimate(model: str, messages: Sequence[Message]) -> int:
+        async with KimiClient(endpoint, server.api_key) as client:
+            return await client.estimate_tokens(model, messages)
+
+    return estimate
 
 
 # -- the reading -------------------------------------------------------------------
@@ -191,9 +210,7 @@ def test_nothing_to_measure_hides_the_meter_at_once(meter: TokenMeter) -> None:
 
 
 def test_other_limits_relevel_the_same_count_without_asking(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_draft("hello")
     meter.flush()
     counter.answer(qloop, 215_000)  # over 80 % of the context
@@ -210,9 +227,7 @@ def test_other_limits_relevel_the_same_count_without_asking(meter, qloop) -> Non
 
 def test_a_burst_of_typing_is_counted_once_after_the_pause(qapp, qloop, qtbot) -> None:
     meter = TokenMeter(delay_ms=5)
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     for typed in ("h", "he", "hel", "hell", "hello"):
         meter.set_draft(typed)
     assert counter.asked == []
@@ -228,10 +243,8 @@ def test_a_burst_of_typing_is_counted_once_after_the_pause(qapp, qloop, qtbot) -
 
 
 def test_one_count_at_a_time_and_stale_answers_are_dropped(meter, qloop) -> None:
-    counter = Counter()
+    counter = counting(meter)
     seen = readings(meter)
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
     meter.set_draft("first")
     meter.flush()
     run_until(qloop, lambda: len(counter.waiting) == 1)
@@ -257,9 +270,7 @@ def test_one_count_at_a_time_and_stale_answers_are_dropped(meter, qloop) -> None
 
 
 def test_an_answer_for_changed_inputs_waits_for_the_next_pause(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_draft("one")
     meter.flush()
     run_until(qloop, lambda: bool(counter.waiting))
@@ -275,9 +286,7 @@ def test_an_answer_for_changed_inputs_waits_for_the_next_pause(meter, qloop) -> 
 
 
 def test_typing_sends_only_the_draft_not_the_history_or_images(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_history(HISTORY)
     meter.set_draft("look at this", [PNG])
     meter.flush()
@@ -299,9 +308,7 @@ def test_typing_sends_only_the_draft_not_the_history_or_images(meter, qloop) -> 
 
 
 def test_a_failed_count_falls_back_quietly_until_the_history_changes(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_draft("hello")
     meter.flush()
     counter.answer(qloop, NetworkError("The connection dropped."))
@@ -321,9 +328,7 @@ def test_a_failed_count_falls_back_quietly_until_the_history_changes(meter, qloo
 
 
 def test_an_endpoint_that_cannot_count_is_not_asked_again(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_draft("hello")
     meter.flush()
     counter.answer(qloop, BadRequestError("cannot count", status=404, code="no_token_count"))
@@ -381,9 +386,7 @@ NOTES = attached("笔记.txt", "第一章 总结。" * 500)
 
 
 def test_a_document_is_counted_once_as_the_block_it_is_sent_as(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     meter.set_history(HISTORY)
     block = document_block(REPORT)
     meter.set_draft("Summarise it.", documents=[block])
@@ -404,9 +407,7 @@ def test_a_document_is_counted_once_as_the_block_it_is_sent_as(meter, qloop) -> 
 
 
 def test_adding_removing_and_bringing_back_documents(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     report, notes = document_block(REPORT), document_block(NOTES)
     meter.set_draft("Compare them.", documents=[report])
     meter.flush()
@@ -428,9 +429,7 @@ def test_adding_removing_and_bringing_back_documents(meter, qloop) -> None:
 
 
 def test_many_documents_stay_remembered_while_typing(meter, qloop) -> None:
-    counter = Counter()
-    meter.set_estimator(counter)
-    meter.set_model("kimi-k2.5", K, 32_768)
+    counter = counting(meter)
     blocks = [document_block(attached(f"part {n}.txt", f"Part {n} of the log.")) for n in range(24)]
     meter.set_draft("What failed?", documents=blocks)
     meter.flush()
@@ -488,21 +487,13 @@ def loop_turns(loop: asyncio.AbstractEventLoop, turns: int = 5) -> None:
 
 
 def test_moonshot_counts_through_the_client(meter, qloop) -> None:
-    if not hasattr(KimiClient, "estimate_tokens"):
-        pytest.skip("KimiClient.estimate_tokens is not there yet")
     with FakeKimiServer("moonshot") as server:
         server.override(
             "POST",
             "/v1/tokenizers/estimate-token-count",
             json_reply({"data": {"total_tokens": 1_234}}),
         )
-        endpoint = Endpoint("moonshot-global", "Moonshot", server.base_url)
-
-        async def estimate(model: str, messages: Sequence[Message]) -> int:
-            async with KimiClient(endpoint, server.api_key) as client:
-                return await client.estimate_tokens(model, messages)
-
-        meter.set_estimator(estimate)
+        meter.set_estimator(client_estimator(server))
         meter.set_model("kimi-k2.5", K, 32_768)
         meter.set_draft("你好，我叫李雷")
         meter.flush()
@@ -516,18 +507,10 @@ def test_moonshot_counts_through_the_client(meter, qloop) -> None:
 
 
 def test_an_endpoint_without_a_tokenizer_is_estimated_and_not_asked_again(meter, qloop) -> None:
-    if not hasattr(KimiClient, "estimate_tokens"):
-        pytest.skip("KimiClient.estimate_tokens is not there yet")
     path = "/v1/tokenizers/estimate-token-count"
     with FakeKimiServer("moonshot") as server:
         server.override("POST", path, json_reply({"error": {"message": "Not found"}}, status=404))
-        endpoint = Endpoint("moonshot-global", "Moonshot", server.base_url)
-
-        async def estimate(model: str, messages: Sequence[Message]) -> int:
-            async with KimiClient(endpoint, server.api_key) as client:
-                return await client.estimate_tokens(model, messages)
-
-        meter.set_estimator(estimate)
+        meter.set_estimator(client_estimator(server))
         meter.set_model("kimi-k2.5", K, 32_768)
         meter.set_draft("hello")
         meter.flush()
