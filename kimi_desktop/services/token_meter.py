@@ -45,7 +45,7 @@ from kimi_desktop.services.budget import (
     capped_budget,
     requested_budget,
 )
-from kimi_desktop.services.token_estimate import TYPICAL
+from kimi_desktop.services.token_estimate import IMAGE_TOKENS, TYPICAL
 from kimi_desktop.services.token_reading import TokenReading
 
 __all__ = ["DEBOUNCE_MS", "Estimator", "TokenMeter"]
@@ -112,6 +112,7 @@ class TokenMeter(QObject):
         self._history: tuple[Message, ...] = ()
         self._history_estimate = 0
         self._history_share = 0
+        self._history_images = 0
         self._text = ""
         self._images: tuple[ImageData, ...] = ()
         self._turn_share: tuple[tuple[str, tuple[ImageData, ...]], int] | None = None
@@ -156,14 +157,21 @@ class TokenMeter(QObject):
         elif self._reading is not None:  # the same count, seen against other limits
             self._announce(self._reading_of(self._reading.tokens, exact=self._reading.exact))
 
-    def set_history(self, messages: Sequence[Message]) -> None:
-        """The conversation as it would be sent before the draft (system prompt included)."""
+    def set_history(self, messages: Sequence[Message], image_count: int = 0) -> None:
+        """The conversation as it would be sent before the draft (system prompt included).
+
+        ``messages`` may leave out the images of earlier prompts (their bytes are
+        not read again just to count them); ``image_count`` says how many there
+        are, and each is counted at the most an image can cost, so the reading
+        stays an estimate ("≈") while the history holds images.
+        """
         history = tuple(messages)
-        if history == self._history:
+        if (history, image_count) == (self._history, self._history_images):
             return
-        self._history = history
-        self._history_estimate = TYPICAL.messages(history)
-        self._history_share = CAUTIOUS.messages(history)
+        self._history, self._history_images = history, image_count
+        images = image_count * IMAGE_TOKENS
+        self._history_estimate = TYPICAL.messages(history) + images
+        self._history_share = CAUTIOUS.messages(history) + images
         self._failed = False
         self._stale = True
         self._changed()
@@ -326,7 +334,7 @@ class TokenMeter(QObject):
         if self._images:
             total += max(0, counts[("images", self._images)] - counts[("text", _PROBE)])
         total += sum(counts[("document", block)] for block in self._documents)
-        return total
+        return total + self._history_images * IMAGE_TOKENS
 
     def _local(self) -> TokenReading:
         draft = TYPICAL.turn(self._text, len(self._images)) if self._text or self._images else 0
@@ -334,7 +342,8 @@ class TokenMeter(QObject):
         return self._reading_of(self._history_estimate + draft + documents, exact=False)
 
     def _exact(self, tokens: int) -> TokenReading:
-        return self._reading_of(tokens, exact=True)
+        """A count the endpoint made, unless it had to leave the history's images out."""
+        return self._reading_of(tokens, exact=not self._history_images)
 
     def _reading_of(self, tokens: int, *, exact: bool) -> TokenReading:
         """``tokens`` with the budget sending would ask for on these inputs."""

@@ -398,14 +398,18 @@ class MainWindow(QMainWindow):
             info.context_length if info else None,
             conversation.max_tokens if conversation else None,
         )
-        self.token_meter.set_history(self._history_sent() if conversation else [])
+        if conversation is None:
+            self.token_meter.set_history([])
+        else:
+            images = sum(len(message.attachments) for message in self.presenter.messages())
+            self.token_meter.set_history(self._history_sent(), image_count=images)
 
     def _history_sent(self) -> list[Message]:
         """The open conversation as the next request sends it before the draft.
 
         Built from the messages the presenter holds, without images (their bytes
-        are not read again for a count) and without the turns of past web
-        searches, which only the chat session reads.
+        are not read again for a count: the meter is told how many there are) and
+        without the turns of past web searches, which only the chat session reads.
         """
         conversation = self.presenter.conversation
         return build_history(

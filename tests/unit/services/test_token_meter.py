@@ -12,7 +12,7 @@ from kimi_desktop.domain import AttachedDocument, ImageData, Message, StoredMess
 from kimi_desktop.services.budget import DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS, output_budget
 from kimi_desktop.services.document_context import document_block, document_tokens
 from kimi_desktop.services.request_history import build_history
-from kimi_desktop.services.token_estimate import estimate_messages, estimate_turn
+from kimi_desktop.services.token_estimate import IMAGE_TOKENS, estimate_messages, estimate_turn
 from kimi_desktop.services.token_meter import Estimator, TokenMeter
 from kimi_desktop.services.token_reading import (
     Level,
@@ -305,6 +305,28 @@ def test_typing_sends_only_the_draft_not_the_history_or_images(meter, qloop) -> 
     assert meter.reading == fits(1_000 + 11 + 3_000, exact=True)
     assert counter.asked[-1][1] == [Message("user", "look at this!")]
     assert len(counter.asked) == 5
+
+
+def test_images_already_sent_count_at_their_most_and_keep_the_reading_an_estimate(
+    meter, qloop
+) -> None:
+    """The history is measured without its images' bytes: each earlier image adds the
+    most an image can cost, locally and on top of the endpoint's count."""
+    seen = readings(meter)
+    meter.set_model("kimi-k2.5", K, 32_768)
+    meter.set_history(HISTORY, image_count=2)
+    meter.flush()
+    assert seen[-1] == fits(estimate_messages(HISTORY) + 2 * IMAGE_TOKENS, exact=False)
+
+    counter = counting(meter)
+    meter.set_history(HISTORY, image_count=1)
+    meter.flush()
+    counter.answer(qloop, 1_000)
+    assert meter.reading == fits(1_000 + IMAGE_TOKENS, exact=False)
+
+    meter.set_history(HISTORY, image_count=0)
+    meter.flush()
+    assert meter.reading == fits(1_000, exact=True)  # the same history, counted before
 
 
 def test_a_failed_count_falls_back_quietly_until_the_history_changes(meter, qloop) -> None:
