@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from kimi_desktop.api import ApiError
 from kimi_desktop.app import AppParts, build
 from kimi_desktop.domain import MessageStatus
+from kimi_desktop.ui.icons import Status
 from kimi_desktop.ui.settings.dialog import SettingsDialog
 from tests.fakes import FakeKimiServer, openai_stream
 from tests.loop_support import run_until, settle
@@ -82,7 +83,7 @@ def test_a_key_used_all_session_leaks_nowhere(keyring_kind, qapp, qloop, tmp_pat
             dialog.key_edit.textEdited.emit(KEY)
             endpoint_id = dialog._current_profile().id
             dialog.test_button.click()
-            run_until(qloop, lambda: dialog.test_result.text().startswith("✔"))
+            run_until(qloop, lambda: dialog.test_result.status is Status.OK)
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
             # Chat with it.
@@ -104,7 +105,7 @@ def test_a_key_used_all_session_leaks_nowhere(keyring_kind, qapp, qloop, tmp_pat
             again = next(d for d in parts.window.findChildren(SettingsDialog) if d.isVisible())
             again._fill_list(select=endpoint_id)
             again.test_button.click()
-            run_until(qloop, lambda: again.test_result.text().startswith("✖"))
+            run_until(qloop, lambda: again.test_result.status is Status.ERROR)
 
             async def list_models() -> None:
                 async with parts.endpoints.open_client(endpoint_id) as client:

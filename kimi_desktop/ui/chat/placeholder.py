@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.assistants import starter_prompts
 from kimi_desktop.settings.assistants import Assistant
-from kimi_desktop.ui.chat.flow_layout import FlowLayout
 from kimi_desktop.ui.chat.message_style import MessageStyle
+from kimi_desktop.ui.flow_layout import FlowLayout
 from kimi_desktop.ui.plain_text import plain_tooltip
 
 TITLE = N_("Ask Kimi anything")
@@ -75,7 +75,9 @@ class ChatPlaceholder(QWidget):
         self.chips = QWidget(self)
         self.chips.setObjectName("assistantChips")
         self.chips.setAccessibleName(_("Assistants"))
-        self._chip_layout = FlowLayout(self.chips, spacing=8)
+        self._chip_layout = FlowLayout(
+            self.chips, spacing=8, row_alignment=Qt.AlignmentFlag.AlignHCenter
+        )
         self._chip_layout.setContentsMargins(0, 0, 0, 0)
         # Not a QButtonGroup: an exclusive group takes Tab past its other buttons
         # (arrows move within it, choosing as they go); here Tab visits every chip.

@@ -13,10 +13,11 @@ parts, and a strip to its chips.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -29,8 +30,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -41,7 +40,19 @@ from kimi_desktop.domain import AttachedDocument
 from kimi_desktop.i18n import _
 from kimi_desktop.ui.composer.document_preview import open_document_preview
 from kimi_desktop.ui.composer.document_summary import document_details, kind_badge
+from kimi_desktop.ui.flow_layout import FlowLayout
+from kimi_desktop.ui.icons import icon
 from kimi_desktop.ui.plain_text import plain_tooltip
+
+# FlowLayout is the shared one, named here too for the attachment tray's import.
+__all__ = [
+    "NAME_WIDTH",
+    "DocumentChip",
+    "DocumentIcon",
+    "DocumentStrip",
+    "FlowLayout",
+    "RemoveButton",
+]
 
 #: The widest a chip's file name is drawn before it is elided in the middle.
 NAME_WIDTH = 180
@@ -135,7 +146,7 @@ class DocumentChip(QFrame):
     """One document: its icon, its name elided in the middle, its length or "Reading…".
 
     Focusable; a click, Enter or Space opens the preview of a document that is
-    read (``document`` set). ``removable`` adds a × button (Delete and Backspace
+    read (``document`` set). ``removable`` adds a remove button (Delete and Backspace
     do the same).
 
     Signals:
@@ -286,20 +297,41 @@ class DocumentChip(QFrame):
 
 
 class RemoveButton(QToolButton):
-    """A small round "×" that removes an attachment from the draft."""
+    """A small round button with a cross that removes an attachment from the draft.
+
+    A disc in the palette's text colour with Lucide's ``x`` on it in the window's
+    colour: it reads on a chip and on an image thumbnail in both themes. The
+    window's colour is the application's: the style sheet makes a tool button's
+    own background (and so its palette's window colour) transparent.
+    """
 
     SIDE = 18
+    _CROSS = 12
 
     def __init__(self, label: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("attachmentRemove")
-        self.setText("\N{MULTIPLICATION SIGN}")
         # TRANSLATORS: {name} is an attached file's name.
         self.setToolTip(plain_tooltip(_("Remove {name}").format(name=label)))
         self.setAccessibleName(_("Remove {name}").format(name=label))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFixedSize(self.SIDE, self.SIDE)
+        self.setIconSize(QSize(self._CROSS, self._CROSS))
+        self._draw_cross()
+
+    def _draw_cross(self) -> None:
+        window = QGuiApplication.palette()
+        self.setIcon(icon("x", QPalette.ColorRole.Window, self._CROSS, palette=window))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.StyleChange,
+        ):
+            self._draw_cross()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -309,92 +341,10 @@ class RemoveButton(QToolButton):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(ink)
         painter.drawEllipse(self.rect().adjusted(1, 1, -1, -1))
-        pen = QPen(self.palette().color(QPalette.ColorRole.Window), 1.6)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        inset = self.SIDE * 0.34
-        box = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
-        painter.drawLine(box.topLeft(), box.bottomRight())
-        painter.drawLine(box.topRight(), box.bottomLeft())
+        cross = QRect(QPoint(0, 0), self.iconSize())
+        cross.moveCenter(self.rect().center())
+        self.icon().paint(painter, cross)
         painter.end()
-
-
-class FlowLayout(QLayout):
-    """Items left to right, wrapping onto more rows when the width runs out
-    (``right``: each row against the right edge, as under the user's own message)."""
-
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = 8) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        self.right = False
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), place=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, place=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _shown(self) -> list[QLayoutItem]:
-        return [item for item in self._items if not item.isEmpty()]
-
-    def _arrange(self, rect: QRect, *, place: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        used = 0
-        for item in self._shown():
-            hint = item.sizeHint()
-            needed = hint.width() + (self._spacing if rows[-1] else 0)
-            if rows[-1] and used + needed > area.width():
-                rows.append([])
-                used, needed = 0, hint.width()
-            rows[-1].append((item, hint))
-            used += needed
-        y = area.y()
-        for row in rows:
-            if not row:
-                continue
-            height = max(hint.height() for _item, hint in row)
-            width = sum(hint.width() for _item, hint in row) + self._spacing * (len(row) - 1)
-            x = area.right() + 1 - width if self.right else area.x()
-            for item, hint in row:
-                if place:
-                    item.setGeometry(QRect(x, y + height - hint.height(), *hint.toTuple()))
-                x += hint.width() + self._spacing
-            y += height + self._spacing
-        content = y - self._spacing - area.y() if any(rows) else 0
-        return max(0, content) + margins.top() + margins.bottom()
 
 
 class DocumentStrip(QWidget):

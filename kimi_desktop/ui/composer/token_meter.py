@@ -1,16 +1,16 @@
 """The composer's ``tokenMeter``: the prompt's size against the model's context.
 
 It only shows what a :class:`~kimi_desktop.services.token_meter.TokenMeter`
-announces: small and muted while the prompt fits, amber with a warning sign
-near the limit, red over it; the tooltip says what sending will do. Hidden
-while there is nothing to measure.
+announces: small and muted while the prompt fits, amber with a warning icon
+near the limit, red with the same icon over it; the tooltip says what sending
+will do. Hidden while there is nothing to measure.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kimi_desktop.i18n import _
 from kimi_desktop.services.token_meter import TokenMeter
@@ -20,21 +20,21 @@ from kimi_desktop.services.token_reading import (
     reading_explanation,
     reading_text,
 )
+from kimi_desktop.ui.icons import Status, StatusLabel
 from kimi_desktop.ui.plain_text import plain_tooltip
 
 #: Warning colours readable on the light and the dark window (contrast above 4.5:1).
 _LIGHT = {Level.NEAR: "#9a6700", Level.OVER: "#b42318"}
 _DARK = {Level.NEAR: "#d29922", Level.OVER: "#ff8a80"}
-#: Put before the count when it is near or over the limit, so colour is not the only sign.
-WARNING_SIGN = "\N{WARNING SIGN}"
 _SMALLER = 0.9
 
 
-class TokenMeterLabel(QLabel):
+class TokenMeterLabel(StatusLabel):
     """The prompt's size (``tokenMeter``), as :class:`TokenMeter` reads it.
 
     The ``level`` property ("ok", "near", "over"; "" while hidden) is there for
-    style sheets and tests.
+    style sheets and tests. Near or over the limit the count has a warning icon
+    before it, so colour is not the only sign.
     """
 
     def __init__(self, meter: TokenMeter | None = None, parent: QWidget | None = None) -> None:
@@ -73,7 +73,7 @@ class TokenMeterLabel(QLabel):
         self._level = level
         self.setProperty("level", level.value)
         text = reading_text(reading)
-        self.setText(text if level is Level.OK else f"{WARNING_SIGN} {text}")
+        self.show_status(None if level is Level.OK else Status.WARNING, text)
         explanation = reading_explanation(reading)
         self.setToolTip(plain_tooltip(explanation))
         self.setAccessibleDescription(explanation)

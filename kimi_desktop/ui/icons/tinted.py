@@ -18,9 +18,12 @@ ICON_NAMES = (
     "brain",
     "check",
     "chevron-down",
+    "chevron-left",
+    "chevron-right",
     "chevron-up",
     "circle-alert",
     "circle-check",
+    "circle-x",
     "copy",
     "download",
     "ellipsis",
@@ -113,6 +116,30 @@ def icon(
             result.addPixmap(pixmap, QIcon.Mode.Selected, state)
             faded = icon_pixmap(name, disabled, size, scale, filled=filled)
             result.addPixmap(faded, QIcon.Mode.Disabled, state)
+    _cache[key] = result
+    return result
+
+
+def coloured_icon(name: str, colour: QColor, size: int = 16) -> QIcon:
+    """The icon ``name`` in one given ``colour`` (faded when disabled), for widgets
+    that choose their colours themselves rather than take them from a palette.
+
+    Like :func:`icon`, cached and rendered for every pixel ratio in use; the caller
+    asks again with the new colour when its theme changes.
+    """
+    scales = _scales()
+    key = ("coloured", name, size, colour.rgba(), scales)
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    faded = QColor(colour)
+    faded.setAlphaF(colour.alphaF() * (1 - _DISABLED_FADE))
+    result = QIcon()
+    for scale in scales:
+        pixmap = icon_pixmap(name, colour, size, scale)
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Active, QIcon.Mode.Selected):
+            result.addPixmap(pixmap, mode)
+        result.addPixmap(icon_pixmap(name, faded, size, scale), QIcon.Mode.Disabled)
     _cache[key] = result
     return result
 

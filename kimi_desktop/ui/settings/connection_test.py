@@ -11,12 +11,13 @@ import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 
 from kimi_desktop.i18n import _
 from kimi_desktop.services.connection_check import ConnectionReport
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.ui.icons import Status, StatusLabel
 
 
 class ConnectionTestPanel(QWidget):
@@ -45,7 +46,7 @@ class ConnectionTestPanel(QWidget):
         self.button.setObjectName("testConnectionButton")
         self.button.setAccessibleName(_("Test connection"))
         self.button.setToolTip(_("Ask the endpoint for its models with this key"))
-        self.result = QLabel(self)
+        self.result = StatusLabel(self)
         self.result.setObjectName("testConnectionResult")
         self.result.setAccessibleName(_("Connection test result"))
         self.result.setWordWrap(True)
@@ -65,7 +66,9 @@ class ConnectionTestPanel(QWidget):
 
     def refuse(self, problem: str) -> None:
         """Say why there is nothing to test yet."""
-        self.result.setText("✖ " + _("Fix this first: {problem}").format(problem=problem))
+        self.result.show_status(
+            Status.ERROR, _("Fix this first: {problem}").format(problem=problem)
+        )
 
     def forget(self) -> None:
         """Something the test depended on changed: its verdict (or a test running) goes."""
@@ -96,7 +99,6 @@ class ConnectionTestPanel(QWidget):
             self._show(report)
 
     def _show(self, report: ConnectionReport) -> None:
-        mark = "✔" if report.ok else "✖"
-        self.result.setText(f"{mark} {report.text}")
+        self.result.show_status(Status.OK if report.ok else Status.ERROR, report.text)
         if report.suggested_base_url:
             self.url_suggested.emit(report.suggested_base_url)

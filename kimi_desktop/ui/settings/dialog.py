@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from kimi_desktop.services.assistants import AssistantService
 from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.settings_edits import EndpointsNotSaved
 from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.ui.icons import Status, StatusLabel
 from kimi_desktop.ui.settings.assistants_page import AssistantsPage
 from kimi_desktop.ui.settings.endpoint_form import EndpointForm
 from kimi_desktop.ui.settings.endpoint_list import EndpointListPanel
@@ -77,7 +77,7 @@ class SettingsDialog(QDialog):
         self.assistants_page = AssistantsPage(assistants, self) if assistants is not None else None
         if self.assistants_page is not None:
             self.tabs.addTab(self.assistants_page, _("Assistants"))
-        self.error_label = QLabel(self)
+        self.error_label = StatusLabel(self)
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -181,7 +181,7 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _show_error(self, text: str) -> None:
-        self.error_label.setText(f"✖ {text}")
+        self.error_label.show_status(Status.ERROR, text)
         self.error_label.show()
 
     def _inform(self, text: str) -> None:

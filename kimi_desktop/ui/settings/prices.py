@@ -23,6 +23,7 @@ from kimi_desktop.i18n import N_, _
 from kimi_desktop.settings.known_models import known_prices, list_prices_apply
 from kimi_desktop.settings.prices import Prices, parse_prices
 from kimi_desktop.settings.profiles import EndpointProfile
+from kimi_desktop.ui.icons import Status, StatusLabel
 
 _CURRENCIES = ("USD", "CNY", "EUR")
 #: (key, label, object name, tooltip) of each price field; label and tooltip are shown.
@@ -106,7 +107,7 @@ class PricesEditor(QWidget):
         self.currency.editTextChanged.connect(self._on_currency_edit_text_changed)
         row.addWidget(self.currency)
         row.addStretch(1)
-        self.note = QLabel(self)
+        self.note = StatusLabel(self)
         self.note.setObjectName("endpointPricesNote")
         self.note.setAccessibleName(_("What the prices are for"))
         self.note.setWordWrap(True)
@@ -184,7 +185,10 @@ class PricesEditor(QWidget):
 
     def show_problem(self, problem: str | None) -> None:
         """Show what is wrong with the typed prices, or (``None``) what empty means."""
-        self.note.setText(f"✖ {problem}" if problem else self._hint)
+        if problem:
+            self.note.show_status(Status.ERROR, problem)
+        else:
+            self.note.setText(self._hint)
 
     def _on_currency_edit_text_changed(self, text: str) -> None:
         if text != text.upper():

@@ -10,12 +10,53 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kimi_desktop.i18n import _
 from kimi_desktop.settings.url_repair import UrlIssue
+from kimi_desktop.ui.icons import Status, StatusLabel
 
-_SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "hint": "→"}
+_SEVERITIES = {"error": Status.ERROR, "warning": Status.WARNING, "hint": Status.HINT}
+
+
+class StatusLines(QWidget):
+    """Findings one under another, each with its status's icon.
+
+    ``text()`` is their words, a line each, as a single label would give them.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(2)
+        self._labels: list[StatusLabel] = []
+
+    def show_lines(self, lines: Sequence[tuple[Status, str]]) -> None:
+        """Show ``lines`` ((status, words) each), replacing those shown."""
+        while len(self._labels) < len(lines):
+            label = StatusLabel(self)
+            label.setWordWrap(True)
+            # Word-wrapped labels get more height than their text; keep it at the top.
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            self._column.addWidget(label)
+            self._labels.append(label)
+        for index, label in enumerate(self._labels):
+            if index < len(lines):
+                label.show_status(*lines[index])
+            else:
+                label.clear()
+            label.setVisible(index < len(lines))
+
+    def lines(self) -> list[StatusLabel]:
+        """The labels shown, in order."""
+        return [label for label in self._labels if not label.isHidden()]
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self.lines())
+
+    def clear(self) -> None:
+        self.show_lines(())
 
 
 class BaseUrlField(QWidget):
@@ -35,12 +76,9 @@ class BaseUrlField(QWidget):
         self.edit.setToolTip(
             _("The prefix the provider documents, e.g. https://api.moonshot.ai/v1")
         )
-        self.issues = QLabel(self)
-        self.issues.setWordWrap(True)
+        self.issues = StatusLines(self)
         self.issues.setObjectName("endpointUrlIssues")
         self.issues.setAccessibleName(_("Problems with the base URL"))
-        # Word-wrapped labels get more height than their text; keep it at the top.
-        self.issues.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.suggest_button = QPushButton(self)
         self.suggest_button.setObjectName("useSuggestedUrlButton")
         self.suggest_button.setToolTip(_("Replace the base URL with the suggested one"))
@@ -58,9 +96,9 @@ class BaseUrlField(QWidget):
 
     def show_issues(self, issues: Sequence[UrlIssue], extra: Sequence[str] = ()) -> None:
         """List the findings, then ``extra`` problems (of other fields) as errors."""
-        lines = [f"{_SEVERITY_MARKS[i.severity]} {i.message}" for i in issues]
-        lines += [f"{_SEVERITY_MARKS['error']} {text}" for text in extra]
-        self.issues.setText("\n".join(lines))
+        lines = [(_SEVERITIES[i.severity], i.message) for i in issues]
+        lines += [(Status.ERROR, text) for text in extra]
+        self.issues.show_lines(lines)
         self.issues.setVisible(bool(lines))
 
     def offer(self, url: str | None) -> None:

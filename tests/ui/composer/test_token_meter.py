@@ -17,7 +17,8 @@ from kimi_desktop.services.token_estimate import IMAGE_TOKENS, estimate_turn
 from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.services.token_reading import TokenReading
 from kimi_desktop.ui.composer.panel import ComposerPanel
-from kimi_desktop.ui.composer.token_meter import WARNING_SIGN, TokenMeterLabel
+from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
+from kimi_desktop.ui.icons import Status
 from kimi_desktop.ui.shell.style import apply_style
 from tests.loop_support import settle
 
@@ -52,6 +53,32 @@ def png(side: int) -> bytes:
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
     assert image.save(buffer, "PNG")
     return bytes(array.data())
+
+
+def signed_in(label: TokenMeterLabel, ink: QColor) -> bool:
+    """Whether the label draws its warning icon in ``ink``, just before its text."""
+    label.resize(label.sizeHint().width() + 40, label.sizeHint().height())  # room to spare
+    where = label.icon_rect()
+    assert where is not None
+    text_left = label.width() - label.contentsMargins().right()
+    text_left -= label.fontMetrics().horizontalAdvance(label.text())
+    assert 0 <= text_left - where.right() <= 8  # next to the right-aligned text
+    image = label.grab().toImage()
+    ratio = image.devicePixelRatio()
+    pixels = [
+        image.pixelColor(round(x * ratio), round(y * ratio))
+        for x in range(where.left(), where.right() + 1)
+        for y in range(where.top(), where.bottom() + 1)
+    ]
+
+    def distance(colour: QColor) -> int:
+        return max(
+            abs(colour.red() - ink.red()),
+            abs(colour.green() - ink.green()),
+            abs(colour.blue() - ink.blue()),
+        )
+
+    return sum(distance(colour) <= 40 for colour in pixels) >= 8
 
 
 def estimated(tokens: int) -> TokenReading:
@@ -157,7 +184,8 @@ def test_warnings_are_signed_coloured_and_readable(qapp, qtbot, dark: bool) -> N
 
     label.show_reading(TokenReading(1_000, K, 32_768, exact=True))
     assert label.isVisible()
-    assert WARNING_SIGN not in label.text()
+    assert label.status is None
+    assert label.icon_rect() is None
     assert "≈" not in label.text()
     assert digits(label.text()) == "1000262144"
     muted = text_colour(label)
@@ -167,17 +195,19 @@ def test_warnings_are_signed_coloured_and_readable(qapp, qtbot, dark: bool) -> N
 
     label.show_reading(TokenReading(K - 10_000, K, 9_000, exact=True, wanted=32_768))
     assert label.property("level") == "near"
-    assert label.text().startswith(WARNING_SIGN)
+    assert label.status is Status.WARNING
     near = text_colour(label)
+    assert signed_in(label, near)
     assert near != muted
     assert contrast(near, window) >= 4.5
     near_tip = label.toolTip()
 
     label.show_reading(TokenReading(K + 1, K, 32_768, exact=False))
     assert label.property("level") == "over"
-    assert label.text().startswith(WARNING_SIGN)
+    assert label.status is Status.WARNING
     assert "≈" in label.text()
     over = text_colour(label)
+    assert signed_in(label, over)
     assert over not in (near, muted)
     assert contrast(over, window) >= 4.5
     assert len({ok_tip, near_tip, label.toolTip()}) == 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from kimi_desktop.ui.icons import Status
 from tests.loop_support import run_until
 from tests.ui.settings.driving import (
     KEY,
@@ -19,7 +20,8 @@ def test_connection_with_a_good_key(open_dialog, server, qtbot, qloop) -> None:
     dialog = open_dialog()
     point_at(dialog, qtbot, server.base_url, KEY)
     text = run_connection_test(dialog, qloop)
-    assert text.startswith("✔ Connected in ")
+    assert text.startswith("Connected in ")
+    assert dialog.test_result.status is Status.OK
     assert " ms. Key accepted. 3 models available." in text
     assert server.requests[-1].headers["authorization"] == f"Bearer {KEY}"
 
@@ -29,7 +31,8 @@ def test_connection_with_a_bad_key(open_dialog, server, qtbot, qloop) -> None:
     wrong = "sk-not-the-right-key-42424242"
     point_at(dialog, qtbot, server.base_url, wrong)
     text = run_connection_test(dialog, qloop)
-    assert text.startswith("✖ Reachable in ")
+    assert text.startswith("Reachable in ")
+    assert dialog.test_result.status is Status.ERROR
     assert "but the key was rejected (401)" in text
     assert wrong not in text
 
@@ -41,7 +44,8 @@ def test_connection_to_a_closed_port(open_dialog, qtbot, qloop) -> None:
     dialog = open_dialog()
     point_at(dialog, qtbot, f"http://127.0.0.1:{port}/v1", KEY)
     text = run_connection_test(dialog, qloop)
-    assert text.startswith(f"✖ Not reachable: Could not connect to 127.0.0.1:{port}.")
+    assert text.startswith(f"Not reachable: Could not connect to 127.0.0.1:{port}.")
+    assert dialog.test_result.status is Status.ERROR
 
 
 def test_connection_suggests_the_missing_v1(open_dialog, server, qtbot, qloop) -> None:
@@ -51,9 +55,11 @@ def test_connection_suggests_the_missing_v1(open_dialog, server, qtbot, qloop) -
     assert "has no models list at this address" in text
     assert f"Did you mean {server.base_url} ?" in text
     assert dialog.form.url_field.suggest_button.text() == f"Use {server.base_url}"
+    assert dialog.test_result.status is Status.ERROR
     dialog.form.url_field.suggest_button.click()
     text = run_connection_test(dialog, qloop)
-    assert text.startswith("✔ Connected in ")
+    assert text.startswith("Connected in ")
+    assert dialog.test_result.status is Status.OK
 
 
 def test_editing_what_the_test_depends_on_clears_its_verdict(
@@ -80,6 +86,7 @@ def test_editing_what_the_test_depends_on_clears_its_verdict(
         assert run_connection_test(dialog, qloop) != ""
         edit()
         assert dialog.test_result.text() == ""
+        assert dialog.test_result.status is None
 
     assert run_connection_test(dialog, qloop) != ""
     type_into(qtbot, dialog.name_edit, "Renamed")  # the name does not change what was tested

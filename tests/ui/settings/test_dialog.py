@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QSpinBox
 import kimi_desktop.ui.settings
 from kimi_desktop.services.settings_edits import EndpointsNotSaved, SettingsEdits
 from kimi_desktop.settings import PRESETS, Preferences, SettingsStore
+from kimi_desktop.ui.icons import Status
 from tests.ui.settings.driving import (
     KEY,
     add_preset,
@@ -73,13 +74,15 @@ def test_an_unusable_url_keeps_the_dialog_open(open_dialog, paths, qtbot) -> Non
     dialog = open_dialog()
     select(dialog, "Kimi VillaMarket")
     type_into(qtbot, dialog.url_edit, "ftp://kimi.example.com")
-    assert "✖ Only http:// and https://" in dialog.form.url_field.issues.text()
+    assert "Only http:// and https://" in dialog.form.url_field.issues.text()
     dialog.test_button.click()
-    assert dialog.test_result.text().startswith("✖ Fix this first:")
+    assert dialog.test_result.text().startswith("Fix this first:")
+    assert dialog.test_result.status is Status.ERROR
     ok(dialog)
 
     assert dialog.isVisible()
-    assert dialog.error_label.text().startswith("✖ Fix “Kimi VillaMarket” first:")
+    assert dialog.error_label.text().startswith("Fix “Kimi VillaMarket” first:")
+    assert dialog.error_label.status is Status.ERROR
     assert (paths.config_dir / "endpoints.json").read_bytes() == before
     type_into(qtbot, dialog.url_edit, "https://kimi.example.com/v1")
     ok(dialog)
@@ -208,7 +211,7 @@ def test_an_endpoint_list_that_cannot_be_saved_keeps_the_dialog_open(
 
     assert dialog.isVisible()
     assert dialog.error_label.text() == (
-        "✖ The endpoints could not be saved: No space left on device"
+        "The endpoints could not be saved: No space left on device"
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from kimi_desktop.settings import KeyringStatus, Prices, SettingsStore
+from kimi_desktop.ui.icons import Status
 from tests.ui.settings.driving import (
     KEY,
     cancel,
@@ -27,7 +28,8 @@ def test_base_url_warnings_and_hints_show_while_typing(open_dialog, qtbot) -> No
     assert names(dialog)[-1] == "Custom server"
 
     type_into(qtbot, dialog.url_edit, "http://kimi.example.com/v1")
-    assert "⚠ This address uses plain http" in dialog.form.url_field.issues.text()
+    assert "This address uses plain http" in dialog.form.url_field.issues.text()
+    assert [label.status for label in dialog.form.url_field.issues.lines()] == [Status.WARNING]
     assert "kimi.example.com" in dialog.form.url_field.issues.text()
     assert dialog.form.url_field.suggest_button.isHidden()
 
@@ -238,7 +240,9 @@ def test_what_was_typed_into_an_invalid_endpoint_is_kept_when_looking_elsewhere(
     select(dialog, "Kimi VillaMarket")
     assert dialog.url_edit.text() == "ftp://kimi.example.com"  # not the last valid URL
     assert dialog.form.prices_editor.output_edit.text() == "3"
-    assert "✖ Only http:// and https://" in dialog.form.url_field.issues.text()
+    (finding,) = dialog.form.url_field.issues.lines()
+    assert finding.text().startswith("Only http:// and https://")
+    assert finding.status is Status.ERROR
 
     select(dialog, "AceData Cloud")
     ok(dialog)  # shows the endpoint to fix, as it was typed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kimi_desktop.settings import Prices, SettingsStore
+from kimi_desktop.ui.icons import Status
 from tests.ui.settings.driving import (
     ok,
     select,
@@ -16,21 +17,25 @@ def test_prices_are_validated_saved_and_shown_again(open_dialog, store, paths, q
     select(dialog, "Kimi VillaMarket")
     editor = dialog.form.prices_editor
     assert editor.note.text().endswith("Leave empty and no cost is shown.")
+    assert editor.note.status is None
     assert editor.input_edit.placeholderText() == "none"
 
     type_prices(qtbot, dialog, "-1", "", "2")
-    assert editor.note.text() == "✖ A price cannot be negative."
+    assert editor.note.text() == "A price cannot be negative."
+    assert editor.note.status is Status.ERROR
     ok(dialog)
     assert dialog.isVisible()
     assert dialog.error_label.text() == (
-        "✖ Fix “Kimi VillaMarket” first: Prices: A price cannot be negative."
+        "Fix “Kimi VillaMarket” first: Prices: A price cannot be negative."
     )
+    assert dialog.error_label.status is Status.ERROR
     type_prices(qtbot, dialog, "cheap")
-    assert editor.note.text().startswith("✖ “cheap” is not a price")
+    assert editor.note.text().startswith("“cheap” is not a price")
     type_prices(qtbot, dialog, "0,5", "", "")
-    assert editor.note.text().startswith("✖ Enter both the input and the output price")
+    assert editor.note.text().startswith("Enter both the input and the output price")
+    assert editor.note.status is Status.ERROR
     type_prices(qtbot, dialog, "0,5", "", "2")
-    assert not editor.note.text().startswith("✖")
+    assert editor.note.status is None
     editor.currency.setFocus()
     editor.currency.lineEdit().selectAll()
     qtbot.keyClicks(editor.currency.lineEdit(), "cny")
