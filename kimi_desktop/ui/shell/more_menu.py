@@ -70,6 +70,7 @@ class MoreButton(BarButton):
             label.setContentsMargins(12, 4, 12, 4)
             action = QWidgetAction(menu)
             action.setDefaultWidget(label)
+            action.setEnabled(False)  # a line to read: the arrow keys skip it
             menu.addAction(action)
         if self._lines and (self._refresh or self._instructions is not None):
             menu.addSeparator()
@@ -78,6 +79,7 @@ class MoreButton(BarButton):
             instructions = menu.addAction(_("Instructions…"))
             instructions.setCheckable(True)
             instructions.setChecked(self._instructions)  # the conversation has some
+            set_icon(instructions, "scroll-text", owner=menu, role=QPalette.ColorRole.Text)
             instructions.triggered.connect(self.instructions_requested)
         if self._refresh:
             refresh = menu.addAction(_("Refresh models"))

@@ -137,6 +137,7 @@ def style_sheet(colours: Mapping[str, str]) -> str:
     chevron_down = icon_file("chevron-down", QColor(c["muted"]))
     chevron_up = icon_file("chevron-up", QColor(c["muted"]))
     chevron_disabled = icon_file("chevron-down", QColor(c["disabled"]))
+    check = icon_file("check", QColor(c["on_accent"]))
     return f"""
         QToolTip {{
             background: {c["base"]}; color: {c["text"]};
@@ -193,6 +194,37 @@ def style_sheet(colours: Mapping[str, str]) -> str:
         }}
         QComboBox QLineEdit, QAbstractSpinBox QLineEdit {{
             border: none; padding: 0; background: transparent; border-radius: 0;
+        }}
+
+        /* Check boxes and radio buttons: a visible outline in both themes, the accent
+           when on. */
+        QCheckBox::indicator, QRadioButton::indicator {{
+            width: 14px; height: 14px; background: {c["base"]};
+            border: 1px solid {c["muted"]};
+        }}
+        QCheckBox::indicator {{ border-radius: 4px; }}
+        QRadioButton::indicator {{ border-radius: 8px; }}
+        QCheckBox::indicator:hover, QRadioButton::indicator:hover {{
+            border-color: {c["highlight"]};
+        }}
+        QCheckBox:focus, QRadioButton:focus {{ outline: none; }}
+        QCheckBox::indicator:focus, QRadioButton::indicator:focus {{
+            border-color: {c["highlight"]};
+        }}
+        QCheckBox::indicator:checked {{
+            background: {c["accent"]}; border-color: {c["accent"]}; image: url({check});
+        }}
+        QRadioButton::indicator:checked {{
+            border-color: {c["accent"]};
+            background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+                stop: 0 {c["accent"]}, stop: 0.45 {c["accent"]},
+                stop: 0.55 {c["base"]}, stop: 1 {c["base"]});
+        }}
+        QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
+            background: {c["window"]}; border-color: {c["border"]};
+        }}
+        QCheckBox::indicator:checked:disabled {{
+            background: {c["border_strong"]}; border-color: {c["border_strong"]};
         }}
         QComboBox::drop-down {{ border: none; width: 22px; }}
         QComboBox::down-arrow {{ image: url({chevron_down}); width: 14px; height: 14px; }}

@@ -8,7 +8,15 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLineEdit,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kimi_desktop.domain import ModelInfo
 from kimi_desktop.ui.shell.style import palette_for, theme_colours
@@ -152,3 +160,31 @@ def test_icons_follow_a_theme_switch(bar: TopBar, themed) -> None:
         text = QColor(theme_colours(dark)["text"])
         assert pixels
         assert all(contrast(pixel, text) < 1.1 for pixel in pixels), dark
+
+
+@THEMES
+def test_check_boxes_and_radio_buttons_show_their_outline(qtbot, themed, dark: bool) -> None:
+    """An unticked box must be seen against the window (3:1, as WCAG asks of a
+    control's outline), in the dark theme too."""
+    themed(dark)
+    window = QWidget()
+    qtbot.addWidget(window)
+    column = QVBoxLayout(window)
+    boxes = [QCheckBox("Store the key in a file", window), QRadioButton("A choice", window)]
+    for box in boxes:
+        column.addWidget(box)
+    window.show()
+    qtbot.waitExposed(window)
+    image = window.grab().toImage()
+    background = QColor(theme_colours(dark)["window"])
+    for box in boxes:
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        element = (
+            QStyle.SubElement.SE_CheckBoxIndicator
+            if isinstance(box, QCheckBox)
+            else QStyle.SubElement.SE_RadioButtonIndicator
+        )
+        indicator = box.style().subElementRect(element, option, box)
+        indicator.translate(box.geometry().topLeft())
+        assert contrast(inked(image, indicator, background), background) >= 3, box.text()

@@ -146,8 +146,10 @@ def test_narrower_moves_more_into_the_menu_and_wider_brings_it_back(qtbot) -> No
     texts = [a.defaultWidget().text() for a in infos]
     assert USAGE in texts
     assert BALANCE in texts
+    assert not any(a.isEnabled() for a in infos)  # lines to read: the arrow keys skip them
     commands = {a.text(): a for a in bar.more_menu.actions()}
     assert "Refresh models" in commands
+    assert not commands["Instructions…"].icon().isNull()  # as on the bar's button
     asked: list[bool] = []
     bar.system_prompt_requested.connect(lambda: asked.append(True))
     commands["Instructions…"].trigger()  # the button's place, short of room
