@@ -12,11 +12,15 @@ mode), pass chat_template_kwargs.thinking=false").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import gettext
+import struct
+from dataclasses import dataclass, replace
+from importlib.resources import files
 from urllib.parse import urlsplit
 
 from kimi_desktop.domain import Protocol, ThinkingSwitch
-from kimi_desktop.i18n import N_, _
+from kimi_desktop.i18n import DOMAIN, LANGUAGES, N_, SOURCE_LANGUAGE, _
 from kimi_desktop.settings.profiles import EndpointProfile
 
 __all__ = [
@@ -25,7 +29,9 @@ __all__ = [
     "Preset",
     "lists_no_models",
     "match_preset",
+    "named_in_language",
     "preset_by_id",
+    "stored_name",
 ]
 
 
@@ -42,8 +48,9 @@ class Preset:
     Defaults and fallbacks name current models only, never retired ones.
 
     ``name`` and ``description`` are English, marked with ``N_``: translate them
-    with ``_()`` where they are shown. A new profile is named in the language of
-    the moment (:meth:`to_profile`), as if the user had typed it.
+    with ``_()`` where they are shown. A profile keeps following its preset's
+    name in the language of the window until the user renames it (see
+    :func:`named_in_language` and :func:`stored_name`).
     """
 
     id: str
@@ -218,3 +225,61 @@ def lists_no_models(profile: EndpointProfile) -> bool:
     if preset is None or preset.has_models_endpoint:
         return False
     return urlsplit(profile.base_url).path.rstrip("/") == urlsplit(preset.base_url).path.rstrip("/")
+
+
+# -- names that follow the language ----------------------------------------------
+
+
+def named_in_language(profile: EndpointProfile) -> EndpointProfile:
+    """``profile`` with its preset's name in the active language, when it still has
+    that name in any language the app ships; otherwise ``profile`` unchanged.
+
+    A built-in endpoint nobody renamed reads "Moonshot AI (global)" in English and
+    its Chinese name in Chinese, whichever language first wrote it to disk (files
+    written before :func:`stored_name` hold the translated name). A name the user
+    typed is never touched.
+    """
+    preset = _named_after(profile)
+    if preset is None:
+        return profile
+    shown = _(preset.name)
+    return profile if profile.name == shown else replace(profile, name=shown)
+
+
+def stored_name(profile: EndpointProfile) -> str:
+    """The name to write for ``profile``: its preset's English name while it still
+    has the preset's name, so any language reads it back (and a changed
+    translation still matches); else the name as the user typed it."""
+    preset = _named_after(profile)
+    return profile.name if preset is None else preset.name
+
+
+def _named_after(profile: EndpointProfile) -> Preset | None:
+    """The preset ``profile`` was made from, if it still carries that preset's name."""
+    preset = preset_by_id(profile.preset)
+    if preset is None:
+        return None
+    name = profile.name
+    if name in (preset.name, _(preset.name)):  # the common cases, without a catalog
+        return preset
+    return preset if any(name == other.gettext(preset.name) for other in _catalogs()) else None
+
+
+@functools.cache
+def _catalogs() -> tuple[gettext.NullTranslations, ...]:
+    """Every shipped translation, loaded once, whichever language is active.
+
+    Read as :func:`kimi_desktop.i18n.install` reads them; a missing or damaged
+    catalog is left out (its names then stay as they were stored).
+    """
+    found: list[gettext.NullTranslations] = []
+    for code in LANGUAGES:
+        if code == SOURCE_LANGUAGE:
+            continue
+        folder = files("kimi_desktop.locale").joinpath(code).joinpath("LC_MESSAGES")
+        try:
+            with folder.joinpath(f"{DOMAIN}.mo").open("rb") as fp:
+                found.append(gettext.GNUTranslations(fp))
+        except (OSError, ValueError, UnicodeDecodeError, struct.error):
+            continue
+    return tuple(found)

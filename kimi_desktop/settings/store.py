@@ -7,6 +7,8 @@ different reasons:
     What the user chose in Settings (see :mod:`.schema`).
 ``endpoints.json``
     The endpoint list, in the user's order. Seeded with the presets on first run.
+    An endpoint still named as its preset is stored under the preset's English
+    name and shown in the window's language (:func:`.presets.named_in_language`).
 ``state.json``
     What the app remembers by itself: the last endpoint, each endpoint's model
     list with the time it was fetched, the main window's geometry.
@@ -43,7 +45,7 @@ from kimi_desktop.settings.files import (
     read_json,
 )
 from kimi_desktop.settings.paths import AppPaths
-from kimi_desktop.settings.presets import PRESETS
+from kimi_desktop.settings.presets import PRESETS, named_in_language, stored_name
 from kimi_desktop.settings.profiles import (
     ENVIRONMENT_ENDPOINT_ID,
     EndpointProfile,
@@ -340,7 +342,9 @@ class SettingsStore:
         for number, entry in enumerate(entries, start=1):
             name = entry.get("name") if isinstance(entry, Mapping) else None
             try:
-                profile = EndpointProfile.from_dict(entry, thinking_switch=_preset_switch(entry))
+                profile = named_in_language(
+                    EndpointProfile.from_dict(entry, thinking_switch=_preset_switch(entry))
+                )
                 self._check_new_id(profile.id, profiles)
             except ValueError as exc:
                 reason = _lower_first(str(exc)).rstrip(".。")
@@ -400,7 +404,11 @@ class SettingsStore:
     # -- saving ------------------------------------------------------------------
 
     def _save_profiles(self) -> None:
-        stored = [p.to_dict() for p in self._profiles if p.id != ENVIRONMENT_ENDPOINT_ID]
+        stored = [
+            {**p.to_dict(), "name": stored_name(p)}
+            for p in self._profiles
+            if p.id != ENVIRONMENT_ENDPOINT_ID
+        ]
         self._write(ENDPOINTS_FILE, {"version": _FORMAT_VERSION, "endpoints": stored})
 
     def _set_state(self, **changes: Any) -> None:

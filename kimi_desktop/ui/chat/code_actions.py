@@ -33,8 +33,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from kimi_desktop.i18n import _
-from kimi_desktop.render.highlight import LANGUAGE_ALIASES
-from kimi_desktop.render.markdown import PREVIEW_LANGUAGES
 
 CodeAction = Literal["save", "preview"]
 
@@ -117,6 +115,8 @@ CODE_FILES_NAME: Final = "codeFiles"
 
 def file_extension(language: str) -> str:
     """The extension (with its dot) a code block in ``language`` is saved with."""
+    from kimi_desktop.render.highlight import LANGUAGE_ALIASES  # with pygments, on first use
+
     name = language.strip().lower()
     if name not in _OWN_EXTENSION:
         name = LANGUAGE_ALIASES.get(name, name)
@@ -125,6 +125,8 @@ def file_extension(language: str) -> str:
 
 def previewable(language: str) -> bool:
     """Whether a code block in ``language`` can be previewed in a browser."""
+    from kimi_desktop.render.markdown import PREVIEW_LANGUAGES  # with markdown-it, on first use
+
     return language.strip().lower() in PREVIEW_LANGUAGES
 
 
@@ -232,11 +234,12 @@ class CodeActions(QObject):
         """Ask where to save ``code`` (proposing ``snippet.<ext>``), then write it as is."""
         files = self._code_files()
         suffix = file_extension(language)
+        all_files = _("All files")  # outside the f-string, where the catalog can see it
         path, _filter = QFileDialog.getSaveFileName(
             self._widget.window(),
             _("Save code as"),
             str(files.save_folder / f"snippet{suffix}"),
-            f"*{suffix};;{_('All files')} (*)",
+            f"*{suffix};;{all_files} (*)",
         )
         if not path:
             return

@@ -32,6 +32,7 @@ from kimi_desktop.domain import REASONING_EFFORTS, ThinkingMode
 from kimi_desktop.i18n import _
 from kimi_desktop.services.budget import DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS
 from kimi_desktop.services.presenter import ConversationSettings
+from kimi_desktop.ui.spin_boxes import indented
 
 #: The budget box moves in steps of this many tokens.
 BUDGET_STEP = 4_096
@@ -103,11 +104,11 @@ class ConversationSettingsDialog(QDialog):
         )
         self.system_prompt.setAccessibleName(_("Instructions"))
         self.system_prompt.setTabChangesFocus(True)
-        self.form.addRow(_("Instructions (system prompt):"), self.system_prompt)
+        self.form.addRow(_("Instructions (system prompt)"), self.system_prompt)
 
     def _add_budget(self, settings: ConversationSettings) -> None:
         locale = QLocale()
-        self.budget = QSpinBox(self)
+        self.budget = indented(QSpinBox(self))
         self.budget.setObjectName("outputBudgetSpin")
         # The lowest value stands for "no setting of its own": the default budget.
         self.budget.setRange(0, max(MIN_MAX_TOKENS, settings.budget_limit))
@@ -134,8 +135,10 @@ class ConversationSettingsDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setObjectName("outputBudgetHint")
-        self.form.addRow(_("Output budget (tokens):"), self.budget)
-        self.form.addRow("", hint)
+        self.form.addRow(_("Output budget (tokens)"), self.budget)
+        # An empty label, not "": a row without one keeps the hint's unwrapped height
+        # (see the WORKAROUND in ui/settings/endpoint_form.py).
+        self.form.addRow(QLabel(self), hint)
 
     def _add_thinking(self, settings: ConversationSettings) -> None:
         """A switch, an effort picker or a sentence, as the model allows; nothing for
@@ -170,7 +173,7 @@ class ConversationSettingsDialog(QDialog):
             widget.setVisible(widget is shown)
         if shown is not None:
             # TRANSLATORS: a row of the conversation's settings: how the model reasons.
-            self.form.addRow(_("Thinking:"), shown)
+            self.form.addRow(_("Thinking"), shown)
 
     def _add_web_search(self, settings: ConversationSettings) -> None:
         self.web_search_check = QCheckBox(_("Let Kimi search the web"), self)
@@ -182,10 +185,10 @@ class ConversationSettingsDialog(QDialog):
         self.web_search_check.setVisible(settings.web_search_available)
         if settings.web_search_available:
             # TRANSLATORS: a row of the conversation's settings.
-            self.form.addRow(_("Web search:"), self.web_search_check)
+            self.form.addRow(_("Web search"), self.web_search_check)
 
     def _add_temperature(self, settings: ConversationSettings) -> None:
-        self.temperature = QDoubleSpinBox(self)
+        self.temperature = indented(QDoubleSpinBox(self))
         self.temperature.setObjectName("temperatureSpin")
         self.temperature.setDecimals(1)
         # The lowest value stands for "no setting of its own": the model's default.
@@ -205,7 +208,7 @@ class ConversationSettingsDialog(QDialog):
         # Hidden, not only disabled: the K2.5 family refuses any temperature but its own.
         self.temperature.setVisible(settings.temperature_accepted)
         if settings.temperature_accepted:
-            self.form.addRow(_("Temperature:"), self.temperature)
+            self.form.addRow(_("Temperature"), self.temperature)
 
     # -- what was chosen -----------------------------------------------------------
 

@@ -39,6 +39,7 @@ from kimi_desktop.ui.chat.conversation_settings import (
     NO_TEMPERATURE,
     TEMPERATURE_STEP,
 )
+from kimi_desktop.ui.spin_boxes import indented
 
 
 def thinking_titles() -> dict[ThinkingChoice | None, str]:
@@ -118,7 +119,7 @@ class AssistantForm(QWidget):
         for choice in (None, *THINKING_CHOICES):
             self.thinking_combo.addItem(titles[choice], choice)
 
-        self.budget_spin = QSpinBox(self)
+        self.budget_spin = indented(QSpinBox(self))
         self.budget_spin.setObjectName("assistantBudget")
         self.budget_spin.setRange(0, MAX_ASSISTANT_BUDGET)
         self.budget_spin.setSingleStep(BUDGET_STEP)
@@ -135,7 +136,7 @@ class AssistantForm(QWidget):
         self.web_search_combo.addItem(_("On"), True)
         self.web_search_combo.addItem(_("Off"), False)
 
-        self.temperature_spin = QDoubleSpinBox(self)
+        self.temperature_spin = indented(QDoubleSpinBox(self))
         self.temperature_spin.setObjectName("assistantTemperature")
         self.temperature_spin.setDecimals(1)
         self.temperature_spin.setRange(NO_TEMPERATURE, 1.0)
@@ -149,22 +150,24 @@ class AssistantForm(QWidget):
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("assistantProblem")
         self.problem_label.setWordWrap(True)
-        self.problem_label.hide()
 
+        # Laid out as the endpoint form is: labels without colons, the note in the
+        # fields' column (an empty label: see the WORKAROUND in endpoint_form.py).
         self.fields = QFormLayout()
-        self.fields.addRow(_("Name:"), self.name_edit)
-        self.fields.addRow(_("Description:"), self.description_edit)
-        self.fields.addRow(_("Instructions (system prompt):"), self.prompt_edit)
-        self.fields.addRow(_("Model:"), self.model_combo)
-        self.fields.addRow(_("Thinking:"), self.thinking_combo)
-        self.fields.addRow(_("Output budget (tokens):"), self.budget_spin)
-        self.fields.addRow(_("Web search:"), self.web_search_combo)
-        self.fields.addRow(_("Temperature:"), self.temperature_spin)
+        self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields.addRow(QLabel(self), self.built_in_note)
+        self.fields.addRow(_("Name"), self.name_edit)
+        self.fields.addRow(_("Description"), self.description_edit)
+        self.fields.addRow(_("Instructions (system prompt)"), self.prompt_edit)
+        self.fields.addRow(_("Model"), self.model_combo)
+        self.fields.addRow(_("Thinking"), self.thinking_combo)
+        self.fields.addRow(_("Output budget (tokens)"), self.budget_spin)
+        self.fields.addRow(_("Web search"), self.web_search_combo)
+        self.fields.addRow(_("Temperature"), self.temperature_spin)
+        self.fields.addRow(QLabel(self), self.problem_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.built_in_note)
         layout.addLayout(self.fields)
-        layout.addWidget(self.problem_label)
 
         self.name_edit.textEdited.connect(self._on_field_edited)
         self.description_edit.textEdited.connect(self._on_field_edited)
@@ -215,13 +218,13 @@ class AssistantForm(QWidget):
         # Read-only rather than disabled: a built-in's instructions stay readable and scroll.
         self.prompt_edit.setReadOnly(not editable)
         self.prompt_edit.setEnabled(assistant is not None)
-        self.built_in_note.setVisible(assistant is not None and assistant.built_in)
+        self.fields.setRowVisible(self.built_in_note, assistant is not None and assistant.built_in)
         self._show_temperature_row()
         self.show_problem(problem)
 
     def show_problem(self, sentence: str) -> None:
         self.problem_label.setText(sentence)
-        self.problem_label.setVisible(bool(sentence))
+        self.fields.setRowVisible(self.problem_label, bool(sentence))
 
     def assistant(self) -> Assistant | None:
         """The shown assistant as the fields say (a built-in one as it is)."""

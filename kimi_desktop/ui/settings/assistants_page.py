@@ -43,6 +43,10 @@ class AssistantsPage(QWidget):
         self.view.setModel(self.list_model)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
+        # Polished before the first row is selected, which lays the rows out at once:
+        # rows laid out before the style sheet's padding applies keep their cramped
+        # places when the tab is first shown.
+        self.view.ensurePolished()
 
         self.new_button = self._tool_button(
             "plus",

@@ -126,16 +126,20 @@ class EndpointForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("", self.description)
+        # WORKAROUND: Qt 6.11's QFormLayout sizes a row without a label to at least its
+        # field's plain size hint, ignoring the height for its width: wrapped text then
+        # claims lines it does not use. An empty label makes such a row follow its width
+        # (QFormLayoutPrivate::setupHfwLayoutData; no upstream report found).
+        form.addRow(QLabel(self), self.description)
         form.addRow(_("Name"), self.name_edit)
         form.addRow(_("Base URL"), self.url_field)
         # TRANSLATORS: the request format an endpoint speaks (OpenAI or Anthropic).
         form.addRow(_("Format"), self.protocol_combo)
         form.addRow(_("Thinking switch"), self.thinking_switch_combo)
         form.addRow(_("Proxy"), self.proxy_edit)
-        form.addRow("", self.key_required)
+        form.addRow(QLabel(self), self.key_required)
         form.addRow(_("API key"), key_column)
-        form.addRow("", self.connection_test)
+        form.addRow(QLabel(self), self.connection_test)
         form.addRow(_("Prices"), self.prices_editor)
 
         url_edit = self.url_field.edit

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kimi_desktop.i18n import _
 from kimi_desktop.settings.schema import SETTINGS, Preferences
+from kimi_desktop.ui.spin_boxes import indented
 
 _KEYS_IN_FILE = "store_keys_in_file"
 
@@ -43,7 +44,8 @@ class PreferencesPage(QWidget):
         for spec in SETTINGS:
             if spec.section != section:
                 section = spec.section
-                heading = QLabel(f"<b>{_(section)}</b>", self)
+                section_title = _(section)
+                heading = QLabel(f"<b>{section_title}</b>", self)
                 heading.setObjectName(f"preferenceSection_{section}")
                 form.addRow(heading)
             value = getattr(current, spec.name)
@@ -54,7 +56,7 @@ class PreferencesPage(QWidget):
                 box.setChecked(bool(value))
                 editor, label = box, ""
             elif spec.kind == "int":
-                spin = QSpinBox(self)
+                spin = indented(QSpinBox(self))
                 spin.setRange(spec.minimum or 0, spec.maximum or 999)
                 spin.setValue(int(value))
                 editor, label = spin, title
@@ -81,7 +83,12 @@ class PreferencesPage(QWidget):
             cell.setSpacing(4)
             cell.addWidget(editor)
             cell.addWidget(note)
-            form.addRow(label, cell)
+            # WORKAROUND: Qt 6.11's QFormLayout sizes a row without a label to at least its
+            # field's plain size hint, ignoring the height for its width: a wrapped note
+            # then claims a line or two it does not use. An empty label makes the row
+            # follow its width (QFormLayoutPrivate::setupHfwLayoutData; no upstream report
+            # found).
+            form.addRow(label or QLabel(self), cell)
         in_file = self._keys_in_file_box()
         if in_file is not None:
             in_file.toggled.connect(self.keys_in_file_toggled)

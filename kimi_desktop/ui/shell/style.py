@@ -350,13 +350,27 @@ def style_sheet(colours: Mapping[str, str]) -> str:
             image: url({chevron_down}); width: 12px; height: 12px;
             subcontrol-origin: padding; subcontrol-position: right center; right: 4px;
         }}
-        #endpointList {{
+        #endpointList, #assistantList {{
             background: {c["base"]}; border: 1px solid {c["border"]}; border-radius: 8px;
             padding: 4px; outline: none;
         }}
-        #endpointList::item {{ padding: 5px 6px; border-radius: 6px; }}
-        #endpointList::item:hover {{ background: {c["hover"]}; }}
-        #endpointList::item:selected {{
+        #endpointList::item, #assistantList::item {{ padding: 5px 6px; border-radius: 6px; }}
+        #endpointList::item:hover, #assistantList::item:hover {{ background: {c["hover"]}; }}
+        #endpointList::item:selected, #assistantList::item:selected {{
             background: {c["highlight"]}; color: {c["on_accent"]};
         }}
+        /* Multi-line fields in forms: rounded like the one-line ones. */
+        #assistantInstructions, #systemPromptEdit {{
+            background: {c["base"]}; border: 1px solid {c["border_strong"]};
+            border-radius: 8px; padding: 2px 4px;
+            selection-background-color: {c["highlight"]}; selection-color: {c["on_accent"]};
+        }}
+        #assistantInstructions:hover, #systemPromptEdit:hover {{ border-color: {c["muted"]}; }}
+        #assistantInstructions:focus, #systemPromptEdit:focus {{
+            border-color: {c["highlight"]};
+        }}
+        #assistantInstructions[readOnly="true"], #assistantInstructions:disabled {{
+            background: {c["window"]}; border-color: {c["border"]};
+        }}
+        #welcomeMoreSettings {{ padding-left: 0; padding-right: 6px; }}
         """

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtWidgets import QWidget
+from dataclasses import replace
 
+import pytest
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+from kimi_desktop import i18n
 from kimi_desktop.domain import ThinkingMode
 from kimi_desktop.services.presenter import ConversationSettings
 from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
@@ -111,3 +114,24 @@ def test_a_model_that_decides_itself_says_so(open_dialog, mode, note) -> None:
     assert dialog.thinking_note.isVisible()
     assert dialog.thinking_note.text() == note
     assert dialog.chosen_settings().thinking is True
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_rows_are_labelled_without_colons_and_the_hint_fits_its_lines(
+    open_dialog, language
+) -> None:
+    i18n.install(language)
+    dialog = open_dialog(replace(K2_5, temperature_accepted=True))
+    form = dialog.form
+    labels = [
+        item.widget().text()
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+        and isinstance(item.widget(), QLabel)
+        and item.widget().text()
+    ]
+
+    assert len(labels) == 5
+    assert not [label for label in labels if label.endswith((":", "："))]
+    hint = dialog.findChild(QLabel, "outputBudgetHint")
+    assert hint.height() == hint.heightForWidth(hint.width())

@@ -6,14 +6,19 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QFormLayout, QLabel, QListView
 
+from kimi_desktop import i18n
 from kimi_desktop.services.assistants import AssistantService
 from kimi_desktop.settings import BUILT_IN_IDS, AppPaths, Assistant, AssistantStore
 from kimi_desktop.ui.settings.assistants_page import AssistantsPage
 from kimi_desktop.ui.settings.dialog import SettingsDialog
+from kimi_desktop.ui.shell.style import apply_style, is_dark
 from tests.ui.settings.driving import cancel, ok, type_into
 
 
@@ -175,3 +180,69 @@ def test_the_settings_dialog_without_assistants_has_no_tab(qtbot, service) -> No
         "Endpoints",
         "Preferences",
     ]
+
+
+def form_labels(form: QFormLayout) -> list[str]:
+    labels = []
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        widget = item.widget() if item is not None else None
+        if isinstance(widget, QLabel) and widget.text():
+            labels.append(widget.text())
+    return labels
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_form_is_laid_out_as_the_endpoint_form(open_dialog, qtbot, language) -> None:
+    i18n.install(language)
+    dialog = open_dialog()
+    dialog.resize(940, 620)
+    page = page_of(dialog)
+    page.select("kimi")
+    form = page.form
+    qtbot.waitUntil(form.built_in_note.isVisible)
+
+    labels = form_labels(form.fields)
+    assert len(labels) == 8
+    assert not [label for label in labels if label.endswith((":", "："))]
+    assert not [label for label in form_labels(dialog.form.layout()) if label.endswith(":")]
+    # The note over the fields takes the lines it shows, no more.
+    note = form.built_in_note
+    assert note.height() == note.heightForWidth(note.width())
+
+
+@pytest.fixture
+def styled(qapp) -> Iterator[None]:
+    """The app's light look, as the window has it; the start-up look again after."""
+    apply_style(qapp, dark=False)
+    yield
+    apply_style(qapp, is_dark("system"))
+
+
+def row_rects(view: QListView) -> list[QRect]:
+    model = view.model()
+    return [view.visualRect(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def test_list_rows_are_laid_out_with_the_style_sheets_padding(open_dialog, qtbot, styled) -> None:
+    dialog = open_dialog()  # opened on the Assistants tab, filled while it was hidden
+    view = page_of(dialog).view
+    qtbot.waitUntil(view.isVisible)
+
+    rects = row_rects(view)
+    assert all(a.bottom() < b.top() for a, b in pairwise(rects)), rects  # none overlaps
+
+
+def test_the_page_is_styled_as_the_endpoint_page(open_dialog, qtbot, styled) -> None:
+    # Needs the #assistantList and #assistantInstructions rules in ui/shell/style.py.
+    dialog = open_dialog()
+    page = page_of(dialog)
+    qtbot.waitUntil(page.view.isVisible)
+    assistant_row = row_rects(page.view)[0].height()
+    endpoint_row = row_rects(dialog.endpoint_list)[0].height()
+    assert assistant_row == endpoint_row, "assistant rows are padded as endpoint rows"
+
+    box = page.form.prompt_edit
+    shot = page.form.grab(box.geometry()).toImage()
+    corner, edge = shot.pixelColor(0, 0), shot.pixelColor(shot.width() // 2, 0)
+    assert corner != edge, "the instructions box has rounded corners, as the line edits"

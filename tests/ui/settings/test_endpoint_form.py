@@ -313,3 +313,16 @@ def test_changing_the_switch_forgets_the_connection_tests_verdict(open_dialog) -
     dialog.form.connection_test.result.setText("Connected in 12 ms.")
     choose_switch(dialog, "Not at all")
     assert dialog.form.connection_test.result.text() == ""
+
+
+@pytest.mark.parametrize("width", [760, 940])
+def test_the_description_over_the_fields_takes_only_its_lines(open_dialog, qtbot, width) -> None:
+    # A form row without a label kept the description's unwrapped height: a blank line
+    # between it and the Name field.
+    dialog = open_dialog()
+    dialog.resize(width, 620)
+    select(dialog, "Moonshot AI (global)")
+    description = dialog.form.description
+    qtbot.waitUntil(description.isVisible)
+
+    assert description.height() == description.heightForWidth(description.width())

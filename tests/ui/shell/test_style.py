@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QLineEdit,
     QRadioButton,
+    QSpinBox,
     QStyle,
     QStyleOptionButton,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import ModelInfo
 from kimi_desktop.ui.shell.style import palette_for, theme_colours
 from kimi_desktop.ui.shell.top_bar import TopBar
+from kimi_desktop.ui.spin_boxes import indented
 
 THEMES = pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 
@@ -188,3 +190,33 @@ def test_check_boxes_and_radio_buttons_show_their_outline(qtbot, themed, dark: b
         indicator = box.style().subElementRect(element, option, box)
         indicator.translate(box.geometry().topLeft())
         assert contrast(inked(image, indicator, background), background) >= 3, box.text()
+
+
+def first_ink_column(widget: QWidget, background: QColor) -> int:
+    """The leftmost column, inside the border, where the widget's text starts."""
+    image = widget.grab().toImage()
+    middle = widget.height() // 2
+    for x in range(3, widget.width()):
+        if any(
+            contrast(image.pixelColor(x, y), background) > 3 for y in range(middle - 4, middle + 5)
+        ):
+            return x
+    return -1
+
+
+@THEMES
+def test_a_spin_box_text_lines_up_with_a_line_edit(qtbot, themed, dark: bool) -> None:
+    themed(dark)
+    window = QWidget()
+    qtbot.addWidget(window)
+    column = QVBoxLayout(window)
+    edit = QLineEdit("Default", window)
+    spin = indented(QSpinBox(window))
+    spin.setRange(0, 10)
+    spin.setSpecialValueText("Default")
+    for widget in (edit, spin):
+        column.addWidget(widget)
+    window.show()
+    qtbot.waitExposed(window)
+    base = QColor(theme_colours(dark)["base"])
+    assert abs(first_ink_column(spin, base) - first_ink_column(edit, base)) <= 2
