@@ -100,7 +100,10 @@ def install(code: str) -> str:
     code = code if code in LANGUAGES else SOURCE_LANGUAGE
     translations: gettext.NullTranslations = gettext.NullTranslations()
     if code != SOURCE_LANGUAGE:
-        catalog = files("kimi_desktop.locale").joinpath(code, "LC_MESSAGES", f"{DOMAIN}.mo")
+        # One part per joinpath: the frozen bundle's locale folder is a namespace
+        # package, whose MultiplexedPath takes one (Python 3.11).
+        folder = files("kimi_desktop.locale").joinpath(code).joinpath("LC_MESSAGES")
+        catalog = folder.joinpath(f"{DOMAIN}.mo")
         try:
             with catalog.open("rb") as fp:
                 translations = gettext.GNUTranslations(fp)

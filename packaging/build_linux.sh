@@ -23,6 +23,16 @@ echo "== bundle ($DIST/$APP)"
   --distpath "$DIST" --workpath "$BUILD/pyinstaller" packaging/kimi-desktop.spec
 "$DIST/$APP/$APP" --version
 
+# The CJK fallback font (kimi_desktop/ui/fonts.py) and its licence: Chinese text
+# shows as boxes on a system without a CJK font if the bundle lacks it.
+fonts="$DIST/$APP/_internal/kimi_desktop/fonts"
+for file in wqy-microhei.ttc wqy-microhei.copyright Apache-2.0.txt README.txt; do
+  [[ -s "$fonts/$file" ]] || {
+    echo "The bundle lacks $fonts/$file: apt-get install fonts-wqy-microhei" >&2
+    exit 1
+  }
+done
+
 echo "== archive ($DIST/$name.tar.gz)"
 staging="$BUILD/archive/$name"
 rm -rf "$BUILD/archive"
@@ -35,3 +45,5 @@ tar -C "$BUILD/archive" --sort=name --owner=0 --group=0 --numeric-owner \
 
 echo "== sizes"
 du -sh "$DIST/$APP" "$DIST/$name.tar.gz"
+"$PYTHON" packaging/bundle_size.py "$DIST/$APP" --top 10 ||
+  echo "warning: the bundle is over its size budget" >&2

@@ -6,10 +6,13 @@ set -euo pipefail
 
 packages=(python3 python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+  libxcb-render-util0 libxcb-image0 libx11-6 libx11-xcb1 libfontconfig1 libfreetype6
+  libdbus-1-3 fonts-dejavu-core
   fonts-wqy-microhei)  # a CJK font: the window speaks Chinese too (the Linux bundle copies it)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring desktop-file-utils appstream)
+  # The bundle's tests build it: ICU's data is trimmed with these (packaging/icu_data.py).
+  packages+=(icu-devtools binutils gcc)
 fi
 
 missing=()

@@ -7,6 +7,9 @@ if [[ ! -x .venv/bin/pytest ]] || [[ pyproject.toml -nt .venv/.installed-test ]]
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[test,package]"
+  # Bytecode now, not on the first launch: pip compiles the dependencies it
+  # installs, but not an editable install's own sources.
+  .venv/bin/python -m compileall -q -j 0 kimi_desktop
   touch .venv/.installed-test
 fi
 export QT_QPA_PLATFORM=offscreen

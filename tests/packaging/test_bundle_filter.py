@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pygments
 import PySide6
 import pytest
 
@@ -28,11 +29,30 @@ QT = "PySide6/Qt"
         (f"{QT}/plugins/imageformats/libqpdf.so", False),
         (f"{QT}/plugins/platformthemes/libqgtk3.so", False),
         (f"{QT}/plugins/tls/libqopensslbackend.so", False),
+        (f"{QT}/plugins/wayland-graphics-integration-client/libdmabuf-server.so", False),
+        (f"{QT}/plugins/wayland-graphics-integration-client/libqt-plugin-wayland-egl.so", True),
         ("libssl.so.3", True),
+        ("libX11.so.6", False),  # the system's, as libGL and libxcb are
+        ("libfontconfig.so.1", False),
+        ("libexpat.so.1", False),
+        ("libxkbcommon-x11.so.0", True),
     ],
 )
 def test_wanted(dest: str, kept: bool) -> None:
     assert bundle_filter.wanted(dest) is kept
+
+
+def test_pygments_keeps_the_themes_styles_and_the_html_formatter() -> None:
+    from pygments.styles import STYLE_MAP
+
+    from kimi_desktop.render.theme import DARK_PYGMENTS_STYLE, LIGHT_PYGMENTS_STYLE
+
+    excluded = set(bundle_filter.pygments_excludes(Path(pygments.__file__).parent))
+    for style in (LIGHT_PYGMENTS_STYLE, DARK_PYGMENTS_STYLE):
+        assert f"pygments.styles.{STYLE_MAP[style].split('::')[0]}" not in excluded
+    assert "pygments.formatters.html" not in excluded
+    assert {"pygments.styles.monokai", "pygments.formatters.img"} <= excluded
+    assert not [name for name in excluded if name.startswith("pygments.lexers")]
 
 
 def test_only_the_used_bindings_stay() -> None:
@@ -60,6 +80,7 @@ DATAS = [
     ("libQt6Gui.so.6", f"{QT}/lib/libQt6Gui.so.6", "SYMLINK"),
     ("libgtk.so", "libgtk-3.so.0", "SYMLINK"),
     (f"{QT}/translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA"),
+    (f"{QT}/translations/qtbase_zh_CN.qm", "/src/qtbase_zh_CN.qm", "DATA"),
     ("certifi/cacert.pem", "/src/cacert.pem", "DATA"),
 ]
 
@@ -77,7 +98,12 @@ def test_prune_drops_what_only_dropped_plugins_linked() -> None:
         "libgtk-3.so.0",
         "libcairo.so.2",
     }
-    assert [dest for dest, _, _ in datas] == ["libQt6Gui.so.6", "certifi/cacert.pem"]
+    # Qt's catalogs go, but for the app's other language.
+    assert [dest for dest, _, _ in datas] == [
+        "libQt6Gui.so.6",
+        f"{QT}/translations/qtbase_zh_CN.qm",
+        "certifi/cacert.pem",
+    ]
 
 
 def test_without_a_link_graph_only_names_count() -> None:
