@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 from kimi_desktop.api import openai_chat
 from kimi_desktop.api.bounded import (
@@ -37,7 +36,7 @@ from kimi_desktop.api.bounded import (
     Limits,
     leading_items,
 )
-from kimi_desktop.api.dialects import USER_AGENT, Dialect, dialect_for
+from kimi_desktop.api.dialects import USER_AGENT, Dialect, StreamParser, dialect_for
 from kimi_desktop.api.errors import (
     ApiError,
     BadRequestError,
@@ -64,6 +63,7 @@ from kimi_desktop.api.moonshot_apis import (
 )
 from kimi_desktop.api.request import ChatRequest
 from kimi_desktop.api.retry import RetryPolicy, backoff_delay
+from kimi_desktop.api.sse import EventFramer, SseEvent
 from kimi_desktop.api.stream_state import is_error_payload
 from kimi_desktop.api.web_search import searching_reply
 from kimi_desktop.domain import (
@@ -222,13 +222,28 @@ class KimiClient:
         run here (:mod:`kimi_desktop.api.web_search`); each round is a request
         of its own, retried only before its first byte.
         """
+        async with aclosing(self.stream_chat_batches(request)) as batches:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+
+    async def stream_chat_batches(
+        self, request: ChatRequest
+    ) -> AsyncGenerator[list[StreamEvent], None]:
+        """The events of :meth:`stream_chat`, in lists of those that arrived together.
+
+        For a reader that hands events on in batches anyway (the reply thread):
+        a reply is thousands of events, and a generator step for each one, in
+        every layer, is a measurable part of reading it. Never an empty list.
+        """
         if request.web_search:
-            reply = searching_reply(request, self._stream_round)
-        else:
-            reply = self._stream_round(request)
-        async with aclosing(reply) as events:
-            async for event in events:
-                yield event
+            async with aclosing(searching_reply(request, self._stream_round)) as events:
+                async for event in events:
+                    yield [event]
+            return
+        async with aclosing(self._round_batches(request)) as batches:
+            async for batch in batches:
+                yield batch
 
     async def extract_file(self, filename: str, data: bytes) -> str:
         """The text Moonshot's files API reads from a document (PDF, Word, code ...).
@@ -302,26 +317,35 @@ class KimiClient:
 
     async def _stream_round(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """One request's reply, as the dialect's parser reads it."""
+        async with aclosing(self._round_batches(request)) as batches:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+
+    async def _round_batches(self, request: ChatRequest) -> AsyncGenerator[list[StreamEvent], None]:
+        """One request's reply in batches (see :meth:`stream_chat_batches`)."""
         body = self._dialect.build_body(request)
         async with self._send("POST", self._dialect.chat_url, body) as response:
             try:
-                async for event in self._read_reply(response):
-                    yield event
+                async for batch in self._read_reply(response):
+                    yield batch
             except httpx.TransportError as exc:
                 raise self._network_error(exc, started=True) from None
 
-    async def _read_reply(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
-        """The events of a successful chat answer, streamed or whole.
+    async def _read_reply(self, response: httpx.Response) -> AsyncIterator[list[StreamEvent]]:
+        """The events of a successful chat answer, streamed or whole, a network read's
+        worth at a time.
 
         The content type is a hint, not the truth. A body labelled otherwise is
         looked at first: one JSON answer (a server that ignored ``"stream": true``)
         is read whole, and an event stream a gateway labelled ``text/plain`` or
         ``application/json`` is parsed as one, as it arrives. Events follow the SSE
-        rules as httpx-sse applies them: an event ends at a blank line, so one
-        cut off at the end of the body is not delivered.
+        rules as httpx-sse applies them (:mod:`kimi_desktop.api.sse`): an event ends
+        at a blank line, so one cut off at the end of the body is not delivered.
 
         Only reply text resets the idle clock, so keep-alive comments (or Anthropic
-        ``ping`` events) alone end the reply after ``limits.idle_content``.
+        ``ping`` events) alone end the reply after ``limits.idle_content``. An error
+        in the middle of a read raises after the events before it were yielded.
         """
         limits = self._limits
         idle = IdleClock(limits.idle_content, self._clock)
@@ -334,26 +358,31 @@ class KimiClient:
                     if not complete:
                         raise answer_too_large_error(limits.json_body)
                     payload = self._decode_json(raw, response.status_code)
-                    for event in self._dialect.parse_completion(payload, self._key):
-                        yield event
+                    yield self._dialect.parse_completion(payload, self._key)
                     return
                 content_type = "text/event-stream"
             events = EventText(body, limits, status=response.status_code, content_type=content_type)
             parser = self._dialect.stream_parser(self._key)
-            text = 0
-            async with aclosing(EventSource(events).aiter_sse()) as messages:
-                async for message in messages:
-                    if not message.data.strip():
-                        continue  # "event: ping" alone, "retry:", "id:", an empty "data:"
-                    for event in parser.feed(message.event, message.data):
-                        if isinstance(event, ReasoningDelta | ContentDelta):
-                            idle.touch()
-                            text += len(event.text)
-                            if text > limits.reply_chars:
-                                raise reply_too_long_error(limits.reply_chars)
-                        yield event
-            for event in parser.finish():
-                yield event
+            framer = EventFramer()
+            counter = _TextCounter(limits.reply_chars, idle)
+            texts = events.aiter_text()
+            try:
+                async for text in texts:
+                    batch, failure = counter.take(_parse(parser, framer.feed(text)))
+                    if batch:
+                        yield batch
+                    if failure is not None:
+                        raise failure
+            finally:
+                close = getattr(texts, "aclose", None)  # an async generator, typed as an iterator
+                if close is not None:
+                    await close()
+            ending = _parse(parser, framer.finish(), closing=True)
+            batch, failure = counter.take(ending)
+            if batch:
+                yield batch
+            if failure is not None:
+                raise failure
         finally:
             await body.aclose()
 
@@ -589,3 +618,45 @@ _SSE_STARTS = (b"data:", b"event:", b":", b"id:", b"retry:")
 def _looks_like_sse(body: bytes) -> bool:
     """Whether a body is an event stream, whatever its label said."""
     return body.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(_SSE_STARTS)
+
+
+def _parse(
+    parser: StreamParser, messages: list[SseEvent], *, closing: bool = False
+) -> tuple[list[StreamEvent], BaseException | None]:
+    """The events of ``messages`` (then the parser's closing events, if ``closing``),
+    and the error that stopped them, if one did: the events before it still count."""
+    events: list[StreamEvent] = []
+    try:
+        for name, data in messages:
+            events += parser.feed(name, data)
+        if closing:
+            events += parser.finish()
+    except Exception as exc:  # ApiError, and a defect: both raise once the events are out
+        return events, exc
+    return events, None
+
+
+class _TextCounter:
+    """The reply text read so far: it keeps the idle clock alive and stays under the cap."""
+
+    def __init__(self, most: int, idle: IdleClock) -> None:
+        self._most = most
+        self._idle = idle
+        self._chars = 0
+
+    def take(
+        self, parsed: tuple[list[StreamEvent], BaseException | None]
+    ) -> tuple[list[StreamEvent], BaseException | None]:
+        """The events to deliver and the error to raise after them: the parser's, or
+        the cap's at the first event that takes the reply past it."""
+        events, failure = parsed
+        chars = self._chars
+        for index, event in enumerate(events):
+            if isinstance(event, ReasoningDelta | ContentDelta):
+                chars += len(event.text)
+                if chars > self._most:
+                    return events[:index], reply_too_long_error(self._most)
+        if chars != self._chars:  # only reply text keeps a reply alive, not keep-alives
+            self._chars = chars
+            self._idle.touch()
+        return events, failure

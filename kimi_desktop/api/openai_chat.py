@@ -30,7 +30,14 @@ from kimi_desktop.api.stream_state import (
     text_or_none,
 )
 from kimi_desktop.api.think_tags import ThinkTagSplitter
-from kimi_desktop.domain import Message, ModelInfo, ReasoningDelta, StreamEvent, Usage
+from kimi_desktop.domain import (
+    ContentDelta,
+    Message,
+    ModelInfo,
+    ReasoningDelta,
+    StreamEvent,
+    Usage,
+)
 
 #: Kimi's built-in web search, declared as a tool; the model calls it and the
 #: caller echoes the arguments back (platform.kimi.ai/docs/guide/use-web-search).
@@ -184,42 +191,58 @@ class OpenAIStreamParser:
     def __init__(self, secret: str | None = None) -> None:
         self.state = StreamState(secret=secret)
         self._inline = ThinkTagSplitter()
+        # Answer text came out of the splitter: it passes everything on from then on
+        # (think_tags.py), so later text skips it. A reply is thousands of deltas.
+        self._answering = False
 
     def feed(self, event: str, data: str) -> list[StreamEvent]:
         """Events from one SSE message; ``event`` is unused in this dialect."""
-        if data.strip() == "[DONE]":
+        if data == "[DONE]" or data.strip() == "[DONE]":
             self.state.done = True
             return []
         payload = self.state.decode(data)
-        if "error" in payload and not payload.get("choices"):
+        choices = payload.get("choices")
+        if not choices and "error" in payload:
             raise error_from_payload(payload, secret=self.state.secret)
         events: list[StreamEvent] = []
-        usage = parse_usage(payload.get("usage"))
-        for choice in payload.get("choices") or ():
-            if not _is_first(choice):
-                continue
-            delta = choice.get("delta") or {}
-            if isinstance(delta, dict):
+        usage = parse_usage(payload["usage"]) if "usage" in payload else None
+        for choice in choices or ():
+            if not isinstance(choice, dict) or choice.get("index") not in (None, 0):
+                continue  # only choice 0 is shown (some servers send a null index or none)
+            delta = choice.get("delta")
+            if delta and isinstance(delta, dict):
                 events += self._delta_events(delta)
             if choice.get("finish_reason"):
                 self.state.finish_reason = str(choice["finish_reason"])
-            usage = parse_usage(choice.get("usage")) or usage
+            if "usage" in choice:
+                usage = parse_usage(choice["usage"]) or usage
         if usage is not None:
             self.state.usage = usage
         return events
 
     def _delta_events(self, delta: dict[str, Any]) -> list[StreamEvent]:
         events: list[StreamEvent] = []
-        reasoning = _reasoning_of(delta)
-        if reasoning is not None:
-            text, field_name = reasoning
-            events.append(ReasoningDelta(text))
-            if self.state.reasoning_field != "reasoning_content":
-                self.state.reasoning_field = field_name
+        if "reasoning_content" in delta or "reasoning" in delta:
+            reasoning = _reasoning_of(delta)
+            if reasoning is not None:
+                text, field_name = reasoning
+                events.append(ReasoningDelta(text))
+                if self.state.reasoning_field != "reasoning_content":
+                    self.state.reasoning_field = field_name
         content = delta.get("content")
         if isinstance(content, str) and content:
-            events += self._inline.feed(content)
-        for call in delta.get("tool_calls") or ():
+            if self._answering:
+                events.append(ContentDelta(content))
+            else:
+                inline = self._inline.feed(content)
+                self._answering = any(isinstance(e, ContentDelta) for e in inline)
+                events += inline
+        if "tool_calls" in delta:
+            self._tool_calls(delta["tool_calls"])
+        return events
+
+    def _tool_calls(self, calls: Any) -> None:
+        for call in calls or ():
             if not isinstance(call, dict):
                 continue
             function = call.get("function")
@@ -233,7 +256,6 @@ class OpenAIStreamParser:
                 arguments=_arguments_text(function.get("arguments")),
                 type=call.get("type"),
             )
-        return events
 
     def finish(self) -> list[StreamEvent]:
         """Held-back answer text, then ``Usage`` and ``Finish``; raises if cut short."""

@@ -12,7 +12,9 @@ class MessageAction(StrEnum):
 
     ``CONTINUE`` asks the model to go on with a reply that stopped short;
     ``LARGER_BUDGET`` doubles the conversation's output budget and answers again
-    (stored by a reply the output budget cut short).
+    (stored by a reply the output budget cut short). ``PREVIOUS_VERSION`` and
+    ``NEXT_VERSION`` show another version of a message (an answer given again, a
+    prompt edited) with the branch that follows it; they are never stored.
     """
 
     COPY = "copy"  # the view has already put the text on the clipboard
@@ -23,3 +25,5 @@ class MessageAction(StrEnum):
     SETTINGS = "settings"
     CONTINUE = "continue"
     LARGER_BUDGET = "larger_budget"
+    PREVIOUS_VERSION = "previous_version"
+    NEXT_VERSION = "next_version"

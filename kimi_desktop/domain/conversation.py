@@ -94,6 +94,11 @@ class StoredMessage:
     ``reasoning_field`` is the field the reasoning arrived in
     (``"reasoning_content"`` or ``"reasoning"``), so the history sends it back
     under the same name; ``None`` when unknown.
+
+    ``parent_id`` is the message this one follows (``None`` for a conversation's
+    first). ``versions`` are the ids of the messages that share that parent, this
+    one included, oldest first, when there is more than one: answers given again
+    to one prompt, or prompts edited from one place. Empty otherwise.
     """
 
     id: int
@@ -112,6 +117,13 @@ class StoredMessage:
     documents: tuple[AttachedDocument, ...] = field(default=())
     web_searches: int = 0
     reasoning_field: str | None = None
+    parent_id: int | None = None
+    versions: tuple[int, ...] = field(default=())
+
+    @property
+    def version(self) -> int:
+        """This message's place among its versions, from 1 (0 when it has none)."""
+        return self.versions.index(self.id) + 1 if self.id in self.versions else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,10 @@ The history refers to things by row ids and keeps image bytes once per hash;
 a conversation leaving the app (an export) or arriving (an import) has to carry
 all of it by value instead. The store reads and writes these; the files they
 become are the services' business.
+
+Versions and branches travel as positions: the conversation names each
+message's parent by its index in its list (parents come first) and the last
+message of the branch it shows.
 """
 
 from __future__ import annotations
@@ -51,7 +55,15 @@ class PortableMessage:
 
 @dataclass(frozen=True, slots=True)
 class PortableConversation:
-    """A conversation's settings and all its messages, in order; times are Unix seconds."""
+    """A conversation's settings and all its messages, every branch, in the order
+    written; times are Unix seconds.
+
+    ``parents[i]`` is the index of the message that message ``i`` follows (always
+    an earlier one; ``None`` for a first message); messages with one parent are
+    versions of each other. ``parents=None``: one branch, each message after the
+    one before. ``leaf`` is the index of the last message of the branch shown
+    (``None``: the last message).
+    """
 
     title: str
     created_at: float
@@ -63,6 +75,25 @@ class PortableConversation:
     max_tokens: int | None = None
     web_search: bool = False
     messages: tuple[PortableMessage, ...] = ()
+    parents: tuple[int | None, ...] | None = None
+    leaf: int | None = None
+
+    def parent_of(self, index: int) -> int | None:
+        """The index of the message that message ``index`` follows (``None``: none)."""
+        if self.parents is None:
+            return index - 1 if index > 0 else None
+        parent = self.parents[index] if index < len(self.parents) else None
+        return parent if parent is not None and 0 <= parent < index else None
+
+    def shown_branch(self) -> list[PortableMessage]:
+        """The messages of the branch shown, first to last."""
+        messages = self.messages
+        index: int | None = self.leaf if self.leaf is not None else len(messages) - 1
+        branch: list[PortableMessage] = []
+        while index is not None and 0 <= index < len(messages):
+            branch.append(messages[index])
+            index = self.parent_of(index)
+        return branch[::-1]
 
     def __repr__(self) -> str:  # a long history would flood logs and test output
         return f"PortableConversation(title={self.title!r}, {len(self.messages)} messages)"

@@ -41,7 +41,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from kimi_desktop.render.markdown import Env, MarkdownRenderer
+from kimi_desktop.render.markdown import OPEN_FENCE, Env, MarkdownRenderer
 from kimi_desktop.render.math_markdown import MATH_BLOCK
 
 _SEALING_BLOCKS = frozenset({"heading_open", "hr", "fence", MATH_BLOCK})
@@ -76,6 +76,7 @@ class IncrementalMarkdown:
         self._text = ""
         self._pending_cr = False
         self._parsed_chars = 0
+        self._tail_streaming = False  # the tail's open fences are rendered plain
         self._reset()
         if text:
             self.set_text(text)
@@ -117,8 +118,17 @@ class IncrementalMarkdown:
         self._pending_cr = text.endswith("\r")
         self._dirty = True
 
-    def html(self) -> str:
-        """The HTML of the whole text so far."""
+    def html(self, *, streaming: bool = False) -> str:
+        """The HTML of the whole text so far.
+
+        ``streaming``: the text is still growing, so a code fence not closed yet
+        is shown plain, to be highlighted once it closes (lexing it again at
+        every flush costs time in proportion to the block). Without it the HTML
+        is exactly ``MarkdownRenderer().render(text)``, open fences included.
+        """
+        if streaming != self._tail_streaming:
+            self._tail_streaming = streaming
+            self._dirty = True
         self._refresh()
         return self._stable_html + self._tail_html
 
@@ -159,6 +169,8 @@ class IncrementalMarkdown:
             self._stable_end += offset
             self._rendered_with = seen
             tokens = tokens[index:]
+        if self._tail_streaming:
+            _mark_open_fences(tokens, tail)  # (their lines count from the tail's start)
         rendered = self._renderer.render_tokens(
             tokens,
             env,
@@ -205,6 +217,29 @@ def _find_split(tail: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
         if _seals(previous, start) or _closed_by_blank_line(previous, tail, line_starts, start):
             return index, line_starts[start]
     return None
+
+
+def _mark_open_fences(tokens: Sequence[Token], source: str) -> None:
+    """Mark the fences of ``source`` that reach its end without their closing line.
+
+    Only the last lines can be open: a fence runs to the end of its container,
+    so an unclosed one ends where the text does. A line that closes it holds
+    nothing but at least as many of the fence's own characters (after any
+    quote markers); guessing wrong either way only changes how it looks while
+    it streams.
+    """
+    lines = source.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the text ends with a line break: no line after it
+    for token in tokens:
+        if token.type != "fence" or token.map is None or token.map[1] < len(lines):
+            continue
+        last = token.map[1] - 1
+        closing = lines[last].strip().lstrip(">").strip() if last > token.map[0] else ""
+        marker = token.markup
+        closed = closing.startswith(marker) and not closing.strip(marker[:1])
+        if not closed:
+            token.meta[OPEN_FENCE] = True
 
 
 def _block_line(token: Token) -> int:

@@ -259,6 +259,12 @@ def _ends_last_item(tokens: Sequence[Token], close: int) -> bool:
 PREVIEW_LANGUAGES = frozenset({"html", "htm", "xhtml", "svg"})
 """Fence languages whose code block offers "Preview" (opened in a web browser)."""
 
+OPEN_FENCE = "kimi_open_fence"
+"""``Token.meta`` key set on a fence still waiting for its closing line: its code is
+shown plain (monospace, unhighlighted) until it closes. Only a streaming message's
+renderer sets it (:meth:`IncrementalMarkdown.html`); lexing a growing block again on
+every new line cost time in proportion to the block, on every line."""
+
 
 class _QtRenderer(RendererHTML):
     """markdown-it's HTML renderer with the rules Qt and safety need."""
@@ -267,25 +273,32 @@ class _QtRenderer(RendererHTML):
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         token = tokens[idx]
-        return self._code_block(token.content, fence_language(token.info), env)
+        plain = bool(token.meta.get(OPEN_FENCE))
+        return self._code_block(token.content, fence_language(token.info), env, plain=plain)
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         return self._code_block(tokens[idx].content, "", env)
 
-    def _code_block(self, content: str, language: str, env: Env) -> str:
+    def _code_block(self, content: str, language: str, env: Env, *, plain: bool = False) -> str:
         code = content[:-1] if content.endswith("\n") else content
         codes: list[str] = env[_CODES]
         index = env[_FIRST_CODE] + len(codes)
         codes.append(code)
-        body = self._highlight(content, language)
+        body = self._plain(content, language) if plain else self._highlight(content, language)
         # TRANSLATORS: the header of a code block whose language is not named.
         label = escapeHtml(language) if language else escapeHtml(_("code"))
         target = f"{index}/{quote(language, safe='')}"
-        links = [f'<a href="save:{target}">{escapeHtml(_("Save as…"))}</a>']
+        # Each word is translated before its f-string: Babel reads an f-string as one token.
+        # TRANSLATORS: a link above a code block: save the code in a file.
+        save_as = escapeHtml(_("Save as…"))
+        links = [f'<a href="save:{target}">{save_as}</a>']
         if language.lower() in PREVIEW_LANGUAGES:
             # TRANSLATORS: a link above an HTML or SVG code block: open it in a browser.
-            links.append(f'<a href="preview:{target}">{escapeHtml(_("Preview"))}</a>')
-        links.append(f'<a href="copy:{index}">{escapeHtml(_("Copy"))}</a>')
+            preview = escapeHtml(_("Preview"))
+            links.append(f'<a href="preview:{target}">{preview}</a>')
+        # TRANSLATORS: a link above a code block: copy the code to the clipboard.
+        copy = escapeHtml(_("Copy"))
+        links.append(f'<a href="copy:{index}">{copy}</a>')
         actions = "&nbsp;&nbsp;&nbsp;".join(links)
         return (
             '<table class="codeblock" width="100%" border="0" cellspacing="0" cellpadding="0">'
@@ -294,6 +307,14 @@ class _QtRenderer(RendererHTML):
             f'<tr><td class="codebody" colspan="2"><pre>{body}</pre></td></tr>'
             "</table>\n"
         )
+
+    def _plain(self, content: str, language: str) -> str:
+        """An open fence's code laid out as :meth:`_highlight` lays it out, uncoloured."""
+        code = content[:-1] if content.endswith("\n") else content
+        text = escapeHtml(code)
+        if content.endswith("\n") and self.highlighter.knows(language):
+            text = text.removesuffix("\n")  # as the highlighter drops the lexer's last break
+        return text
 
     def _highlight(self, content: str, language: str) -> str:
         """Highlighted code; a last line still arriving (open fence) stays plain.

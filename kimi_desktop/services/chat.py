@@ -32,11 +32,11 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -76,8 +76,10 @@ from kimi_desktop.services.save_problems import (
     retry_helps,
     writing,
 )
+from kimi_desktop.services.stream_thread import Inbox, ReplyThread
 from kimi_desktop.services.titles import title_from_prompt
 from kimi_desktop.store import STORAGE_ERRORS, ConversationRepository
+from kimi_desktop.store.branches import SHOWN_LEAF, ShownLeaf
 
 if TYPE_CHECKING:
     from kimi_desktop.api import KimiClient
@@ -88,8 +90,11 @@ _log = logging.getLogger(__name__)
 SAVE_INTERVAL = 1.0
 #: How often a save that failed (a full disk) is tried again, in seconds.
 SAVE_RETRY_INTERVAL = 5.0
-#: Longest stretch of stream handling before the GUI gets a turn (seconds).
+#: Longest stretch of stream handling before the GUI gets a turn, when a reply is read
+#: on the GUI's own loop (seconds).
 YIELD_AFTER = 0.004
+#: How long quitting waits for the threads reading replies to close their connections.
+THREAD_EXIT_WAIT = 5.0
 
 #: ``open_client(endpoint_id, on_retry)``: a client for the endpoint with its key.
 #: Raises :class:`ApiError` (e.g. no key configured) with a sentence for the user.
@@ -130,9 +135,15 @@ class ChatSession(QObject):
             has been saved since, the notice can go.
         conversation_changed(int conversation_id): title or settings changed.
         credits_changed(str endpoint_id, float credits): balance reported by the endpoint.
+        branch_changed(int conversation_id): the conversation shows another branch than
+            the signals so far said (read its messages again).
+
+    Answering again (:meth:`regenerate`) and editing a prompt (:meth:`edit_prompt`)
+    keep what was there as an earlier version: the new reply or prompt is written
+    beside it, and the rows no longer shown are announced by ``messages_removed``.
 
     Commands that write the history (:meth:`send`, :meth:`regenerate`,
-    :meth:`edit_last_prompt`, :meth:`continue_reply`, :meth:`delete_message`) raise
+    :meth:`edit_prompt`, :meth:`continue_reply`, :meth:`delete_message`) raise
     :class:`HistoryNotSaved` with a sentence when it cannot be written; nothing was
     done then.
 
@@ -158,6 +169,7 @@ class ChatSession(QObject):
     save_failed = Signal(object, str)
     conversation_changed = Signal(int)
     credits_changed = Signal(str, float)
+    branch_changed = Signal(int)
 
     def __init__(
         self,
@@ -187,6 +199,8 @@ class ChatSession(QObject):
         self._unsaved: dict[int, _FinalState] = {}
         self._retry_timer: asyncio.TimerHandle | None = None
         self._shutting_down = False
+        # Threads reading replies (see _stream); a quit waits until each has ended.
+        self._threads: set[ReplyThread[float | None]] = set()
 
     # -- queries -----------------------------------------------------------------
 
@@ -237,31 +251,64 @@ class ChatSession(QObject):
         documents: Sequence[AttachedDocument] = (),
         web_search: bool | None = None,
     ) -> StoredMessage:
-        """Store the user's prompt (with its images and documents) and start streaming
-        the reply."""
+        """Store the user's prompt (with its images and documents) after the last message
+        shown and start streaming the reply."""
         if self.is_running(conversation_id):
             raise RuntimeError("a reply is already streaming in this conversation")
+        return self._send(
+            conversation_id,
+            text,
+            _Reply(endpoint_id, model, thinking, budget, web_search),
+            attachments=attachments,
+            documents=documents,
+        )
+
+    def _send(
+        self,
+        conversation_id: int,
+        text: str,
+        reply: _Reply,
+        *,
+        attachments: Sequence[NewAttachment],
+        documents: Sequence[AttachedDocument],
+        parent_id: int | ShownLeaf | None = SHOWN_LEAF,
+        replaced: Sequence[StoredMessage] = (),
+    ) -> StoredMessage:
+        """Store a prompt after ``parent_id`` and answer it; ``replaced`` are the messages
+        shown from where it goes (an edited prompt and what followed it), which stay
+        as an earlier version."""
         with writing(self._repo, sending=True):
             conversation = self._repo.get_conversation(conversation_id)
             if conversation is not None and not conversation.title:
                 self._repo.rename(conversation_id, title_from_prompt(text))
-            self._repo.set_model(conversation_id, endpoint_id, model)
+            self._repo.set_model(conversation_id, reply.endpoint_id, reply.model)
             message = self._repo.add_message(
-                conversation_id, "user", text, attachments=attachments, documents=documents
+                conversation_id,
+                "user",
+                text,
+                attachments=attachments,
+                documents=documents,
+                parent_id=parent_id,
             )
         # After the message: it made this the most recent chat, first in the list.
         self.conversation_changed.emit(conversation_id)
+        if replaced:
+            self.messages_removed.emit(conversation_id, [m.id for m in replaced])
         self.message_added.emit(message)
         try:
-            self._start_reply(conversation_id, endpoint_id, model, thinking, budget, web_search)
+            self._start_reply(conversation_id, reply)
         except HistoryNotSaved:
             # Take the prompt back, so sending again does not ask twice.
             try:
                 self._repo.delete_message(message.id)
+                if replaced:  # the branch it would have replaced is shown again
+                    self._repo.select_branch(conversation_id, replaced[-1].id)
             except STORAGE_ERRORS:
                 _log.warning("a prompt without its reply stays in the history")
             else:
                 self.messages_removed.emit(conversation_id, [message.id])
+                if replaced:
+                    self.branch_changed.emit(conversation_id)
             raise
         return message
 
@@ -275,21 +322,33 @@ class ChatSession(QObject):
         budget: OutputBudget = DEFAULT_BUDGET,
         web_search: bool | None = None,
     ) -> None:
-        """Drop the last answer (and anything after the last prompt), answer again."""
+        """Answer the last prompt shown again, as a new version of its answer.
+
+        The earlier answer stays, one version before the new one; a failed one that
+        got nothing (``error``, no text) is dropped instead of kept.
+        """
         messages = self._repo.messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
         if last_user is None or self.is_running(conversation_id):
             return
-        after = [m.id for m in messages if m.id > last_user.id]
-        if after:
+        after = [m for m in messages if m.id > last_user.id]
+        failed = [m.id for m in after if m.status is MessageStatus.ERROR and not m.text]
+        if failed:
             with writing(self._repo, sending=True):
-                self._repo.delete_messages_from(conversation_id, after[0])
-            self.messages_removed.emit(conversation_id, after)
-        self._start_reply(conversation_id, endpoint_id, model, thinking, budget, web_search)
+                for message_id in failed:
+                    self._repo.delete_message(message_id)
+            self.messages_removed.emit(conversation_id, failed)
+        self._start_reply(
+            conversation_id,
+            _Reply(endpoint_id, model, thinking, budget, web_search),
+            parent_id=last_user.id,
+            replaced=[m.id for m in after if m.id not in failed],
+        )
 
-    def edit_last_prompt(
+    def edit_prompt(
         self,
         conversation_id: int,
+        message_id: int,
         text: str,
         *,
         endpoint_id: str,
@@ -300,35 +359,32 @@ class ChatSession(QObject):
         documents: Sequence[AttachedDocument] = (),
         web_search: bool | None = None,
     ) -> None:
-        """Replace the last prompt (dropping what followed it) and send it again.
+        """Send ``text`` as a new version of the prompt ``message_id`` (any prompt shown):
+        a new branch from the message before it, answered at once.
 
-        The prompt keeps its images and documents; ``attachments`` and
-        ``documents`` are those attached while editing.
+        The prompt and what followed it stay as the earlier version. The new one
+        keeps the prompt's images and documents; ``attachments`` and ``documents``
+        are those attached while editing.
         """
         messages = self._repo.messages(conversation_id)
-        last_user = next((m for m in reversed(messages) if m.role == "user"), None)
-        if last_user is None or self.is_running(conversation_id):
+        index = next(
+            (i for i, m in enumerate(messages) if m.id == message_id and m.role == "user"), None
+        )
+        if index is None or self.is_running(conversation_id):
             return
-        removed = [m.id for m in messages if m.id >= last_user.id]
+        prompt = messages[index]
         kept = [
             NewAttachment(a.mime, self._repo.blob(a.sha256) or b"", a.width, a.height, a.name)
-            for a in last_user.attachments
+            for a in prompt.attachments
         ]
-        attachments = [*kept, *attachments]
-        documents = [*last_user.documents, *documents]
-        with writing(self._repo, sending=True):
-            self._repo.delete_messages_from(conversation_id, last_user.id)
-        self.messages_removed.emit(conversation_id, removed)
-        self.send(
+        self._send(
             conversation_id,
             text,
-            endpoint_id=endpoint_id,
-            model=model,
-            thinking=thinking,
-            budget=budget,
-            attachments=attachments,
-            documents=documents,
-            web_search=web_search,
+            _Reply(endpoint_id, model, thinking, budget, web_search),
+            attachments=[*kept, *attachments],
+            documents=[*prompt.documents, *documents],
+            parent_id=prompt.parent_id,
+            replaced=messages[index:],
         )
 
     def continue_reply(
@@ -364,7 +420,7 @@ class ChatSession(QObject):
         pending = self._unsaved.get(reply.id)
         if pending is not None:  # its final state is only in memory: saved first
             raise HistoryNotSaved(pending.problem)
-        if not reply.text:
+        if not reply.text:  # (a new version of the answer: this one stays as the earlier)
             self.regenerate(
                 conversation_id,
                 endpoint_id=endpoint_id,
@@ -397,11 +453,21 @@ class ChatSession(QObject):
         self._run(conversation_id, resumed, endpoint_id, ask)
 
     def delete_message(self, conversation_id: int, message_id: int) -> None:
-        """Delete one message (not while its own reply is streaming)."""
+        """Delete one message; what followed it stays, after the message before it.
+
+        Not while a reply streams in the conversation: the reply's history would
+        change under it. Deleting one of several versions shows the branch of the
+        newest version left (``branch_changed``).
+        """
+        if self.is_running(conversation_id):
+            return
+        deleted = self._repo.get_message(message_id)
         with writing(self._repo):
             self._repo.delete_message(message_id)
         self._unsaved.pop(message_id, None)
         self.messages_removed.emit(conversation_id, [message_id])
+        if deleted is not None and deleted.versions:
+            self.branch_changed.emit(conversation_id)
 
     def stop(self, conversation_id: int) -> None:
         """Stop the streaming reply; what arrived is kept and marked stopped."""
@@ -421,6 +487,7 @@ class ChatSession(QObject):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._join_threads()
         if self._retry_timer is not None:
             self._retry_timer.cancel()
             self._retry_timer = None
@@ -430,6 +497,18 @@ class ChatSession(QObject):
             _log.error("saving replies at exit failed:\n%s", self._safe_trace(None))
         for final in list(self._unsaved.values()):
             _rescue(final, self._repo.path.parent)
+
+    async def _join_threads(self) -> None:
+        """Wait until every reply thread has ended (each was told to stop with its task):
+        none may outlive the app. One that hangs is left to end with the process."""
+        threads = list(self._threads)
+        for thread in threads:
+            thread.cancel()
+        if threads:
+            await asyncio.wait([thread.ended for thread in threads], timeout=THREAD_EXIT_WAIT)
+        for thread in threads:
+            if not thread.join(timeout=0.1):
+                _log.warning("a reply thread did not end within %s s", THREAD_EXIT_WAIT)
 
     def retry_unsaved(self) -> bool:
         """Save again every reply whose save failed; True when nothing is left unsaved.
@@ -449,20 +528,35 @@ class ChatSession(QObject):
     def _start_reply(
         self,
         conversation_id: int,
-        endpoint_id: str,
-        model: str,
-        thinking: ThinkingFields | None,
-        budget: OutputBudget,
-        web_search: bool | None,
+        options: _Reply,
+        *,
+        parent_id: int | ShownLeaf = SHOWN_LEAF,
+        replaced: Sequence[int] = (),
     ) -> None:
-        prompt = self._prompt(conversation_id, endpoint_id, model)
+        """Answer the dialogue up to ``parent_id`` (by default the last message shown);
+        ``replaced`` are the messages shown after it, kept as an earlier version."""
+        endpoint_id, model = options.endpoint_id, options.model
+        before = None if isinstance(parent_id, ShownLeaf) else parent_id + 1
+        prompt = self._prompt(conversation_id, endpoint_id, model, before=before)
         request = self._request(
-            conversation_id, model, prompt.messages, thinking, budget, web_search
+            conversation_id,
+            model,
+            prompt.messages,
+            options.thinking,
+            options.budget,
+            options.web_search,
         )
         with writing(self._repo, sending=True):
             reply = self._repo.add_message(
-                conversation_id, "assistant", "", status=MessageStatus.STREAMING, model=model
+                conversation_id,
+                "assistant",
+                "",
+                status=MessageStatus.STREAMING,
+                model=model,
+                parent_id=parent_id,
             )
+        if replaced:
+            self.messages_removed.emit(conversation_id, list(replaced))
         self.message_added.emit(reply)
         self._run(conversation_id, reply, endpoint_id, _Ask(request, prompt.inline))
 
@@ -545,58 +639,53 @@ class ChatSession(QObject):
 
     async def _stream(self, reply: StoredMessage, endpoint_id: str, ask: _Ask) -> None:
         """Stream one reply into its row; ``ask.earlier`` is the reply being continued,
-        whose text, reasoning, searches and usage the continuation adds to."""
+        whose text, reasoning, searches and usage the continuation adds to.
+
+        A :class:`KimiClient` is read on a :class:`ReplyThread` and what it reads
+        arrives here in batches (:meth:`_take`); any other client (a test's
+        scripted one, whose queue belongs to this loop) is read on this loop.
+        Either way this task owns the reply: Stop cancels it, and saving stays here.
+        """
         request, earlier = ask.request, ask.earlier
         reply_state = _ReplyState(self._clock, self._save_interval, self._retry_interval)
         if earlier is not None:
             reply_state.start_from(earlier.text, earlier.reasoning, earlier.reasoning_seconds)
             reply_state.searches = earlier.web_searches
-        status, error, usage = MessageStatus.COMPLETE, None, None
+        status, error = MessageStatus.COMPLETE, None
         fix: str | None = None
-        finish: Finish | None = None
         deltas = _DeltaBatch(
+            reply_state,
             lambda text: self.reasoning_received.emit(reply.id, text),
             lambda text: self.content_received.emit(reply.id, text),
         )
         live = _LiveReply(reply, reply_state, deltas)
         self._live[reply.id] = live
+        inbox: Inbox[object] = Inbox(
+            asyncio.get_event_loop(), lambda items: self._take(live, items)
+        )
+        thread: ReplyThread[float | None] | None = None
 
         def on_retry(attempt: int, delay: float, exc: ApiError) -> None:
-            self.retry_scheduled.emit(reply, retry_notice(exc, delay))
+            inbox.put(_Retrying(delay, exc))  # on the reply thread, if it reads
 
         try:
             client = self._open_client(endpoint_id, on_retry)
             if ask.inline is not None and client.endpoint.protocol == "anthropic":
                 # That format cannot place a system message mid-conversation.
                 request = dataclasses.replace(request, messages=ask.inline())
-            async with client, aclosing(client.stream_chat(request)) as events:
-                turn_started = time.perf_counter()
-                async for event in events:
-                    if isinstance(event, ReasoningDelta):
-                        reply_state.add_reasoning(event.text)
-                        deltas.add(event.text, reasoning=True)
-                    elif isinstance(event, ContentDelta):
-                        reply_state.add_content(event.text)
-                        deltas.add(event.text, reasoning=False)
-                    elif isinstance(event, WebSearch):
-                        reply_state.add_search()
-                        deltas.flush()  # the round's text is shown before its search
-                        self.web_searched.emit(reply.id, reply_state.searches)
-                    elif isinstance(event, Usage):
-                        usage = event
-                    elif isinstance(event, Finish):
-                        finish = event
-                    if reply_state.save_due():
-                        self._save_live(live)
-                    else:
-                        self._arm_save_timer(live)
-                    if time.perf_counter() - turn_started > YIELD_AFTER:
-                        # Events already buffered never suspend the loop by themselves;
-                        # let Qt paint and handle input between bursts.
-                        await asyncio.sleep(0)
-                        turn_started = time.perf_counter()
-                if client.credits_remaining is not None:
-                    self.credits_changed.emit(endpoint_id, client.credits_remaining)
+            try:
+                if self._threaded(client):
+                    thread = self._start_thread(_read_batches(client, request, inbox))
+                    credits = await thread.result
+                else:
+                    inbox.same_thread()
+                    credits = await _read_here(client, request, inbox)
+            finally:
+                inbox.deliver()  # what arrived counts, however the stream ended
+            # A Stop pressed while that last batch was shown counts: it is raised here.
+            await asyncio.sleep(0)
+            if credits is not None:
+                self.credits_changed.emit(endpoint_id, credits)
         except asyncio.CancelledError:
             status = MessageStatus.STOPPED
         except ApiError as exc:
@@ -616,14 +705,67 @@ class ChatSession(QObject):
                 error = f"{error} {kept}"
             fix = MessageAction.RETRY
         finally:
+            if thread is not None:
+                thread.cancel()  # stopped, or failed here: the thread stops reading too
             reply_state.cancel_timer()
-        deltas.flush()  # what arrived is shown before the reply's final state
+        # Nothing that arrives after the end counts: a stopped reply is what was shown
+        # when it was stopped.
+        inbox.close()
+        deltas.flush()
         del self._live[reply.id]
+        usage, finish = reply_state.usage, reply_state.finish
         if status is MessageStatus.COMPLETE and finish is not None and finish.reason == "length":
             # The output budget ran out: never a finished reply, even with no answer at
             # all (a thinking model spends the budget on reasoning first).
             status, fix = MessageStatus.INTERRUPTED, MessageAction.LARGER_BUDGET
         self._finish(reply, reply_state, _Ending(status, error, fix, usage, finish), ask)
+
+    def _start_thread(self, work: Coroutine[Any, Any, float | None]) -> ReplyThread[float | None]:
+        """Start a reply thread, known to :meth:`shutdown` until it has ended."""
+        thread = ReplyThread(work)
+        self._threads.add(thread)
+
+        def forget(_ended: asyncio.Future[None]) -> None:
+            self._threads.discard(thread)
+
+        thread.ended.add_done_callback(forget)
+        thread.start()
+        return thread
+
+    @staticmethod
+    def _threaded(client: object) -> bool:
+        """Whether a client is read on a thread of its own: ours are, built for it."""
+        from kimi_desktop.api import KimiClient
+
+        return isinstance(client, KimiClient)
+
+    def _take(self, live: _LiveReply, items: list[object]) -> None:
+        """What the reply's stream brought since the last batch: counted, announced in
+        runs, and saved when a save is due (or by a timer, if the server goes quiet)."""
+        state, deltas = live.state, live.deltas
+        for item in items:
+            if isinstance(item, ContentDelta):
+                deltas.add(item.text, reasoning=False)
+            elif isinstance(item, ReasoningDelta):
+                deltas.add(item.text, reasoning=True)
+            elif isinstance(item, WebSearch):
+                deltas.flush()  # the round's text is shown before its search
+                state.add_search()
+                self.web_searched.emit(live.reply.id, state.searches)
+            elif isinstance(item, Usage):
+                state.usage = item
+            elif isinstance(item, Finish):
+                state.finish = item
+            elif isinstance(item, _Retrying):
+                deltas.flush()
+                self.retry_scheduled.emit(live.reply, retry_notice(item.error, item.delay))
+        deltas.flush()
+        if self._live.get(live.reply.id) is not live:
+            return  # the reply has ended; its final save writes everything
+        if state.save_due():
+            self._save_live(live)
+        else:
+            self._arm_save_timer(live)
 
     def _finish(self, reply: StoredMessage, state: _ReplyState, ending: _Ending, ask: _Ask) -> None:
         """Save the reply's final state; a continuation's usage and search turns add to
@@ -768,35 +910,41 @@ class ChatSession(QObject):
 
 
 class _DeltaBatch:
-    """Streamed text on its way to the signals: one signal per run of deltas, not per token.
+    """Streamed text on its way to the reply's state and the signals: one signal per
+    run of deltas, not per token.
 
-    A reply read from a full socket buffer yields hundreds of tokens without the
-    task suspending, and a signal per token costs as much as parsing it. Deltas
-    are joined and announced as soon as the task suspends (``call_soon`` runs
-    then), when reasoning gives way to answer text or back, and at the end.
+    A batch from the stream holds hundreds of tokens, and a signal per token
+    costs as much as parsing it. Deltas are joined and announced when
+    reasoning gives way to answer text or back, and at the end of each batch.
     """
 
-    def __init__(self, reasoning: Callable[[str], None], content: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        state: _ReplyState,
+        reasoning: Callable[[str], None],
+        content: Callable[[str], None],
+    ) -> None:
+        self._state = state
         self._announce = {True: reasoning, False: content}
         self._texts: list[str] = []
         self._reasoning = False
-        self._scheduled = False
 
     def add(self, text: str, *, reasoning: bool) -> None:
         if self._texts and reasoning != self._reasoning:
             self.flush()
         self._reasoning = reasoning
         self._texts.append(text)
-        if not self._scheduled:
-            self._scheduled = True
-            asyncio.get_running_loop().call_soon(self.flush)
 
     def flush(self) -> None:
-        self._scheduled = False
-        if self._texts:
-            text = "".join(self._texts)
-            self._texts.clear()
-            self._announce[self._reasoning](text)
+        if not self._texts:
+            return
+        text = "".join(self._texts)
+        self._texts.clear()
+        if self._reasoning:
+            self._state.add_reasoning(text)
+        else:
+            self._state.add_content(text)
+        self._announce[self._reasoning](text)
 
 
 class _ReplyState:
@@ -826,6 +974,10 @@ class _ReplyState:
         self.problem = ""
         """The sentence last said about why the reply is not saved."""
         self.timer: asyncio.TimerHandle | None = None
+        self.usage: Usage | None = None
+        """The token counts the stream reported, if it did."""
+        self.finish: Finish | None = None
+        """How the stream said it ended, if it did."""
 
     @property
     def text(self) -> str:
@@ -902,6 +1054,41 @@ class _LiveReply:
 
 
 @dataclass(frozen=True)
+class _Retrying:
+    """The client waits ``delay`` seconds before trying the request again, after ``error``."""
+
+    delay: float
+    error: ApiError
+
+
+async def _read_batches(
+    client: KimiClient, request: ChatRequest, inbox: Inbox[object]
+) -> float | None:
+    """Read a reply on its thread: each batch of events goes to the inbox as it
+    arrives. Returns the credits the endpoint reported, if any."""
+    async with client, aclosing(client.stream_chat_batches(request)) as batches:
+        async for batch in batches:
+            inbox.put_all(batch)
+        return client.credits_remaining
+
+
+async def _read_here(
+    client: KimiClient, request: ChatRequest, inbox: Inbox[object]
+) -> float | None:
+    """Read a reply on the window's loop, event by event, letting Qt paint and take
+    input between bursts. Returns the credits the endpoint reported, if any."""
+    async with client, aclosing(client.stream_chat(request)) as events:
+        turn_started = time.perf_counter()
+        async for event in events:
+            inbox.put(event)
+            if time.perf_counter() - turn_started > YIELD_AFTER:
+                # Events already buffered never suspend the loop by themselves.
+                await asyncio.sleep(0)
+                turn_started = time.perf_counter()
+        return client.credits_remaining
+
+
+@dataclass(frozen=True)
 class _Ending:
     """How a reply's stream ended: its status, the error and the fix to offer, the
     usage reported and the ``Finish`` event, if those came."""
@@ -948,6 +1135,18 @@ class _FinalState:
             reasoning_field=self.reasoning_field,
             web_searches=self.web_searches,
         )
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """How to ask for a reply: the endpoint and model, how the request switches
+    reasoning, its output budget, and web search (``None``: as the conversation says)."""
+
+    endpoint_id: str
+    model: str
+    thinking: ThinkingFields | None
+    budget: OutputBudget
+    web_search: bool | None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """``HistoryService``: the conversation list, search, and housekeeping, as signals.
 
 The window never talks to the store directly; it asks this service and
-listens for ``conversations_changed`` to refresh the sidebar. A command that
+listens for ``conversations_changed`` to refresh the sidebar. Which branch of a
+conversation is shown (its versions, see ``store/branches.py``) is chosen here
+too, and saved. A command that
 cannot write the history (a full disk) raises :class:`HistoryNotSaved` with the
 sentence to show; nothing changed then.
 """
@@ -42,6 +44,24 @@ class HistoryService(QObject):
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         return self._repo.messages(conversation_id)
+
+    def select_branch(self, conversation_id: int, message_id: int) -> bool:
+        """Show the branch through ``message_id`` (ending in its newest continuation);
+        False if the conversation has no such message. Saved, so it is what opens next."""
+        with writing(self._repo):
+            return self._repo.select_branch(conversation_id, message_id)
+
+    def switch_version(self, conversation_id: int, message_id: int, step: int) -> int | None:
+        """Show the version ``step`` places after ``message_id`` (-1: the one before),
+        with its newest continuation; returns its id, or ``None`` when there is none."""
+        message = self._repo.get_message(message_id)
+        if message is None or message.conversation_id != conversation_id:
+            return None
+        place = message.version - 1 + step
+        if not message.versions or not 0 <= place < len(message.versions):
+            return None
+        chosen = message.versions[place]
+        return chosen if self.select_branch(conversation_id, chosen) else None
 
     def image_bytes(self, sha256: str) -> bytes | None:
         return self._repo.blob(sha256)

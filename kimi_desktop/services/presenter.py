@@ -2,47 +2,37 @@
 
 The window builds widgets, forwards what a person does to this object, and
 applies its signals to the widgets; every decision lives here, so it can be
-tested with no window at all: which conversation is open, whether a draft can
-be sent (a model, a key, a model that sees the images), sending, editing the
-last prompt, regenerating and retrying, continuing a reply that stopped short,
-the conversation's settings (instructions, output budget, thinking, web search,
-temperature), starting a chat with an assistant, deleting with undo, and whether
-the welcome page or the chat is shown.
+tested with no window at all: which conversation is open, whether the welcome
+page or the chat is shown, switching between a message's versions, deleting
+with undo, and what each of a message's buttons does.
 
-Every request says how it switches reasoning (``EndpointPresenter.thinking_for``)
-and carries the conversation's output budget, capped by what the model's
-context leaves (:class:`~kimi_desktop.services.budget.OutputBudget`).
+Two parts of it have jobs of their own, and the presenter passes their signals
+on as its own:
 
-Documents go with the prompt they were attached to and are stored with it; a
-draft whose documents alone are larger than the model's context is refused
-before anything is saved, saying by how many tokens.
-
-Web search is a setting of each conversation. A new chat starts with the
-setting last chosen in this run (any conversation's toggle), so someone who
-searches keeps searching; the setting is sent only where the endpoint runs
-Kimi's search (``EndpointPresenter.web_search_available``).
-
-A new chat starts with an assistant (the plain Kimi unless another is chosen
-on the empty chat). What it says about the window (model, thinking, web search)
-applies at once; its instructions, budget and temperature wait until the chat
-is saved (its first message, or its settings), and go into the conversation
-then. An empty saved conversation takes a chosen assistant's settings at once.
-Thinking belongs to the window's thinking control, which the conversation's
-settings show and set (``thinking_chosen``, ``effort_chosen``).
+- :attr:`ChatPresenter.conversation_setup`, a
+  :class:`~kimi_desktop.services.conversation_setup.ConversationSetup`: the
+  conversation's settings (instructions, output budget, thinking, web search,
+  temperature) and the assistant a new chat starts with;
+- :attr:`ChatPresenter.replies`, a
+  :class:`~kimi_desktop.services.reply_requests.ReplyRequests`: sending the draft,
+  editing any prompt (a new version of it, the earlier kept), regenerating and
+  retrying, continuing a reply that stopped short, a larger output budget.
 
 The messages of the open conversation are kept here as they change, so the
 window never reads the database again to learn what a signal already said.
+When another branch is shown (a version switched to, a search result in a
+branch not shown, a version deleted) the conversation is shown again whole,
+through ``conversation_opened``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from kimi_desktop.domain import (
     Conversation,
@@ -50,65 +40,39 @@ from kimi_desktop.domain import (
     Message,
     MessageAction,
     MessageStatus,
-    ModelInfo,
     StoredMessage,
-    ThinkingFields,
-    ThinkingMode,
-    has_visible_text,
 )
-from kimi_desktop.i18n import N_, _
+from kimi_desktop.i18n import _
 from kimi_desktop.services.assistants import AssistantService, StarterPrompt
-from kimi_desktop.services.budget import (
-    DEFAULT_MAX_TOKENS,
-    MAX_MAX_TOKENS,
-    OutputBudget,
-    larger_budget,
-)
 from kimi_desktop.services.chat import ChatSession
 from kimi_desktop.services.choices import ModelChoice, Notice
-from kimi_desktop.services.document_context import context_overflow, no_question
+from kimi_desktop.services.conversation_setup import ConversationSettings, ConversationSetup
 from kimi_desktop.services.endpoint_presenter import EndpointPresenter
-from kimi_desktop.services.endpoints import EndpointService, ModelListing
+from kimi_desktop.services.endpoints import EndpointService
 from kimi_desktop.services.history import HistoryService
+from kimi_desktop.services.reply_requests import (
+    EDITING,
+    INVISIBLE,
+    NO_KEY,
+    NO_MODEL,
+    ReplyRequests,
+)
 from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.save_problems import HistoryNotSaved
+from kimi_desktop.services.shown_conversation import ShownConversation, unless_unsaved
 from kimi_desktop.services.title_requests import TitleGenerator
 from kimi_desktop.services.workers import BackgroundTasks
-from kimi_desktop.settings.assistants import Assistant
-from kimi_desktop.settings.built_in_assistants import DEFAULT_ASSISTANT_ID, built_in_assistants
-from kimi_desktop.settings.known_models import accepts_temperature, thinking_mode
 from kimi_desktop.settings.store import SettingsStore
 
-# Sentences of the composer's notice line, translated where they are shown: _(NO_MODEL).
-NO_MODEL = N_("Pick a model first, or type a model id.")
-NO_KEY = N_("No API key is set for this endpoint. Add one in Settings (Ctrl+,).")
-INVISIBLE = N_("The message holds only invisible characters, so there is nothing to send.")
-EDITING = N_("Editing your last message — send to replace it, or Esc to cancel.")
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationSettings:
-    """What the conversation's settings dialog edits, and the room it has.
-
-    ``max_tokens`` is the output budget (``None``: the default, :data:`DEFAULT_MAX_TOKENS`);
-    ``budget_limit`` the most it may be: the model's context when known.
-    ``thinking`` and ``effort`` are the window's thinking control (as in
-    :class:`ModelChoice`), offered as ``thinking_mode`` says the model allows.
-    ``web_search`` is offered where ``web_search_available``; ``temperature``
-    (``None``: the model's own) where ``temperature_accepted``: the model takes one
-    and the history can keep it.
-    """
-
-    system_prompt: str = ""
-    max_tokens: int | None = None
-    budget_limit: int = MAX_MAX_TOKENS
-    thinking: bool | None = None
-    effort: str | None = None
-    thinking_mode: ThinkingMode = ThinkingMode.NONE
-    web_search: bool = False
-    web_search_available: bool = False
-    temperature: float | None = None
-    temperature_accepted: bool = False
+# Where the window and the tests have always found them.
+__all__ = [
+    "EDITING",
+    "INVISIBLE",
+    "NO_KEY",
+    "NO_MODEL",
+    "ChatPresenter",
+    "ConversationSettings",
+]
 
 
 class ChatPresenter(QObject):
@@ -145,6 +109,8 @@ class ChatPresenter(QObject):
             level ("low", "high", "max"; ``None``: the server's default).
         attach_requested(): a starter prompt wants a screenshot or a document: open
             the attach dialog.
+        branch_shown(int message_id): another branch of the open conversation is
+            shown (``conversation_opened`` came first); keep this message in view.
     """
 
     conversation_opened = Signal(object, list)
@@ -169,6 +135,7 @@ class ChatPresenter(QObject):
     thinking_chosen = Signal(bool)
     effort_chosen = Signal(object)
     attach_requested = Signal()
+    branch_shown = Signal(int)
 
     def __init__(
         self,
@@ -187,26 +154,38 @@ class ChatPresenter(QObject):
         self._endpoints = endpoints
         self._settings = settings
         self._current_choice = current_choice
-        self._assistants = assistants
-        self._conversation: Conversation | None = None
-        # The assistant the shown chat was started with, if known; a new chat's
-        # instructions, budget and temperature wait in it until the chat is saved.
-        self._assistant: Assistant | None = self._default_assistant()
-        self._messages: dict[int, StoredMessage] = {}  # the open chat's, in order
-        self._editing = False
-        self._draft_before_edit = ""
+        self._shown = ShownConversation()
         self._unsaved_notice = ""  # the notice about a reply that could not be saved
-        self._web_search_default = False  # what a new chat starts with (the last choice)
         self._tasks = BackgroundTasks()
         self.endpoint_presenter = EndpointPresenter(
             chat=chat,
             endpoints=endpoints,
             settings=settings,
             current_choice=current_choice,
-            has_conversation=lambda: self._conversation is not None,
+            has_conversation=lambda: self._shown.conversation is not None,
             tasks=self._tasks,
             parent=self,
         )
+        self.conversation_setup = ConversationSetup(
+            shown=self._shown,
+            history=history,
+            endpoints=endpoints,
+            endpoint_presenter=self.endpoint_presenter,
+            current_choice=current_choice,
+            assistants=assistants,
+            parent=self,
+        )
+        self.replies = ReplyRequests(
+            shown=self._shown,
+            setup=self.conversation_setup,
+            history=history,
+            chat=chat,
+            endpoints=endpoints,
+            endpoint_presenter=self.endpoint_presenter,
+            current_choice=current_choice,
+            parent=self,
+        )
+        self._pass_on_signals_of_parts()
         # After a conversation's first answer, a short generated title.
         self.titles = TitleGenerator(
             chat=chat, history=history, endpoints=endpoints, tasks=self._tasks, parent=self
@@ -218,30 +197,48 @@ class ChatPresenter(QObject):
         chat.reply_running_changed.connect(self._on_chat_reply_running_changed)
         chat.retry_scheduled.connect(self._on_chat_retry_scheduled)
         chat.save_failed.connect(self._on_chat_save_failed)
-        if assistants is not None:
-            assistants.assistants_changed.connect(self._on_assistants_changed)
+        chat.branch_changed.connect(self._on_chat_branch_changed)
+
+    def _pass_on_signals_of_parts(self) -> None:
+        """The window listens to the presenter alone: what a part says, it says."""
+        setup, replies = self.conversation_setup, self.replies
+        setup.notice_changed.connect(self.notice_changed)
+        setup.status_message.connect(self.status_message)
+        setup.system_prompt_changed.connect(self.system_prompt_changed)
+        setup.web_search_changed.connect(self.web_search_changed)
+        setup.assistants_listed.connect(self.assistants_listed)
+        setup.thinking_chosen.connect(self.thinking_chosen)
+        setup.effort_chosen.connect(self.effort_chosen)
+        setup.composer_text_set.connect(self.composer_text_set)
+        setup.attach_requested.connect(self.attach_requested)
+        replies.conversation_created.connect(self._on_replies_conversation_created)
+        replies.notice_changed.connect(self.notice_changed)
+        replies.status_message.connect(self.status_message)
+        replies.composer_text_set.connect(self.composer_text_set)
+        replies.draft_sent.connect(self.draft_sent)
 
     # -- queries -----------------------------------------------------------------
 
     @property
     def conversation(self) -> Conversation | None:
-        return self._conversation
+        return self._shown.conversation
 
     @property
     def editing(self) -> bool:
-        return self._editing
+        return self.replies.edited_prompt is not None
 
     def messages(self) -> list[StoredMessage]:
         """The open conversation's messages as last announced (no database read)."""
-        return list(self._messages.values())
+        return list(self._shown.messages.values())
 
     def items_endpoint(self) -> str:
         """The endpoint whose prices cost the open conversation's messages."""
-        conversation = self._conversation
+        conversation = self._shown.conversation
         return (conversation.endpoint_id if conversation else None) or self._endpoints.active_id
 
     def is_running(self) -> bool:
-        return self._conversation is not None and self._chat.is_running(self._conversation.id)
+        conversation = self._shown.conversation
+        return conversation is not None and self._chat.is_running(conversation.id)
 
     def image_bytes(self, sha256: str) -> bytes | None:
         return self._history.image_bytes(sha256)
@@ -253,7 +250,7 @@ class ChatPresenter(QObject):
 
         Images are counted, not read: each stands as an empty image.
         """
-        conversation = self._conversation
+        conversation = self._shown.conversation
         if conversation is None:
             return []
         return build_history(
@@ -263,21 +260,16 @@ class ChatPresenter(QObject):
             tool_turns=self._history.tool_turns(conversation.id),
         )
 
-    def web_search(self) -> bool:
-        """Whether the open conversation (or the new chat) lets the model search the web."""
-        conversation = self._conversation
-        return conversation.web_search if conversation is not None else self._web_search_default
-
     # -- conversations -----------------------------------------------------------
 
     def open(self, conversation_id: int | None) -> None:
         """Show a conversation (``None``: a fresh, not yet saved chat)."""
         conversation = self._history.conversation(conversation_id) if conversation_id else None
-        self._conversation = conversation
-        self._assistant = self._default_assistant() if conversation is None else None
-        self._editing = False
+        self._shown.conversation = conversation
+        self.conversation_setup.forget_assistant()
+        self.replies.forget_edit()
         messages = self._history.messages(conversation.id) if conversation else []
-        self._messages = {m.id: self._with_live_text(m) for m in messages}
+        self._shown.messages = {m.id: self._with_live_text(m) for m in messages}
         self.title_changed.emit(
             # TRANSLATORS: the window's title: the open conversation's, then the app's name.
             _("{title} — Kimi Desktop").format(title=conversation.title)
@@ -297,6 +289,48 @@ class ChatPresenter(QObject):
         self.usage_changed.emit()
         self.endpoint_presenter.show_page()
 
+    def switch_version(self, message_id: int, step: int) -> None:
+        """Show the version ``step`` places from this message of the open conversation
+        (-1: the one before), with the branch that follows it; the choice is saved.
+        Not while a reply streams there."""
+        conversation = self._shown.conversation
+        if conversation is None or self.is_running():
+            return
+        with unless_unsaved(self.notice_changed.emit):
+            shown = self._history.switch_version(conversation.id, message_id, step)
+            if shown is not None:
+                self._show_branch(shown)
+
+    def show_message(self, message_id: int) -> bool:
+        """Make sure a message of the open conversation is shown (a search result),
+        switching to its branch when it is in another; False if it cannot be."""
+        conversation = self._shown.conversation
+        if message_id in self._shown.messages:
+            return True
+        if conversation is None or self.is_running():
+            return False
+        with unless_unsaved(self.notice_changed.emit):
+            if self._history.select_branch(conversation.id, message_id):
+                self._show_branch(message_id)
+                return True
+        return False
+
+    def _show_branch(self, message_id: int) -> None:
+        """Show the open conversation again, as the history now has it."""
+        conversation = self._shown.conversation
+        if conversation is None:
+            return
+        messages = self._history.messages(conversation.id)
+        self._shown.messages = {m.id: self._with_live_text(m) for m in messages}
+        edited = self.replies.edited_prompt
+        if edited is not None and edited not in self._shown.messages:
+            self.replies.cancel_edit()
+        self.conversation_opened.emit(conversation, self.messages())
+        self.running_changed.emit(self.is_running())
+        self.usage_changed.emit()
+        if message_id in self._shown.messages:
+            self.branch_shown.emit(message_id)
+
     def _with_live_text(self, message: StoredMessage) -> StoredMessage:
         """A streaming reply as far as it has arrived (its saved row lags behind)."""
         streaming = message.status is MessageStatus.STREAMING
@@ -305,223 +339,6 @@ class ChatPresenter(QObject):
             return message
         searches = self._chat.live_searches(message.id) or message.web_searches
         return replace(message, text=live[0], reasoning=live[1], web_searches=searches)
-
-    def set_system_prompt(self, text: str) -> None:
-        """Set the instructions the model gets before this conversation (saving a new chat)."""
-        text = text.strip()
-        if text == self.system_prompt().strip():
-            return
-        with self._unless_unsaved():
-            if self._conversation is None:
-                self._conversation = self._create(self._current_choice().model or None)
-            self._history.set_system_prompt(self._conversation.id, text)
-            self._conversation = self._history.conversation(self._conversation.id)
-            self.system_prompt_changed.emit(bool(text))
-
-    def system_prompt(self) -> str:
-        """The open conversation's instructions (a new chat's: its assistant's)."""
-        if self._conversation is not None:
-            return self._conversation.system_prompt
-        return self._assistant.system_prompt if self._assistant is not None else ""
-
-    def set_web_search(self, on: bool) -> None:
-        """Let the model search the web in the open conversation (saved with it), or not.
-
-        The choice is also what the next new chat starts with. With no
-        conversation open, nothing is saved until the first message creates one.
-        """
-        conversation = self._conversation
-        if conversation is not None and conversation.web_search != on:
-            try:
-                self._history.set_web_search(conversation.id, on)
-            except HistoryNotSaved as exc:
-                self.notice_changed.emit(Notice(exc.sentence))
-                self.web_search_changed.emit(conversation.web_search)  # the toggle goes back
-                return
-            self._conversation = replace(conversation, web_search=on)
-        self._web_search_default = on
-        self.web_search_changed.emit(on)
-
-    def conversation_settings(self) -> ConversationSettings:
-        """The open conversation's settings (a new chat's: its assistant's), and what the
-        model and the endpoint allow, for the dialog."""
-        conversation, choice = self._conversation, self._current_choice()
-        pending = self._assistant if conversation is None else None
-        context = self._context_length(choice.model)
-        info = self.endpoint_presenter.model_info(choice.model) if choice.model else None
-        if conversation is not None:
-            max_tokens, temperature = conversation.max_tokens, conversation.temperature
-        elif pending is not None:
-            max_tokens, temperature = pending.max_tokens, pending.temperature
-        else:
-            max_tokens, temperature = None, None
-        return ConversationSettings(
-            system_prompt=self.system_prompt(),
-            max_tokens=max_tokens,
-            budget_limit=min(context, MAX_MAX_TOKENS) if context else MAX_MAX_TOKENS,
-            thinking=choice.thinking,
-            effort=choice.effort,
-            thinking_mode=thinking_mode(info or ModelInfo(choice.model)),
-            web_search=self.web_search(),
-            web_search_available=self.endpoint_presenter.web_search_available(),
-            temperature=temperature,
-            temperature_accepted=self._keeps_temperature() and accepts_temperature(choice.model),
-        )
-
-    def set_conversation_settings(self, system_prompt: str, max_tokens: int | None) -> None:
-        """Save the instructions and the output budget (``None``: the default); a new
-        chat is saved first, so the settings have a conversation to belong to."""
-        self.apply_conversation_settings(
-            replace(
-                self.conversation_settings(), system_prompt=system_prompt, max_tokens=max_tokens
-            )
-        )
-
-    def apply_conversation_settings(self, settings: ConversationSettings) -> None:
-        """Apply what the conversation's settings dialog chose.
-
-        Instructions, budget and temperature are saved with the conversation (a new
-        chat is saved first when one of them changed); web search is set as its
-        toggle sets it; thinking goes to the window's thinking control.
-        """
-        current = self.conversation_settings()
-        text = settings.system_prompt.strip()
-        stored = (text, settings.max_tokens, settings.temperature)
-        if stored != (current.system_prompt.strip(), current.max_tokens, current.temperature):
-            with self._unless_unsaved():
-                if self._conversation is None:
-                    self._conversation = self._create(self._current_choice().model or None)
-                self._conversation = self._write_settings(self._conversation, *stored)
-                self.system_prompt_changed.emit(bool(text))
-        if settings.web_search != current.web_search:
-            self.set_web_search(settings.web_search)
-        if settings.thinking is not None and settings.thinking != current.thinking:
-            self.thinking_chosen.emit(settings.thinking)
-        if settings.effort != current.effort:
-            self.effort_chosen.emit(settings.effort)
-
-    def _write_settings(
-        self,
-        conversation: Conversation,
-        system_prompt: str,
-        max_tokens: int | None,
-        temperature: float | None,
-    ) -> Conversation:
-        """Save what differs from ``conversation``; returns it as saved.
-
-        The temperature is only kept where the history has a place for it.
-        Raises :class:`HistoryNotSaved` (what was saved before the failure stays).
-        """
-        conversation_id = conversation.id
-        if system_prompt != conversation.system_prompt:
-            self._history.set_system_prompt(conversation_id, system_prompt)
-            conversation = replace(conversation, system_prompt=system_prompt)
-        if max_tokens != conversation.max_tokens:
-            self._history.set_max_tokens(conversation_id, max_tokens)
-            conversation = replace(conversation, max_tokens=max_tokens)
-        assistants = self._assistants
-        keeps = assistants is not None and assistants.keeps_temperature
-        if assistants is not None and keeps and temperature != conversation.temperature:
-            assistants.set_temperature(conversation_id, temperature)
-            conversation = replace(conversation, temperature=temperature)
-        return conversation
-
-    # -- assistants ----------------------------------------------------------------
-
-    def assistants(self) -> list[Assistant]:
-        """The assistants a chat can start with: the built-in ones, then the user's."""
-        if self._assistants is None:
-            return list(built_in_assistants())
-        return list(self._assistants.assistants())
-
-    def chosen_assistant(self) -> Assistant | None:
-        """The assistant the shown chat was started with, if known (a new chat's is)."""
-        return self._assistant
-
-    def list_assistants(self) -> None:
-        """Announce the assistants and the one chosen (``assistants_listed``)."""
-        chosen = self._assistant.id if self._assistant is not None else ""
-        self.assistants_listed.emit(self.assistants(), chosen)
-
-    def choose_assistant(self, assistant_id: str) -> None:
-        """Start the shown chat with this assistant.
-
-        Its model, thinking and web search apply at once. Its instructions, budget
-        and temperature go into a new chat when it is saved, or into an empty saved
-        conversation now. A conversation that has messages keeps its own.
-        """
-        assistant = next((a for a in self.assistants() if a.id == assistant_id), None)
-        conversation = self._conversation
-        if assistant is None or (conversation is not None and self._messages):
-            return
-        if conversation is not None:
-            with self._unless_unsaved():
-                self._conversation = self._write_settings(
-                    conversation,
-                    assistant.system_prompt,
-                    assistant.max_tokens,
-                    assistant.temperature,
-                )
-        self._assistant = assistant
-        if assistant.model:
-            self._use_model(assistant)
-        switch = assistant.thinking_switch()
-        if switch is not None:
-            on, effort = switch
-            self.thinking_chosen.emit(on)
-            if effort is not None:
-                self.effort_chosen.emit(effort)
-        if assistant.web_search is not None:
-            self.set_web_search(assistant.web_search)
-        self.system_prompt_changed.emit(bool(self.system_prompt()))
-        self.list_assistants()
-
-    def use_starter(self, starter: StarterPrompt, draft_text: str = "") -> None:
-        """Start the empty chat from a starter prompt: choose its assistant, put its
-        text in the composer (unless ``draft_text``, the composer's, holds a draft),
-        and ask for the attach dialog when it wants a file."""
-        if starter.assistant_id:
-            self.choose_assistant(starter.assistant_id)
-        if not draft_text.strip():
-            self.composer_text_set.emit(starter.text)
-        if starter.attach:
-            self.attach_requested.emit()
-
-    def _use_model(self, assistant: Assistant) -> None:
-        """Pick the assistant's model where the active endpoint offers it; otherwise
-        keep the one picked and say so."""
-        model = assistant.model
-        if not model:
-            return
-        endpoint_id = self._endpoints.active_id
-        listed = self._endpoints.model_listing(endpoint_id) is ModelListing.LISTED
-        if listed and model not in {m.id for m in self._endpoints.models(endpoint_id)}:
-            self.status_message.emit(
-                _(
-                    "“{assistant}” uses {model}, which this endpoint does not offer, so the "
-                    "model picked stays."
-                ).format(assistant=assistant.name, model=model),
-                8000,
-            )
-            return
-        self.endpoint_presenter.choose_model(model, show=True)
-
-    def _default_assistant(self) -> Assistant | None:
-        found = (a for a in self.assistants() if a.id == DEFAULT_ASSISTANT_ID)
-        return next(found, None)
-
-    def _keeps_temperature(self) -> bool:
-        return self._assistants is not None and self._assistants.keeps_temperature
-
-    def _on_assistants_changed(self) -> None:
-        """The user's assistants were saved: a new chat's assistant follows its edits
-        (or, deleted, gives way to the plain Kimi), and the list is announced again."""
-        chosen = self._assistant
-        if chosen is not None and self._conversation is None:
-            edited = next((a for a in self.assistants() if a.id == chosen.id), None)
-            self._assistant = edited or self._default_assistant()
-            self.system_prompt_changed.emit(bool(self.system_prompt()))
-        self.list_assistants()
 
     def delete(self, conversation_id: int) -> None:
         """Delete a conversation; ``conversation_deleted`` offers the undo."""
@@ -533,11 +350,11 @@ class ChatPresenter(QObject):
         except HistoryNotSaved as exc:
             self.notice_changed.emit(Notice(exc.sentence))
             return
-        if self._conversation is not None and self._conversation.id == conversation_id:
+        if self._shown.is_shown(conversation_id):
             self.open(None)
 
         def restore() -> None:
-            with self._unless_unsaved():
+            with unless_unsaved(self.notice_changed.emit):
                 self._history.restore(conversation_id)
                 self.status_message.emit(_("Conversation restored."), 2500)
 
@@ -546,132 +363,56 @@ class ChatPresenter(QObject):
         self.conversation_deleted.emit(_("“{title}” deleted.").format(title=title), restore)
 
     def rename(self, conversation_id: int, title: str) -> None:
-        with self._unless_unsaved():
+        with unless_unsaved(self.notice_changed.emit):
             self._history.rename(conversation_id, title)
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
-        with self._unless_unsaved():
+        with unless_unsaved(self.notice_changed.emit):
             self._history.set_pinned(conversation_id, pinned)
 
-    @contextlib.contextmanager
-    def _unless_unsaved(self) -> Iterator[None]:
-        """Run a command that writes the history; if it could not be written, the
-        command did nothing, and the composer's notice says why (the draft stays)."""
-        try:
-            yield
-        except HistoryNotSaved as exc:
-            self.notice_changed.emit(Notice(exc.sentence))
+    # -- the conversation's setup (see ConversationSetup) ------------------------
 
-    def _create(self, model: str | None) -> Conversation:
-        """Save the new chat, with its assistant's instructions, budget and temperature."""
-        conversation = self._history.create(
-            endpoint_id=self._endpoints.active_id,
-            model=model,
-            web_search=self._web_search_default,
-        )
-        self._messages = {}
-        assistant = self._assistant
-        if assistant is not None:
-            conversation = self._write_settings(
-                conversation, assistant.system_prompt, assistant.max_tokens, assistant.temperature
-            )
-        return conversation
+    def system_prompt(self) -> str:
+        """The open conversation's instructions (a new chat's: its assistant's)."""
+        return self.conversation_setup.system_prompt()
 
-    # -- sending -----------------------------------------------------------------
+    def web_search(self) -> bool:
+        """Whether the open conversation (or the new chat) lets the model search the web."""
+        return self.conversation_setup.web_search()
+
+    def set_web_search(self, on: bool) -> None:
+        """The web-search toggle: see :meth:`ConversationSetup.set_web_search`."""
+        self.conversation_setup.set_web_search(on)
+
+    def conversation_settings(self) -> ConversationSettings:
+        """What the conversation's settings dialog shows."""
+        return self.conversation_setup.conversation_settings()
+
+    def set_conversation_settings(self, system_prompt: str, max_tokens: int | None) -> None:
+        """Save the instructions and the output budget (``None``: the default)."""
+        self.conversation_setup.set_conversation_settings(system_prompt, max_tokens)
+
+    def apply_conversation_settings(self, settings: ConversationSettings) -> None:
+        """Apply what the conversation's settings dialog chose."""
+        self.conversation_setup.apply_conversation_settings(settings)
+
+    def list_assistants(self) -> None:
+        """Announce the assistants and the one chosen (``assistants_listed``)."""
+        self.conversation_setup.list_assistants()
+
+    def choose_assistant(self, assistant_id: str) -> None:
+        """Start the shown chat with this assistant (see :class:`ConversationSetup`)."""
+        self.conversation_setup.choose_assistant(assistant_id)
+
+    def use_starter(self, starter: StarterPrompt, draft_text: str = "") -> None:
+        """Start the empty chat from a starter prompt (``draft_text``: the composer's)."""
+        self.conversation_setup.use_starter(starter, draft_text)
+
+    # -- sending and a message's buttons -------------------------------------------
 
     def submit(self, draft: Draft) -> None:
-        """Send the draft (or, while editing, replace the last prompt with it)."""
-        if draft.is_empty:
-            if draft.text:  # only zero-width or other invisible characters
-                self.notice_changed.emit(Notice(_(INVISIBLE)))
-            return
-        text = draft.text.strip() if has_visible_text(draft.text) else ""
-        endpoint_id = self._endpoints.active_id
-        choice = self._current_choice()
-        if not choice.model:
-            self.notice_changed.emit(Notice(_(NO_MODEL)))
-            return
-        if draft.attachments and not self._model_sees_images(choice.model):
-            return
-        if draft.documents and not self._documents_fit(draft, choice.model):
-            return
-        if self._endpoints.needs_key(endpoint_id):
-            self.notice_changed.emit(Notice(_(NO_KEY)))
-            return
-        with self._unless_unsaved():
-            if self._conversation is None:
-                self._conversation = self._create(choice.model)
-                self.conversation_opened.emit(self._conversation, [])
-            conversation_id = self._conversation.id
-            if self._chat.is_running(conversation_id):
-                return
-            self.notice_changed.emit(Notice())
-            command = self._chat.edit_last_prompt if self._editing else self._chat.send
-            thinking, budget = self._request_options(choice)
-            command(
-                conversation_id,
-                text,
-                endpoint_id=endpoint_id,
-                model=choice.model,
-                thinking=thinking,
-                budget=budget,
-                attachments=draft.attachments,
-                documents=draft.documents,
-                web_search=self._searches_web(),
-            )
-            self._editing = False
-            self.draft_sent.emit()
-            self._endpoints.remember_model(endpoint_id, choice.model)
-
-    def _documents_fit(self, draft: Draft, model: str) -> bool:
-        """Say so before sending when the documents cannot go: no question asked about
-        them, or more than the model's context holds on their own."""
-        if not has_visible_text(draft.text):
-            # Moonshot refuses a message with no content, and the documents travel as
-            # messages of their own: the prompt itself would be empty.
-            self.notice_changed.emit(Notice(no_question()))
-            return False
-        overflow = context_overflow(draft.documents, self._context_length(model))
-        if overflow is not None:
-            self.notice_changed.emit(Notice(overflow))
-            return False
-        return True
-
-    def _searches_web(self) -> bool:
-        """Whether this request lets the model search: the conversation says so and the
-        endpoint runs Kimi's search (another endpoint would refuse the tool)."""
-        return self.web_search() and self.endpoint_presenter.web_search_available()
-
-    def _model_sees_images(self, model: str) -> bool:
-        """Say so before sending when the model is known to be blind, and offer one that sees."""
-        endpoint_id = self._endpoints.active_id
-        if self._endpoints.sees_images(endpoint_id, model):
-            return True
-        models = self._endpoints.models(endpoint_id)
-        seeing = next((m.id for m in models if m.supports_images), None)
-        if seeing is None:
-            self.notice_changed.emit(
-                Notice(
-                    _(
-                        "“{model}” cannot see images, and this endpoint lists no model that "
-                        "can. Remove the images or switch endpoints."
-                    ).format(model=model)
-                )
-            )
-        else:
-            self.notice_changed.emit(
-                Notice(
-                    _("“{model}” cannot see images. Switch to {other}, which can?").format(
-                        model=model, other=seeing
-                    ),
-                    action=(
-                        # TRANSLATORS: a button: switch to the model {model}.
-                        _("Use {model}").format(model=seeing),
-                        lambda: self.endpoint_presenter.choose_model(seeing, show=True),
-                    ),
-                )
-            )
-        return False
+        """Send the draft (or, while editing, send it as a new version of that prompt)."""
+        self.replies.submit(draft)
 
     def act(self, action: MessageAction, message_id: int, draft_text: str = "") -> None:
         """Carry out a message's button; ``draft_text`` is the composer's text (kept
@@ -682,108 +423,32 @@ class ChatPresenter(QObject):
         if action is MessageAction.COPY:  # the view has put the text on the clipboard
             self.status_message.emit(_("Message copied to the clipboard"), 2500)
             return
-        conversation = self._conversation
-        message = self._messages.get(message_id)
+        conversation = self._shown.conversation
+        message = self._shown.messages.get(message_id)
         if conversation is None:
             return
         if action is MessageAction.DELETE:
             self._chat.delete_message(conversation.id, message_id)
-        elif action is MessageAction.EDIT and message is not None:
-            if not self._editing:
-                self._draft_before_edit = draft_text
-            self._editing = True
-            self.composer_text_set.emit(message.text)
-            self.notice_changed.emit(
-                Notice(_(EDITING), error=False, action=(_("Cancel"), self.cancel_edit))
-            )
+        elif action is MessageAction.EDIT and message is not None and message.role == "user":
+            self.replies.edit(message, draft_text)
         elif action in (MessageAction.REGENERATE, MessageAction.RETRY):
-            self._regenerate()
+            self.replies.regenerate()
         elif action is MessageAction.CONTINUE and message is not None:
-            self._continue(message)
+            self.replies.continue_reply(message)
         elif action is MessageAction.LARGER_BUDGET:
-            self._enlarge_budget()
-
-    def _request_options(self, choice: ModelChoice) -> tuple[ThinkingFields, OutputBudget]:
-        """How a request for ``choice`` switches reasoning, and its output budget."""
-        conversation = self._conversation
-        thinking = self.endpoint_presenter.thinking_for(choice)
-        wanted = conversation.max_tokens if conversation is not None else None
-        return thinking, OutputBudget(wanted, self._context_length(choice.model))
-
-    def _context_length(self, model: str) -> int | None:
-        info = self.endpoint_presenter.model_info(model) if model else None
-        return info.context_length if info is not None else None
-
-    def _regenerate(self) -> None:
-        conversation = self._conversation
-        choice = self._current_choice()
-        if conversation is None or not choice.model:
-            return
-        thinking, budget = self._request_options(choice)
-        with self._unless_unsaved():
-            self._chat.regenerate(
-                conversation.id,
-                endpoint_id=self._endpoints.active_id,
-                model=choice.model,
-                thinking=thinking,
-                budget=budget,
-                web_search=self._searches_web(),
-            )
-
-    def _continue(self, message: StoredMessage) -> None:
-        """Ask the model to go on with a reply that stopped short (one with no answer
-        text yet is regenerated)."""
-        conversation = self._conversation
-        choice = self._current_choice()
-        if conversation is None or not choice.model:
-            return
-        thinking, budget = self._request_options(choice)
-        with self._unless_unsaved():
-            self._chat.continue_reply(
-                conversation.id,
-                message.id,
-                endpoint_id=self._endpoints.active_id,
-                model=choice.model,
-                thinking=thinking,
-                budget=budget,
-                web_search=self._searches_web(),
-            )
-
-    def _enlarge_budget(self) -> None:
-        """Double the conversation's output budget (within the model's context), save
-        it, and answer the last prompt again with it."""
-        conversation = self._conversation
-        if conversation is None:
-            return
-        current = conversation.max_tokens
-        larger = larger_budget(current, self._context_length(self._current_choice().model))
-        if larger <= (current if current is not None else DEFAULT_MAX_TOKENS):
-            self.status_message.emit(
-                _("The output budget is already as large as this model's context allows."), 5000
-            )
-            return
-        with self._unless_unsaved():
-            self._history.set_max_tokens(conversation.id, larger)
-            self._conversation = self._history.conversation(conversation.id)
-            self.status_message.emit(
-                _("This conversation's output budget is now {tokens} tokens.").format(
-                    tokens=QLocale().toString(larger)
-                ),
-                5000,
-            )
-            self._regenerate()
+            self.replies.enlarge_budget()
+        elif action is MessageAction.PREVIOUS_VERSION:
+            self.switch_version(message_id, -1)
+        elif action is MessageAction.NEXT_VERSION:
+            self.switch_version(message_id, 1)
 
     def cancel_edit(self) -> None:
         """Leave edit mode; the draft typed before it comes back."""
-        if not self._editing:
-            return
-        self._editing = False
-        self.composer_text_set.emit(self._draft_before_edit)
-        self.notice_changed.emit(Notice())
+        self.replies.cancel_edit()
 
     def stop(self) -> None:
-        if self._conversation is not None:
-            self._chat.stop(self._conversation.id)
+        if self._shown.conversation is not None:
+            self._chat.stop(self._shown.conversation.id)
 
     def escape(self) -> None:
         """Esc undoes the nearest thing: a reply streaming, else an edit."""
@@ -799,47 +464,52 @@ class ChatPresenter(QObject):
 
     def preview_document(self, message_id: int, index: int) -> None:
         """Show the text of a document sent with a message of the open conversation."""
-        message = self._messages.get(message_id)
+        message = self._shown.messages.get(message_id)
         if message is not None and 0 <= index < len(message.documents):
             document = message.documents[index]
             self.document_preview_requested.emit(document.name, document.text)
 
-    # -- what the chat session reports -------------------------------------------
+    # -- what the chat session and the parts report --------------------------------
+
+    def _on_replies_conversation_created(self, conversation: Conversation) -> None:
+        self.conversation_opened.emit(conversation, [])
 
     def _on_titles_title_generated(self, conversation_id: int, title: str) -> None:
-        if self._is_shown(conversation_id) and self._conversation is not None:
-            self._conversation = replace(self._conversation, title=title)
+        conversation = self._shown.conversation
+        if self._shown.is_shown(conversation_id) and conversation is not None:
+            self._shown.conversation = replace(conversation, title=title)
             self.title_changed.emit(_("{title} — Kimi Desktop").format(title=title))
 
-    def _is_shown(self, conversation_id: int) -> bool:
-        return self._conversation is not None and self._conversation.id == conversation_id
-
     def _on_chat_message_added(self, message: StoredMessage) -> None:
-        if self._is_shown(message.conversation_id):
-            self._messages[message.id] = message
+        if self._shown.is_shown(message.conversation_id):
+            self._shown.messages[message.id] = message
             self.message_added.emit(message)
 
     def _on_chat_message_changed(self, message: StoredMessage) -> None:
-        if self._is_shown(message.conversation_id):
-            self._messages[message.id] = message
+        if self._shown.is_shown(message.conversation_id):
+            self._shown.messages[message.id] = message
             self.message_changed.emit(message)
             self.usage_changed.emit()
 
     def _on_chat_messages_removed(self, conversation_id: int, message_ids: list[int]) -> None:
-        if self._is_shown(conversation_id):
+        if self._shown.is_shown(conversation_id):
             for message_id in message_ids:
-                self._messages.pop(message_id, None)
+                self._shown.messages.pop(message_id, None)
             self.messages_removed.emit(message_ids)
             self.usage_changed.emit()
 
+    def _on_chat_branch_changed(self, conversation_id: int) -> None:
+        if self._shown.is_shown(conversation_id):
+            self._show_branch(0)
+
     def _on_chat_reply_running_changed(self, conversation_id: int, running: bool) -> None:
-        if self._is_shown(conversation_id):
+        if self._shown.is_shown(conversation_id):
             self.running_changed.emit(running)
 
     def _on_chat_save_failed(self, reply: StoredMessage, sentence: str) -> None:
         """Say above the composer that a reply is kept in memory only (or, with an
         empty sentence, that it was saved after all)."""
-        if not self._is_shown(reply.conversation_id):
+        if not self._shown.is_shown(reply.conversation_id):
             return
         if sentence:
             self._unsaved_notice = sentence
@@ -850,8 +520,8 @@ class ChatPresenter(QObject):
 
     def _on_chat_retry_scheduled(self, reply: StoredMessage, sentence: str) -> None:
         """Say in the waiting reply itself when it will be asked again."""
-        if self._is_shown(reply.conversation_id) and reply.id in self._messages:
-            self.reply_notice_changed.emit(self._messages[reply.id], sentence)
+        if self._shown.is_shown(reply.conversation_id) and reply.id in self._shown.messages:
+            self.reply_notice_changed.emit(self._shown.messages[reply.id], sentence)
 
     # -- background work ----------------------------------------------------------
 

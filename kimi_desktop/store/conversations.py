@@ -27,8 +27,9 @@ from kimi_desktop.domain import (
     Usage,
 )
 from kimi_desktop.i18n import N_, _
+from kimi_desktop.store import branches, rows
 from kimi_desktop.store import messages as message_sql
-from kimi_desktop.store import rows
+from kimi_desktop.store.branches import SHOWN_LEAF, ShownLeaf
 from kimi_desktop.store.db import Database
 from kimi_desktop.store.errors import MessageNotSavedError
 from kimi_desktop.store.search import search as search_history
@@ -171,9 +172,23 @@ class ConversationRepository:
     # -- messages ------------------------------------------------------------
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
-        """All messages of a conversation in order, with their images and documents."""
+        """The messages of the branch the conversation shows, in order, with their
+        images, documents and versions (see :mod:`.branches`)."""
         with self._db.read() as conn:
-            return message_sql.load_all(conn, conversation_id)
+            return message_sql.load_branch(conn, conversation_id)
+
+    def select_branch(self, conversation_id: int, message_id: int) -> bool:
+        """Show the branch through ``message_id`` that ends in its newest continuation;
+        False if the conversation has no such message. The choice is saved."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?",
+                (message_id, conversation_id),
+            ).fetchone()
+            if row is None:
+                return False
+            branches.set_leaf(conn, conversation_id, branches.newest_below(conn, message_id))
+        return True
 
     def tool_turns(self, conversation_id: int) -> dict[int, tuple[Message, ...]]:
         """The turns each reply's web search rounds added before its answer, by message
@@ -203,8 +218,11 @@ class ConversationRepository:
         model: str | None = None,
         attachments: Sequence[NewAttachment] = (),
         documents: Sequence[AttachedDocument] = (),
+        parent_id: int | ShownLeaf | None = SHOWN_LEAF,
     ) -> StoredMessage:
-        """Append a message; its images are stored once per distinct content.
+        """Add a message after ``parent_id`` (by default the last message shown; ``None``:
+        as a first message) and show the branch it ends. Its images are stored once
+        per distinct content.
 
         The message, its attachment and document rows and any new image bytes
         are written in one transaction, so a message never exists without its
@@ -215,6 +233,8 @@ class ConversationRepository:
         with self._db.transaction() as conn:
             if not message_sql.touch_conversation(conn, conversation_id, now):
                 raise NotFoundError(conversation_id)
+            if isinstance(parent_id, ShownLeaf):
+                parent_id = branches.shown_leaf(conn, conversation_id)
             message_id = message_sql.insert(
                 conn,
                 conversation_id,
@@ -226,7 +246,9 @@ class ConversationRepository:
                 created_at=now,
                 attachments=described,
                 documents=documents,
+                parent_id=parent_id,
             )
+            versions = branches.siblings_of(conn, conversation_id, parent_id)
         return StoredMessage(
             id=message_id,
             conversation_id=conversation_id,
@@ -238,6 +260,8 @@ class ConversationRepository:
             model=model,
             attachments=tuple(meta for meta, _ in described),
             documents=tuple(documents),
+            parent_id=parent_id,
+            versions=versions,
         )
 
     def blob(self, sha256: str) -> bytes | None:
@@ -324,26 +348,11 @@ class ConversationRepository:
         return saved
 
     def delete_message(self, message_id: int) -> None:
+        """Delete one message; what followed it stays, after the message before it."""
         with self._db.transaction() as conn:
             message_sql.touch_conversation_of(conn, message_id, self._clock())
-            conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            branches.remove(conn, [message_id])
             message_sql.drop_orphan_blobs(conn)
-
-    def delete_messages_from(self, conversation_id: int, message_id: int) -> int:
-        """Delete ``message_id`` and every later message of the conversation; return how many.
-
-        Used to edit-and-resend or regenerate: the conversation is cut back to
-        just before that message.
-        """
-        with self._db.transaction() as conn:
-            count = conn.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
-                (conversation_id, message_id),
-            ).rowcount
-            if count:
-                message_sql.touch_conversation(conn, conversation_id, self._clock())
-                message_sql.drop_orphan_blobs(conn)
-        return count
 
     def recover_interrupted(self) -> int:
         """Mark replies left ``streaming`` by a crash or kill as ``interrupted``.

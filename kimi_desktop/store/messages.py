@@ -7,6 +7,7 @@ as the list of operations the app performs, and keeps each query in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from kimi_desktop.domain import (
     StoredMessage,
     Usage,
 )
-from kimi_desktop.store import rows, tool_turns
+from kimi_desktop.store import branches, rows, tool_turns
 
 
 def insert(
@@ -34,15 +35,17 @@ def insert(
     created_at: float,
     attachments: Sequence[tuple[Attachment, bytes]],
     documents: Sequence[AttachedDocument] = (),
+    parent_id: int | None = None,
 ) -> int:
-    """Insert a message with its images and documents; image bytes already stored are
-    not written again."""
+    """Insert a message after ``parent_id`` with its images and documents, and show
+    the branch it ends; image bytes already stored are not written again."""
     cursor = conn.execute(
-        "INSERT INTO messages (conversation_id, role, text, reasoning, status, model, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (conversation_id, role, text, reasoning, status.value, model, created_at),
+        "INSERT INTO messages (conversation_id, role, text, reasoning, status, model, created_at,"
+        " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (conversation_id, role, text, reasoning, status.value, model, created_at, parent_id),
     )
     message_id = int(cursor.lastrowid or 0)
+    branches.set_leaf(conn, conversation_id, message_id)
     for position, (meta, data) in enumerate(attachments):
         conn.execute(
             "INSERT INTO blobs (sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -69,23 +72,49 @@ def _dimensions(meta: Attachment) -> tuple[int, int, int]:
     return meta.width, meta.height, meta.size
 
 
-def load_all(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessage]:
-    """A conversation's messages in order; three queries however many attachments there are."""
+def load_branch(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessage]:
+    """The messages of the branch the conversation shows, first to last, each with its
+    versions; five queries however many attachments there are."""
+    leaf = branches.shown_leaf(conn, conversation_id)
+    if leaf is None:
+        return []
+    versions = branches.siblings(conn, conversation_id)
+    found = _load(conn, conversation_id, f"id IN ({branches.BRANCH_IDS})", (leaf,))
+    return [
+        dataclasses.replace(message, versions=tuple(versions.get(message.parent_id, ())))
+        if message.parent_id in versions
+        else message
+        for message in found
+    ]
+
+
+def load_tree(conn: sqlite3.Connection, conversation_id: int) -> list[StoredMessage]:
+    """Every message of the conversation, every branch, in the order written (a
+    parent always before its children)."""
+    return _load(conn, conversation_id, "id > 0", ())
+
+
+def _load(
+    conn: sqlite3.Connection, conversation_id: int, which: str, arguments: tuple[int, ...]
+) -> list[StoredMessage]:
+    """The conversation's messages that ``which`` (an SQL condition on ``id``, always
+    a literal of this module) selects, in order, with their attachments and documents."""
     message_rows = conn.execute(
-        f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
-        (conversation_id,),
+        f"SELECT {rows.MESSAGE_COLUMNS} FROM messages"
+        f" WHERE conversation_id = ? AND {which} ORDER BY id",
+        (conversation_id, *arguments),
     ).fetchall()
     attachment_rows = conn.execute(
         f"SELECT a.message_id, {rows.ATTACHMENT_COLUMNS} FROM attachments AS a"
         " JOIN messages AS m ON m.id = a.message_id"
-        " WHERE m.conversation_id = ? ORDER BY a.message_id, a.position",
-        (conversation_id,),
+        f" WHERE m.conversation_id = ? AND m.{which} ORDER BY a.message_id, a.position",
+        (conversation_id, *arguments),
     ).fetchall()
     document_rows = conn.execute(
         f"SELECT d.message_id, {rows.DOCUMENT_COLUMNS} FROM documents AS d"
         " JOIN messages AS m ON m.id = d.message_id"
-        " WHERE m.conversation_id = ? ORDER BY d.message_id, d.position",
-        (conversation_id,),
+        f" WHERE m.conversation_id = ? AND m.{which} ORDER BY d.message_id, d.position",
+        (conversation_id, *arguments),
     ).fetchall()
     by_message: dict[int, list[Attachment]] = {}
     for row in attachment_rows:
@@ -119,6 +148,7 @@ def load_one(conn: sqlite3.Connection, message_id: int) -> StoredMessage | None:
         row,
         tuple(rows.attachment(a) for a in attachment_rows),
         tuple(rows.document(d) for d in document_rows),
+        branches.siblings_of(conn, row["conversation_id"], row["parent_id"]),
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Final
 
 from kimi_desktop.i18n import _
-from kimi_desktop.store import assistant_columns, search_index, text_fold
+from kimi_desktop.store import assistant_columns, branches, search_index, text_fold
 from kimi_desktop.store.errors import SchemaDamagedError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -325,6 +325,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     m005_documents,
     search_index.m006_short_term_search,
     assistant_columns.m007_conversation_temperature,
+    branches.m008_message_tree,
 )
 LATEST_VERSION: Final = len(MIGRATIONS)
 

@@ -21,7 +21,7 @@ CONVERSATION_COLUMNS: Final = (
 MESSAGE_COLUMNS: Final = (
     "id, conversation_id, role, text, reasoning, reasoning_seconds, status, model,"
     " prompt_tokens, completion_tokens, cached_tokens, error, error_fix,"
-    " created_at, reasoning_field, web_searches"
+    " created_at, reasoning_field, web_searches, parent_id"
 )
 ATTACHMENT_COLUMNS: Final = "a.sha256, a.mime, a.width, a.height, a.size, a.name"
 DOCUMENT_COLUMNS: Final = "d.name, d.kind, d.text, d.pages, d.lines, d.tokens"
@@ -47,6 +47,7 @@ def message(
     row: sqlite3.Row,
     attachments: tuple[Attachment, ...],
     documents: tuple[AttachedDocument, ...] = (),
+    versions: tuple[int, ...] = (),
 ) -> StoredMessage:
     # Usage is all-or-nothing: a reply either reported token counts or it did not.
     usage = (
@@ -75,6 +76,8 @@ def message(
         documents=documents,
         web_searches=row["web_searches"],
         reasoning_field=row["reasoning_field"],
+        parent_id=row["parent_id"],
+        versions=versions,
     )
 
 

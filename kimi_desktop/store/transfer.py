@@ -5,7 +5,8 @@ bytes, documents, the web search rounds' turns) under one read lock, so an
 export never mixes two states of a chat that is being written. Inserting adds
 any number of conversations in one transaction: an import that fails half-way
 leaves the history exactly as it was. Inserted rows get new ids, so nothing
-already in the history is ever overwritten.
+already in the history is ever overwritten. Every branch goes both ways, with
+the branch shown (:mod:`.branches`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 from kimi_desktop.domain import Message, StoredMessage
 from kimi_desktop.domain.export_format import PortableConversation, PortableImage, PortableMessage
+from kimi_desktop.store import branches, rows, tool_turns
 from kimi_desktop.store import messages as message_sql
-from kimi_desktop.store import rows, tool_turns
 from kimi_desktop.store.db import Database
 
 __all__ = ["TransferStore"]
@@ -68,9 +69,11 @@ class TransferStore:
             if row is None:
                 return None
             conversation = rows.conversation(row)
-            stored = message_sql.load_all(conn, conversation_id)
+            stored = message_sql.load_tree(conn, conversation_id)
             turns = message_sql.load_tool_turns(conn, conversation_id)
             blobs = _blobs_of(conn, conversation_id)
+            leaf = branches.shown_leaf(conn, conversation_id)
+        index_of = {message.id: index for index, message in enumerate(stored)}
         return PortableConversation(
             title=conversation.title,
             created_at=conversation.created_at,
@@ -82,6 +85,8 @@ class TransferStore:
             max_tokens=conversation.max_tokens,
             web_search=conversation.web_search,
             messages=tuple(_portable(message, turns, blobs) for message in stored),
+            parents=tuple(index_of.get(message.parent_id or 0) for message in stored),
+            leaf=index_of.get(leaf or 0),
         )
 
     def insert(self, conversations: Sequence[PortableConversation]) -> list[int]:
@@ -148,14 +153,20 @@ def _insert_conversation(conn: sqlite3.Connection, conversation: PortableConvers
         ),
     )
     conversation_id = int(cursor.lastrowid or 0)
-    for message in conversation.messages:
-        _insert_message(conn, conversation_id, message)
+    ids: list[int] = []
+    for index, message in enumerate(conversation.messages):
+        parent = conversation.parent_of(index)
+        parent_id = ids[parent] if parent is not None else None
+        ids.append(_insert_message(conn, conversation_id, message, parent_id))
+    leaf = conversation.leaf
+    shown = ids[leaf] if leaf is not None and 0 <= leaf < len(ids) else None
+    branches.set_leaf(conn, conversation_id, shown)
     return conversation_id
 
 
 def _insert_message(
-    conn: sqlite3.Connection, conversation_id: int, message: PortableMessage
-) -> None:
+    conn: sqlite3.Connection, conversation_id: int, message: PortableMessage, parent_id: int | None
+) -> int:
     usage = message.usage
     tokens = (
         (None, None, None)
@@ -165,8 +176,8 @@ def _insert_message(
     cursor = conn.execute(
         "INSERT INTO messages (conversation_id, role, text, reasoning, reasoning_seconds, status,"
         " model, prompt_tokens, completion_tokens, cached_tokens, error, error_fix, created_at,"
-        " reasoning_field, web_searches, tool_turns)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " reasoning_field, web_searches, tool_turns, parent_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             conversation_id,
             message.role,
@@ -182,6 +193,7 @@ def _insert_message(
             message.reasoning_field,
             message.web_searches,
             tool_turns.encode(message.tool_turns),
+            parent_id,
         ),
     )
     message_id = int(cursor.lastrowid or 0)
@@ -214,3 +226,4 @@ def _insert_message(
             for position, d in enumerate(message.documents)
         ],
     )
+    return message_id

@@ -1,16 +1,20 @@
-"""The JSON export format, version 1, and writing it.
+"""The JSON export format, version 2, and writing it.
 
 One conversation::
 
-    {"format": "kimi-desktop", "version": 1, "conversation": {CONVERSATION}}
+    {"format": "kimi-desktop", "version": 2, "conversation": {CONVERSATION}}
 
 Every conversation ("Export all")::
 
-    {"format": "kimi-desktop", "version": 1, "conversations": [{CONVERSATION}, ...]}
+    {"format": "kimi-desktop", "version": 2, "conversations": [{CONVERSATION}, ...]}
 
 A CONVERSATION holds ``title``, ``created_at``, ``updated_at`` (Unix seconds),
 ``pinned``, ``system_prompt``, ``endpoint_id``, ``model``, ``max_tokens`` (null:
-the app's default), ``web_search`` and ``messages``, in order. A message holds
+the app's default), ``web_search``, ``leaf`` (the index in ``messages`` of the
+last message of the branch shown; null: the last message) and ``messages``:
+every version of every message, in the order written. A message holds
+``parent`` (the index of the message it follows, always an earlier one; null
+for a first message; messages sharing a parent are versions of each other),
 ``role`` ("user", "assistant", "system"), ``created_at``, ``model``, ``status``
 ("complete", "stopped", "interrupted", "error"), ``text``, ``reasoning``,
 ``reasoning_seconds``, ``reasoning_field``, ``usage`` (null or
@@ -27,8 +31,9 @@ Messages are written one per line, each by the C encoder, so a long history
 writes fast and a person can still find their way in the file. A reader must
 not rely on the layout: any valid JSON of this shape is the same export.
 
-A field added later without changing what the others mean keeps version 1
+A field added later without changing what the others mean keeps the version
 (readers ignore fields they do not know); anything else bumps :data:`VERSION`.
+Version 1 had no ``parent`` or ``leaf``: its messages are one branch, in order.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from kimi_desktop.domain import Message
 from kimi_desktop.domain.export_format import PortableConversation, PortableMessage
 
 FORMAT: Final = "kimi-desktop"
-VERSION: Final = 1
+VERSION: Final = 2
 
 
 def write_conversation_file(stream: TextIO, conversation: PortableConversation) -> None:
@@ -71,7 +76,7 @@ def write_conversation(stream: TextIO, conversation: PortableConversation) -> No
     stream.write(fields[:-1] + ', "messages": [')
     for index, message in enumerate(conversation.messages):
         stream.write(",\n" if index else "\n")
-        stream.write(_dumps(message_object(message)))
+        stream.write(_dumps(message_object(message, conversation.parent_of(index))))
     stream.write("\n]}" if conversation.messages else "]}")
 
 
@@ -87,12 +92,15 @@ def conversation_fields(conversation: PortableConversation) -> dict[str, Any]:
         "model": conversation.model,
         "max_tokens": conversation.max_tokens,
         "web_search": conversation.web_search,
+        "leaf": conversation.leaf,
     }
 
 
-def message_object(message: PortableMessage) -> dict[str, Any]:
+def message_object(message: PortableMessage, parent: int | None) -> dict[str, Any]:
+    """One message, after the message at index ``parent`` (``None``: a first message)."""
     usage = message.usage
     return {
+        "parent": parent,
         "role": message.role,
         "created_at": message.created_at,
         "model": message.model,

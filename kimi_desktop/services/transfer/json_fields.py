@@ -56,12 +56,23 @@ _DOCUMENT_KINDS: Final = frozenset(kind.value for kind in DocumentKind)
 _MISSING: Final = object()
 
 
-def decode_conversation(value: Any, number: int) -> PortableConversation:
-    """The ``number``-th conversation of the file; raises :class:`TransferFailed`."""
+def decode_conversation(value: Any, number: int, *, linear: bool = False) -> PortableConversation:
+    """The ``number``-th conversation of the file; raises :class:`TransferFailed`.
+
+    ``linear``: the file is from before versions (format version 1), so each
+    message follows the one before it and the last is shown.
+    """
     place = Place(conversation=number)
     fields = _Fields(value, place, "conversations")
     created_at = fields.time("created_at")
     messages = fields.items("messages", required=True)
+    leaf = None if linear else fields.optional_count("leaf")
+    if leaf is not None and leaf >= len(messages):
+        raise impossible_value(place, "leaf")
+    decoded = [
+        _message(item, place.in_message(index), index - 1, linear=linear)
+        for index, item in enumerate(messages, 1)
+    ]
     return PortableConversation(
         title=clean_title(fields.text("title")),
         created_at=created_at,
@@ -72,14 +83,22 @@ def decode_conversation(value: Any, number: int) -> PortableConversation:
         model=fields.optional_text("model"),
         max_tokens=fields.optional_count("max_tokens", low=1),
         web_search=fields.flag("web_search"),
-        messages=tuple(
-            _message(item, place.in_message(index)) for index, item in enumerate(messages, 1)
-        ),
+        messages=tuple(message for message, _parent in decoded),
+        parents=None if linear else tuple(parent for _message, parent in decoded),
+        leaf=leaf,
     )
 
 
-def _message(value: Any, place: Place) -> PortableMessage:
+def _message(
+    value: Any, place: Place, index: int, *, linear: bool
+) -> tuple[PortableMessage, int | None]:
+    """The message at ``index`` (from 0) and the index of its parent, which must come
+    before it (left out, it is the message before: a hand-written file need not say so)."""
     fields = _Fields(value, place, "messages")
+    previous = index - 1 if index > 0 else None
+    parent = previous if linear else fields.optional_count("parent", default=previous)
+    if parent is not None and parent >= index:
+        raise impossible_value(place, "parent")
     role = fields.choice("role", _ROLES)
     status_name = fields.choice("status", {status.value for status in MessageStatus}, "complete")
     reasoning_field = fields.optional_text("reasoning_field")
@@ -117,9 +136,9 @@ def _message(value: Any, place: Place) -> PortableMessage:
             for index, item in enumerate(fields.items("documents"), 1)
         ),
         tool_turns=tuple(
-            _turn(item, place.in_part("turn", index)) for index, item in enumerate(turns, 1)
+            _turn(item, place.in_part("turn", number)) for number, item in enumerate(turns, 1)
         ),
-    )
+    ), parent
 
 
 def _usage(value: Any, place: Place) -> Usage | None:
@@ -263,10 +282,10 @@ class _Fields:
             raise impossible_value(self._place, key)
         return value
 
-    def optional_count(self, key: str, *, low: int = 0) -> int | None:
-        if self._present(key, None) is None:
+    def optional_count(self, key: str, *, low: int = 0, default: int | None = None) -> int | None:
+        if self._present(key, default) is None:
             return None
-        return self.count(key, low=low)
+        return self.count(key, low=low, default=default)
 
     def number(self, key: str, *, default: Any = _MISSING, high: float) -> float:
         value = self._present(key, default)

@@ -33,10 +33,10 @@ MAX_NUMBER_DIGITS: Final = 20
 def read_import_file(path: Path) -> list[PortableConversation]:
     """The conversations in the export at ``path``, checked; raises :class:`TransferFailed`
     with the sentence saying what is wrong (nothing has been written then)."""
-    items = _conversation_items(_parsed(path), path.name)
+    version, items = _conversation_items(_parsed(path), path.name)
     conversations: list[PortableConversation] = []
     for index in range(len(items)):
-        conversations.append(decode_conversation(items[index], index + 1))
+        conversations.append(decode_conversation(items[index], index + 1, linear=version == 1))
         items[index] = None  # let go of the parsed text (base64 mostly) as soon as it is read
     return conversations
 
@@ -76,7 +76,8 @@ def _parsed(path: Path) -> Any:
         raise _not_json(name, str(exc)) from exc
 
 
-def _conversation_items(document: Any, name: str) -> list[Any]:
+def _conversation_items(document: Any, name: str) -> tuple[int, list[Any]]:
+    """The file's format version and its CONVERSATION objects."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferFailed(
             _(
@@ -98,11 +99,11 @@ def _conversation_items(document: Any, name: str) -> list[Any]:
     if ("conversation" in document) == ("conversations" in document):
         raise wrong_field(Place(), "conversations")
     if "conversation" in document:
-        return [document["conversation"]]
+        return version, [document["conversation"]]
     items = document["conversations"]
     if not isinstance(items, list):
         raise wrong_field(Place(), "conversations")
-    return items
+    return version, items
 
 
 def _not_json(name: str, reason: str) -> TransferFailed:

@@ -5,7 +5,8 @@ time. Reasoning, instructions and the text of attached documents are folded
 into ``<details>`` blocks (GitHub, GitLab, VS Code and most viewers show them
 closed), so the answers stay readable. Images are written into a folder next
 to the file, ``<name>_files/``, and linked relatively, so the file and its
-folder can be moved together.
+folder can be moved together. Only the branch shown is written: the versions
+not shown stay in the JSON export.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def write_markdown(conversation: PortableConversation, path: Path) -> Path | Non
 def _write_images(conversation: PortableConversation, folder: Path) -> dict[str, str]:
     """Write each distinct image; returns the file name of each by its hash."""
     files: dict[str, str] = {}
-    for message in conversation.messages:
+    for message in conversation.shown_branch():
         for image in message.images:
             sha256 = image.attachment.sha256
             if sha256 in files:
@@ -73,10 +74,11 @@ def _write_images(conversation: PortableConversation, folder: Path) -> dict[str,
 def _document(
     conversation: PortableConversation, folder_name: str, files: dict[str, str]
 ) -> Iterator[str]:
-    yield f"# {conversation.title or _('New chat')}\n\n"
+    title = conversation.title or _("New chat")
+    yield f"# {title}\n\n"
     if conversation.system_prompt.strip():
         yield _details(_("Instructions"), conversation.system_prompt)
-    for message in conversation.messages:
+    for message in conversation.shown_branch():
         yield "---\n\n"
         yield f"### {_author(message)} · {_time(message.created_at)}\n\n"
         yield from _message_body(message, folder_name, files)

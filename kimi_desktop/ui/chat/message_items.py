@@ -25,6 +25,7 @@ from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.prices import Prices
 from kimi_desktop.ui.chat.items import AttachmentView, MessageItem
 from kimi_desktop.ui.chat.usage_text import format_cost, format_usage, web_search_cost
+from kimi_desktop.ui.chat.version_switcher import with_versions
 
 MESSAGE_THUMB_SIDE = 160
 THUMBNAIL_CACHE_SIZE = 200  # about 100 KB each
@@ -43,12 +44,13 @@ class MessageItemFactory:
     def item(
         self, message: StoredMessage, endpoint_id: str | None, *, decode: bool = True
     ) -> MessageItem:
-        """The message as the view shows it. With ``decode=False`` a thumbnail not
-        decoded yet is left blank (see :meth:`decode_thumbnails`)."""
+        """The message as the view shows it, with its place among its versions. With
+        ``decode=False`` a thumbnail not decoded yet is left blank (see
+        :meth:`decode_thumbnails`)."""
         views = tuple(
             self._attachment_view(a.sha256, a.name, a.size, decode) for a in message.attachments
         )
-        item = MessageItem.from_stored(message, views)
+        item = with_versions(MessageItem.from_stored(message, views), message)
         prices = self._prices(endpoint_id, message.model)
         if prices is not None and message.usage is not None:
             cost = self._cost(prices, message, endpoint_id)

@@ -29,6 +29,7 @@ from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel
 from kimi_desktop.ui.chat.reply_notice import STATUS_HINTS, ReplyNotice, reply_notice
 from kimi_desktop.ui.chat.usage_text import format_usage
+from kimi_desktop.ui.chat.version_switcher import VersionSwitcher, version_of
 from kimi_desktop.ui.composer.document_chips import DocumentChip, DocumentStrip
 
 _WAITING_HINT = N_("Waiting for Kimi…")
@@ -56,8 +57,9 @@ class ReasoningState:
 class RowContext:
     """What a message's buttons depend on beyond the message itself.
 
-    ``last`` marks the last message of its role (Edit and Regenerate act on it);
-    ``busy`` says a reply is streaming, when Edit and Regenerate are hidden.
+    ``last`` marks the last message of its role (Regenerate acts on the last reply);
+    ``busy`` says a reply is streaming, when Edit, Regenerate and Delete are hidden
+    and versions cannot be switched.
     ``final`` marks the conversation's last message (Continue and "Larger
     budget" act on it).
     """
@@ -72,7 +74,8 @@ class MessageWidget(QWidget):
 
     A prompt shows the documents sent with it as chips under its text (a click
     opens a document's text); a reply that searched the web says so in a muted
-    line before its answer. Neither is part of what Copy copies.
+    line before its answer. Neither is part of what Copy copies. A message with
+    versions (answered again, edited) shows "< 2/3 >" in its footer.
 
     The widget shows what it is given: the view renders the markdown, keeps
     the reasoning panel's state and decides which message is the last one, so
@@ -163,6 +166,8 @@ class MessageWidget(QWidget):
         self._usage = QLabel(self._footer)
         self._usage.setObjectName("messageUsage")
         self._usage.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._versions = VersionSwitcher(self._footer)
+        self._versions.action_requested.connect(self._emit_action)
         self._buttons = {
             action: ActionButton(action, icon, label, self._footer)
             for action, icon, label in (
@@ -175,6 +180,7 @@ class MessageWidget(QWidget):
         footer = QHBoxLayout(self._footer)
         footer.setContentsMargins(0, 0, 0, 0)
         footer.setSpacing(2)
+        footer.addWidget(self._versions)
         footer.addWidget(self._usage, 1)
         for button in self._buttons.values():
             footer.addWidget(button)
@@ -394,6 +400,7 @@ class MessageWidget(QWidget):
         self._web_search.apply_style(style)
         self._documents.set_colours(style.view_palette(self._documents.palette()))
         self._error.apply_style(style)
+        self._versions.apply_style(style)
         self._show_all.setPalette(style.view_palette(self._show_all.palette()))
         for button in self._buttons.values():
             button.setIcon(line_icon(button.icon_name, style.muted))
@@ -490,16 +497,23 @@ class MessageWidget(QWidget):
         context = self._context
         visible = {
             MessageAction.COPY: bool(item.text),
-            MessageAction.EDIT: user and context.last and not context.busy,
+            MessageAction.EDIT: user and not context.busy,
             MessageAction.REGENERATE: not user and context.last and not context.busy,
-            MessageAction.DELETE: True,
+            MessageAction.DELETE: not context.busy,
         }
         for action, button in self._buttons.items():
             button.setVisible(visible[action])
         self._usage.setText("" if user else format_usage(item.usage, item.cost))
+        version, versions = version_of(item)
+        self._versions.setVisible(versions > 1)
+        self._versions.set_version(version, versions, enabled=not context.busy)
         self._footer.setVisible(not item.streaming)
         layout = self._footer.layout()
-        if layout is not None:
+        if isinstance(layout, QHBoxLayout):
+            # A prompt's versions sit by its buttons, on the right with its bubble;
+            # a reply's open its footer, on the left.
+            layout.removeWidget(self._versions)
+            layout.insertWidget(1 if user else 0, self._versions)
             layout.invalidate()
 
     def _on_button_clicked(self, button: ActionButton) -> None:
@@ -556,6 +570,10 @@ class MessageWidget(QWidget):
 
     def button(self, action: MessageAction | str) -> ActionButton:
         return self._buttons[MessageAction(action)]
+
+    def version_switcher(self) -> VersionSwitcher | None:
+        """The "< 2/3 >" under the message, or ``None`` when it shows none."""
+        return self._versions if self._versions.isVisibleTo(self) else None
 
     def status_text(self) -> str:
         """The status line, or the notice that says it instead ("Stopped" with Continue)."""

@@ -157,8 +157,10 @@ def test_the_resend_is_byte_identical_across_a_restart(chat: Chat) -> None:
 def test_an_edited_prompt_keeps_its_documents(chat: Chat) -> None:
     chat.send("Summarise", documents=[REPORT])
     chat.server.enqueue(openai_stream([], ["Shorter."]))
-    chat.session.edit_last_prompt(
+    first = chat.repo.messages(chat.conversation_id)[0]
+    chat.session.edit_prompt(
         chat.conversation_id,
+        first.id,
         "Summarise in one line",
         endpoint_id="e",
         model=MODEL,

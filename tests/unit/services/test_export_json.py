@@ -37,9 +37,11 @@ CONVERSATION_KEYS = {
     "model",
     "max_tokens",
     "web_search",
+    "leaf",
     "messages",
 }
 MESSAGE_KEYS = {
+    "parent",
     "role",
     "created_at",
     "model",
@@ -97,7 +99,7 @@ def test_the_file_is_versioned_complete_and_holds_no_ids(repo, store, tmp_path, 
     export_conversation(store, full_conversation(repo), path, ExportKind.JSON)
 
     document = read_json(path)
-    assert (document["format"], document["version"]) == ("kimi-desktop", 1)
+    assert (document["format"], document["version"]) == ("kimi-desktop", 2)
     assert set(document) == {"format", "version", "conversation"}
     conversation = document["conversation"]
     assert set(conversation) == CONVERSATION_KEYS
@@ -135,6 +137,9 @@ def test_the_file_is_versioned_complete_and_holds_no_ids(repo, store, tmp_path, 
     assert [turn["role"] for turn in reply["tool_turns"]] == ["assistant", "tool"]
     assert reply["tool_turns"][0]["tool_calls"][0]["type"] == "builtin_function"
     assert (stopped["status"], stopped["error_fix"]) == ("interrupted", "larger_budget")
+    # One branch: each message follows the one before, the last one shown.
+    assert [m["parent"] for m in conversation["messages"]] == [None, 0, 1, 2]
+    assert conversation["leaf"] == 3
 
 
 def test_export_all_writes_every_conversation_but_the_deleted_ones(
@@ -165,7 +170,7 @@ def test_export_all_writes_every_conversation_but_the_deleted_ones(
 def test_an_empty_history_exports_an_empty_archive(store, tmp_path) -> None:
     path = tmp_path / "none.json"
     assert export_archive(store, path).conversations == 0
-    assert read_json(path) == {"format": "kimi-desktop", "version": 1, "conversations": []}
+    assert read_json(path) == {"format": "kimi-desktop", "version": 2, "conversations": []}
 
 
 def test_a_reply_still_arriving_is_exported_as_interrupted(repo, store, tmp_path) -> None:

@@ -215,15 +215,15 @@ def test_a_file_that_is_not_an_export_is_refused_in_words(
 def test_a_file_from_a_newer_version_is_refused_with_nothing_imported(
     archive, store, tmp_path
 ) -> None:
-    newer = {**archive, "version": 2, "something_new": {"shape": "unknown"}}
+    newer = {**archive, "version": 3, "something_new": {"shape": "unknown"}}
     before = snapshot(store)
 
     with pytest.raises(TransferFailed) as refused:
         import_file(store, write(tmp_path, newer, "future.json"))
 
     assert refused.value.sentence == (
-        "“future.json” was exported by a newer Kimi Desktop (format version 2; this version "
-        "reads version 1). Update Kimi Desktop to import it. Nothing was imported."
+        "“future.json” was exported by a newer Kimi Desktop (format version 3; this version "
+        "reads version 2). Update Kimi Desktop to import it. Nothing was imported."
     )
     assert snapshot(store) == before
 

@@ -294,7 +294,7 @@ def test_a_full_disk_while_sending_keeps_edit_mode(harness: Harness, qloop, monk
     def full(*_args, **_kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(ConversationRepository, "delete_messages_from", full)
+    monkeypatch.setattr(ConversationRepository, "add_message", full)
     harness.presenter.submit(Draft("second try"))
 
     assert harness.sent == [None]  # only the first send went through

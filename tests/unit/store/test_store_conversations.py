@@ -137,21 +137,25 @@ def test_messages_in_order_with_fields(repo: ConversationRepository) -> None:
     assert repo.get_message(9999) is None
 
 
-def test_delete_message_and_delete_from(repo: ConversationRepository) -> None:
+def test_deleting_a_message_keeps_what_follows_it(repo: ConversationRepository) -> None:
     conversation = repo.create_conversation()
     other = repo.create_conversation()
     ids = [repo.add_message(conversation.id, "user", f"m{i}").id for i in range(5)]
     other_message = repo.add_message(other.id, "user", "elsewhere")
 
     repo.delete_message(ids[1])
-    assert [m.text for m in repo.messages(conversation.id)] == ["m0", "m2", "m3", "m4"]
+    shown = repo.messages(conversation.id)
+    assert [m.text for m in shown] == ["m0", "m2", "m3", "m4"]
+    assert shown[1].parent_id == ids[0]  # m2 now follows m0
 
-    assert repo.delete_messages_from(conversation.id, ids[3]) == 2
-    assert [m.text for m in repo.messages(conversation.id)] == ["m0", "m2"]
+    repo.delete_message(ids[4])  # the last message shown
+    assert [m.text for m in repo.messages(conversation.id)] == ["m0", "m2", "m3"]
     assert repo.messages(other.id) == [other_message]
 
-    # A new message after a cut never reuses an old id.
-    assert repo.add_message(conversation.id, "user", "again").id > other_message.id
+    # A new message follows the last one shown, and never reuses an old id.
+    again = repo.add_message(conversation.id, "user", "again")
+    assert again.id > other_message.id
+    assert again.parent_id == ids[3]
 
 
 def test_hard_delete_cascades(db: Database, repo: ConversationRepository) -> None:
@@ -277,7 +281,7 @@ def test_finish_with_usage_and_totals(repo: ConversationRepository) -> None:
 def test_finish_of_a_deleted_message_is_an_error(repo: ConversationRepository) -> None:
     conversation = repo.create_conversation()
     reply = repo.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
-    repo.delete_messages_from(conversation.id, reply.id)
+    repo.delete_message(reply.id)
     with pytest.raises(MessageNotSavedError):
         repo.finish_message(reply.id, status=MessageStatus.COMPLETE, text="x", reasoning="")
 
