@@ -17,6 +17,7 @@ import os
 import platform
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -235,7 +236,17 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def format_table(figures: Sequence[Figure]) -> str:
+#: The widest a printed line may be; a longer figure name wraps within its column.
+TABLE_WIDTH = 100
+
+
+def format_table(figures: Sequence[Figure], width: int = TABLE_WIDTH) -> str:
+    """Every figure next to its baseline, budget and verdict, then the notes (what each
+    baseline is, what failed), in lines of at most ``width`` characters.
+
+    Any figure renders: the columns take the width their cells need, and the name
+    column gives way when the table would be wider than ``width``.
+    """
     headers = ("figure", "measured", "baseline", "ratio", "budget", "verdict")
     rows = []
     for fig in figures:
@@ -250,22 +261,59 @@ def format_table(figures: Sequence[Figure]) -> str:
                 fig.verdict,
             )
         )
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    lines = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    room = width - sum(widths[1:]) - 2 * (len(headers) - 1)
+    widths[0] = max(len(headers[0]), min(widths[0], room))
+    lines = [_row(headers, widths), "  ".join("-" * w for w in widths)]
+    for row in rows:
+        name = textwrap.wrap(row[0], widths[0], subsequent_indent="  ") or [""]
+        lines.append(_row((name[0], *row[1:]), widths))
+        lines += name[1:]
     notes = []
     for fig in figures:
         if fig.baseline_label:
-            notes.append(f"  {fig.name}: baseline = {fig.baseline_label}")
-        notes += [f"  {fig.name}: ERROR {error}" for error in fig.errors]
+            notes.append(f"{fig.name}: baseline = {fig.baseline_label}")
+        notes += [f"{fig.name}: ERROR {error}" for error in fig.errors]
     if notes:
-        lines += ["", *notes]
+        lines.append("")
+        for note in notes:
+            lines += textwrap.wrap(note, width, initial_indent="  ", subsequent_indent="      ")
     return "\n".join(lines)
+
+
+def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def format_summary(figures: Sequence[Figure]) -> str:
+    """One line: how many figures passed, missed their budget, or could not be measured."""
+    verdicts = [fig.verdict for fig in figures]
+    errors = verdicts.count("ERROR")
+    return (
+        f"{len(figures)} figures: {verdicts.count('pass')} passed, "
+        f"{verdicts.count('FAIL')} failed, {errors} {'error' if errors == 1 else 'errors'}"
+    )
+
+
+def cpu_model() -> str:
+    """The processor's name, as the system gives it ("" if it does not)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Hardware", "cpu model"):
+                    return " ".join(value.split())
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_average() -> tuple[float, float, float] | None:
+    """The system's load averages over 1, 5 and 15 minutes (None where unknown)."""
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):
+        return None
 
 
 def machine() -> dict[str, Any]:
@@ -273,12 +321,31 @@ def machine() -> dict[str, Any]:
     import PySide6
 
     return {
+        "cpu": cpu_model(),
+        "cpus": os.cpu_count(),
+        "load_average": load_average(),
         "python": platform.python_version(),
         "pyside6": PySide6.__version__,
         "platform": platform.platform(),
-        "cpus": os.cpu_count(),
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def format_machine(
+    at_start: dict[str, Any], load_at_end: Sequence[float] | None, width: int = TABLE_WIDTH
+) -> str:
+    """The machine in a line or two: processor, cores, load at the start and the end of
+    the run, Python and PySide6."""
+
+    def load(values: Sequence[float] | None) -> str:
+        return " ".join(f"{v:.2f}" for v in values) if values else "unknown"
+
+    text = (
+        f"machine: {at_start['cpu'] or 'unknown CPU'}, {at_start['cpus']} cores; "
+        f"load {load(at_start['load_average'])} at the start, {load(load_at_end)} at the end; "
+        f"Python {at_start['python']}, PySide6 {at_start['pyside6']}; {at_start['platform']}"
+    )
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="  "))
 
 
 def write_json(path: Path, figures: Sequence[Figure], options: Options, **extra: Any) -> None:

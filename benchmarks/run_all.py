@@ -2,8 +2,11 @@
 
 Each experiment runs in a process of its own (nothing one leaves behind, such
 as memory, caches or threads, can colour the next) and writes its figures as
-JSON; this script prints them as one table (figure, measured, baseline, ratio,
-budget, verdict) and writes them to ``bench-results/results.json``.
+JSON; this script prints the machine (processor, cores, load average at the
+start and the end, Python, PySide6), then one table (figure, measured,
+baseline, ratio, budget, verdict) in lines of at most 100 characters, and ends
+with a one-line summary (passed, failed, errors). It writes everything to
+``bench-results/results.json``.
 
     python benchmarks/run_all.py              # the full suite, about 4 minutes
     python benchmarks/run_all.py --quick      # tiny sizes, one run: CI keeps it working
@@ -47,7 +50,11 @@ from benchmarks.harness import (
     Figure,
     Options,
     child_environment,
+    format_machine,
+    format_summary,
     format_table,
+    load_average,
+    machine,
     write_json,
 )
 
@@ -148,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options, runs, experiments, strict = parse_args(argv)
     figures: list[Figure] = []
     durations: dict[str, float] = {}
+    where = machine()  # (with the load average before anything ran)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kimi-bench-") as workdir:
         for experiment in experiments:
@@ -158,16 +166,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {elapsed:.0f} s  [{verdicts}]", flush=True)
             figures += measured
     total = time.monotonic() - started
+    load_at_end = load_average()
     assert options.json_path is not None
     write_json(
         options.json_path,
         figures,
         options,
         durations_s={**durations, "total": round(total, 1)},
+        load_average_at_end=load_at_end,
+        machine_at_start=where,
     )
     print()
+    print(format_machine(where, load_at_end))
+    print()
     print(format_table(figures))
-    print(f"\n{len(figures)} figures in {total:.0f} s; results in {options.json_path}")
+    print(f"\nResults in {options.json_path}, after {total:.0f} s.")
+    print(format_summary(figures))
     if any(f.verdict == "ERROR" for f in figures):
         return 1
     return 1 if strict and any(f.verdict == "FAIL" for f in figures) else 0

@@ -1,6 +1,6 @@
 """Child process for the startup benchmark: start a GUI, report when it is shown and idle.
 
-``python benchmarks/startup_probe.py app|bare RESULT.json``
+``python benchmarks/startup_probe.py app|bare RESULT.json [open]``
 
 ``app`` runs the real entry point, ``kimi_desktop.app.main([])``; ``bare`` shows
 a plain ``QMainWindow`` holding one ``QTextBrowser``. Both are measured the same
@@ -11,9 +11,14 @@ import hook that makes every later import dearer, so order matters); then the
 event filter that notices the main window's first paint; the next zero-timer
 after it marks the first event loop turn with nothing left to do. At that moment the probe writes
 ``time.monotonic()`` (the same clock in every process, so the parent can
-subtract the moment it spawned this one) and the resident set size, waits
+subtract the moment it spawned this one), the process's CPU time so far and
+the resident set size, waits
 :data:`SETTLE_S` more for the RSS after deferred start-up work, and closes the
 window so the process ends the way it does for a user.
+
+With ``open``, once the app is ready the probe opens the history's first
+conversation, lets it paint, and reports the resident set size
+:data:`SETTLE_S` after that instead (``rss_open_mb``).
 """
 
 from __future__ import annotations
@@ -43,10 +48,11 @@ def _rss_mb() -> float:
 class ReadyProbe(QObject):
     """Finds the first paint of a main window, then the idle turn after it."""
 
-    def __init__(self, app: QApplication, result_path: str) -> None:
+    def __init__(self, app: QApplication, result_path: str, *, open_first: bool = False) -> None:
         super().__init__()
         self._app = app
         self._path = result_path
+        self._open_first = open_first
         self._painted = False
         self.result: dict[str, float] = {"import_done": time.monotonic()}
         app.installEventFilter(self)
@@ -65,16 +71,43 @@ class ReadyProbe(QObject):
 
     def _on_idle(self) -> None:
         self.result["ready"] = time.monotonic()
+        # CPU seconds of the whole process so far (every thread, Python's own start
+        # included): unlike the wall clock, barely moved by other load on the machine.
+        self.result["cpu_ready"] = time.process_time()
         self.result["rss_ready_mb"] = _rss_mb()
         self._app.removeEventFilter(self)
         QTimer.singleShot(int(SETTLE_S * 1000), self._on_settled)
 
+    def _open_conversation(self) -> None:
+        window = next(w for w in self._app.topLevelWidgets() if isinstance(w, QMainWindow))
+        model = window.conversation_model  # type: ignore[attr-defined]
+        conversation = model.index(0, 0).data(_conversation_role())
+        window.open_conversation(conversation.id)  # type: ignore[attr-defined]
+        self.result["opened"] = time.monotonic()
+        QTimer.singleShot(int(SETTLE_S * 1000), self._on_open_settled)
+
+    def _on_open_settled(self) -> None:
+        self.result["rss_open_mb"] = _rss_mb()
+        self._finish()
+
     def _on_settled(self) -> None:
         self.result["rss_settled_mb"] = _rss_mb()
+        if self._open_first:
+            self._open_conversation()
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
         with open(self._path, "w", encoding="utf-8") as out:
             json.dump(self.result, out)
         for window in self._app.topLevelWidgets():
             window.close()
+
+
+def _conversation_role() -> int:
+    from kimi_desktop.ui.sidebar.roles import ConversationRole
+
+    return ConversationRole
 
 
 def bare() -> int:
@@ -91,7 +124,10 @@ def bare() -> int:
 def main() -> int:
     target, result_path = sys.argv[1], sys.argv[2]
     app = QApplication(sys.argv[:1])
-    _probe = ReadyProbe(app, result_path)  # kept alive: its event filter does the work
+    open_first = sys.argv[3:4] == ["open"]
+    _probe = ReadyProbe(
+        app, result_path, open_first=open_first
+    )  # kept alive: its event filter does the work
     QTimer.singleShot(WATCHDOG_MS, app.quit)
     status = app_main([]) if target == "app" else bare()
     exited = time.monotonic()

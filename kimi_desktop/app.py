@@ -14,16 +14,20 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
+# isort: split
+# Before the app's own modules: PySide6's import hook then checks each one cheaply.
+import kimi_desktop.ui.runtime.module_scan  # noqa: F401
+
+# isort: split
 from kimi_desktop import __version__, i18n, render
 from kimi_desktop.i18n import N_, _
 from kimi_desktop.services.assistants import AssistantService
@@ -40,17 +44,17 @@ from kimi_desktop.settings.store import SettingsStore, chosen_language
 from kimi_desktop.store.conversations import ConversationRepository
 from kimi_desktop.store.db import Database
 from kimi_desktop.store.lock import DataDirBusyError, DataDirLock
-from kimi_desktop.ui.runtime.event_loop import AppEventLoop
-from kimi_desktop.ui.runtime.language import apply_qt_language
-from kimi_desktop.ui.runtime.single_instance import (
+from kimi_desktop.ui.fonts import install_cjk_fallback
+from kimi_desktop.ui.runtime.desktop_application import (
     HANDOVER_TIMEOUT_MS,
     DesktopApplication,
-    SingleInstance,
-    instance_key,
     raise_window,
 )
+from kimi_desktop.ui.runtime.event_loop import AppEventLoop
+from kimi_desktop.ui.runtime.first_input import OnFirstInput
+from kimi_desktop.ui.runtime.first_paint import AfterFirstPaint
+from kimi_desktop.ui.runtime.language import apply_qt_language
 from kimi_desktop.ui.shell.main_window import MainWindow
-from kimi_desktop.ui.shell.startup_problems import refuse_to_start, show_startup_problems
 from kimi_desktop.ui.shell.style import apply_style, is_dark
 
 _log = logging.getLogger("kimi_desktop")
@@ -68,7 +72,11 @@ SMOKE_TEST_SKIPPED = N_(
 )
 
 if TYPE_CHECKING:
+    from kimi_desktop.ui.runtime.single_instance import SingleInstance
     from kimi_desktop.ui.transfer_dialogs import TransferDialogs
+
+#: Runs a piece of start-up work later, after the window's first paint.
+Later = Callable[[Callable[[], None]], None]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -173,9 +181,11 @@ def choose_language(
 
 
 def _add_transfer(
-    window: MainWindow, database: Database, history: HistoryService
+    window: MainWindow, database: Database, history: HistoryService, menu: QMenu
 ) -> TransferDialogs:
-    """The File menu's export and import, and "Export…" in a conversation's context menu."""
+    """The File menu's export and import (into ``menu``), and "Export…" in a
+    conversation's context menu. Loaded on purpose only here: with the archive
+    and JSON code behind it, it takes longer than the rest of the window."""
     from kimi_desktop.services.transfer import ConversationTransfer
     from kimi_desktop.store.transfer import TransferStore
     from kimi_desktop.ui.transfer_dialogs import TransferDialogs
@@ -189,8 +199,7 @@ def _add_transfer(
             window.presenter.conversation.id if window.presenter.conversation else None
         ),
     )
-    # TRANSLATORS: the window's menu with export and import.
-    window.menuBar().addMenu(_("&File")).addActions(dialogs.actions())
+    menu.addActions(dialogs.actions())
     window.sidebar.export_requested.connect(dialogs.export_conversation)
     dialogs.imported.connect(lambda ids: window.open_conversation(ids[0]) if ids else None)
     return dialogs
@@ -203,6 +212,7 @@ def build(
     environ: Mapping[str, str] = os.environ,
     lock: DataDirLock | None = None,
     language_chosen: bool = False,
+    later: Later | None = None,
 ) -> AppParts:
     """Build and wire every object of the app; nothing runs until the loop does.
 
@@ -217,6 +227,11 @@ def build(
     when another process holds it, and :class:`HistoryRefused` (with the
     sentence to show) when the history must not be opened. Anything else wrong
     with the files becomes a sentence in :attr:`AppParts.warnings`.
+
+    ``later`` defers what the window's first paint does not need (asking the
+    keyring for the key, the File menu's export and import:
+    :attr:`AppParts.transfer` is ``None`` until it has run); without it
+    everything is done now.
     """
     paths = AppPaths.from_environment(environ)
     if not language_chosen:
@@ -257,8 +272,16 @@ def build(
     )
     assistants = AssistantService(AssistantStore(paths, reserved_ids=BUILT_IN_IDS), repository)
     warnings += assistants.load_warnings
+    # The look first: a style sheet set on the application after the widgets
+    # exist re-polishes every one of them (tens of milliseconds).
+    apply_style(app, is_dark(settings.preferences.theme))
     window = MainWindow(
-        history=history, chat=chat, endpoints=endpoints, settings=settings, assistants=assistants
+        history=history,
+        chat=chat,
+        endpoints=endpoints,
+        settings=settings,
+        assistants=assistants,
+        later=later,
     )
 
     def apply_theme(theme: str) -> None:
@@ -284,12 +307,13 @@ def build(
         dialog.open()
 
     window.settings_requested.connect(open_settings)
-    transfer = _add_transfer(window, database, history)
-    apply_preferences(settings.preferences)
+    window.set_dark(is_dark(settings.preferences.theme))
+    window.apply_preferences()
+    secrets.store_keys_in_file = settings.preferences.store_keys_in_file
     app.styleHints().colorSchemeChanged.connect(window.desktop_theme_changed)
     window.desktop_theme_changed.connect(follow_the_desktop)
     window.restore_geometry()
-    return AppParts(
+    parts = AppParts(
         window,
         chat,
         history,
@@ -299,8 +323,19 @@ def build(
         warnings,
         lock=lock,
         folder_to_show=opened.folder_to_show,
-        transfer=transfer,
     )
+    # TRANSLATORS: the window's menu with export and import.
+    file_menu = window.menuBar().addMenu(_("&File"))  # there from the start: no jump later
+
+    def add_transfer() -> None:
+        parts.transfer = _add_transfer(window, database, history, file_menu)
+
+    (later or _now)(add_transfer)
+    return parts
+
+
+def _now(work: Callable[[], None]) -> None:
+    work()
 
 
 @contextlib.contextmanager
@@ -347,39 +382,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Kimi Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kimi-desktop")
-    icon = files("kimi_desktop.resources").joinpath("kimi-desktop.svg")
+    install_cjk_fallback()  # before any text is laid out: Chinese must never show as boxes
+    icon = Path(__file__).with_name("resources") / "kimi-desktop.svg"
     app.setWindowIcon(QIcon.fromTheme("kimi-desktop", QIcon(str(icon))))
     paths = [str(Path(p).resolve()) for p in args.paths]
     apply_qt_language(app, i18n.language())  # Qt's own words, for what is said before the window
     data_dir = AppPaths.from_environment().data_dir
-    instance = SingleInstance(instance_key(data_dir))
-    if not args.smoke_test and instance.try_forward(paths):
-        return 0  # the running window took the files and came to the front
     try:
         lock = acquire_data_lock(data_dir)
     except DataDirBusyError:
-        return _second_launch(instance, paths, data_dir, smoke_test=args.smoke_test)
+        return _second_launch(
+            _single_instance(data_dir), paths, data_dir, smoke_test=args.smoke_test
+        )
+    # Whoever holds the data folder's lock also listens for later launches, so
+    # holding it means no one is there to take the files. Without a lock file
+    # (a read-only home) ask the way the lock would have answered.
+    instance: SingleInstance | None = None
+    if lock is None and not args.smoke_test:
+        instance = _single_instance(data_dir)
+        if instance.try_forward(paths):
+            return 0  # the running window took the files and came to the front
     # The loop exists before the window: building it may start asynchronous work.
     loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
+    later: list[Callable[[], None]] = []
     try:
-        parts = build(app, demo=args.demo, lock=lock, language_chosen=True)
+        parts = build(app, demo=args.demo, lock=lock, language_chosen=True, later=later.append)
     except HistoryRefused as exc:
         asyncio.set_event_loop(None)
         loop.close()
         refuse_to_start(exc.sentence)
         return 1
     window = parts.window
-    # Holding the data folder's lock, this is the one instance: a lock file of the
-    # handover that looks held is stale (a recycled PID), and is taken over.
-    if not args.smoke_test and not instance.listen(take_over=lock is not None):
-        _log.warning("another launch cannot hand its files over to this window")
+    after_paint = AfterFirstPaint(window)
+    _report_startup_if_asked(window)
 
     def on_second_launch(forwarded: list[str]) -> None:
         raise_window(window)
         window.attach_paths(forwarded)
 
-    instance.activated.connect(on_second_launch)
+    def listen() -> None:
+        nonlocal instance
+        instance = instance or _single_instance(data_dir)
+        # Holding the data folder's lock, this is the one instance: a lock file of the
+        # handover that looks held is stale (a recycled PID), and is taken over.
+        if not instance.listen(take_over=lock is not None):
+            _log.warning("another launch cannot hand its files over to this window")
+        instance.activated.connect(on_second_launch)
+
     if isinstance(app, DesktopApplication):
         app.files_opened.connect(on_second_launch)
 
@@ -391,17 +441,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if parts.warnings:
         # Not blocking: a nested event loop would hold up closing and SIGTERM.
-        QTimer.singleShot(
-            0, lambda: show_startup_problems(window, parts.warnings, parts.folder_to_show)
-        )
+        QTimer.singleShot(0, lambda: _show_startup_problems(window, parts))
     window.attach_paths(paths)
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
-    else:
-        QTimer.singleShot(0, window.presenter.endpoint_presenter.refresh_models_if_keyed)
-    # After the first paint, off the GUI thread: the first reply would otherwise
-    # wait for markdown-it and the lexers while the user watches.
-    QTimer.singleShot(0, lambda: loop.run_in_executor(None, render.warm_up))
+    # The keyring first (the key decides the page), then the rest, one per turn.
+    for work in later:
+        after_paint.later(work)
+    if not args.smoke_test:
+        # With the key, once the keyring is asked (after the first paint).
+        window.presenter.endpoint_presenter.refresh_models_if_keyed()
+        # A second launch meanwhile waits for this (HANDOVER_TIMEOUT_MS).
+        after_paint.later(listen)
+    # At the first key or pointer movement: the first reply or conversation opened
+    # would otherwise wait for them, and a window left alone does not need them.
+    after_paint.later(lambda: OnFirstInput(app).later(lambda: _prepare_for_messages(loop)))
     try:
         with loop, closing_on_termination(window):
             try:
@@ -414,10 +468,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         asyncio.set_event_loop(None)
         try:
-            instance.close()
+            if instance is not None:
+                instance.close()
         finally:
             parts.close()
     return 0
+
+
+def _prepare_for_messages(loop: asyncio.AbstractEventLoop) -> None:
+    """Load what showing messages needs: markdown-it and the common lexers in a
+    worker (a quarter of a second of CPU), then the message widgets on this thread
+    (Qt types; some 40 ms), once the worker is done so the two do not compete."""
+
+    def on_warmed(warming: asyncio.Future[None]) -> None:
+        if warming.cancelled():
+            return
+        if warming.exception() is not None:
+            _log.warning("warming the renderer failed: %s", warming.exception())
+        import kimi_desktop.ui.chat.message_widget  # noqa: F401
+
+    loop.run_in_executor(None, render.warm_up).add_done_callback(on_warmed)
+
+
+def refuse_to_start(text: str) -> None:
+    """Say why the app cannot start, in a message box (loaded only then)."""
+    from kimi_desktop.ui.shell.startup_problems import refuse_to_start as say
+
+    say(text)
+
+
+def _show_startup_problems(window: MainWindow, parts: AppParts) -> None:
+    from kimi_desktop.ui.shell.startup_problems import show_startup_problems
+
+    show_startup_problems(window, parts.warnings, parts.folder_to_show)
+
+
+def _single_instance(data_dir: Path) -> SingleInstance:
+    """The channel to (or from) other launches; QtNetwork is loaded here, on first need."""
+    from kimi_desktop.ui.runtime.single_instance import SingleInstance, instance_key
+
+    return SingleInstance(instance_key(data_dir))
+
+
+def _report_startup_if_asked(window: MainWindow, environ: Mapping[str, str] = os.environ) -> None:
+    """Write when the window first painted, for the start-up benchmark (see
+    :mod:`kimi_desktop.ui.runtime.startup_report`); nothing without the variable."""
+    from kimi_desktop.ui.runtime.startup_report import REPORT_VARIABLE
+
+    path = environ.get(REPORT_VARIABLE)
+    if path:
+        from kimi_desktop.ui.runtime.startup_report import StartupReport
+
+        StartupReport(window, Path(path))
 
 
 def _second_launch(

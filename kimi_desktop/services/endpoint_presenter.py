@@ -15,8 +15,10 @@ the open conversation's own model, shown (as not offered here) while it is open.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -36,6 +38,8 @@ from kimi_desktop.settings.known_models import (
 )
 from kimi_desktop.settings.presets import preset_by_id
 from kimi_desktop.settings.store import SettingsStore
+
+_log = logging.getLogger(__name__)
 
 #: Why the picker offers the built-in table's models, by where the models come from.
 _LISTING_NOTES = {
@@ -103,6 +107,9 @@ class EndpointPresenter(QObject):
         self._tasks = tasks
         # The open conversation's model: kept in the picker even when unlisted.
         self._conversation_model: str | None = None
+        self._page: Page | None = None  # the page last shown
+        # Keyring work asked for while held (see hold_keyring), by what it asks.
+        self._held: dict[object, Callable[[], Coroutine[Any, Any, None]]] | None = None
         chat.credits_changed.connect(self._on_chat_credits_changed)
         endpoints.endpoints_changed.connect(self.list_endpoints)
         endpoints.active_changed.connect(self._on_endpoints_active_changed)
@@ -113,6 +120,34 @@ class EndpointPresenter(QObject):
     @property
     def active_id(self) -> str:
         return self._endpoints.active_id
+
+    def hold_keyring(self) -> Callable[[], None]:
+        """Ask the keyring nothing until the returned callable is called.
+
+        Loading the keyring's backends takes about half a second of CPU and over
+        15 MB; the window's first paint does not wait for it. Meanwhile the page
+        stays the guess :meth:`show_page` made (the chat for a returning user,
+        the composer usable), and is corrected only when the answer arrives.
+        What was asked meanwhile then runs in the order asked, one after the
+        other, so the backends load once. Calling the returned callable again
+        does nothing.
+        """
+        if self._held is None:
+            self._held = {}
+
+        def release() -> None:
+            held, self._held = self._held, None
+            if held:
+                self._tasks.start(_one_after_another(list(held.values())))
+
+        return release
+
+    def _ask_keyring(self, what: object, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Start ``work`` now, or once the keyring is released (once per ``what``)."""
+        if self._held is None:
+            self._tasks.start(work())
+        else:
+            self._held[what] = work
 
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:
@@ -263,10 +298,11 @@ class EndpointPresenter(QObject):
         """Ask the active endpoint for its models again."""
         return self._tasks.start(self._endpoints.refresh_models(self._endpoints.active_id))
 
-    def refresh_models_if_keyed(self) -> asyncio.Future[None]:
+    def refresh_models_if_keyed(self) -> None:
         """Fetch the active endpoint's models once its key is known to be there
-        (quietly nothing without one: the welcome page asks for it)."""
-        return self._tasks.start(self._refresh_models_if_keyed())
+        (quietly nothing without one: the welcome page asks for it); while the
+        keyring is held, once it is released."""
+        self._ask_keyring("models", self._refresh_models_if_keyed)
 
     async def _refresh_models_if_keyed(self) -> None:
         endpoint_id = self._endpoints.active_id
@@ -299,7 +335,7 @@ class EndpointPresenter(QObject):
         endpoint_id = self._endpoints.active_id
         has_key = self._endpoints.key_known(endpoint_id)
         if has_key is None:
-            self._tasks.start(self._look_up_key(endpoint_id))
+            self._ask_keyring(("key", endpoint_id), lambda: self._look_up_key(endpoint_id))
         self._set_page(not self._settings.first_run if has_key is None else has_key)
 
     async def _look_up_key(self, endpoint_id: str) -> None:
@@ -308,13 +344,23 @@ class EndpointPresenter(QObject):
             self._set_page(bool(self._endpoints.key_known(endpoint_id)))
 
     def _set_page(self, has_key: bool) -> None:
-        if has_key or self._has_conversation():
-            self.page_changed.emit(Page.CHAT)
-        else:
-            self.page_changed.emit(Page.WELCOME)
-            self._tasks.start(self._describe_key_storage())
+        page = Page.CHAT if has_key or self._has_conversation() else Page.WELCOME
+        self.page_changed.emit(page)
+        if page is Page.WELCOME and self._page is not Page.WELCOME:
+            # Once each time the page appears, not again when a guess is confirmed.
+            self._ask_keyring("storage", self._describe_key_storage)
+        self._page = page
 
     async def _describe_key_storage(self) -> None:
         """Tell the welcome page where a key would be kept (probing the keyring takes a while)."""
         status = await self._endpoints.probe_keyring()
         self.key_storage_described.emit(status.available, status.message)
+
+
+async def _one_after_another(works: list[Callable[[], Coroutine[Any, Any, None]]]) -> None:
+    """Run each piece of keyring work in turn; one that fails does not stop the rest."""
+    for work in works:
+        try:
+            await work()
+        except Exception:
+            _log.exception("asking the keyring failed")

@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from kimi_desktop.domain import ImageData, Message, StoredMessage
-from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
-from kimi_desktop.services.document_context import document_block
 
 #: ``blob(sha256)``: a stored image's bytes, ``None`` when gone.
 BlobReader = Callable[[str], bytes | None]
@@ -101,6 +99,9 @@ def _turns_of(
             reasoning_field=stored.reasoning_field or "reasoning_content",
         )
         return [*search_turns, answer]
+    # Loaded with the first request, not at start-up: it brings in the document readers.
+    from kimi_desktop.services.document_context import document_block
+
     blocks = [document_block(document) for document in stored.documents]
     if inline_documents and blocks:
         text = "\n\n".join([*blocks, stored.text]) if stored.text else "\n\n".join(blocks)
@@ -117,6 +118,9 @@ def _images_within_budget(
     Older turns go without theirs once it is spent (the model already answered
     about them), so the request stays under the provider's body limit.
     """
+    # Loaded with the first request, not at start-up: it brings in image processing.
+    from kimi_desktop.images.limits import MAX_REQUEST_IMAGE_BYTES
+
     budget = MAX_REQUEST_IMAGE_BYTES
     images: dict[int, tuple[ImageData, ...]] = {}
     for stored in reversed(messages):

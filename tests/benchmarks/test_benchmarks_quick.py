@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_ALL = ROOT / "benchmarks" / "run_all.py"
 EXPECTED = {
     "startup",
+    "startup, whole process",
+    "startup, 100,000 messages",
     "idle memory",
+    "memory, long conversation open",
     "stream throughput",
     "UI gap while streaming (max)",
     "UI gap while streaming (p99)",

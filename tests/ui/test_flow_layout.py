@@ -8,7 +8,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
 from kimi_desktop.ui.chat.placeholder import ChatPlaceholder
-from kimi_desktop.ui.composer import document_chips
+from kimi_desktop.ui.composer import attachment_tray, document_chips
 from kimi_desktop.ui.flow_layout import FlowLayout
 
 _Align = Qt.AlignmentFlag
@@ -92,7 +92,7 @@ def test_hidden_items_take_no_room(qtbot) -> None:
 
 
 def test_the_chips_and_the_assistants_use_this_layout(qtbot) -> None:
-    assert document_chips.FlowLayout is FlowLayout
+    assert attachment_tray.FlowLayout is document_chips.FlowLayout is FlowLayout
     placeholder = ChatPlaceholder()
     qtbot.addWidget(placeholder)
     centred = placeholder.chips.layout()

@@ -7,7 +7,15 @@ the message widgets the view places in the viewport and never scroll with them.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QEnterEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from kimi_desktop.i18n import _
@@ -16,6 +24,7 @@ from kimi_desktop.ui.chat.message_style import MessageStyle, mix_colours
 
 #: The ring's width; the sidebar's list draws its focus ring as wide.
 FOCUS_RING_WIDTH = 2
+_RING_CORNER = 6  # the ring's corner radius
 
 
 class JumpToLatestButton(QToolButton):
@@ -79,7 +88,9 @@ class JumpToLatestButton(QToolButton):
 class FocusRing(QWidget):
     """A rounded outline around the view's visible area while the view has keyboard focus.
 
-    It passes every mouse event through and draws nothing but the outline.
+    It passes every mouse event through and draws nothing but the outline. Its
+    mask is the outline's band alone: a ring covering the whole viewport made Qt
+    paint it again over every message that changed, on every frame of a scroll.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -94,10 +105,24 @@ class FocusRing(QWidget):
         self.color = QColor(style.accent)
         self.update()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        band = FOCUS_RING_WIDTH + _RING_CORNER  # the corners' curve lies within this
+        outer = QRegion(self.rect())
+        inner = QRegion(self.rect().adjusted(band, band, -band, -band))
+        edges = outer.subtracted(inner)
+        # The straight edges need only the ring's width; the corners their curve.
+        straight = QRegion(
+            self.rect().adjusted(FOCUS_RING_WIDTH, band, -FOCUS_RING_WIDTH, -band)
+        ).united(QRegion(self.rect().adjusted(band, FOCUS_RING_WIDTH, -band, -FOCUS_RING_WIDTH)))
+        self.setMask(edges.subtracted(straight))
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(self.color, FOCUS_RING_WIDTH))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         inset = FOCUS_RING_WIDTH / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 6, 6)
+        painter.drawRoundedRect(
+            QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), _RING_CORNER, _RING_CORNER
+        )

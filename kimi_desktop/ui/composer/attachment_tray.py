@@ -21,7 +21,8 @@ from kimi_desktop.i18n import _
 from kimi_desktop.images import PreparedImage, format_size
 from kimi_desktop.services.attachments import DraftImage, DraftImages, Source
 from kimi_desktop.services.draft_documents import DraftDocuments
-from kimi_desktop.ui.composer.document_chips import DocumentChip, FlowLayout, RemoveButton
+from kimi_desktop.ui.composer.document_chips import DocumentChip, RemoveButton
+from kimi_desktop.ui.flow_layout import FlowLayout
 from kimi_desktop.ui.plain_text import plain_tooltip
 
 THUMB_SIDE = 56

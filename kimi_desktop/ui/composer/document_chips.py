@@ -44,15 +44,7 @@ from kimi_desktop.ui.flow_layout import FlowLayout
 from kimi_desktop.ui.icons import icon
 from kimi_desktop.ui.plain_text import plain_tooltip
 
-# FlowLayout is the shared one, named here too for the attachment tray's import.
-__all__ = [
-    "NAME_WIDTH",
-    "DocumentChip",
-    "DocumentIcon",
-    "DocumentStrip",
-    "FlowLayout",
-    "RemoveButton",
-]
+__all__ = ["NAME_WIDTH", "DocumentChip", "DocumentIcon", "DocumentStrip", "RemoveButton"]
 
 #: The widest a chip's file name is drawn before it is elided in the middle.
 NAME_WIDTH = 180

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QFont, QKeyEvent
@@ -38,10 +39,12 @@ from kimi_desktop.services.attachments import DraftImages, Source
 from kimi_desktop.services.draft_documents import DraftDocuments, split_sources
 from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.ui.composer.attachment_tray import AttachmentTray
-from kimi_desktop.ui.composer.image_preview import DropOverlay
 from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
 from kimi_desktop.ui.icons import set_icon
+
+if TYPE_CHECKING:
+    from kimi_desktop.ui.composer.image_preview import DropOverlay
 
 _MIN_LINES, _MAX_LINES = 2, 10
 #: Send, Stop and attach are round buttons this many pixels across.
@@ -247,7 +250,7 @@ class ComposerPanel(QWidget):
         pasted.setContentsMargins(0, 0, 0, 0)
         pasted.addStretch(1)
         self.pasted_row.setVisible(False)
-        self.drop_overlay = DropOverlay(self)
+        self._drop_overlay: DropOverlay | None = None  # made on the first drag
         self.edit.attachments_dragged.connect(self._on_edit_attachments_dragged)
         self.token_meter = TokenMeterLabel(meter, self)
         if meter is not None:
@@ -432,11 +435,20 @@ class ComposerPanel(QWidget):
         if not busy and self.notice.text() in (_(BUSY_NOTICE), _(READING_NOTICE)):
             self.show_notice("")
 
+    @property
+    def drop_overlay(self) -> DropOverlay:
+        """The "drop to attach" cover over the composer, made on the first drag."""
+        if self._drop_overlay is None:
+            from kimi_desktop.ui.composer.image_preview import DropOverlay
+
+            self._drop_overlay = DropOverlay(self)
+        return self._drop_overlay
+
     def _on_edit_attachments_dragged(self, over: bool) -> None:
         if over:
             self.drop_overlay.show_over(self)
-        else:
-            self.drop_overlay.hide()
+        elif self._drop_overlay is not None:
+            self._drop_overlay.hide()
 
     def _on_tray_rejected(self, sentence: str) -> None:
         rejections = [*self._rejections, sentence]

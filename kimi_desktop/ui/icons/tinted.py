@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import math
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
@@ -49,6 +49,9 @@ ICON_NAMES = (
     "x",
 )
 
+#: The bundled SVG files, beside this module in the package as in the bundle.
+_LUCIDE = Path(__file__).with_name("lucide")
+
 #: A disabled icon whose palette gives no disabled colour of its own is this
 #: much of the way from its colour to the window's.
 _DISABLED_FADE = 0.55
@@ -66,7 +69,7 @@ def svg_source(name: str) -> bytes:
     """The icon's SVG as bundled; ``KeyError`` for a name not in :data:`ICON_NAMES`."""
     if name not in ICON_NAMES:
         raise KeyError(name)
-    return files("kimi_desktop.ui.icons").joinpath("lucide", f"{name}.svg").read_bytes()
+    return (_LUCIDE / f"{name}.svg").read_bytes()
 
 
 def icon(

@@ -6,12 +6,17 @@ its command line as one JSON line, waits for ``ok`` and exits; the running
 instance raises its window and attaches the files. In the composition root::
 
     instance = SingleInstance(instance_key(paths.data_dir))
-    if instance.try_forward(args.paths):
+    if instance.try_forward(args.paths):       # only when the data folder has no lock
         return 0
+    ...                                        # the window paints first
     instance.listen()
     instance.activated.connect(on_activated)   # raise_window(window), attach paths
     ...
     instance.close()
+
+The composition root loads this module (and QtNetwork with it) only when it
+needs it: after the window's first paint, or for a launch that finds the data
+folder taken.
 
 Separate data folders (``KIMI_DESKTOP_HOME``: portable installs, tests) get
 separate keys, so they never see each other. The lock file tells a crashed
@@ -43,26 +48,29 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QDir,
-    QEvent,
     QEventLoop,
     QLockFile,
     QObject,
-    Qt,
     QTimer,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QWidget
+
+# Re-exported: they lived here before the launch path stopped importing QtNetwork early.
+from kimi_desktop.ui.runtime.desktop_application import (
+    HANDOVER_TIMEOUT_MS as HANDOVER_TIMEOUT_MS,
+)
+from kimi_desktop.ui.runtime.desktop_application import (
+    DesktopApplication as DesktopApplication,
+)
+from kimi_desktop.ui.runtime.desktop_application import raise_window as raise_window
 
 _log = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
 #: How long a second launch waits for the running instance to acknowledge.
 FORWARD_TIMEOUT_MS = 3000
-#: How long a launch that found the data folder locked waits for its holder to listen.
-HANDOVER_TIMEOUT_MS = 30_000
 #: Pause between attempts to reach an instance that does not listen yet.
 _POLL_MS = 100
 #: How long the running instance gives a client to send its message.
@@ -245,40 +253,6 @@ class _Peer(QObject):
         self._done = True
         self._socket.abort()
         self._socket.deleteLater()
-
-
-class DesktopApplication(QApplication):
-    """The QApplication, plus the files the OS hands to the running app.
-
-    macOS never starts a second copy: Finder's "Open With" and drops on the Dock
-    icon reach the running app as a ``QFileOpenEvent``, which is sent to the
-    application object itself (overriding ``event`` here costs nothing for the
-    events of other objects, unlike an application-wide event filter).
-
-    Signals:
-        files_opened(list[str]): the OS asked the app to open these paths.
-    """
-
-    files_opened = Signal(list)
-
-    def event(self, event: QEvent) -> bool:
-        if isinstance(event, QFileOpenEvent) and event.file():
-            self.files_opened.emit([event.file()])
-            return True
-        return super().event(event)
-
-
-def raise_window(window: QWidget) -> None:
-    """Bring ``window`` to the front: un-minimise, raise, ask for focus.
-
-    The window manager has the last word: X11 and Wayland compositors may only
-    flash the taskbar entry instead of moving focus.
-    """
-    if window.isMinimized():
-        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
-    window.show()
-    window.raise_()
-    window.activateWindow()
 
 
 def _encode(paths: list[str]) -> bytes:

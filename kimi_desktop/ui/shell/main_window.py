@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -44,18 +45,20 @@ from kimi_desktop.services.request_history import build_history
 from kimi_desktop.services.token_meter import TokenMeter
 from kimi_desktop.settings.known_models import effective_prices
 from kimi_desktop.settings.store import SettingsStore
-from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
 from kimi_desktop.ui.chat.items import MessageItem
-from kimi_desktop.ui.chat.link_dialog import confirm_link
-from kimi_desktop.ui.chat.message_items import MessageItemFactory
 from kimi_desktop.ui.chat.view import ChatView
-from kimi_desktop.ui.composer.image_preview import DropOverlay, ImagePreviewDialog
 from kimi_desktop.ui.composer.mime_sources import mime_has_attachments, sources_from_mime
 from kimi_desktop.ui.composer.panel import ComposerPanel
 from kimi_desktop.ui.shell.top_bar import TopBar
 from kimi_desktop.ui.shell.undo_offer import UNDO_MS, UndoOffer
 from kimi_desktop.ui.shell.welcome import WelcomePage
 from kimi_desktop.ui.sidebar.panel import Sidebar
+
+if TYPE_CHECKING:
+    # Loaded on first use: a drag, a preview, a link, the settings dialog, a message.
+    from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
+    from kimi_desktop.ui.chat.message_items import MessageItemFactory
+    from kimi_desktop.ui.composer.image_preview import DropOverlay
 
 #: The first window's size, made smaller where the screen is smaller.
 DEFAULT_SIZE = QSize(1180, 780)
@@ -105,15 +108,20 @@ class MainWindow(QMainWindow):
         endpoints: EndpointService,
         settings: SettingsStore,
         assistants: AssistantService | None = None,
+        later: Callable[[Callable[[], None]], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``later`` runs work after the first paint: the keyring is asked through it
+        (see :meth:`~kimi_desktop.services.endpoint_presenter.EndpointPresenter.hold_keyring`);
+        without it, at once."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         # TRANSLATORS: the app's name, the window's title while no conversation is open.
         self.setWindowTitle(_("Kimi Desktop"))
         self._settings = settings
         self._endpoints = endpoints
-        self._items = MessageItemFactory(history, endpoints)
+        self._history = history
+        self._items: MessageItemFactory | None = None  # made for the first message shown
         self.presenter = ChatPresenter(
             history=history,
             chat=chat,
@@ -129,6 +137,8 @@ class MainWindow(QMainWindow):
         self._wire(chat)
         self.presenter.list_assistants()
         self.apply_preferences()
+        if later is not None:
+            later(self.presenter.endpoint_presenter.hold_keyring())
         self.presenter.endpoint_presenter.list_endpoints()
         self.sidebar.refresh()
         self.presenter.endpoint_presenter.show_page()
@@ -137,42 +147,48 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------
 
     def _build(self, history: HistoryService) -> None:
-        self.sidebar = Sidebar(history, self)
+        # Each part is made inside its final parent: moving a finished part into
+        # another makes Qt resolve the style sheet again for every widget in it
+        # (tens of milliseconds at start-up). The containers come first; they take
+        # no focus, so the parts keep their order for Tab.
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.setCentralWidget(splitter)
+        self.sidebar = Sidebar(history, splitter)
         # The window's parts by their documented object names, for tests and tools.
         self.search = self.sidebar.search
         self.conversation_model = self.sidebar.model
         self.conversation_list = self.sidebar.list
 
-        self.top_bar = TopBar(self)
+        self.pages = QStackedWidget(splitter)
+        self.chat_page = chat_page = QWidget(self.pages)
+        self.top_bar = TopBar(chat_page)
         # Prices per million tokens in the model list, where they are known.
         self.top_bar.set_price_lookup(
             lambda model_id: effective_prices(self._endpoints.active_profile(), model_id)
         )
-        self.chat_view = ChatView(self)
+        self.chat_view = ChatView(chat_page)
         self.draft_documents = DraftDocuments(self)
         self.token_meter = TokenMeter(parent=self)
-        self.composer = ComposerPanel(self, documents=self.draft_documents, meter=self.token_meter)
-        self.chat_page = chat_page = QWidget(self)
+        self.composer = ComposerPanel(
+            chat_page, documents=self.draft_documents, meter=self.token_meter
+        )
         column = QVBoxLayout(chat_page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.top_bar)
         column.addWidget(self.chat_view, 1)
         column.addWidget(self.composer)
-        self.welcome = WelcomePage(self)
-        self.pages = QStackedWidget(self)
+        self.welcome = WelcomePage(self.pages)
         self.pages.addWidget(chat_page)
         self.pages.addWidget(self.welcome)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 920])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
         self.setAcceptDrops(True)
-        self.drop_overlay = DropOverlay(self)
+        self._drop_overlay: DropOverlay | None = None
         self.statusBar().setSizeGripEnabled(False)
         self.undo_offer = UndoOffer(self)
         self.statusBar().addPermanentWidget(self.undo_offer)
@@ -188,9 +204,7 @@ class MainWindow(QMainWindow):
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
         # A search result opens its chat at the message that matched (0: the title did).
-        self.sidebar.search_result_opened.connect(
-            lambda _conversation_id, message_id: self.chat_view.reveal_message(message_id)
-        )
+        self.sidebar.search_result_opened.connect(self._on_search_result_opened)
         self.sidebar.delete_requested.connect(presenter.delete)
         self.sidebar.rename_chosen.connect(presenter.rename)
         self.sidebar.pin_requested.connect(presenter.set_pinned)
@@ -233,6 +247,7 @@ class MainWindow(QMainWindow):
         chat.web_searched.connect(self._on_chat_web_searched)
 
         presenter.conversation_opened.connect(self._on_presenter_conversation_opened)
+        presenter.branch_shown.connect(self.chat_view.reveal_message)  # a version switched
         presenter.message_added.connect(
             lambda message: chat_view.append_message(self._item(message))
         )
@@ -312,8 +327,19 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         self.open_conversation(None)
 
+    @property
+    def drop_overlay(self) -> DropOverlay:
+        """The "drop to attach" cover over the chat, made on the first drag."""
+        if self._drop_overlay is None:
+            from kimi_desktop.ui.composer.image_preview import DropOverlay
+
+            self._drop_overlay = DropOverlay(self)
+        return self._drop_overlay
+
     def edit_conversation_settings(self) -> ConversationSettingsDialog:
         """Open the conversation's settings (instructions, output budget); OK saves them."""
+        from kimi_desktop.ui.chat.conversation_settings import ConversationSettingsDialog
+
         dialog = ConversationSettingsDialog(self.presenter.conversation_settings(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.conversation_settings_chosen.connect(self._on_settings_dialog_chosen)
@@ -356,10 +382,14 @@ class MainWindow(QMainWindow):
         self.attach_paths(files)
 
     def _preview(self, data: bytes, name: str) -> None:
+        from kimi_desktop.ui.composer.image_preview import ImagePreviewDialog
+
         ImagePreviewDialog(data, name or _("Image"), self).open()
 
     def _open_link(self, url: str, text: str) -> None:
         """Open a clicked link; one whose text or address may mislead asks first."""
+        from kimi_desktop.ui.chat.link_dialog import confirm_link
+
         if confirm_link(self, text, url):
             QDesktopServices.openUrl(QUrl(url))
 
@@ -371,11 +401,13 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.drop_overlay.hide()
+        if self._drop_overlay is not None:
+            self._drop_overlay.hide()
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_overlay.hide()
+        if self._drop_overlay is not None:
+            self._drop_overlay.hide()
         sources = sources_from_mime(event.mimeData())
         if sources:
             event.acceptProposedAction()
@@ -419,12 +451,26 @@ class MainWindow(QMainWindow):
             with_images=False,
         )
 
+    def _on_search_result_opened(self, _conversation_id: int, message_id: int) -> None:
+        """A search hit may lie in a branch not shown: switch to it, then scroll there."""
+        if self.presenter.show_message(message_id):
+            self.chat_view.reveal_message(message_id)
+
+    def _message_items(self) -> MessageItemFactory:
+        """What turns stored messages into the view's items; loaded with the first
+        message, since it brings in the message widgets' parts and math."""
+        if self._items is None:
+            from kimi_desktop.ui.chat.message_items import MessageItemFactory
+
+            self._items = MessageItemFactory(self._history, self._endpoints)
+        return self._items
+
     # -- what the presenter says -------------------------------------------------
 
     def _item(
         self, message: StoredMessage, *, decode: bool = True, notice: str = ""
     ) -> MessageItem:
-        item = self._items.item(message, self.presenter.items_endpoint(), decode=decode)
+        item = self._message_items().item(message, self.presenter.items_endpoint(), decode=decode)
         return replace(item, notice=notice) if notice else item
 
     def _on_presenter_conversation_opened(
@@ -432,13 +478,13 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.sidebar.set_current(conversation.id if conversation else None)
         self.chat_view.set_messages([self._item(m, decode=False) for m in messages])
-        missing = self._items.missing_thumbnails(messages)
+        missing = self._message_items().missing_thumbnails(messages)
         if conversation is not None and missing:
             self.presenter.track(self._show_thumbnails(conversation.id, missing))
 
     async def _show_thumbnails(self, conversation_id: int, hashes: list[str]) -> None:
         """Decode an opened conversation's thumbnails off the GUI thread, then show them."""
-        await self._items.decode_thumbnails(hashes)
+        await self._message_items().decode_thumbnails(hashes)
         conversation = self.presenter.conversation
         if conversation is None or conversation.id != conversation_id:
             return
@@ -472,7 +518,7 @@ class MainWindow(QMainWindow):
     def _on_presenter_usage_changed(self) -> None:
         conversation = self.presenter.conversation
         self.top_bar.usage_label.setText(
-            self._items.conversation_summary(
+            self._message_items().conversation_summary(
                 self.presenter.messages(), self.presenter.items_endpoint()
             )
             if conversation

@@ -1,0 +1,166 @@
+"""Started by ``main``, the window paints before the keyring is asked anything, and shows
+the right page without a wrong one first."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kimi_desktop.app import AppParts, build
+from kimi_desktop.settings import AppPaths, EndpointProfile, SecretStore, SettingsStore
+from kimi_desktop.settings.presets import preset_by_id
+from kimi_desktop.settings.secrets import KeyringStatus
+from kimi_desktop.ui.shell.welcome import KEYRING_NOTE
+from tests.fakes import FakeKimiServer
+from tests.loop_support import run_until, settle
+from tests.ui.app_driver import shut_down
+
+KEY = "sk-startup-keyring-4f2e9a"
+
+Later = list[Callable[[], None]]
+
+
+@pytest.fixture
+def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
+    """The thread of every read from the keyring."""
+    readers: list[threading.Thread] = []
+    read = memory_keyring.get_password
+
+    def recording_read(service: str, username: str) -> str | None:
+        readers.append(threading.current_thread())
+        return read(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
+    return readers
+
+
+@pytest.fixture
+def start(qapp, qloop, tmp_path: Path) -> Iterator[Callable[[], tuple[AppParts, Later]]]:
+    """``start()``: the app built as ``main`` builds it, its window shown; returns it
+    and the work ``main`` would run after the first paint, not run yet."""
+    built: list[AppParts] = []
+
+    def make() -> tuple[AppParts, Later]:
+        later: Later = []
+        parts = build(
+            qapp, environ={"KIMI_DESKTOP_HOME": str(tmp_path / "home")}, later=later.append
+        )
+        parts.window.show()
+        built.append(parts)
+        # as main() asks once the window is shown
+        parts.window.presenter.endpoint_presenter.refresh_models_if_keyed()
+        return parts, later
+
+    yield make
+    for parts in built:
+        shut_down(qloop, parts)
+
+
+def _seed(home: Path, server: FakeKimiServer, key: str | None) -> None:
+    """An endpoint on the fake server, saved by an earlier run, and its key if any."""
+    paths = AppPaths.from_environment({"KIMI_DESKTOP_HOME": str(home)})
+    settings = SettingsStore(paths)
+    for stored in settings.profiles:
+        settings.remove_profile(stored.id)
+    preset = preset_by_id("moonshot-global")
+    assert preset is not None
+    moved = urlsplit(preset.base_url)._replace(scheme="http", netloc=f"127.0.0.1:{server.port}")
+    profile = EndpointProfile(
+        **{**preset.to_profile().to_dict(), "base_url": moved.geturl(), "prices": None}
+    )
+    settings.add_profile(profile)
+    if key:
+        SecretStore(paths.ensure_config_dir()).set(profile.id, key)
+
+
+def _run(later: Later) -> None:
+    for work in later:
+        work()
+
+
+def test_a_returning_user_gets_the_chat_and_the_keyring_only_after_the_paint(
+    start, qloop, tmp_path, keyring_readers
+) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        _seed(tmp_path / "home", server, KEY)
+        keyring_readers.clear()
+        parts, later = start()
+        settle(qloop)
+        window = parts.window
+        assert keyring_readers == []  # nothing asked while the window was built and shown
+        assert not any(r.path.endswith("/models") for r in server.requests)
+        assert window.pages.currentWidget() is window.chat_page
+        assert window.composer.edit.isEnabled()
+
+        _run(later)  # the first paint has happened
+        run_until(qloop, lambda: any(r.path.endswith("/models") for r in server.requests))
+        models = next(r for r in server.requests if r.path.endswith("/models"))
+        assert models.headers["authorization"] == f"Bearer {KEY}"
+        assert keyring_readers
+        assert threading.main_thread() not in keyring_readers
+        assert window.pages.currentWidget() is window.chat_page
+        settle(qloop)
+
+
+def test_a_returning_user_without_a_key_sees_the_welcome_once_the_keyring_says_so(
+    start, qloop, tmp_path, keyring_readers
+) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        _seed(tmp_path / "home", server, None)
+        parts, later = start()
+        settle(qloop)
+        window = parts.window
+        assert window.pages.currentWidget() is window.chat_page  # the guess, not "no key"
+        assert keyring_readers == []
+
+        _run(later)
+        run_until(qloop, lambda: window.pages.currentWidget() is window.welcome)
+        settle(qloop)
+        assert not any(r.path.endswith("/models") for r in server.requests)
+
+
+def test_a_first_run_describes_the_key_storage_after_the_paint(
+    start, qloop, keyring_readers, monkeypatch
+) -> None:
+    probes: list[threading.Thread] = []
+
+    def status(self: SecretStore) -> KeyringStatus:
+        probes.append(threading.current_thread())
+        return KeyringStatus(False, "x", "No keyring.")
+
+    monkeypatch.setattr(SecretStore, "status", status)
+    parts, later = start()
+    settle(qloop)
+    welcome = parts.window.welcome
+    assert parts.window.pages.currentWidget() is welcome
+    assert welcome.storage_note.text() == KEYRING_NOTE
+    assert probes == []
+    assert keyring_readers == []
+
+    _run(later)
+    run_until(qloop, lambda: welcome.storage_note.text() == "No keyring.")
+    assert len(probes) == 1  # asked once, however often the page was decided meanwhile
+    assert threading.main_thread() not in probes + keyring_readers
+    settle(qloop)
+
+
+def test_what_is_asked_while_held_is_asked_once(start, qloop, keyring_readers, monkeypatch) -> None:
+    probes: list[str] = []
+    monkeypatch.setattr(
+        SecretStore, "status", lambda self: probes.append("probe") or KeyringStatus(False, "x", "")
+    )
+    parts, later = start()
+    presenter = parts.window.presenter.endpoint_presenter
+    presenter.show_page()  # as opening and closing chats would, before the paint
+    presenter.show_page()
+    presenter.refresh_models_if_keyed()
+    release = later[0]
+    release()
+    release()  # a second call does nothing
+    settle(qloop)
+    assert len(keyring_readers) == 1  # the key, read once
+    assert probes == ["probe"]  # the storage, described once
