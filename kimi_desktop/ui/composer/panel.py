@@ -311,11 +311,13 @@ class ComposerPanel(QWidget):
     def set_font_point_size(self, points: int) -> None:
         """Write the prompt in this font size (the conversation's, from the preferences)."""
         font = QFont(self.edit.font())
-        if font.pointSize() != points:
-            font.setPointSize(points)
-            # On the box itself: under an application style sheet a font set on
-            # the panel does not reach a child that was already polished.
-            self.edit.setFont(font)
+        font.setPointSize(points)
+        # On the box and its viewport, which draws the text: under an application
+        # style sheet a font set on a parent does not reach a child that was
+        # already polished (the style sheet is set before the window is built).
+        for widget in (self.edit, self.edit.viewport()):
+            if widget.font().pointSize() != points:
+                widget.setFont(font)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:

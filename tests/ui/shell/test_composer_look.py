@@ -83,3 +83,20 @@ def test_the_attach_and_remove_buttons_are_icons(composer) -> None:
     assert remove.text() == ""
     assert not remove.icon().isNull()
     assert remove.accessibleName() == "Remove pasted text"
+
+
+def test_the_font_size_reaches_the_text_when_the_style_came_first(themed, qtbot) -> None:
+    """The app sets its style sheet before building the window, so the prompt box is
+    polished before the preference's size arrives: the text must still be drawn in it."""
+    themed(False)
+    panel = ComposerPanel()
+    qtbot.addWidget(panel)
+    panel.set_font_point_size(18)  # as the window does while it is being built
+    panel.resize(600, 160)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_text("Wide text")
+    edit = panel.edit
+    drawn = edit.viewport().fontMetrics().horizontalAdvance("Wide text")
+    assert edit.viewport().font().pointSize() == 18
+    assert drawn == edit.fontMetrics().horizontalAdvance("Wide text")
