@@ -17,6 +17,8 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
     QTextDocument,
     QTextOption,
     QWheelEvent,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import MessageAction
 from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.render.breaks import strip_breaks
+from kimi_desktop.ui.chat.html_blocks import last_block_start
 from kimi_desktop.ui.chat.items import AttachmentView
 from kimi_desktop.ui.chat.link_check import shown_address
 from kimi_desktop.ui.chat.math_images import (
@@ -112,20 +115,75 @@ class MessageText(QTextBrowser):
         self._code_blocks: tuple[str, ...] = ()
         self._css = ""
         self._pointer: QPoint | None = None  # where a click is being released
+        # The last top-level block of the rich text shown, laid out on its own: (where
+        # it starts in the HTML, its document), for a growing text to be compared with.
+        self._last_block: tuple[int, QTextDocument] | None = None
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.highlighted.connect(self._on_highlighted)
 
-    def set_rich(self, html: str, code_blocks: Sequence[str], css: str) -> None:
-        """Show rendered markdown; ``copy:N`` links refer to ``code_blocks[N]``."""
+    def set_rich(
+        self, html: str, code_blocks: Sequence[str], css: str, *, growing: bool = False
+    ) -> None:
+        """Show rendered markdown; ``copy:N`` links refer to ``code_blocks[N]``.
+
+        ``growing``: ``html`` is likely what is shown with more text at the end of its
+        last block (a streaming reply): then only the new characters are inserted,
+        which costs in proportion to them, where setting the HTML anew costs in
+        proportion to all of it. Either way the document ends up the same.
+        """
         self._code_blocks = tuple(code_blocks)
         if self._rich and html == self._source and css == self._css:
+            return
+        if growing and self._rich and css == self._css and self._extend(html):
+            self._source = html
             return
         if css != self._css:  # parsing the stylesheet is not free: only when it changes
             self.document().setDefaultStyleSheet(css)
         self._rich, self._source, self._css = True, html, css
+        self._last_block = None
         add_math_images(self.document(), html, *self._math_look())
         # A newline after the last block would show as a trailing space.
         self.setHtml(html.rstrip())
+
+    def _extend(self, html: str) -> bool:
+        """Insert what ``html`` adds to the last block shown, if that is all it changes:
+        its blocks before the last are the same, and the last one grew by text at the
+        end of one of its paragraphs. Whether it did.
+
+        The last block is laid out by itself, before and after, in a small document of
+        its own: that tells which characters are new and the formats they get, exactly
+        as setting the whole HTML would give them.
+        """
+        old = self._source
+        start = last_block_start(old)
+        if html[:start] != old[:start] or last_block_start(html) != start:
+            return False
+        if self._last_block is None or self._last_block[0] != start:
+            self._last_block = (start, self._block_document(old[start:]))
+        before = self._last_block[1]
+        after = self._block_document(html[start:])
+        growth = grown_text(before, after)
+        if growth is None:
+            return False
+        index, runs = growth
+        document = self.document()
+        block = document.findBlockByNumber(document.blockCount() - before.blockCount() + index)
+        if block.text() != before.findBlockByNumber(index).text():
+            return False  # (the document does not end as expected: set it anew)
+        add_math_images(document, html[start:], *self._math_look())
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+        for text, char_format in runs:
+            cursor.insertText(text, char_format)
+        self._last_block = (start, after)
+        return True
+
+    def _block_document(self, html: str) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultStyleSheet(self._css)
+        document.setDefaultFont(self.document().defaultFont())
+        document.setHtml(html.rstrip())
+        return document
 
     def set_plain(self, text: str) -> None:
         self._code_blocks = ()
@@ -141,7 +199,7 @@ class MessageText(QTextBrowser):
 
     def set_code_blocks(self, code_blocks: Sequence[str]) -> None:
         """The code the ``copy:N`` links refer to (numbered across the whole reply)."""
-        self._code_blocks = tuple(code_blocks)
+        self._code_blocks = tuple(code_blocks)  # (the same object, given a tuple)
 
     def shown_source(self) -> str:
         """The HTML or plain text last set."""
@@ -175,6 +233,8 @@ class MessageText(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._last_block = None
         if self._rich and event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             refresh_math_images(self.document(), self._source, *self._math_look())
 
@@ -230,6 +290,86 @@ class MessageText(QTextBrowser):
             self.code_copied.emit(code)
         elif is_web_link(href):
             self.web_link_activated.emit(href, strip_breaks(self._clicked_anchor_text(href)))
+
+
+Run = tuple[str, QTextCharFormat]  # text in one format
+
+
+def grown_text(before: QTextDocument, after: QTextDocument) -> tuple[int, list[Run]] | None:
+    """How ``after`` differs from ``before`` if only by text added at the end of one
+    block: (that block's number, the new text in runs of one format each); else None."""
+    if before.blockCount() != after.blockCount():
+        return None
+    if len(before.rootFrame().childFrames()) != len(after.rootFrame().childFrames()):
+        return None
+    old, new = before.begin(), after.begin()
+    grown: tuple[int, list[Run]] | None = None
+    number = 0
+    while old.isValid() and new.isValid():
+        if not _same_frame_of_block(old, new):
+            return None
+        old_text, new_text = old.text(), new.text()
+        old_runs, new_runs = _runs(old), _runs(new)
+        if old_text != new_text:
+            if grown is not None or not new_text.startswith(old_text):
+                return None
+            if _runs_before(new_runs, len(old_text)) != old_runs:
+                return None
+            grown = (number, _runs_after(new_runs, len(old_text)))
+        elif old_runs != new_runs:
+            return None
+        old, new = old.next(), new.next()
+        number += 1
+    return grown
+
+
+def _same_frame_of_block(old: QTextBlock, new: QTextBlock) -> bool:
+    """Whether two blocks have the same formats and list membership."""
+    if old.blockFormat() != new.blockFormat() or old.charFormat() != new.charFormat():
+        return False
+    old_list, new_list = old.textList(), new.textList()
+    if (old_list is None) != (new_list is None):
+        return False
+    return old_list is None or (
+        new_list is not None
+        and old_list.format() == new_list.format()
+        and old_list.itemNumber(old) == new_list.itemNumber(new)
+    )
+
+
+def _runs(block: QTextBlock) -> list[Run]:
+    """The text of ``block`` in runs of one format each."""
+    runs: list[Run] = []
+    fragments = block.begin()
+    while not fragments.atEnd():
+        fragment = fragments.fragment()
+        fragments += 1
+        if fragment.isValid():
+            runs.append((fragment.text(), fragment.charFormat()))
+    return runs
+
+
+def _runs_before(runs: list[Run], length: int) -> list[Run]:
+    """The runs of the first ``length`` characters."""
+    kept: list[Run] = []
+    for text, char_format in runs:
+        if length <= 0:
+            break
+        kept.append((text[:length], char_format))
+        length -= len(text)
+    return kept
+
+
+def _runs_after(runs: list[Run], length: int) -> list[Run]:
+    """The runs after the first ``length`` characters."""
+    added: list[Run] = []
+    for text, char_format in runs:
+        if length >= len(text):
+            length -= len(text)
+            continue
+        added.append((text[max(0, length) :], char_format))
+        length = 0
+    return added
 
 
 def anchor_text(document: QTextDocument, href: str, position: int | None) -> str:

@@ -13,9 +13,7 @@ HTML is kept.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,10 +27,10 @@ from kimi_desktop.render.segments import (
     segment_at,
 )
 from kimi_desktop.ui.chat.items import MessageItem
-from kimi_desktop.ui.chat.message_widget import MessageWidget, ReasoningState
 
 if TYPE_CHECKING:
     from kimi_desktop.render import IncrementalMarkdown, MarkdownRenderer
+    from kimi_desktop.ui.chat.message_widget import MessageWidget, ReasoningState
 
 #: Vertical space between two messages.
 ROW_SPACING = 26
@@ -59,6 +57,13 @@ class Part:
 Shown = tuple[str, tuple[str, ...]]  # what a widget is given for one segment
 
 
+def _folded_reasoning() -> ReasoningState:
+    """A closed reasoning panel; the message widgets load with the first row."""
+    from kimi_desktop.ui.chat.message_widget import ReasoningState
+
+    return ReasoningState()
+
+
 @dataclass(eq=False, slots=True)
 class ChatRow:
     """One message of the view and everything the view remembers about it.
@@ -72,7 +77,7 @@ class ChatRow:
     item: MessageItem
     height: int
     measured_width: int = 0
-    reasoning: ReasoningState = field(default_factory=ReasoningState)
+    reasoning: ReasoningState = field(default_factory=_folded_reasoning)
     reasoning_chosen: bool = False  # the user opened or closed the panel
     started_at: float | None = None  # when the reply started streaming
     widget: MessageWidget | None = None
@@ -89,6 +94,8 @@ class ChatRow:
         cls, item: MessageItem, height: int, now: float, *, thinking_expanded: bool
     ) -> ChatRow:
         """A row for ``item``; a stored reply's reasoning starts folded away."""
+        from kimi_desktop.ui.chat.message_widget import ReasoningState
+
         row = cls(item, height, reasoning=ReasoningState(seconds=item.reasoning_seconds))
         if item.streaming:
             row.started_at = now
@@ -101,6 +108,8 @@ class ChatRow:
     ) -> None:
         """Append streamed text; the first reasoning starts the clock, the first answer
         text stops it and folds the panel (unless the user opened or closed it)."""
+        from kimi_desktop.ui.chat.message_widget import ReasoningState
+
         item, state = self.item, self.reasoning
         if reasoning and not item.text and not item.reasoning and state.started_at is None:
             started = self.started_at if self.started_at is not None else now
@@ -114,6 +123,8 @@ class ChatRow:
 
     def update(self, item: MessageItem, now: float) -> None:
         """Take a new version of the message; empty text or reasoning keeps what streamed."""
+        from kimi_desktop.ui.chat.message_widget import ReasoningState
+
         old = self.item
         merged = dataclasses.replace(
             item, text=item.text or old.text, reasoning=item.reasoning or old.reasoning
@@ -244,7 +255,8 @@ class ChatRow:
         segment = Segment(start, len(text), fence)
         self._feed(live, fed, segment)
         self.live, self.live_segment = live, segment
-        return live.html(), codes + tuple(live.code_blocks())
+        # An open code block is shown plain and highlighted once it closes.
+        return live.html(streaming=True), codes + tuple(live.code_blocks())
 
     def _feed(self, live: IncrementalMarkdown, fed: Segment, segment: Segment) -> None:
         """Bring ``live``, fed with ``fed``, to ``segment`` (which starts where it does)."""
@@ -314,12 +326,18 @@ def estimate_height(item: MessageItem, width: int, metrics: TextMetrics) -> int:
 
 
 class ChatRows:
-    """The rows in display order, found by message id or by y position."""
+    """The rows in display order, found by message id or by y position.
+
+    Row offsets come from a Fenwick tree of the heights: a row measured while
+    scrolling changes its height in O(log n), where a list of prefix sums had
+    to be summed again over every row (2,000 of them in a long conversation,
+    several times a frame).
+    """
 
     def __init__(self) -> None:
         self._rows: list[ChatRow] = []
         self._index: dict[int, int] | None = {}
-        self._offsets: list[int] | None = [0]
+        self._tree: list[int] | None = None  # 1-based Fenwick tree of the heights
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -360,31 +378,59 @@ class ChatRows:
         row = self._rows[index]
         if row.height == height:
             return False
+        delta = height - row.height
         row.height = height
-        self._offsets = None
+        tree = self._tree
+        if tree is not None:
+            position, size = index + 1, len(tree) - 1
+            while position <= size:
+                tree[position] += delta
+                position += position & -position
         return True
 
     def heights_changed(self) -> None:
-        self._offsets = None
+        """Rows' heights were set directly: sum them again when next asked."""
+        self._tree = None
 
     def offset(self, index: int) -> int:
         """The y of row ``index`` (``len(self)`` gives the total height)."""
-        return self._prefix()[index]
+        tree = self._fenwick()
+        total, position = 0, index
+        while position > 0:
+            total += tree[position]
+            position &= position - 1
+        return total
 
     def total(self) -> int:
-        return self._prefix()[-1]
+        return self.offset(len(self._rows))
 
     def row_at(self, y: int) -> int:
         """The row covering ``y``, clamped to the first and last row."""
-        offsets = self._prefix()
-        index = bisect.bisect_right(offsets, y) - 1
-        return min(max(index, 0), max(len(self._rows) - 1, 0))
+        tree = self._fenwick()
+        size = len(tree) - 1
+        # The most rows whose heights add up to no more than y: the row after them covers y.
+        position, remaining = 0, y
+        step = 1 << size.bit_length() if size else 0
+        while step:
+            after = position + step
+            if after <= size and tree[after] <= remaining:
+                position = after
+                remaining -= tree[after]
+            step >>= 1
+        return min(position, max(size - 1, 0))
 
-    def _prefix(self) -> list[int]:
-        if self._offsets is None:
-            self._offsets = [0, *itertools.accumulate(row.height for row in self._rows)]
-        return self._offsets
+    def _fenwick(self) -> list[int]:
+        tree = self._tree
+        if tree is None:
+            size = len(self._rows)
+            tree = [0, *(row.height for row in self._rows)]
+            for position in range(1, size + 1):
+                parent = position + (position & -position)
+                if parent <= size:
+                    tree[parent] += tree[position]
+            self._tree = tree
+        return tree
 
     def _changed(self) -> None:
         self._index = None
-        self._offsets = None
+        self._tree = None

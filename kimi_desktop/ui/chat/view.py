@@ -7,6 +7,18 @@ was last shown at this width, else estimated from its text), so opening a
 keeps the message at the top of the viewport still while heights above it are
 corrected; following the newest message keeps the bottom in view instead.
 
+Scrolling stays within a frame. A scroll step builds only the rows it brings on
+screen, top first, while the turn's budget lasts; the rows it had no time for,
+and those half a screen around the viewport plus a screen further in the
+direction of scrolling, are built by passes of their own once the view has been
+quiet for a moment, a row at a time, so that paging on finds the next screen
+built. Passes that run back to back share one budget
+(:class:`~kimi_desktop.ui.chat.turn_clock.TurnClock`), the markdown of replies
+ahead is rendered in such quiet moments too, and Python's full garbage
+collections wait until the scrolling rests
+(:mod:`~kimi_desktop.ui.chat.collection_hold`). During a very fast scroll a row
+may appear a frame after its neighbours; at rest every row on screen is built.
+
 ``reveal_message`` scrolls a message (a search result) a quarter of the way
 down and highlights it briefly; the view stays there until the reader scrolls.
 While the newest text is out of sight during a reply, or new text arrived
@@ -17,9 +29,12 @@ polished before the application's style sheet was set gets the palette it had
 then put back when it is polished again (as the window is first shown), which
 left a dark start with a white chat area.
 
-Streaming deltas are buffered and applied together on a short timer; only the
-open tail of a reply is rendered again (:class:`~kimi_desktop.render.IncrementalMarkdown`)
-and set again (:class:`~kimi_desktop.ui.chat.message_body.MessageBody`).
+Streaming deltas are buffered and applied together once a frame, no more of them
+than fits in a frame's share of work (the rest waits for the next frame); only
+the open tail of a reply is rendered again
+(:class:`~kimi_desktop.render.IncrementalMarkdown`) and set again
+(:class:`~kimi_desktop.ui.chat.message_body.MessageBody`), and full garbage
+collections wait while a reply streams.
 
 A message is rendered and laid out a segment at a time
 (:mod:`kimi_desktop.render.segments`): its first segment when its widget is
@@ -34,7 +49,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -53,32 +68,45 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
 
 from kimi_desktop.i18n import _
+from kimi_desktop.ui.chat.collection_hold import FullCollectionHold
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_style import MAX_COLUMN_WIDTH, MessageStyle
-from kimi_desktop.ui.chat.message_widget import MessageWidget, RowContext
 from kimi_desktop.ui.chat.placeholder import ChatPlaceholder
 from kimi_desktop.ui.chat.rows import ROW_SPACING, ChatRow, ChatRows, TextMetrics, estimate_height
+from kimi_desktop.ui.chat.turn_clock import TurnClock
 from kimi_desktop.ui.chat.view_overlays import FocusRing, JumpToLatestButton
 
 if TYPE_CHECKING:
     from kimi_desktop.render import MarkdownRenderer
+    from kimi_desktop.ui.chat.message_widget import MessageWidget, RowContext
 
 _PAD_TOP = 24
 _PAD_BOTTOM = 32
 _SIDE_MARGIN = 28
-_FLUSH_MS = 24  # coalesce streaming deltas into at most ~40 repaints a second
-_FLUSH_SHARE = 2  # wait at least this many times as long as the last flush took
-_FLUSH_MAX_MS = 48  # ... but never longer: the text must still look live
+_FLUSH_MS = 16  # streamed text is shown once a 60 Hz frame, however fast it arrives
+_FLUSH_BUDGET_S = 0.006  # the work a flush aims at, so a frame keeps room for input and paint
+_FLUSH_MIN_CHARS = 256  # ... but every flush shows at least this much text
+_FLUSH_START_CHARS = 2048  # what a flush may show before it has measured itself
+_CATCH_UP_FLUSHES = 4  # text that waits is shown within about this many flushes
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the bottom"
-_SPARE_WIDGETS = 6
-_OVERSCAN_BUDGET_S = 0.008  # per layout pass, for rows just outside the viewport
+_SPARE_WIDGETS = 16  # enough for every row a pass lets go of while it builds others
+# Budgets of a turn (see turn_clock), well under a frame together with a paint: for the
+# rows on screen while the reader scrolls, for those just outside the viewport, and for
+# rendering markdown ahead. Each pass builds or renders at least one row all the same.
+_SCREEN_BUDGET_S = 0.006
+_OVERSCAN_BUDGET_S = 0.006
+_PRERENDER_BUDGET_S = 0.005
+_IDLE_AFTER_S = 0.006  # work that can wait waits this long after the view's last pass
+_AHEAD_SCREENS = 1  # rows built beyond the overscan in the direction of scrolling
+_ROW_COST_WEIGHT = 0.2  # of the latest row in the running average of what a row costs
 _PRERENDER_DELAY_MS = 30
-_PRERENDER_BUDGET_S = 0.008  # per idle turn, well under a frame
 _PRERENDER_SCREENS = 3  # how many viewport heights ahead and behind
 _REVEAL_BUDGET_S = 0.03  # per turn, for more segments of messages shown in part
 _HIGHLIGHT_PAD_X = 14  # how far a highlight reaches beyond its message (inside the margin)
 _HIGHLIGHT_PAD_Y = 10
 _JUMP_MARGIN = 16  # px between the "Jump to latest" button and the viewport's bottom
+
+_PassKind = Literal["full", "scrolled", "continued"]
 
 #: How long a message revealed by ``reveal_message`` stays highlighted.
 HIGHLIGHT_SECONDS = 1.5
@@ -137,11 +165,16 @@ class ChatView(QAbstractScrollArea):
         self._spare: list[MessageWidget] = []
         self._live: list[ChatRow] = []  # rows that have a widget
         self._pending: dict[int, tuple[list[str], list[str]]] = {}
+        self._flush_chars = _FLUSH_START_CHARS  # how much text a flush may show
         self._following = True
         self._top = 0
         self._anchor: tuple[int, int] | None = None  # (message id, px into that row)
         self._laying_out = False
         self._syncing = False
+        self._heading = 0  # the way the reader last scrolled: 1 down, -1 up, 0 not yet
+        self._turn = TurnClock()
+        self._row_cost = 0.002  # what building a row took lately, on average (seconds)
+        self._render_cost = 0.001  # ... and rendering a reply's markdown ahead
         self._reasoning_expanded = True
         self._context = (-1, -1, False, -1)  # last user id, last assistant id, busy, last id
         self._dark_chosen = False
@@ -154,7 +187,7 @@ class ChatView(QAbstractScrollArea):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(_FLUSH_MS)
-        self._flush_timer.timeout.connect(self._flush)
+        self._flush_timer.timeout.connect(self._flush_frame)
 
         # Renders markdown of the rows just outside the viewport while the app is
         # idle, so scrolling to them only has to lay them out.
@@ -167,7 +200,7 @@ class ChatView(QAbstractScrollArea):
         self._overscan_timer = QTimer(self)
         self._overscan_timer.setSingleShot(True)
         self._overscan_timer.setInterval(0)
-        self._overscan_timer.timeout.connect(self._layout)
+        self._overscan_timer.timeout.connect(self._continue_layout)
 
         # Adds the next segment of messages shown in part, one or a few per turn.
         self._reveal_timer = QTimer(self)
@@ -179,6 +212,10 @@ class ChatView(QAbstractScrollArea):
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.timeout.connect(self._end_highlights)
+
+        # Full garbage collections wait while the reader scrolls, and while a reply streams.
+        self._collection_hold = FullCollectionHold(self)
+        self._stream_hold = FullCollectionHold(self)
 
         self.placeholder = ChatPlaceholder(self.viewport())
         self._focus_ring = FocusRing(self)
@@ -205,6 +242,7 @@ class ChatView(QAbstractScrollArea):
             ]
         )
         self._following = True
+        self._heading = 0
         self._anchor = None
         self._pinned = None
         self._unseen = False
@@ -226,6 +264,8 @@ class ChatView(QAbstractScrollArea):
             self._pinned = None
         else:
             self._unseen |= not self._following
+        if item.streaming:
+            self._stream_hold.hold()  # (the reply's first text is on its way)
         self._refresh_context()
         self._layout()
 
@@ -281,33 +321,71 @@ class ChatView(QAbstractScrollArea):
             return
         self._pending.setdefault(message_id, ([], []))[kind].append(text)
         if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            self._flush_timer.start(_FLUSH_MS)
 
     def _flush(self) -> None:
-        """Show queued deltas; the next flush waits in proportion to this one's cost,
-        so that a fast stream of a long reply leaves the GUI thread time for input."""
-        started = time.perf_counter()
+        """Show every queued delta now (before a message is replaced or revealed)."""
         self._flush_timer.stop()
-        self._show_pending()
-        spent_ms = (time.perf_counter() - started) * 1000
-        self._flush_timer.setInterval(
-            int(min(_FLUSH_MAX_MS, max(_FLUSH_MS, _FLUSH_SHARE * spent_ms)))
-        )
+        self._show_pending(None)
 
-    def _show_pending(self) -> None:
+    def _flush_frame(self) -> None:
+        """Show as much queued text as fits in a frame's share of work; the rest waits
+        for the next frame, so however fast a reply arrives no flush holds the GUI
+        thread much longer than :data:`_FLUSH_BUDGET_S`.
+
+        What a flush may show adapts to what flushes cost: it shrinks when one took
+        longer than the budget, and grows when one left text waiting and time over.
+        It is never less than a share of what waits, so that a reply arriving faster
+        than its share falls behind by a few frames at most, rather than leaving a
+        backlog to be shown all at once when it ends.
+        """
+        started = time.perf_counter()
+        waiting = sum(
+            len(text) for parts in self._pending.values() for run in parts for text in run
+        )
+        shown, limited = self._show_pending(max(self._flush_chars, waiting // _CATCH_UP_FLUSHES))
+        spent = time.perf_counter() - started
+        if shown:
+            # A full collection walks every object (50 ms and more): not while text
+            # streams in, but once the reply has rested for a moment.
+            self._stream_hold.hold()
+        if self._pending:
+            self._flush_timer.start(max(1, _FLUSH_MS - int(spent * 1000)))
+        if shown and spent > _FLUSH_BUDGET_S:
+            self._flush_chars = max(_FLUSH_MIN_CHARS, round(shown * _FLUSH_BUDGET_S / spent))
+        elif limited and spent < _FLUSH_BUDGET_S / 2:
+            self._flush_chars *= 2
+
+    def _show_pending(self, limit: int | None) -> tuple[int, bool]:
+        """Apply queued deltas, at most ``limit`` characters of them (``None``: all);
+        (how many characters were shown, whether some had to wait)."""
         pending, self._pending = self._pending, {}
         self._unseen |= bool(pending) and not self._following
+        shown, limited = 0, False
         for message_id, (reasoning, content) in pending.items():
             row = self._rows.find(message_id)
             if row is None:
                 continue
+            reasoning_now, reasoning_later = _take_text(reasoning, _left(limit, shown))
+            shown += len(reasoning_now)
+            content_now, content_later = _take_text(content, _left(limit, shown))
+            shown += len(content_now)
+            if reasoning_later or content_later:
+                limited = True
+                self._pending[message_id] = (
+                    [reasoning_later] if reasoning_later else [],
+                    [content_later] if content_later else [],
+                )
+            if not reasoning_now and not content_now:
+                continue
             row.add_deltas(
-                "".join(reasoning),
-                "".join(content),
+                reasoning_now,
+                content_now,
                 self._clock(),
                 thinking_expanded=self._reasoning_expanded,
             )
             self._refresh_row(row)
+        return shown, limited
 
     # -- preferences -------------------------------------------------------------
 
@@ -407,11 +485,14 @@ class ChatView(QAbstractScrollArea):
         if self._syncing:
             return
         bar = self.verticalScrollBar()
+        if bar.value() != self._top:
+            self._heading = 1 if bar.value() > self._top else -1
         self._top = bar.value()
         self._following = self._top >= bar.maximum() - _FOLLOW_SLACK
         self._pinned = None  # the reader moved on
         self._anchor = self._anchor_at(self._top)
-        self._layout()
+        self._collection_hold.hold()
+        self._layout(scrolled=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         bar = self.verticalScrollBar()
@@ -476,12 +557,14 @@ class ChatView(QAbstractScrollArea):
         self._overscan_timer.stop()
         self._reveal_timer.stop()
         self._highlight_timer.stop()
+        self._collection_hold.release()
+        self._stream_hold.release()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._pending:
-            self._flush_timer.start()
+            self._flush_timer.start(_FLUSH_MS)
         if any(r.widget and r.segments_wanted(r.widget.segments_shown()) for r in self._live):
             self._reveal_timer.start()  # (stopped while hidden)
         if any(row.highlight_until is not None for row in self._rows):
@@ -550,66 +633,95 @@ class ChatView(QAbstractScrollArea):
         index = self._rows.row_at(top - _PAD_TOP)
         return self._rows[index].item.id, top - _PAD_TOP - self._rows.offset(index)
 
-    def _layout(self) -> None:
-        """Materialise, measure and place the rows in and near the viewport."""
+    def _layout(self, *, scrolled: bool = False) -> None:
+        """Materialise, measure and place the rows in and near the viewport.
+
+        ``scrolled``: the reader scrolled. The pass then builds the rows on screen
+        while the turn's budget lasts (the first at least), and leaves the others,
+        and those around the viewport, to passes of their own: a fast scroll never
+        waits for rows it may be past by the next frame.
+        """
+        self._run_pass("scrolled" if scrolled else "full")
+
+    def _continue_layout(self) -> None:
+        """Build the rows an earlier pass had no time for."""
+        self._run_pass("continued")
+
+    def _run_pass(self, kind: _PassKind) -> None:
         if self._laying_out:
             return
         self._laying_out = True
         try:
-            self._layout_pass()
+            self._layout_pass(kind)
         finally:
             self._laying_out = False
 
-    def _layout_pass(self) -> None:
+    def _layout_pass(self, kind: _PassKind) -> None:
         """Build and measure the rows in the viewport, then those within the overscan
-        above and below while the pass has time (the rest on the next turn), and
-        place them. Rows' heights settle within a few passes."""
+        (a screen further in the direction of scrolling), nearest first, while the
+        turn's budget lasts; the rest on a later turn; then place them. Rows'
+        heights settle within a few passes.
+
+        A ``full`` pass builds every row on screen; a ``scrolled`` one builds no row
+        off screen; a ``continued`` one waits until the view's passes have been quiet
+        for a moment (:meth:`_postponed`).
+        """
+        if kind == "continued" and self._postponed(self._overscan_timer):
+            return
+        turn_start = self._turn.begin()
+        screen_deadline = turn_start + _SCREEN_BUDGET_S
+        beyond_deadline = turn_start + _OVERSCAN_BUDGET_S
         viewport = self.viewport()
         self.placeholder.setGeometry(viewport.rect())
         self.placeholder.setVisible(not len(self._rows))
         height = viewport.height()
         width = self._column_width()
         left = (viewport.width() - width) // 2
-        overscan = max(240, height // 2)
-        deadline = time.perf_counter() + _OVERSCAN_BUDGET_S
-        first, last, top, deferred, built_beyond = 0, -1, 0, False, 0
+        above, below = self._overscan(height)
+        first, last, top, deferred, worked = 0, -1, 0, False, False
         for _attempt in range(10):
             top = self._resolve_top(height)
             if not len(self._rows):
                 break
-            first = self._rows.row_at(top - _PAD_TOP - overscan)
-            last = self._rows.row_at(top - _PAD_TOP + height + overscan)
+            first = self._rows.row_at(top - _PAD_TOP - above)
+            last = self._rows.row_at(top - _PAD_TOP + height + below)
             shown = range(
                 self._rows.row_at(top - _PAD_TOP), self._rows.row_at(top - _PAD_TOP + height) + 1
             )
+            self._release_outside(first, last)  # their widgets serve the rows built next
+            after = range(shown.stop, last + 1)
+            before = range(shown.start - 1, first - 1, -1)
             changed, deferred = False, False
-            for index in (
-                *shown,
-                *range(shown.stop, last + 1),
-                *range(shown.start - 1, first - 1, -1),
-            ):
-                if index not in shown and self._rows[index].widget is None:
-                    if built_beyond and time.perf_counter() > deadline:
+            ahead = (*after, *before) if self._heading >= 0 else (*before, *after)
+            for index in (*shown, *ahead):
+                row = self._rows[index]
+                if row.widget is None:
+                    on_screen = index in shown
+                    if kind == "scrolled" and not on_screen:
                         deferred = True
                         continue
-                    built_beyond += 1  # at least one per pass, so later turns catch up
+                    # At least one row a pass (on screen, if any is missing), so later
+                    # turns catch up; the others if they are likely to fit. A reply's
+                    # markdown may be rendered in one turn and the reply built in the next.
+                    must = not worked or (kind == "full" and on_screen)
+                    deadline = screen_deadline if on_screen else beyond_deadline
+                    if not must and (
+                        not self._row_fits(deadline)
+                        or (self._render_first(row) and not self._row_fits(deadline))
+                    ):
+                        deferred = True
+                        continue
+                    worked = True
                 changed |= self._measure(index, width)
             if not changed:
                 break
-        live = []
-        for row in self._live:
-            found = self._rows.index_of(row.item.id)
-            if found is None or not first <= found <= last or self._rows[found] is not row:
-                self._release(row)
-            else:
-                live.append(row)
-        self._live = live
+        self._release_outside(first, last)
         self._sync_scroll_bar(top, height)
         for index in range(first, last + 1):
             row = self._rows[index]
             widget = row.widget
             if widget is None:
-                continue  # outside the viewport, built on a later turn
+                continue  # built on a later turn
             y = _PAD_TOP + self._rows.offset(index) - top
             widget.setGeometry(left, y, width, row.height - ROW_SPACING)
             if widget.isHidden():
@@ -623,28 +735,80 @@ class ChatView(QAbstractScrollArea):
         if any(row.highlight_until is not None for row in self._live):
             viewport.update()  # the highlight reaches beyond the widget it surrounds
         if deferred and self.isVisible():
-            self._overscan_timer.start()
+            self._overscan_timer.start(0)
         if len(self._rows) and self.isVisible() and not self._prerender_timer.isActive():
-            self._prerender_timer.start()  # not restarted: it must also run during a long scroll
+            # Not restarted when active: it must also run during a long scroll.
+            self._prerender_timer.start(_PRERENDER_DELAY_MS)
+        self._turn.end()
+
+    def _postponed(self, timer: QTimer) -> bool:
+        """Whether work that can wait (rows around the viewport, markdown ahead) waits a
+        moment more: until the view's last pass is :data:`_IDLE_AFTER_S` behind, so that
+        the timers and paints due meanwhile run first. Started again if so."""
+        quiet = self._turn.quiet_for()
+        if quiet >= _IDLE_AFTER_S:
+            return False
+        timer.start(max(1, round((_IDLE_AFTER_S - quiet) * 1000)))
+        return True
+
+    def _overscan(self, height: int) -> tuple[int, int]:
+        """How far above and below the viewport rows are built: half a screen each way,
+        and a screen more in the direction the reader scrolls, so that paging on
+        finds the next screen built."""
+        margin = max(240, height // 2)
+        ahead = margin + _AHEAD_SCREENS * height
+        if self._heading > 0:
+            return margin, ahead
+        if self._heading < 0:
+            return ahead, margin
+        return margin, margin
+
+    def _release_outside(self, first: int, last: int) -> None:
+        """Let go of the widgets of rows outside ``first``..``last`` (or gone)."""
+        live = []
+        for row in self._live:
+            found = self._rows.index_of(row.item.id)
+            if found is None or not first <= found <= last or self._rows[found] is not row:
+                self._release(row)
+            else:
+                live.append(row)
+        self._live = live
 
     def _prerender(self) -> None:
         """Render the markdown of rows near the viewport, nearest first, a little at a time."""
         if not self._rows:  # the timer can fire after the view was emptied
+            return
+        if self._postponed(self._prerender_timer):
             return
         rows, height = self._rows, max(1, self.viewport().height())
         reach = _PRERENDER_SCREENS * height
         first = rows.row_at(self._top - _PAD_TOP - reach)
         last = rows.row_at(self._top - _PAD_TOP + height + reach)
         middle = rows.row_at(self._top - _PAD_TOP + height // 2)
-        order = sorted(range(first, last + 1), key=lambda index: abs(index - middle))
-        deadline = time.perf_counter() + _PRERENDER_BUDGET_S
-        for index in order:
-            row = rows[index]
-            if not row.parts and row.item.role == "assistant" and row.item.text:
-                row.part(0, self._markdown_renderer())
-                if time.perf_counter() > deadline:
-                    self._prerender_timer.start()
+        heading = self._heading
+        # Nearest first, the rows the reader is heading for before those left behind.
+        order = sorted(
+            range(first, last + 1),
+            key=lambda index: ((index - middle) * heading < 0, abs(index - middle)),
+        )
+        deadline = self._turn.begin() + _PRERENDER_BUDGET_S
+        rendered = False
+        try:
+            for index in order:
+                row = rows[index]
+                if row.parts or row.item.role != "assistant" or not row.item.text:
+                    continue
+                if rendered and time.perf_counter() + self._render_cost > deadline:
+                    self._prerender_timer.start(_PRERENDER_DELAY_MS)
                     return
+                started = time.perf_counter()
+                row.part(0, self._markdown_renderer())
+                spent = time.perf_counter() - started
+                self._render_cost += (spent - self._render_cost) * _ROW_COST_WEIGHT
+                rendered = True
+        finally:
+            if rendered:  # (a pass that found nothing to do leaves the view quiet)
+                self._turn.end()
 
     def _reveal(self) -> None:
         """Show one more segment of messages shown in part, while this turn's budget lasts."""
@@ -689,16 +853,45 @@ class ChatView(QAbstractScrollArea):
         row.measured_width = 0
         self._layout()
 
+    def _row_fits(self, deadline: float) -> bool:
+        """Whether a row built now is likely to be built by ``deadline``."""
+        return time.perf_counter() + self._row_cost < deadline
+
+    def _render_first(self, row: ChatRow) -> bool:
+        """Render the markdown of a complete reply's first segment unless it is rendered
+        already (a heavy reply's rendering and its layout then take a turn each); whether
+        it rendered."""
+        item = row.item
+        if row.parts or item.role != "assistant" or not item.text or item.streaming:
+            return False
+        row.part(0, self._markdown_renderer())
+        return True
+
     def _measure(self, index: int, width: int) -> bool:
+        """Build the row's widget if it has none, and measure it at ``width``; whether
+        its height changed."""
         row = self._rows[index]
-        if row.widget is None:
-            row.widget = self._take_widget()
+        widget = row.widget
+        started = time.perf_counter()
+        built = widget is None
+        if widget is None:
+            widget = row.widget = self._take_widget()
             self._live.append(row)
             self._configure(row)
-        if row.measured_width == width:
-            return False
-        row.measured_width = width
-        return self._rows.set_height(index, row.widget.height_for_width(width) + ROW_SPACING)
+        changed = False
+        if row.measured_width != width:
+            row.measured_width = width
+            changed = self._rows.set_height(index, widget.height_for_width(width) + ROW_SPACING)
+        if built:
+            # Sized and shown now, so that what showing costs counts in this pass's
+            # time (the end of the pass moves it where it belongs).
+            geometry = widget.geometry()
+            widget.setGeometry(geometry.x(), geometry.y(), width, row.height - ROW_SPACING)
+            if widget.isHidden():
+                widget.show()
+            spent = time.perf_counter() - started
+            self._row_cost += (spent - self._row_cost) * _ROW_COST_WEIGHT
+        return changed
 
     def _sync_scroll_bar(self, top: int, height: int) -> None:
         bar = self.verticalScrollBar()
@@ -724,6 +917,10 @@ class ChatView(QAbstractScrollArea):
     def _take_widget(self) -> MessageWidget:
         if self._spare:
             return self._spare.pop()
+        # Loaded with the first message: an empty chat paints without the message
+        # widgets, markdown and the highlighter behind them.
+        from kimi_desktop.ui.chat.message_widget import MessageWidget
+
         widget = MessageWidget(self._style, self.viewport(), clock=self._clock)
         if self._font is not None:
             widget.apply_font(self._font)
@@ -815,6 +1012,8 @@ class ChatView(QAbstractScrollArea):
                 row.measured_width = 0  # its notice gained or lost buttons
 
     def _context_for(self, item: MessageItem) -> RowContext:
+        from kimi_desktop.ui.chat.message_widget import RowContext
+
         last_user, last_assistant, busy, final = self._context
         return RowContext(
             last=item.id in (last_user, last_assistant), busy=busy, final=item.id == final
@@ -903,6 +1102,23 @@ class ChatView(QAbstractScrollArea):
     def _widgets(self) -> list[MessageWidget]:
         """Every message widget: those showing a row and the spare ones."""
         return [row.widget for row in self._live if row.widget is not None] + self._spare
+
+
+def _left(limit: int | None, used: int) -> int | None:
+    return None if limit is None else max(0, limit - used)
+
+
+def _take_text(parts: list[str], most: int | None) -> tuple[str, str]:
+    """The joined ``parts`` split into (at most ``most`` characters to show now, the rest).
+
+    The cut is made after a line break when one lies in the second half of what
+    may be shown: a block that ends there is complete, so the renderer can keep it.
+    """
+    text = "".join(parts)
+    if most is None or len(text) <= most:
+        return text, ""
+    cut = text.rfind("\n", most // 2, most) + 1 or most
+    return text[:cut], text[cut:]
 
 
 def _same_colours(a: QPalette, b: QPalette) -> bool:

@@ -122,10 +122,11 @@ def test_rows_beyond_the_viewport_wait_for_a_later_turn_when_a_pass_runs_out_of_
     view, qtbot, monkeypatch
 ):
     monkeypatch.setattr(chat_view, "_OVERSCAN_BUDGET_S", -1.0)  # every pass is out of time
+    monkeypatch.setattr(chat_view, "_SCREEN_BUDGET_S", 60.0)  # ... for rows off screen
     view.set_messages(conversation(200))
     view.verticalScrollBar().setValue(0)
     shown = [i for i in range(1, 201) if on_screen(view, i)]
-    assert shown[0] == 1  # what is on screen is always built at once
+    assert shown[0] == 1
 
     def built_below() -> list[int]:
         return [i for i in range(shown[-1] + 1, 201) if view.message_widget(i) is not None]
@@ -223,27 +224,31 @@ def test_streaming_many_small_deltas(view, qtbot):
     assert view.message_widget(2).item.text == "".join(words)
 
 
-@pytest.mark.parametrize(("flush_ms", "next_interval_ms"), [(1, 24), (15, 30), (300, 48)])
-def test_the_next_flush_waits_in_proportion_to_the_last_ones_cost(
-    view, qtbot, monkeypatch, flush_ms, next_interval_ms
+@pytest.mark.parametrize(("flush_ms", "next_limit"), [(1, 4096), (5, 2048), (12, 1024)])
+def test_what_a_flush_may_show_follows_what_flushes_cost(
+    view, qtbot, monkeypatch, flush_ms, next_limit
 ):
     view.set_messages([MessageItem(1, "user", "q")])
     view.append_message(streaming_reply(2))
-    view.append_content(2, "Some text")
+    view.append_content(2, "x" * 5000)
     now = [10.0]
     show_pending = view._show_pending
 
-    def costly_show_pending() -> None:
-        show_pending()
+    def costly_show_pending(limit):
+        result = show_pending(limit)
         now[0] += flush_ms / 1000
+        return result
 
     monkeypatch.setattr(view, "_show_pending", costly_show_pending)
     monkeypatch.setattr(chat_view.time, "perf_counter", lambda: now[0])
-    view._flush()
+    view._flush_frame()
     monkeypatch.undo()
-    assert view._flush_timer.interval() == next_interval_ms
-    view.append_content(2, " and more")
-    qtbot.waitUntil(lambda: shown_text(view, 2) == "Some text and more")
+    # 2,048 characters were shown and the rest waits; a cheap flush doubles the next
+    # one's share, a costly one cuts it to what fits in the budget.
+    assert len(view.message_widget(2).item.text) == chat_view._FLUSH_START_CHARS
+    assert view._flush_chars == next_limit
+    assert view._flush_timer.isActive()
+    qtbot.waitUntil(lambda: view.message_widget(2).item.text == "x" * 5000)
 
 
 def test_deltas_for_unknown_messages_are_dropped(view, qtbot):
@@ -433,7 +438,7 @@ def test_action_buttons_emit_ids(view, qtbot):
     )
     first_user, first_reply = view.message_widget(1), view.message_widget(2)
     last_user, last_reply = view.message_widget(3), view.message_widget(4)
-    assert not first_user.button("edit").isVisibleTo(first_user)
+    assert first_user.button("edit").isVisibleTo(first_user)  # any prompt starts a branch
     assert not first_reply.button("regenerate").isVisibleTo(first_reply)
     assert last_user.button("edit").isVisibleTo(last_user)
     assert last_reply.button("regenerate").isVisibleTo(last_reply)
