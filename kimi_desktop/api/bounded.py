@@ -8,8 +8,8 @@ decompression bomb grows one piece at a time and is stopped at the cap. Each pie
 that arrives is checked against an :class:`IdleClock`: keep-alive comments keep the
 socket busy, so the read timeout never fires, but only reply text resets the clock.
 :class:`EventText` adds the limits of an event stream (one event, the whole reply)
-before httpx-sse buffers anything. The caps and the reason for each are in
-:class:`Limits`.
+before the event framer (:mod:`kimi_desktop.api.sse`) buffers anything. The caps
+and the reason for each are in :class:`Limits`.
 """
 
 from __future__ import annotations
@@ -216,12 +216,13 @@ class Body:
 
 
 class EventText(httpx.Response):
-    """An event stream for httpx-sse, stopped before one event or the reply grows too big.
+    """An event stream's text, stopped before one event or the reply grows too big.
 
-    httpx-sse's ``EventSource`` reads only ``headers`` and :meth:`aiter_text`,
-    which decodes the :class:`Body` as httpx would (the declared charset, else
-    UTF-8, bad bytes replaced), after checking each piece: its line and event
-    buffers never hold more than one event plus one piece. An event ends at a
+    The event framer reads only :meth:`aiter_text` (httpx-sse's ``EventSource``,
+    which the tests compare it with, reads ``headers`` too). It decodes the
+    :class:`Body` as httpx would (the declared charset, else UTF-8, bad bytes
+    replaced), after checking each piece: the framer's line and event buffers
+    never hold more than one event plus one piece. An event ends at a
     blank line: ``\\n\\n``, ``\\r\\r`` or ``\\n\\r`` (as in ``\\r\\n\\r\\n``), which
     may span pieces.
     """
