@@ -275,20 +275,6 @@ def test_preferences_apply_live_after_ok(make_app, qapp) -> None:
     )
 
 
-@pytest.fixture
-def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
-    """The thread of every read from the keyring."""
-    readers: list[threading.Thread] = []
-    read = memory_keyring.get_password
-
-    def recording_read(service: str, username: str) -> str | None:
-        readers.append(threading.current_thread())
-        return read(service, username)
-
-    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
-    return readers
-
-
 def test_a_set_up_app_shows_the_chat_at_once_and_reads_the_key_off_the_gui_thread(
     make_app, home, qloop, keyring_readers
 ) -> None:

@@ -25,20 +25,6 @@ Later = list[Callable[[], None]]
 
 
 @pytest.fixture
-def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
-    """The thread of every read from the keyring."""
-    readers: list[threading.Thread] = []
-    read = memory_keyring.get_password
-
-    def recording_read(service: str, username: str) -> str | None:
-        readers.append(threading.current_thread())
-        return read(service, username)
-
-    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
-    return readers
-
-
-@pytest.fixture
 def start(qapp, qloop, tmp_path: Path) -> Iterator[Callable[[], tuple[AppParts, Later]]]:
     """``start()``: the app built as ``main`` builds it, its window shown; returns it
     and the work ``main`` would run after the first paint, not run yet."""

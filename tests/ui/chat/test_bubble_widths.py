@@ -37,16 +37,6 @@ def conversation(count: int, prompts: tuple[str, ...] = PROMPTS) -> list[Message
     return items
 
 
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def visible_prompts(view: ChatView) -> list[tuple[str, MessageWidget]]:
     shown = []
     for message_id in view.message_ids():

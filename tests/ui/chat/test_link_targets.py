@@ -21,13 +21,8 @@ CYRILLIC_A = "\u0430"
 
 
 @pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def view(make_view) -> ChatView:
+    return make_view(height=600)
 
 
 def _text_of(view: ChatView, message_id: int) -> MessageText:

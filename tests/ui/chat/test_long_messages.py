@@ -26,21 +26,10 @@ from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_parts import MessageText
 from kimi_desktop.ui.chat.message_widget import MessageWidget
 from kimi_desktop.ui.chat.rows import TextMetrics, estimate_height
-from kimi_desktop.ui.chat.view import ChatView
 
 #: Laid-out characters allowed beyond a segment's: break characters, code headers.
 SLACK = 1.15
 ONE_SEGMENT = SEGMENT_BUDGET * SLACK
-
-
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def documents(widget: MessageWidget) -> list[QTextDocument]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.reasoning_panel import ReasoningPanel, format_duration
+from tests.ui.chat.conftest import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -21,17 +22,9 @@ def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 10.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(10.0)
 
 
 @pytest.fixture

@@ -108,16 +108,6 @@ def test_the_last_top_level_block_is_found_in_the_html():
 # -- the view: a frame's share at a time ----------------------------------------------
 
 
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def streaming_reply(message_id: int) -> MessageItem:
     return MessageItem(message_id, "assistant", "", status=MessageStatus.STREAMING, model="k2")
 

@@ -17,27 +17,9 @@ from kimi_desktop.ui.chat.message_widget import MessageWidget
 from kimi_desktop.ui.chat.view import ChatView
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def view(qtbot, clock) -> ChatView:
-    widget = ChatView(clock=clock)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def view(make_view, clock) -> ChatView:
+    return make_view(clock=clock)
 
 
 def conversation(count: int) -> list[MessageItem]:

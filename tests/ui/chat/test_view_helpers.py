@@ -17,6 +17,7 @@ from kimi_desktop.ui.chat.collection_hold import FullCollectionHold, full_collec
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.rows import ChatRow, ChatRows
 from kimi_desktop.ui.chat.turn_clock import SAME_TURN_S, TurnClock
+from tests.ui.chat.conftest import FakeClock
 
 
 def rows_of(heights: list[int]) -> ChatRows:
@@ -62,16 +63,8 @@ def test_a_height_set_again_unchanged_is_no_change() -> None:
     assert rows.row_at(25) == 1
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_passes_with_no_pause_between_them_share_a_turn() -> None:
-    clock = FakeClock()
+    clock = FakeClock(50.0)
     turn = TurnClock(clock)
     assert turn.begin() == 50.0
     clock.now += 0.004

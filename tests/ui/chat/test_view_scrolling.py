@@ -8,22 +8,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest
-
 from kimi_desktop.ui.chat import view as chat_view
 from kimi_desktop.ui.chat.collection_hold import full_collections_held
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.view import ChatView
-
-
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def conversation(count: int) -> list[MessageItem]:

@@ -3,24 +3,12 @@ text colour, in the window's colour in either theme under the app's style sheet.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kimi_desktop.ui.composer.document_chips import RemoveButton
 from kimi_desktop.ui.shell.style import apply_style
-
-
-@pytest.fixture
-def restore_style(qapp: QApplication) -> Iterator[None]:
-    """Put back the application's style, palette and style sheet the test changes."""
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 def lightness_at(button: RemoveButton, x: int, y: int) -> int:

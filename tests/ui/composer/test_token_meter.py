@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QMimeData
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication
 
 from kimi_desktop.services.token_estimate import IMAGE_TOKENS, estimate_turn
 from kimi_desktop.services.token_meter import TokenMeter
@@ -88,16 +87,6 @@ def estimated(tokens: int) -> TokenReading:
 
 def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
-
-
-@pytest.fixture
-def restore_style(qapp: QApplication) -> Iterator[None]:
-    """Put back the application's style, palette and style sheet a test changes."""
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 def contrast(a: QColor, b: QColor) -> float:

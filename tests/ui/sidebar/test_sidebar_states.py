@@ -3,12 +3,9 @@ created during a search, and a focus ring that shows in both themes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
 
 from kimi_desktop.ui.shell.style import apply_style
 from kimi_desktop.ui.sidebar.conversation_delegate import FOCUS_RING_WIDTH, MARGIN_X
@@ -150,15 +147,6 @@ def test_a_restored_chat_does_not_clear_the_search(desk: Desk, qloop) -> None:
     run_until(qloop, lambda: desk.sidebar._searching_for is None)
     assert desk.sidebar.search.text() == "layouts"
     assert desk.sidebar.model.searching
-
-
-@pytest.fixture
-def restore_style(qapp: QApplication) -> Iterator[None]:
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
 
 
 @pytest.mark.usefixtures("restore_style")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from kimi_desktop.services.transfer import ConversationTransfer, ExportKind, Tra
 from kimi_desktop.services.transfer.exporting import export_archive, export_conversation
 from kimi_desktop.services.transfer.importing import import_file
 from kimi_desktop.services.transfer.json_export import write_archive_file
-from kimi_desktop.store import ConversationRepository, Database
+from kimi_desktop.store import Database
 from kimi_desktop.store.transfer import TransferStore
 from tests.unit.services.transfer_samples import (
     full_conversation,
@@ -58,22 +56,6 @@ MESSAGE_KEYS = {
     "attachments",
     "documents",
 }
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    with Database.open(tmp_path / "history.sqlite3") as database:
-        yield database
-
-
-@pytest.fixture
-def repo(db: Database) -> ConversationRepository:
-    return ConversationRepository(db)
-
-
-@pytest.fixture
-def store(db: Database) -> TransferStore:
-    return TransferStore(db)
 
 
 def test_export_import_export_gives_the_same_bytes(repo, store, tmp_path, qapp) -> None:

@@ -8,7 +8,7 @@ import copy
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from kimi_desktop.services.transfer import (
 )
 from kimi_desktop.services.transfer.exporting import export_archive, export_conversation
 from kimi_desktop.services.transfer.importing import import_file
-from kimi_desktop.store import ConversationRepository, Database
+from kimi_desktop.store import Database
 from kimi_desktop.store.transfer import TransferStore
 from tests.unit.services.transfer_samples import (
     full_conversation,
@@ -33,22 +33,6 @@ from tests.unit.services.transfer_samples import (
 )
 
 Damage = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    with Database.open(tmp_path / "history.sqlite3") as database:
-        yield database
-
-
-@pytest.fixture
-def repo(db: Database) -> ConversationRepository:
-    return ConversationRepository(db)
-
-
-@pytest.fixture
-def store(db: Database) -> TransferStore:
-    return TransferStore(db)
 
 
 @pytest.fixture

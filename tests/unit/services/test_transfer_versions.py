@@ -5,33 +5,14 @@ branch shown only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kimi_desktop.services.transfer import ExportKind, TransferFailed
 from kimi_desktop.services.transfer.exporting import export_conversation
 from kimi_desktop.services.transfer.importing import import_file
-from kimi_desktop.store import ConversationRepository, Database
-from kimi_desktop.store.transfer import TransferStore
+from kimi_desktop.store import ConversationRepository
 from tests.unit.services.transfer_samples import read_json
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    with Database.open(tmp_path / "history.sqlite3") as database:
-        yield database
-
-
-@pytest.fixture
-def repo(db: Database) -> ConversationRepository:
-    return ConversationRepository(db)
-
-
-@pytest.fixture
-def store(db: Database) -> TransferStore:
-    return TransferStore(db)
 
 
 def branched(repo: ConversationRepository) -> int:
