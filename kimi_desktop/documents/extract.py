@@ -12,7 +12,6 @@ from kimi_desktop.documents import errors
 from kimi_desktop.documents.document import ExtractedDocument
 from kimi_desktop.documents.kinds import DocumentKind, kind_of
 from kimi_desktop.documents.limits import LOCAL_LIMITS, DocumentLimits
-from kimi_desktop.documents.pdf import read_pdf
 from kimi_desktop.documents.text import count_lines, decode_text
 
 
@@ -45,6 +44,9 @@ def extract_local(
     if not data:
         raise errors.empty(name)
     if kind is DocumentKind.PDF:
+        # Here, not at the top: PDFium's binding (ctypes) loads with the first PDF.
+        from kimi_desktop.documents.pdf import read_pdf
+
         text, pages = read_pdf(name, data, limits)
         return ExtractedDocument(name=name, kind=kind, text=text, pages=pages)
     text, encoding = decode_text(name, data)

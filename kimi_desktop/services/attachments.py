@@ -15,23 +15,18 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from kimi_desktop.domain import NewAttachment
 from kimi_desktop.i18n import _, ngettext
-from kimi_desktop.images import (
-    ImageRejected,
-    PreparedImage,
-    check_budget,
-    check_source,
-    image_room,
-    make_thumbnail,
-    prepare_image,
-    too_many_images,
-)
+from kimi_desktop.images import ImageRejected, check_budget, image_room, too_many_images
 from kimi_desktop.services.workers import in_worker
+
+if TYPE_CHECKING:  # the image processing loads with the first image (see _check_all)
+    from kimi_desktop.images import PreparedImage
 
 #: A file path, or the bytes of a pasted image.
 Source = str | bytes
@@ -183,6 +178,8 @@ class DraftImages(QObject):
 
 def _check_all(sources: Sequence[Source]) -> list[str | None]:
     """For each source, why it cannot be an image, or ``None`` (blocking: a small read each)."""
+    from kimi_desktop.images import check_source  # loads the image processing, once
+
     refusals: list[str | None] = []
     for source in sources:
         try:
@@ -196,6 +193,8 @@ def _check_all(sources: Sequence[Source]) -> list[str | None]:
 
 async def _prepare(source: Source, thumb_side: int) -> DraftImage:
     """The prepared image and its thumbnail, both made in worker threads."""
+    from kimi_desktop.images import make_thumbnail, prepare_image
+
     image = await in_worker(functools.partial(prepare_image, source, name=_name_of(source)))
     thumbnail = await in_worker(functools.partial(make_thumbnail, image.data, thumb_side))
     return DraftImage(image, thumbnail)

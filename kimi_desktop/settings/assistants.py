@@ -18,8 +18,8 @@ and a copy of the file is kept. Each is said in :attr:`AssistantStore.load_warni
 from __future__ import annotations
 
 import math
+import os
 import re
-import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -226,7 +226,7 @@ def new_assistant_id(name: str, existing: Collection[str] = ()) -> str:
     """A fresh id for a user's assistant: a slug of ``name`` plus a random part."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32].strip("-") or "assistant"
     while True:
-        candidate = f"{slug}-{uuid.uuid4().hex[:8]}"
+        candidate = f"{slug}-{os.urandom(4).hex()}"
         if candidate not in existing:
             return candidate
 

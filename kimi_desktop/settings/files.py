@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,8 @@ def atomic_write_json(path: Path, data: Any, *, mode: int = 0o600) -> None:
 def atomic_write_bytes(path: Path, payload: bytes, *, mode: int = 0o600) -> None:
     """Write ``payload`` to ``path`` atomically, the file getting ``mode``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    # Random hex from os.urandom: uuid would bring platform in at start-up.
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     # The temporary file is created with its final mode, so the content is never
     # readable by others, not even for an instant. O_EXCL: never reuse a file
     # (or follow a link) someone else put there.

@@ -16,11 +16,10 @@ import functools
 import gettext
 import struct
 from dataclasses import dataclass, replace
-from importlib.resources import files
 from urllib.parse import urlsplit
 
 from kimi_desktop.domain import Protocol, ThinkingSwitch
-from kimi_desktop.i18n import DOMAIN, LANGUAGES, N_, SOURCE_LANGUAGE, _
+from kimi_desktop.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalog_path
 from kimi_desktop.settings.profiles import EndpointProfile
 
 __all__ = [
@@ -276,9 +275,8 @@ def _catalogs() -> tuple[gettext.NullTranslations, ...]:
     for code in LANGUAGES:
         if code == SOURCE_LANGUAGE:
             continue
-        folder = files("kimi_desktop.locale").joinpath(code).joinpath("LC_MESSAGES")
         try:
-            with folder.joinpath(f"{DOMAIN}.mo").open("rb") as fp:
+            with catalog_path(code).open("rb") as fp:
                 found.append(gettext.GNUTranslations(fp))
         except (OSError, ValueError, UnicodeDecodeError, struct.error):
             continue

@@ -7,8 +7,8 @@ stores. It never holds the API key: keys live in the keyring under the profile's
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
@@ -189,6 +189,6 @@ def new_profile_id(name: str, existing: Collection[str] = ()) -> str:
     """A fresh id for a user-made profile: a slug of ``name`` plus a random part."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32].strip("-") or "endpoint"
     while True:
-        candidate = f"{slug}-{uuid.uuid4().hex[:8]}"
+        candidate = f"{slug}-{os.urandom(4).hex()}"
         if candidate not in existing:
             return candidate

@@ -29,15 +29,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextLayout
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 _log = logging.getLogger(__name__)
 
 #: The fallback font's file name in ``kimi_desktop/fonts/`` of the bundle.
 BUNDLED_FONT_NAME = "wqy-microhei.ttc"
+#: ``kimi_desktop/fonts/``: in the frozen bundle ``_internal/kimi_desktop/fonts``, where
+#: a frozen module's ``__file__`` points into the same tree. A plain path, not
+#: ``importlib.resources``, which would cost some 4 ms of imports at every start.
+FONTS_DIR = Path(__file__).parents[1] / "fonts"
 #: Families that cover Simplified Chinese where they are installed: Linux
 #: distributions' CJK packages, then those of Windows and macOS.
 KNOWN_CJK_FAMILIES = frozenset(
@@ -87,7 +90,7 @@ class CjkFallback:
 
 def bundled_font() -> Path | None:
     """The fallback font the bundle carries; ``None`` where it carries none (from source)."""
-    path = Path(str(files("kimi_desktop").joinpath("fonts").joinpath(BUNDLED_FONT_NAME)))
+    path = FONTS_DIR / BUNDLED_FONT_NAME
     return path if path.is_file() else None
 
 
@@ -146,6 +149,10 @@ def install_cjk_fallback(
 def renders(text: str, font: QFont) -> bool:
     """Whether every character of ``text`` has a glyph in ``font`` or in the fonts
     Qt falls back to from it (no empty boxes)."""
+    # Here, not at the top: only a system without CJK fonts gets this far, and
+    # making QTextLayout's Python type costs some 3 ms of every start.
+    from PySide6.QtGui import QTextLayout
+
     layout = QTextLayout(text, font)
     layout.beginLayout()
     layout.createLine()

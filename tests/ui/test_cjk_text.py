@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QImage, QPainter, QTextLayout
 from PySide6.QtWidgets import QStyleOptionViewItem, QTextEdit, QWidget
 
+import kimi_desktop
 from kimi_desktop.ui import fonts
 from kimi_desktop.ui.fonts import (
     KNOWN_CJK_FAMILIES,
@@ -187,9 +188,12 @@ def test_the_known_cjk_families_installed_here_cover_chinese(qapp) -> None:
 def test_the_bundled_font_is_found_where_the_packaging_puts_it(
     qapp, tmp_path: Path, monkeypatch
 ) -> None:
+    # The packaging puts the font in kimi_desktop/fonts (packaging/cjk_font.py).
+    packaged = Path(kimi_desktop.__file__).parent / "fonts"
+    assert packaged == fonts.FONTS_DIR
     package = tmp_path / "kimi_desktop"
     (package / "fonts").mkdir(parents=True)
-    monkeypatch.setattr(fonts, "files", lambda name: package)
+    monkeypatch.setattr(fonts, "FONTS_DIR", package / "fonts")
     assert fonts.bundled_font() is None  # run from source: nothing bundled
     shutil.copy(installed_cjk_font(), package / "fonts" / fonts.BUNDLED_FONT_NAME)
     assert fonts.bundled_font() == package / "fonts" / fonts.BUNDLED_FONT_NAME

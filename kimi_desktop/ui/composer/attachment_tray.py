@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
@@ -18,12 +19,15 @@ from PySide6.QtWidgets import QToolButton, QWidget
 
 from kimi_desktop.domain import AttachedDocument
 from kimi_desktop.i18n import _
-from kimi_desktop.images import PreparedImage, format_size
+from kimi_desktop.images import format_size
 from kimi_desktop.services.attachments import DraftImage, DraftImages, Source
 from kimi_desktop.services.draft_documents import DraftDocuments
 from kimi_desktop.ui.composer.document_chips import DocumentChip, RemoveButton
 from kimi_desktop.ui.flow_layout import FlowLayout
 from kimi_desktop.ui.plain_text import plain_tooltip
+
+if TYPE_CHECKING:  # the image processing loads with the first image
+    from kimi_desktop.images import PreparedImage
 
 THUMB_SIDE = 56
 

@@ -338,7 +338,7 @@ def test_dragging_images_over_the_box_highlights_the_composer(composer, qtbot) -
 
 
 def test_images_and_thumbnails_are_made_off_the_gui_thread(composer, qloop, monkeypatch) -> None:
-    import kimi_desktop.services.attachments as attachments
+    import kimi_desktop.images as images
 
     threads: list[str] = []
 
@@ -349,8 +349,8 @@ def test_images_and_thumbnails_are_made_off_the_gui_thread(composer, qloop, monk
 
         return run
 
-    monkeypatch.setattr(attachments, "prepare_image", recorded(attachments.prepare_image))
-    monkeypatch.setattr(attachments, "make_thumbnail", recorded(attachments.make_thumbnail))
+    monkeypatch.setattr(images, "prepare_image", recorded(images.prepare_image))
+    monkeypatch.setattr(images, "make_thumbnail", recorded(images.make_thumbnail))
     assert attach(qloop, composer, png(900, 600)) == []
     assert len(threads) == 2
     assert threading.main_thread().name not in threads

@@ -24,6 +24,13 @@ NOT_AT_START = (
     "kimi_desktop.ui.settings.dialog",  # when Settings opens
     "kimi_desktop.ui.shell.startup_problems",  # only when something went wrong
     "httpx",  # the first request
+    "importlib.resources",  # catalogs and the fallback font are found by path
+    "uuid",  # brings platform; random ids come from os.urandom
+    "platform",
+    "ctypes",  # PDFium's binding: the first PDF read
+    "kimi_desktop.documents.pdfium",
+    "kimi_desktop.images.processing",  # the first image attached
+    "kimi_desktop.images.encoding",
 )
 
 

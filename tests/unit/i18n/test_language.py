@@ -59,10 +59,23 @@ def test_a_damaged_catalog_leaves_the_window_in_english(monkeypatch, tmp_path) -
     broken.mkdir(parents=True)
     (broken / "kimi_desktop.mo").write_bytes(b"\xde\x12\x04\x95 not a catalog")
 
-    class Folder:
-        def joinpath(self, *parts: str):
-            return tmp_path.joinpath(*parts)
-
-    monkeypatch.setattr(i18n, "files", lambda _package: Folder())
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     assert i18n.install("zh_CN") == "en"
     assert i18n._("Send") == "Send"
+
+
+def test_a_missing_catalog_leaves_the_window_in_english(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert i18n.install("zh_CN") == "en"
+    assert i18n.language() == "en"
+
+
+def test_the_catalogs_are_found_beside_the_package() -> None:
+    # Where the packaging puts them too: _internal/kimi_desktop/locale in the bundle.
+    assert i18n.catalog_path("zh_CN").is_file()
+    assert i18n.catalog_path("zh_CN").parts[-4:] == (
+        "locale",
+        "zh_CN",
+        "LC_MESSAGES",
+        "kimi_desktop.mo",
+    )
