@@ -8,6 +8,13 @@ Highlighted code carries its colours inline (``<span style="color: ...">``),
 for the pygments style of the theme in use. Qt matches every element of a
 document against every rule of its stylesheet: the ~70 token-class rules a
 stylesheet would need made setting a long reply's HTML twice as slow.
+
+What Qt's HTML import costs grows with the number of spans, so spans are kept
+few without changing a pixel: neighbouring tokens of the same style share one
+span (across line ends too), tokens in the code block's own text colour get no
+span (they take ``pre``'s colour from the theme), and whitespace whose style is
+only a colour, which paints nothing, joins a span only when the same style goes
+on after it and otherwise gets none.
 """
 
 from __future__ import annotations
@@ -18,11 +25,12 @@ from typing import Any
 
 # No type stubs ship with pygments; everything it returns is treated as Any here
 # and given a type at this module's boundary.
-from pygments import highlight  # type: ignore[import-untyped]
 from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
 from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.token import Error  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+from kimi_desktop.render.theme import theme_for
 
 _RECENT_SIZE = 32
 
@@ -62,6 +70,8 @@ class CodeHighlighter:
 
     def __init__(self, style: str = "default") -> None:
         self._formatter = _inline_formatter(style)
+        self._plain = _plain_declarations(style)
+        self._declarations: dict[Any, str] = {}
         self._lexers: dict[str, Any] = {}
         self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
 
@@ -81,13 +91,66 @@ class CodeHighlighter:
         key = (language, code)
         html = self._recent.get(key)
         if html is None:
-            html = str(highlight(code, lexer, self._formatter)).removesuffix("\n")
+            html = self._spans(lexer.get_tokens(code))
             self._recent[key] = html
             if len(self._recent) > _RECENT_SIZE:
                 self._recent.popitem(last=False)
         else:
             self._recent.move_to_end(key)
         return html
+
+    def _spans(self, tokens: Any) -> str:
+        """The tokens as HTML, with as few spans as keep every pixel the same.
+
+        Runs are ``[declarations, text, ...]``; ``""`` declarations mean no span.
+        Whitespace in a colour-only style waits in ``pending`` until the next
+        token shows whether it can join the run before it.
+        """
+        runs: list[list[str]] = []
+        pending: list[str] = []
+        for ttype, value in tokens:
+            if not value:
+                continue
+            declarations = self._declarations_of(ttype)
+            if value.isspace() and _only_colour(declarations):
+                pending.append(value)
+                continue
+            if pending and runs and runs[-1][0] == declarations and _only_colour(declarations):
+                runs[-1].extend(pending)
+            elif pending:
+                if runs and runs[-1][0] == "":
+                    runs[-1].extend(pending)
+                else:
+                    runs.append(["", *pending])
+            pending.clear()
+            if runs and runs[-1][0] == declarations:
+                runs[-1].append(value)
+            else:
+                runs.append([declarations, value])
+        if pending:
+            runs.append(["", *pending])
+        joined = [(declarations, "".join(texts)) for declarations, *texts in runs]
+        if joined:  # one line end fewer, as pygments' HTML had with its own taken off
+            declarations, text = joined[-1]
+            joined[-1] = (declarations, text.removesuffix("\n"))
+        html: list[str] = []
+        for declarations, text in joined:
+            if text:
+                text = escape(text, quote=False)
+                html.append(f'<span style="{declarations}">{text}</span>' if declarations else text)
+        return "".join(html)
+
+    def _declarations_of(self, ttype: Any) -> str:
+        """The inline style of ``ttype``; ``""`` when it is the code block's own."""
+        declarations = self._declarations.get(ttype)
+        if declarations is None:
+            formatter = self._formatter
+            css_class = formatter._get_css_inline_styles(ttype)
+            declarations = str(formatter.class2style[css_class][0]) if css_class else ""
+            if _normalised(declarations) in self._plain:
+                declarations = ""
+            self._declarations[ttype] = declarations
+        return declarations
 
     def _lexer(self, language: str) -> Any:
         key = language.lower()
@@ -157,3 +220,33 @@ def _without_box(declarations: str) -> str:
         if part.strip() and not part.strip().startswith(("border", "background"))
     ]
     return "; ".join(kept)
+
+
+def _plain_declarations(style: str) -> frozenset[str]:
+    """Declarations that mean "the code block's own text", normalised: the ``pre``
+    colour of each theme that highlights with ``style``, and no declarations at all."""
+    colours = {
+        theme_for(dark).palette.text
+        for dark in (False, True)
+        if theme_for(dark).pygments_style == style
+    }
+    return frozenset({"", *(_normalised(f"color: {colour}") for colour in colours)})
+
+
+def _normalised(declarations: str) -> str:
+    """``declarations`` in lower case, with a 3-digit colour (``#BBB``) spelled in 6."""
+    parts = [part.strip().lower() for part in declarations.split(";") if part.strip()]
+    out = []
+    for part in parts:
+        name, _, value = (p.strip() for p in part.partition(":"))
+        if name == "color" and len(value) == 4 and value.startswith("#"):
+            value = "#" + "".join(c * 2 for c in value[1:])
+        out.append(f"{name}: {value}")
+    return "; ".join(out)
+
+
+def _only_colour(declarations: str) -> bool:
+    """Whether ``declarations`` set nothing but the colour (nothing a space would show)."""
+    return all(
+        part.strip().startswith("color:") for part in declarations.split(";") if part.strip()
+    )
