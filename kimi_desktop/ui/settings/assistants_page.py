@@ -7,11 +7,9 @@ are shown read-only; "Duplicate" makes a copy the user owns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHBoxLayout, QListView, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListView, QVBoxLayout, QWidget
 
 from kimi_desktop.i18n import _
 from kimi_desktop.services.assistants import AssistantService, AssistantsNotSaved
@@ -21,9 +19,9 @@ from kimi_desktop.settings.assistants import (
     duplicate_assistant,
     new_assistant_id,
 )
-from kimi_desktop.ui.icons import set_icon
 from kimi_desktop.ui.plain_text import plain_tooltip
 from kimi_desktop.ui.settings.assistant_form import AssistantForm
+from kimi_desktop.ui.settings.list_buttons import list_button
 
 
 class AssistantsPage(QWidget):
@@ -48,18 +46,23 @@ class AssistantsPage(QWidget):
         # places when the tab is first shown.
         self.view.ensurePolished()
 
-        self.new_button = self._tool_button(
+        self.new_button = list_button(
+            self,
             "plus",
             # TRANSLATORS: a button that makes a new assistant (an adjective used as a verb).
             _("New"),
             _("Make a new assistant"),
             self._new,
         )
-        self.duplicate_button = self._tool_button(
-            "copy", _("Duplicate"), _("Make your own copy of the selected assistant"), self._copy
+        self.duplicate_button = list_button(
+            self,
+            "copy",
+            _("Duplicate"),
+            _("Make your own copy of the selected assistant"),
+            self._copy,
         )
-        self.delete_button = self._tool_button(
-            "trash-2", _("Delete"), _("Delete the selected assistant"), self._delete
+        self.delete_button = list_button(
+            self, "trash-2", _("Delete"), _("Delete the selected assistant"), self._delete
         )
         self.form = AssistantForm(self)
         self.form.assistant_edited.connect(self._on_form_assistant_edited)
@@ -111,16 +114,6 @@ class AssistantsPage(QWidget):
         return None
 
     # -- showing -------------------------------------------------------------------
-
-    def _tool_button(self, icon: str, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
-        button = QToolButton(self)
-        set_icon(button, icon)
-        button.setText(text)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
-        button.clicked.connect(slot)
-        return button
 
     def _fill(self, select: str | None = None) -> None:
         self.list_model.clear()

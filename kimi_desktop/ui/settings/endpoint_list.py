@@ -6,7 +6,6 @@ It changes the dialog's working copy only; the endpoint form edits the selected 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -18,6 +17,7 @@ from kimi_desktop.settings.presets import PRESETS, Preset
 from kimi_desktop.settings.profiles import EndpointProfile, new_profile_id
 from kimi_desktop.ui.icons import set_icon
 from kimi_desktop.ui.plain_text import plain_tooltip
+from kimi_desktop.ui.settings.list_buttons import list_button
 from kimi_desktop.ui.settings.working_copy import WorkingCopy
 
 
@@ -63,21 +63,23 @@ class EndpointListPanel(QWidget):
         self.add_menu.addSeparator()
         self.add_menu.addAction(_("Custom server…"), self._add_custom)
         self.add_button.setMenu(self.add_menu)
-        self.duplicate_button = self._tool_button(
+        self.duplicate_button = list_button(
+            self,
             "copy",
             _("Duplicate"),
             _("Duplicate the selected endpoint (with its key)"),
             self._duplicate,
         )
-        self.remove_button = self._tool_button(
+        self.remove_button = list_button(
+            self,
             "trash-2",
             _("Remove"),
             _("Remove the selected endpoint and its stored key"),
             self._remove,
         )
-        self.up_button = self._tool_button("arrow-up", "", _("Move up"), lambda: self._move(-1))
-        self.down_button = self._tool_button(
-            "arrow-down", "", _("Move down"), lambda: self._move(1)
+        self.up_button = list_button(self, "arrow-up", "", _("Move up"), lambda: self._move(-1))
+        self.down_button = list_button(
+            self, "arrow-down", "", _("Move down"), lambda: self._move(1)
         )
         row = QHBoxLayout()
         row.setSpacing(4)
@@ -94,18 +96,6 @@ class EndpointListPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.view, 1)
         column.addLayout(row)
-
-    def _tool_button(self, icon: str, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
-        """A flat button with an icon, and its text beside it when it has one."""
-        button = QToolButton(self)
-        set_icon(button, icon)
-        if text:
-            button.setText(text)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
-        button.clicked.connect(slot)
-        return button
 
     def fill(self, select: str | None = None) -> None:
         """Show the working copy again, with ``select`` (else the first) selected."""
