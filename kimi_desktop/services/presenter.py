@@ -109,8 +109,10 @@ class ChatPresenter(QObject):
             level ("low", "high", "max"; ``None``: the server's default).
         attach_requested(): a starter prompt wants a screenshot or a document: open
             the attach dialog.
-        branch_shown(int message_id): another branch of the open conversation is
-            shown (``conversation_opened`` came first); keep this message in view.
+        branch_shown(int message_id): a version switch showed another branch of the
+            open conversation (``conversation_opened`` came first); keep this
+            message in view. A search hit that :meth:`show_message` brought into
+            view is scrolled to by whoever asked.
     """
 
     conversation_opened = Signal(object, list)
@@ -299,7 +301,9 @@ class ChatPresenter(QObject):
         with unless_unsaved(self.notice_changed.emit):
             shown = self._history.switch_version(conversation.id, message_id, step)
             if shown is not None:
-                self._show_branch(shown)
+                self._show_branch()
+                if shown in self._shown.messages:
+                    self.branch_shown.emit(shown)
 
     def show_message(self, message_id: int) -> bool:
         """Make sure a message of the open conversation is shown (a search result),
@@ -311,11 +315,11 @@ class ChatPresenter(QObject):
             return False
         with unless_unsaved(self.notice_changed.emit):
             if self._history.select_branch(conversation.id, message_id):
-                self._show_branch(message_id)
+                self._show_branch()
                 return True
         return False
 
-    def _show_branch(self, message_id: int) -> None:
+    def _show_branch(self) -> None:
         """Show the open conversation again, as the history now has it."""
         conversation = self._shown.conversation
         if conversation is None:
@@ -328,8 +332,6 @@ class ChatPresenter(QObject):
         self.conversation_opened.emit(conversation, self.messages())
         self.running_changed.emit(self.is_running())
         self.usage_changed.emit()
-        if message_id in self._shown.messages:
-            self.branch_shown.emit(message_id)
 
     def _with_live_text(self, message: StoredMessage) -> StoredMessage:
         """A streaming reply as far as it has arrived (its saved row lags behind)."""
@@ -500,7 +502,7 @@ class ChatPresenter(QObject):
 
     def _on_chat_branch_changed(self, conversation_id: int) -> None:
         if self._shown.is_shown(conversation_id):
-            self._show_branch(0)
+            self._show_branch()
 
     def _on_chat_reply_running_changed(self, conversation_id: int, running: bool) -> None:
         if self._shown.is_shown(conversation_id):
