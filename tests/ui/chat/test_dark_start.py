@@ -20,6 +20,7 @@ from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.shell.style import apply_style, is_dark
 from tests.fakes import openai_stream
 from tests.ui.app_driver import finish, send
+from tests.ui.colours import contrast, distance
 
 REPLY = "Here is a plain answer with enough words to paint a line of text across the view."
 
@@ -45,26 +46,6 @@ def colours(image: QImage, area: QRect) -> Counter[int]:
         for x in range(area.left(), area.right() + 1, 2):
             found[image.pixel(x, y)] += 1
     return found
-
-
-def luminance(colour: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.redF())
-        + 0.7152 * channel(colour.greenF())
-        + 0.0722 * channel(colour.blueF())
-    )
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def distance(a: QColor, b: QColor) -> int:
-    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
 
 
 @pytest.mark.usefixtures("light_app_style")

@@ -15,6 +15,7 @@ from kimi_desktop.domain import MessageStatus
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_style import MessageStyle
 from kimi_desktop.ui.chat.view import HIGHLIGHT_SECONDS, ChatView
+from tests.ui.colours import contrast, distance
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_the_highlight_ends_after_a_moment_on_the_views_clock(view, clock, qtbot
     # A tint behind the message, reaching into the margin beside it.
     beside = QPoint(widget.geometry().left() - 6, widget.geometry().center().y())
     highlight = MessageStyle.for_dark(view.is_dark()).highlight
-    assert _distance(pixel(view, beside), highlight) < 4
+    assert distance(pixel(view, beside), highlight) < 4
 
     timer = view._highlight_timer
     assert timer.isActive()
@@ -111,7 +112,7 @@ def test_the_highlight_ends_after_a_moment_on_the_views_clock(view, clock, qtbot
     clock.now += HIGHLIGHT_SECONDS
     timer.timeout.emit()
     assert view.highlighted_ids() == []
-    qtbot.waitUntil(lambda: _distance(pixel(view, beside), highlight) > 4)
+    qtbot.waitUntil(lambda: distance(pixel(view, beside), highlight) > 4)
 
 
 def test_the_highlight_belongs_to_the_row_not_to_a_reused_widget(view, qtbot) -> None:
@@ -126,7 +127,7 @@ def test_the_highlight_belongs_to_the_row_not_to_a_reused_widget(view, qtbot) ->
         widget = view.message_widget(message_id)
         if widget is not None and view.viewport().rect().contains(widget.geometry().center()):
             beside = QPoint(widget.geometry().left() - 6, widget.geometry().center().y())
-            assert _distance(pixel(view, beside), style.background) < 4
+            assert distance(pixel(view, beside), style.background) < 4
             shown += 1
     assert shown
     assert view.highlighted_ids() == [101]
@@ -134,7 +135,7 @@ def test_the_highlight_belongs_to_the_row_not_to_a_reused_widget(view, qtbot) ->
     widget = view.message_widget(101)
     assert widget is not None
     beside = QPoint(widget.geometry().left() - 6, widget.geometry().center().y())
-    assert _distance(pixel(view, beside), style.highlight) < 4
+    assert distance(pixel(view, beside), style.highlight) < 4
 
 
 def test_scrolling_lets_go_of_a_revealed_message(view) -> None:
@@ -274,8 +275,8 @@ def test_a_focus_ring_shows_while_the_view_has_keyboard_focus(qtbot, clock, dark
     assert view.has_focus_ring()
     ring = view.grab().toImage().pixelColor(view.viewport().mapTo(view, edge))
     accent = MessageStyle.for_dark(dark).accent
-    assert _distance(ring, accent) < _distance(ring, background)
-    assert _contrast(ring, background) > 2.5  # visible on both themes
+    assert distance(ring, accent) < distance(ring, background)
+    assert contrast(ring, background) > 2.5  # visible on both themes
 
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: not view.hasFocus())
@@ -287,23 +288,3 @@ def test_a_focus_ring_shows_while_the_view_has_keyboard_focus(qtbot, clock, dark
     assert not view.has_focus_ring()
     qtbot.keyClick(view, Qt.Key.Key_PageUp)
     assert view.has_focus_ring()
-
-
-def _distance(a: QColor, b: QColor) -> int:
-    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
-
-
-def _luminance(colour: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.redF())
-        + 0.7152 * channel(colour.greenF())
-        + 0.0722 * channel(colour.blueF())
-    )
-
-
-def _contrast(a: QColor, b: QColor) -> float:
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)

@@ -20,6 +20,7 @@ from kimi_desktop.ui.composer.token_meter import TokenMeterLabel
 from kimi_desktop.ui.icons import Status
 from kimi_desktop.ui.shell.style import apply_style
 from tests.loop_support import settle
+from tests.ui.colours import contrast
 
 NEVER = 3_600_000  # the test calls flush() instead of waiting for the pause
 K = 262_144
@@ -87,20 +88,6 @@ def estimated(tokens: int) -> TokenReading:
 
 def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours."""
-
-    def luminance(colour: QColor) -> float:
-        def channel(value: float) -> float:
-            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-        r, g, b = (channel(c) for c in (colour.redF(), colour.greenF(), colour.blueF()))
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def text_colour(label: TokenMeterLabel) -> QColor:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QImage
 
 from kimi_desktop.ui.composer.panel import ComposerPanel
 from kimi_desktop.ui.shell.style import theme_colours
-from tests.ui.shell.test_style import contrast, dominant, inked
+from tests.ui.colours import contrast, dominant, inked
 
 
 @pytest.fixture
