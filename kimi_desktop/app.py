@@ -6,6 +6,10 @@ passed in through constructors so tests can build any piece alone.
 
 from __future__ import annotations
 
+# Before any other import: no collections while the modules load (see release below).
+from kimi_desktop.ui.runtime import import_collections
+
+# isort: split
 import argparse
 import asyncio
 import contextlib
@@ -57,6 +61,8 @@ from kimi_desktop.ui.runtime.first_paint import AfterFirstPaint
 from kimi_desktop.ui.runtime.language import apply_qt_language
 from kimi_desktop.ui.shell.main_window import MainWindow
 from kimi_desktop.ui.shell.style import apply_style, is_dark
+
+import_collections.release()  # every module the window needs is loaded
 
 _log = logging.getLogger("kimi_desktop")
 #: --smoke-test: how long the event loop runs after the window shows.
