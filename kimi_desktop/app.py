@@ -452,17 +452,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.attach_paths(paths)
     if args.smoke_test:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
-    # The keyring first (the key decides the page), then the rest, one per turn.
+    # What the first paint does not need, one piece per turn.
     for work in later:
         after_paint.later(work)
     if not args.smoke_test:
-        # With the key, once the keyring is asked (after the first paint).
+        # With the key, once it is read (at the first input; the cached list until then).
         window.presenter.endpoint_presenter.refresh_models_if_keyed()
         # A second launch meanwhile waits for this (HANDOVER_TIMEOUT_MS).
         after_paint.later(listen)
     # At the first key or pointer movement: the first reply or conversation opened
     # would otherwise wait for them, and a window left alone does not need them.
-    after_paint.later(lambda: OnFirstInput(app).later(lambda: _prepare_for_messages(loop)))
+    # The key first, so the model list is fetched while the renderer warms.
+    after_paint.later(lambda: _on_first_input(app, window, loop))
     try:
         with loop, closing_on_termination(window):
             try:
@@ -480,6 +481,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             parts.close()
     return 0
+
+
+def _on_first_input(app: QApplication, window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
+    """At the first key press or pointer movement: read the key (the model list is
+    then refreshed), and warm what showing messages needs."""
+    first_input = OnFirstInput(app)
+    first_input.later(window.presenter.endpoint_presenter.want_keyring)
+    first_input.later(lambda: _prepare_for_messages(loop))
 
 
 def _prepare_for_messages(loop: asyncio.AbstractEventLoop) -> None:

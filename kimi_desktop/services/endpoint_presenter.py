@@ -41,6 +41,9 @@ from kimi_desktop.settings.store import SettingsStore
 
 _log = logging.getLogger(__name__)
 
+#: A piece of work that asks the keyring (reading a key, probing where keys go).
+_Work = Callable[[], Coroutine[Any, Any, None]]
+
 #: Why the picker offers the built-in table's models, by where the models come from.
 _LISTING_NOTES = {
     ModelListing.NOT_LISTED: N_(
@@ -108,8 +111,10 @@ class EndpointPresenter(QObject):
         # The open conversation's model: kept in the picker even when unlisted.
         self._conversation_model: str | None = None
         self._page: Page | None = None  # the page last shown
-        # Keyring work asked for while held (see hold_keyring), by what it asks.
-        self._held: dict[object, Callable[[], Coroutine[Any, Any, None]]] | None = None
+        # Keyring work asked for while held (see hold_keyring), by what it asks,
+        # and whether the page waits for it.
+        self._held: dict[object, tuple[_Work, bool]] | None = None
+        self._painted = False  # the hold's first step is over (see hold_keyring)
         chat.credits_changed.connect(self._on_chat_credits_changed)
         endpoints.endpoints_changed.connect(self.list_endpoints)
         endpoints.active_changed.connect(self._on_endpoints_active_changed)
@@ -122,32 +127,58 @@ class EndpointPresenter(QObject):
         return self._endpoints.active_id
 
     def hold_keyring(self) -> Callable[[], None]:
-        """Ask the keyring nothing until the returned callable is called.
+        """Ask the keyring nothing until it is wanted (:meth:`want_keyring`: at the
+        first input, or when something needs a key).
 
         Loading the keyring's backends takes about half a second of CPU and over
-        15 MB; the window's first paint does not wait for it. Meanwhile the page
-        stays the guess :meth:`show_page` made (the chat for a returning user,
-        the composer usable), and is corrected only when the answer arrives.
-        What was asked meanwhile then runs in the order asked, one after the
-        other, so the backends load once. Calling the returned callable again
-        does nothing.
+        10 MB (measured: idle memory 104 -> 92 MB on a first run), which a window
+        left alone does not need: the page comes from the hint remembered at the
+        last run (:meth:`show_page`) and the cached model list stands in for the
+        endpoint's. What was asked meanwhile runs when the keyring is wanted, in
+        the order asked, one after the other, so the backends load once.
+
+        The returned callable marks the window's first paint. A page no hint can
+        decide (settings from before the hint was kept) does not wait for the
+        input: from then on its look-up, and with it everything held, runs at
+        once. Calling the callable again does nothing.
         """
         if self._held is None:
             self._held = {}
+            self._painted = False
 
         def release() -> None:
-            held, self._held = self._held, None
-            if held:
-                self._tasks.start(_one_after_another(list(held.values())))
+            self._painted = True
+            if self._held and any(waits for _work, waits in self._held.values()):
+                self.want_keyring()
 
         return release
 
-    def _ask_keyring(self, what: object, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Start ``work`` now, or once the keyring is released (once per ``what``)."""
+    def want_keyring(self) -> None:
+        """The keyring is about to be needed (the first key press or pointer
+        movement, a refresh, a pasted key): run what waited for it now, in a
+        worker thread, so the key is there before it is asked for. Then
+        nothing waits any more."""
+        held, self._held = self._held, None
+        if held:
+            self._tasks.start(_one_after_another([work for work, _waits in held.values()]))
+
+    def _ask_keyring(
+        self,
+        what: object,
+        work: _Work,
+        *,
+        page_waits: bool = False,
+    ) -> None:
+        """Start ``work`` now, or once the keyring is wanted (once per ``what``);
+        ``page_waits``: no hint decides the page, so after the first paint it is
+        not held back."""
         if self._held is None:
             self._tasks.start(work())
-        else:
-            self._held[what] = work
+            return
+        waited = what in self._held and self._held[what][1]
+        self._held[what] = (work, page_waits or waited)
+        if page_waits and self._painted:
+            self.want_keyring()
 
     def _on_chat_credits_changed(self, endpoint_id: str, credits: float) -> None:
         if endpoint_id == self._endpoints.active_id:
@@ -295,13 +326,14 @@ class EndpointPresenter(QObject):
             self._list_models(endpoint_id, self._current_choice().model or None)
 
     def refresh_models(self) -> asyncio.Future[None]:
-        """Ask the active endpoint for its models again."""
+        """Ask the active endpoint for its models again (its key read first, in a worker)."""
+        self.want_keyring()
         return self._tasks.start(self._endpoints.refresh_models(self._endpoints.active_id))
 
     def refresh_models_if_keyed(self) -> None:
         """Fetch the active endpoint's models once its key is known to be there
         (quietly nothing without one: the welcome page asks for it); while the
-        keyring is held, once it is released."""
+        keyring is held, once it is wanted (the cached list stands in until then)."""
         self._ask_keyring("models", self._refresh_models_if_keyed)
 
     async def _refresh_models_if_keyed(self) -> None:
@@ -312,6 +344,7 @@ class EndpointPresenter(QObject):
 
     def submit_key(self, endpoint_id: str, key: str) -> None:
         """The welcome page's pasted key: saved for that endpoint, which becomes active."""
+        self.want_keyring()
         warning = self._endpoints.save_key(endpoint_id, key)
         self._endpoints.set_active(endpoint_id)
         self.show_page()
@@ -330,12 +363,22 @@ class EndpointPresenter(QObject):
 
         When only the keyring can tell, it is asked off the GUI thread (it may be
         slow, or locked and asking the user to unlock it) and the page is a guess
-        until it answers: the chat once the app has been set up, else the welcome.
+        until it answers: whether a key was saved for the endpoint when the app
+        last knew (:meth:`EndpointService.key_expected`), so a returning user
+        sees the chat and a first run the welcome, and the keyring can wait
+        until it is wanted. Without that hint (settings from before the app kept
+        it): the chat once the app has been set up, else the welcome, and the
+        keyring is asked right after the first paint. A hint proved wrong (the
+        keyring lost the key) is corrected when the answer arrives.
         """
         endpoint_id = self._endpoints.active_id
-        has_key = self._endpoints.key_known(endpoint_id)
-        if has_key is None:
-            self._ask_keyring(("key", endpoint_id), lambda: self._look_up_key(endpoint_id))
+        has_key = self._endpoints.key_expected(endpoint_id)
+        if self._endpoints.key_known(endpoint_id) is None:
+            self._ask_keyring(
+                ("key", endpoint_id),
+                lambda: self._look_up_key(endpoint_id),
+                page_waits=has_key is None,
+            )
         self._set_page(not self._settings.first_run if has_key is None else has_key)
 
     async def _look_up_key(self, endpoint_id: str) -> None:
@@ -357,7 +400,7 @@ class EndpointPresenter(QObject):
         self.key_storage_described.emit(status.available, status.message)
 
 
-async def _one_after_another(works: list[Callable[[], Coroutine[Any, Any, None]]]) -> None:
+async def _one_after_another(works: list[_Work]) -> None:
     """Run each piece of keyring work in turn; one that fails does not stop the rest."""
     for work in works:
         try:

@@ -206,9 +206,11 @@ class EndpointService(QObject):
 
     async def load_key(self, endpoint_id: str) -> None:
         """Read the endpoint's key in a worker thread, so that :meth:`key` and
-        :meth:`needs_key` answer at once afterwards."""
+        :meth:`needs_key` answer at once afterwards; then remember for the next
+        start whether one is saved (:meth:`key_expected`)."""
         if self.key_known(endpoint_id) is None:
             await in_worker(functools.partial(self.key, endpoint_id))
+        self._keys.note_lookup(endpoint_id)
 
     def key_known(self, endpoint_id: str) -> bool | None:
         """Whether the endpoint has what it needs to send, without touching the keyring:
@@ -217,6 +219,13 @@ class EndpointService(QObject):
         if profile is None or not profile.key_required:
             return True
         return self._keys.has_key(endpoint_id)
+
+    def key_expected(self, endpoint_id: str) -> bool | None:
+        """:meth:`key_known`, else whether a key was saved for the endpoint when the
+        app last knew (a hint remembered between runs, never the key; ``None``:
+        only the keyring can tell). The keyring itself is not touched."""
+        known = self.key_known(endpoint_id)
+        return known if known is not None else self._keys.expected(endpoint_id)
 
     def needs_key(self, endpoint_id: str) -> bool:
         profile = self.profile(endpoint_id)
@@ -428,8 +437,11 @@ class EndpointService(QObject):
         return fallback_models(preset)
 
     async def refresh_models(self, endpoint_id: str) -> None:
-        """Fetch the model list, then the balance; on failure keep the old list and say why."""
+        """Fetch the model list, then the balance; on failure keep the old list and say why.
+
+        The key is read first, in a worker thread, if it has not been yet."""
         profile = self.profile(endpoint_id)
+        await self.load_key(endpoint_id)
         try:
             client = self.open_client(endpoint_id)
         except ApiError as exc:

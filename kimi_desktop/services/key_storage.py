@@ -2,14 +2,21 @@
 
 Keys come from the environment (never persisted), the keys typed this run, or
 the OS keyring — looked up lazily and remembered, because the keyring can take a
-while (importing it costs ~0.1 s; a locked one asks the user to unlock it), and
-the window must not wait for it. Without a usable keyring a key is kept for the
-session only, or in the 0600 key file when the user opted in; either way the
-user is told in a sentence, which never contains the key.
+while (loading its backends costs about half a second of CPU and over 10 MB; a
+locked one asks the user to unlock it), and the window must not wait for it.
+Without a usable keyring a key is kept for the session only, or in the 0600 key
+file when the user opted in; either way the user is told in a sentence, which
+never contains the key.
+
+Whether a key was saved for an endpoint (``true`` or ``false``, never the key)
+is remembered in the settings' state (:meth:`SettingsStore.key_saved`) each time
+the keeper saves, removes or reads one, so the next start can show the chat or
+the welcome page without loading the keyring (:meth:`KeyKeeper.expected`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from contextlib import suppress
 from typing import Literal
@@ -25,6 +32,11 @@ from kimi_desktop.settings.secrets import (
 from kimi_desktop.settings.store import SettingsStore
 
 __all__ = ["KeyKeeper", "first_sentence"]
+
+_log = logging.getLogger(__name__)
+
+#: Where a key outlives the app: what the remembered hint counts as saved.
+_LASTING: frozenset[KeyLocation | None] = frozenset({"keyring", "file"})
 
 # Why a key is still there after removing it, by where it is kept; _() where shown.
 _NOT_REMOVED = {
@@ -65,19 +77,47 @@ class KeyKeeper:
         self._env = environment
         # Keys as last read from the secret store; forgotten whenever keys change.
         self._keys: dict[str, str | None] = {}
+        # Where each key read was kept (None: nowhere), for the remembered hint.
+        self._kept: dict[str, KeyLocation | None] = {}
 
     def key(self, endpoint_id: str) -> str | None:
-        """The key for an endpoint, from the environment, this run, or the keyring."""
+        """The key for an endpoint, from the environment, this run, or the keyring.
+
+        Safe in a worker thread: it writes no file (see :meth:`note_lookup`).
+        """
         if self._env is not None and endpoint_id == self._env[0]:
             return self._env[1]
         if endpoint_id in self._keys:
             return self._keys[endpoint_id]
         try:
-            key = self._secrets.get(endpoint_id)
+            found = self._secrets.find(endpoint_id)
         except KeyringUnavailable:
             return None  # not remembered: the next request asks again
+        key, kept = found if found is not None else (None, None)
+        self._kept[endpoint_id] = kept
         self._keys[endpoint_id] = key
         return key
+
+    def expected(self, endpoint_id: str) -> bool | None:
+        """Whether the endpoint has a key, as far as is known without the keyring:
+        what was read this run, else the hint remembered from the last
+        (:meth:`SettingsStore.key_saved`); ``None`` when neither can tell."""
+        known = self.has_key(endpoint_id)
+        return known if known is not None else self._settings.key_saved(endpoint_id)
+
+    def note_lookup(self, endpoint_id: str) -> None:
+        """Remember for the next start whether the key just read is saved (on the
+        thread that owns the settings, after :meth:`key` ran in a worker)."""
+        if endpoint_id in self._kept:
+            self._remember_saved(endpoint_id, self._kept[endpoint_id] in _LASTING)
+
+    def _remember_saved(self, endpoint_id: str, saved: bool) -> None:
+        if self._env is not None and endpoint_id == self._env[0]:
+            return
+        try:
+            self._settings.set_key_saved(endpoint_id, saved)
+        except OSError as exc:  # only a hint for the next start: the key itself is safe
+            _log.warning("could not remember whether a key is saved: %s", exc)
 
     def has_key(self, endpoint_id: str) -> bool | None:
         """Whether a key is known without touching the keyring; ``None``: only it can tell."""
@@ -90,6 +130,7 @@ class KeyKeeper:
     def clear(self) -> None:
         """Forget what was read, so the next lookup asks the secret store again."""
         self._keys.clear()
+        self._kept.clear()
 
     def save(self, endpoint_id: str, key: str) -> str | None:
         """Store a key in the keyring; without one, in the opted-in file or this run only.
@@ -97,16 +138,25 @@ class KeyKeeper:
         Returns a sentence to show when the key did not go to the keyring
         (where it went instead, or why it was not taken); ``None`` when it did.
         """
-        self._keys.clear()
+        self.clear()
+        kept: KeyLocation = "keyring"
+        note: str | None = None
         try:
             self._secrets.set(endpoint_id, key)
         except ValueError as exc:  # empty, or spaces inside: said without the key
             return _("The key was not saved because {reason}.").format(reason=exc)
         except KeyringUnavailable as exc:
-            return self._store_without_keyring(endpoint_id, key, exc)
-        return None
+            kept, note = self._store_without_keyring(endpoint_id, key, exc)
+        # Known from now on without asking the keyring again.
+        self._keys[endpoint_id] = key.strip()
+        self._kept[endpoint_id] = kept
+        self._remember_saved(endpoint_id, kept in _LASTING)
+        return note
 
-    def _store_without_keyring(self, endpoint_id: str, key: str, exc: KeyringUnavailable) -> str:
+    def _store_without_keyring(
+        self, endpoint_id: str, key: str, exc: KeyringUnavailable
+    ) -> tuple[KeyLocation, str]:
+        """Where the key went instead of the keyring, and the sentence that says so."""
         self._secrets.store_keys_in_file = self._settings.preferences.store_keys_in_file
         if self._secrets.store_keys_in_file:
             try:
@@ -114,17 +164,17 @@ class KeyKeeper:
             except KeyFileError as file_error:
                 self._secrets.remember_for_session(endpoint_id, key)
                 # TRANSLATORS: {problem} says why the key file could not be written.
-                return _("{problem} The key is kept for this session only.").format(
+                return "session", _("{problem} The key is kept for this session only.").format(
                     problem=file_error.message
                 )
             # TRANSLATORS: {problem} says why the keyring cannot be used; {path} is a file.
-            return _(
+            return "file", _(
                 "{problem} As you allowed in Settings, the key was saved in {path}, which "
                 "only your user account can read."
             ).format(problem=first_sentence(exc.message), path=self._secrets.key_file)
         self._secrets.remember_for_session(endpoint_id, key)
         # TRANSLATORS: {problem} says why the keyring cannot be used.
-        return _(
+        return "session", _(
             "{problem} The key is kept for this session only and nothing was written to "
             "disk. To keep keys between sessions, set up the system keyring, or allow "
             "storing keys in a file in Settings → Preferences."
@@ -132,7 +182,7 @@ class KeyKeeper:
 
     def forget(self, endpoint_id: str) -> None:
         """Delete a key from wherever it was kept, quietly (the endpoint is going away)."""
-        self._keys.clear()
+        self.clear()
         with suppress(KeyringUnavailable, KeyFileError):
             self._secrets.delete(endpoint_id)
 
@@ -140,6 +190,7 @@ class KeyKeeper:
         """Delete a key the user asked to remove; a sentence to show if that did not work."""
         self.forget(endpoint_id)
         left = self.location(endpoint_id)
+        self._remember_saved(endpoint_id, left in _LASTING)
         if left is not None:
             sentence = _NOT_REMOVED.get(left)
             if sentence is not None:
@@ -169,7 +220,7 @@ class KeyKeeper:
 
     def stop_storing_in_file(self, endpoint_ids: Iterable[str]) -> None:
         """The file opt-in was turned off: delete the key file, keep its keys for this run."""
-        self._keys.clear()
+        self.clear()
         self._secrets.store_keys_in_file = True
         for endpoint_id in endpoint_ids:
             with suppress(KeyringUnavailable, KeyFileError):
@@ -177,5 +228,6 @@ class KeyKeeper:
                     key = self._secrets.get(endpoint_id)
                     if key:
                         self._secrets.remember_for_session(endpoint_id, key)
+                        self._remember_saved(endpoint_id, False)
         self._secrets.discard_key_file()
         self._secrets.store_keys_in_file = False

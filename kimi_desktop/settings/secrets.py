@@ -195,6 +195,11 @@ class SecretStore:
         found = self._lookup(endpoint_id)
         return None if found is None else found[0]
 
+    def find(self, endpoint_id: str) -> tuple[str, KeyLocation] | None:
+        """The key for this endpoint and where it is kept, in one lookup; ``None`` and
+        the errors as :meth:`get`."""
+        return self._lookup(endpoint_id)
+
     def location(self, endpoint_id: str) -> KeyLocation | None:
         """Where this endpoint's key is kept, for the settings dialog to say so."""
         found = self._lookup(endpoint_id)

@@ -11,7 +11,9 @@ different reasons:
     name and shown in the window's language (:func:`.presets.named_in_language`).
 ``state.json``
     What the app remembers by itself: the last endpoint, each endpoint's model
-    list with the time it was fetched, the main window's geometry.
+    list with the time it was fetched, the main window's geometry, and for each
+    endpoint whether a key was saved for it (never the key, nor anything made
+    from it: only ``true`` or ``false``, see :meth:`SettingsStore.key_saved`).
 
 Every write is atomic. A file that cannot be parsed is renamed to
 ``<name>.corrupt-<timestamp>`` and the defaults are used; a single broken
@@ -124,13 +126,16 @@ class UiState:
     """What the app remembers between runs without the user choosing it.
 
     ``window_geometry`` and ``window_state`` are base64 text of Qt's
-    ``saveGeometry()`` / ``saveState()`` bytes.
+    ``saveGeometry()`` / ``saveState()`` bytes. ``keys_saved`` tells, by
+    endpoint id, whether a key was last seen saved for it (an endpoint missing
+    from it has not been looked at since the app began to remember this).
     """
 
     last_endpoint_id: str | None = None
     window_geometry: str | None = None
     window_state: str | None = None
     model_cache: Mapping[str, CachedModels] = field(default_factory=dict)
+    keys_saved: Mapping[str, bool] = field(default_factory=dict)
 
 
 def chosen_language(paths: AppPaths) -> Language:
@@ -256,8 +261,13 @@ class SettingsStore:
         removed = self._profiles.pop(self._index(profile_id))
         self._save_profiles()
         cache = {k: v for k, v in self._state.model_cache.items() if k != profile_id}
+        keys = {k: v for k, v in self._state.keys_saved.items() if k != profile_id}
         last = self._state.last_endpoint_id
-        self._set_state(model_cache=cache, last_endpoint_id=None if last == profile_id else last)
+        self._set_state(
+            model_cache=cache,
+            keys_saved=keys,
+            last_endpoint_id=None if last == profile_id else last,
+        )
         return removed
 
     def move_profile(self, profile_id: str, index: int) -> None:
@@ -296,6 +306,28 @@ class SettingsStore:
         entry = CachedModels(tuple(models), time.time() if fetched_at is None else fetched_at)
         self._set_state(model_cache={**self._state.model_cache, profile_id: entry})
         return entry
+
+    def key_saved(self, profile_id: str) -> bool | None:
+        """Whether a key was saved for this endpoint when the app last knew (its own
+        save, removal or lookup), without asking where keys are kept; ``None`` when
+        it has not known since it began to remember this. Nothing was saved before
+        the first run.
+
+        Only a hint for the page shown at start, so the keyring (over 10 MB and
+        half a second of CPU to load) waits until a key is needed: the key itself
+        is still read from where it is kept, and a hint proved wrong is corrected.
+        """
+        saved = self._state.keys_saved.get(profile_id)
+        if saved is None and self.first_run:
+            return False
+        return saved
+
+    def set_key_saved(self, profile_id: str, saved: bool) -> None:
+        """Remember whether a key is saved for this endpoint (written only when it
+        changes; the environment endpoint's is never written)."""
+        if profile_id == ENVIRONMENT_ENDPOINT_ID or self._state.keys_saved.get(profile_id) == saved:
+            return
+        self._set_state(keys_saved={**self._state.keys_saved, profile_id: saved})
 
     # -- loading -----------------------------------------------------------------
 
@@ -463,6 +495,11 @@ def _state_to_dict(state: UiState) -> dict[str, object]:
             for endpoint_id, entry in state.model_cache.items()
             if endpoint_id != keep
         },
+        "keys_saved": {
+            endpoint_id: saved
+            for endpoint_id, saved in state.keys_saved.items()
+            if endpoint_id != keep
+        },
     }
 
 
@@ -476,11 +513,18 @@ def _state_from_dict(data: Mapping[str, Any]) -> UiState:
             entry = _cached_models(raw)
             if entry is not None:
                 cache[str(endpoint_id)] = entry
+    raw_keys = data.get("keys_saved")
+    keys = (
+        {str(k): v for k, v in raw_keys.items() if isinstance(v, bool)}
+        if isinstance(raw_keys, Mapping)
+        else {}
+    )
     return UiState(
         last_endpoint_id=last if isinstance(last, str) else None,
         window_geometry=_base64_or_none(data.get("window_geometry")),
         window_state=_base64_or_none(data.get("window_state")),
         model_cache=cache,
+        keys_saved=keys,
     )
 
 

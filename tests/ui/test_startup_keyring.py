@@ -1,8 +1,10 @@
-"""Started by ``main``, the window paints before the keyring is asked anything, and shows
-the right page without a wrong one first."""
+"""Started by ``main``, the window paints and idles without the keyring, shows the right
+page without a wrong one first, and reads the key (off the GUI thread) once it is wanted:
+at the first input, or when something needs it."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,8 +48,12 @@ def start(qapp, qloop, tmp_path: Path) -> Iterator[Callable[[], tuple[AppParts, 
         shut_down(qloop, parts)
 
 
-def _seed(home: Path, server: FakeKimiServer, key: str | None) -> None:
-    """An endpoint on the fake server, saved by an earlier run, and its key if any."""
+def _seed(
+    home: Path, server: FakeKimiServer, key: str | None, *, remembered: bool | None = None
+) -> str:
+    """An endpoint on the fake server, saved by an earlier run, and its key if any;
+    ``remembered``: what that run remembered about the key (``None``: an earlier
+    version, which remembered nothing). Returns the endpoint's id."""
     paths = AppPaths.from_environment({"KIMI_DESKTOP_HOME": str(home)})
     settings = SettingsStore(paths)
     for stored in settings.profiles:
@@ -61,6 +67,9 @@ def _seed(home: Path, server: FakeKimiServer, key: str | None) -> None:
     settings.add_profile(profile)
     if key:
         SecretStore(paths.ensure_config_dir()).set(profile.id, key)
+    if remembered is not None:
+        settings.set_key_saved(profile.id, remembered)
+    return profile.id
 
 
 def _run(later: Later) -> None:
@@ -68,22 +77,37 @@ def _run(later: Later) -> None:
         work()
 
 
-def test_a_returning_user_gets_the_chat_and_the_keyring_only_after_the_paint(
+def _first_input(parts: AppParts) -> None:
+    """What ``main`` does at the first key press or pointer movement."""
+    parts.window.presenter.endpoint_presenter.want_keyring()
+
+
+def _remembered(home: Path) -> dict[str, bool]:
+    state = json.loads((home / "config" / "state.json").read_text(encoding="utf-8"))
+    return state.get("keys_saved", {})
+
+
+def _asked_models(server: FakeKimiServer) -> bool:
+    return any(r.path.endswith("/models") for r in server.requests)
+
+
+def test_a_returning_user_gets_the_chat_and_the_keyring_only_at_the_first_input(
     start, qloop, tmp_path, keyring_readers
 ) -> None:
     with FakeKimiServer("moonshot", api_key=KEY) as server:
-        _seed(tmp_path / "home", server, KEY)
+        _seed(tmp_path / "home", server, KEY, remembered=True)
         keyring_readers.clear()
         parts, later = start()
-        settle(qloop)
         window = parts.window
-        assert keyring_readers == []  # nothing asked while the window was built and shown
-        assert not any(r.path.endswith("/models") for r in server.requests)
+        _run(later)  # the first paint has happened
+        settle(qloop)
+        assert keyring_readers == []  # idle: nothing asked, however long it stays so
+        assert not _asked_models(server)
         assert window.pages.currentWidget() is window.chat_page
         assert window.composer.edit.isEnabled()
 
-        _run(later)  # the first paint has happened
-        run_until(qloop, lambda: any(r.path.endswith("/models") for r in server.requests))
+        _first_input(parts)
+        run_until(qloop, lambda: _asked_models(server))
         models = next(r for r in server.requests if r.path.endswith("/models"))
         assert models.headers["authorization"] == f"Bearer {KEY}"
         assert keyring_readers
@@ -92,7 +116,48 @@ def test_a_returning_user_gets_the_chat_and_the_keyring_only_after_the_paint(
         settle(qloop)
 
 
-def test_a_returning_user_without_a_key_sees_the_welcome_once_the_keyring_says_so(
+def test_a_key_the_keyring_lost_gets_the_welcome_once_the_keyring_says_so(
+    start, qloop, tmp_path, keyring_readers
+) -> None:
+    home = tmp_path / "home"
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        endpoint_id = _seed(home, server, None, remembered=True)
+        parts, later = start()
+        window = parts.window
+        _run(later)
+        settle(qloop)
+        assert window.pages.currentWidget() is window.chat_page  # the hint, not "no key"
+        assert keyring_readers == []
+
+        _first_input(parts)
+        run_until(qloop, lambda: window.pages.currentWidget() is window.welcome)
+        settle(qloop)
+        assert not _asked_models(server)
+        assert _remembered(home) == {endpoint_id: False}  # the next start shows the welcome
+
+
+def test_settings_from_before_the_hint_ask_the_keyring_after_the_paint_and_keep_the_answer(
+    start, qloop, tmp_path, keyring_readers
+) -> None:
+    home = tmp_path / "home"
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        endpoint_id = _seed(home, server, KEY)
+        keyring_readers.clear()
+        parts, later = start()
+        settle(qloop)
+        window = parts.window
+        assert keyring_readers == []  # nothing asked while the window was built and shown
+        assert window.pages.currentWidget() is window.chat_page
+
+        _run(later)  # no first input: the page cannot wait for it
+        run_until(qloop, lambda: _asked_models(server))
+        assert threading.main_thread() not in keyring_readers
+        assert window.pages.currentWidget() is window.chat_page
+        settle(qloop)
+        assert _remembered(home) == {endpoint_id: True}
+
+
+def test_a_returning_user_without_a_key_from_before_the_hint_sees_the_welcome_after_the_paint(
     start, qloop, tmp_path, keyring_readers
 ) -> None:
     with FakeKimiServer("moonshot", api_key=KEY) as server:
@@ -106,10 +171,10 @@ def test_a_returning_user_without_a_key_sees_the_welcome_once_the_keyring_says_s
         _run(later)
         run_until(qloop, lambda: window.pages.currentWidget() is window.welcome)
         settle(qloop)
-        assert not any(r.path.endswith("/models") for r in server.requests)
+        assert not _asked_models(server)
 
 
-def test_a_first_run_describes_the_key_storage_after_the_paint(
+def test_a_first_run_describes_the_key_storage_at_the_first_input(
     start, qloop, keyring_readers, monkeypatch
 ) -> None:
     probes: list[threading.Thread] = []
@@ -120,6 +185,7 @@ def test_a_first_run_describes_the_key_storage_after_the_paint(
 
     monkeypatch.setattr(SecretStore, "status", status)
     parts, later = start()
+    _run(later)
     settle(qloop)
     welcome = parts.window.welcome
     assert parts.window.pages.currentWidget() is welcome
@@ -127,11 +193,29 @@ def test_a_first_run_describes_the_key_storage_after_the_paint(
     assert probes == []
     assert keyring_readers == []
 
-    _run(later)
+    _first_input(parts)
     run_until(qloop, lambda: welcome.storage_note.text() == "No keyring.")
     assert len(probes) == 1  # asked once, however often the page was decided meanwhile
     assert threading.main_thread() not in probes + keyring_readers
     settle(qloop)
+
+
+def test_a_refresh_before_any_input_reads_the_key_in_a_worker(
+    start, qloop, tmp_path, keyring_readers
+) -> None:
+    with FakeKimiServer("moonshot", api_key=KEY) as server:
+        _seed(tmp_path / "home", server, KEY, remembered=True)
+        keyring_readers.clear()
+        parts, later = start()
+        _run(later)
+        settle(qloop)
+        assert keyring_readers == []
+
+        parts.window.presenter.endpoint_presenter.refresh_models()
+        run_until(qloop, lambda: _asked_models(server))
+        assert keyring_readers
+        assert threading.main_thread() not in keyring_readers
+        settle(qloop)
 
 
 def test_what_is_asked_while_held_is_asked_once(start, qloop, keyring_readers, monkeypatch) -> None:
@@ -147,6 +231,10 @@ def test_what_is_asked_while_held_is_asked_once(start, qloop, keyring_readers, m
     release = later[0]
     release()
     release()  # a second call does nothing
+    settle(qloop)
+    assert keyring_readers == []  # a first run: nothing saved, nothing to read yet
+    presenter.want_keyring()
+    presenter.want_keyring()  # nothing waits any more
     settle(qloop)
     assert len(keyring_readers) == 1  # the key, read once
     assert probes == ["probe"]  # the storage, described once

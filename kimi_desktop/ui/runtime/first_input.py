@@ -1,11 +1,13 @@
 """Work that waits for the first sign of use: a key, a click, the pointer moving over a window.
 
-Some preparation only matters once a person does something: the markdown
-renderer, its lexers and the message widgets (some 7 MB and a quarter of a
-second of CPU) are needed for the first reply or the first conversation
-opened, never by a window left alone. Started at the first key press or pointer movement, it is
-ready before a message can be typed and sent or a conversation clicked, and
-a window nobody touches does not carry it.
+Some preparation only matters once a person does something: the API key read
+from the keyring (whose backends cost over 10 MB and half a second of CPU to
+load) and the model list fetched with it, and the markdown renderer, its lexers
+and the message widgets (some 7 MB and a quarter of a second of CPU), are needed
+for the first reply or the first conversation opened, never by a window left
+alone. Started at the first key press or pointer movement, it is ready before a
+message can be typed and sent or a conversation clicked, and a window nobody
+touches does not carry it.
 """
 
 from __future__ import annotations

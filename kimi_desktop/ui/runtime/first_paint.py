@@ -1,9 +1,9 @@
 """Work that waits until the window has painted once: the window first, the rest after.
 
 A launch is judged by how soon the window is there. What the first paint does
-not need (asking the keyring for the key, the File menu's export and import,
-listening for a second launch, watching for the first input that warms the
-markdown renderer) is queued here and runs after that paint, one piece per
+not need (the File menu's export and import, listening for a second launch,
+watching for the first input that reads the key and warms the markdown
+renderer) is queued here and runs after that paint, one piece per
 event-loop turn, so a click or a key pressed meanwhile is handled between two
 pieces rather than after all of them.
 """
@@ -43,6 +43,11 @@ class AfterFirstPaint(QObject):
     def painted(self) -> bool:
         """Whether the window has painted (or the fallback time has passed)."""
         return self._painted
+
+    @property
+    def idle(self) -> bool:
+        """Whether the window has painted and every piece queued so far has run."""
+        return self._painted and not self._queue and not self._scheduled
 
     def later(self, work: Callable[[], None]) -> None:
         """Run ``work`` after the first paint (soon, if that has happened)."""

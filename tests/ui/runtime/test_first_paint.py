@@ -46,3 +46,20 @@ def test_the_work_runs_when_the_window_never_paints(qtbot) -> None:
     ran: list[str] = []
     after.later(lambda: ran.append("anyway"))
     qtbot.waitUntil(lambda: ran == ["anyway"])
+
+
+def test_idle_once_painted_and_every_piece_has_run(qtbot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    after = AfterFirstPaint(window, fallback_ms=60_000)
+    ran: list[str] = []
+    after.later(lambda: ran.append("first"))
+    after.later(lambda: ran.append("second"))
+    assert not after.idle  # not painted yet
+    window.show()
+    qtbot.waitUntil(lambda: after.idle)
+    assert ran == ["first", "second"]
+    after.later(lambda: ran.append("late"))
+    assert not after.idle
+    qtbot.waitUntil(lambda: after.idle)
+    assert ran == ["first", "second", "late"]
