@@ -41,6 +41,9 @@ LONGEST_TITLE_ANSWER: Final = GENERATED_TITLE_WIDTH * 8
 # curly single quotes and the full-width ! ? ; : written as escapes).
 _OPENING = "\"'“”\u2018\u2019「」『』《》«»`*_#-–—•> \t"
 _CLOSING = "\"'“”\u2018\u2019「」『』《》«»`*_.。!\uff01?\uff1f,，、;\uff1b:\uff1a…~ \t"
+# Bold and code marks inside a title: the list shows plain text. Underscores stay
+# (``__init__``, ``snake_case``), and so does a single ``*`` (``2*3``).
+_INLINE_MARKS = re.compile(r"\*\*|`")
 # "Title:" or "标题" with a full-width colon, as some models begin their answer.
 _LABEL = re.compile(r"^(?:title|标题|標題)\s*[:\uff1a]\s*", re.IGNORECASE)
 
@@ -78,15 +81,16 @@ def title_from_answer(answer: str) -> str | None:
     """A model's answer to "give this conversation a title", as a title, or ``None``.
 
     The answer is made one line; quotes, brackets, Markdown marks, a "Title:"
-    label and closing punctuation around it go. ``None`` when nothing is left,
-    or when it is too long to be a title (more than :data:`GENERATED_TITLE_WORDS`
-    words or wider than :data:`GENERATED_TITLE_WIDTH`): an explanation or a
-    refusal instead of a title.
+    label and closing punctuation around it go, and so do bold and code marks
+    inside it. ``None`` when nothing is left, or when it is too long to be a
+    title (more than :data:`GENERATED_TITLE_WORDS` words or wider than
+    :data:`GENERATED_TITLE_WIDTH`): an explanation or a refusal instead of a title.
     """
     head = answer[:LONGEST_TITLE_ANSWER]
     line = " ".join(
         "".join(c for c in head if unicodedata.category(c) != "Cc" or c.isspace()).split()
     )
+    line = _INLINE_MARKS.sub("", line)
     previous = None
     while line != previous:
         previous = line

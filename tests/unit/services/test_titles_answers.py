@@ -36,6 +36,8 @@ from kimi_desktop.services.titles import (
         ("「天空为什么是蓝色的」", "天空为什么是蓝色的"),
         ("Node.js streams", "Node.js streams"),
         ("C# generics", "C# generics"),
+        ("Using **asyncio** with `Qt`", "Using asyncio with Qt"),  # marks inside go
+        ("Python __init__ and 2*3", "Python __init__ and 2*3"),  # not these
     ],
 )
 def test_an_answer_becomes_a_title_without_its_wrapping(answer: str, title: str) -> None:
