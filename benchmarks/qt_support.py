@@ -74,11 +74,17 @@ def run_plain(coro: Coroutine[Any, Any, T]) -> T:
 
 
 class TickProbe(QObject):
-    """Records when a 5 ms precise timer really fires, between :meth:`start` and :meth:`stop`."""
+    """Records when a 5 ms precise timer really fires, between :meth:`start` and :meth:`stop`.
+
+    Beside the wall clock it notes the GUI thread's CPU time (``time.thread_time``)
+    at each point: on a machine shared with other work a gap's wall time includes
+    waiting for a core, its CPU time does not.
+    """
 
     def __init__(self, interval_ms: int = TICK_MS) -> None:
         super().__init__()
         self.ticks: list[float] = []
+        self.cpu_ticks: list[float] = []
         self.started = self.stopped = 0.0
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -87,20 +93,27 @@ class TickProbe(QObject):
 
     def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
+        self.cpu_ticks.append(time.thread_time())
 
     def start(self) -> None:
         self.ticks = []
+        self.cpu_ticks = [time.thread_time()]
         self.started = time.perf_counter()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
         self.stopped = time.perf_counter()
+        self.cpu_ticks.append(time.thread_time())
 
     def gaps_ms(self) -> list[float]:
         """Gaps between start, each tick and stop, in milliseconds."""
         points = [self.started, *self.ticks, self.stopped]
         return [(b - a) * 1000 for a, b in pairwise(points)]
+
+    def cpu_gaps_ms(self) -> list[float]:
+        """The GUI thread's CPU time between start, each tick and stop, in milliseconds."""
+        return [(b - a) * 1000 for a, b in pairwise(self.cpu_ticks)]
 
 
 class PaintCounter(QObject):
