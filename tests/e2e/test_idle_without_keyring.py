@@ -27,11 +27,13 @@ KEYRING_MODULES = (
 
 #: ``main`` in a child process: once every piece of after-paint work has run, and a
 #: while more (showing nothing else starts), it records which keyring modules are
-#: loaded; then it refreshes the model list (which needs the key) and records again.
+#: loaded; then it moves the pointer over the window (the first input reads the
+#: key) and records again.
 _IDLE_MAIN = textwrap.dedent(
     """
     import json, sys
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+    from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
     from kimi_desktop.app import main
     from kimi_desktop.ui.runtime.first_paint import AfterFirstPaint
@@ -58,7 +60,12 @@ _IDLE_MAIN = textwrap.dedent(
     def at_idle():
         seen["idle"] = loaded()
         seen["page"] = window().pages.currentWidget().objectName()
-        window().presenter.endpoint_presenter.refresh_models()
+        point = QPointF(10, 10)
+        move = QMouseEvent(
+            QEvent.Type.MouseMove, point, point, Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        )
+        app.sendEvent(window(), move)
         wait_for_keyring(200)
 
     def wait_for_keyring(tries):
