@@ -92,6 +92,7 @@ class Run:
     paints: int = 0
     rendered: str = ""
     errors: list[str] = field(default_factory=list)
+    gui_cpu: float = 0.0  # CPU seconds of the GUI thread (the subject only)
 
 
 # -- the baseline: httpx + httpx-sse and nothing else -------------------------------------
@@ -181,6 +182,7 @@ async def consume_app(server: ServerProcess) -> Run:
         probe = TickProbe()
         probe.start()
         start = time.perf_counter()
+        cpu_start = time.thread_time()
         session.send(conversation.id, PROMPT, endpoint_id="bench", model=MODEL, thinking=None)
         task = session.reply_task(conversation.id)
         errors: list[str] = []
@@ -188,6 +190,7 @@ async def consume_app(server: ServerProcess) -> Run:
             await task
         paint_now(paints)
         seconds = time.perf_counter() - start
+        gui_cpu = time.thread_time() - cpu_start
         probe.stop()
         painted = paints.count
 
@@ -202,7 +205,7 @@ async def consume_app(server: ServerProcess) -> Run:
         window.deleteLater()
         database.close()
         await settle(0.01)
-    return Run(seconds, shown, probe.gaps_ms(), painted, rendered, errors)
+    return Run(seconds, shown, probe.gaps_ms(), painted, rendered, errors, gui_cpu)
 
 
 def _shown_plain(widget: QWidget) -> str:
@@ -279,6 +282,9 @@ def measure(options: Options) -> list[Figure]:
         "bare_on_qasync_s": median([r.seconds for r in bare_qt]),
         "app_tokens_per_s": tokens / median([r.seconds for r in app]),
         "view_paints": [r.paints for r in app],
+        # The GUI thread's share: the reply thread reads and parses beside it, and the
+        # interpreter lock serialises the two.
+        "app_gui_thread_cpu_s": median([r.gui_cpu for r in app]),
         "every_token_displayed": not errors,
     }
     max_gaps = [max(r.gaps) for r in app]

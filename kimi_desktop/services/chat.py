@@ -744,7 +744,9 @@ class ChatSession(QObject):
         runs, and saved when a save is due (or by a timer, if the server goes quiet)."""
         state, deltas = live.state, live.deltas
         for item in items:
-            if isinstance(item, ContentDelta):
+            if type(item) is ContentDelta:  # nearly every item: a run of answer text
+                deltas.add_content(item.text)
+            elif isinstance(item, ContentDelta):
                 deltas.add(item.text, reasoning=False)
             elif isinstance(item, ReasoningDelta):
                 deltas.add(item.text, reasoning=True)
@@ -934,6 +936,13 @@ class _DeltaBatch:
             self.flush()
         self._reasoning = reasoning
         self._texts.append(text)
+
+    def add_content(self, text: str) -> None:
+        """``add(text, reasoning=False)``, for the thousands of answer deltas a reply is."""
+        if self._reasoning:
+            self.add(text, reasoning=False)
+        else:
+            self._texts.append(text)
 
     def flush(self) -> None:
         if not self._texts:

@@ -228,10 +228,15 @@ class MessageBody(QWidget):
             if chunk.code_blocks() is not codes:
                 chunk.set_code_blocks(codes)
         if shown != self._visible:
+            # Only the chunks that appear or disappear: a chunk frozen at a flush changes
+            # no other chunk (setting every chunk's visibility again cost ~2,000 calls
+            # a reply).
             visible = set(map(id, shown))
+            was_visible = set(map(id, self._visible))
             for segment in self._segments:
                 for chunk in segment.chunks:
-                    chunk.setVisible(id(chunk) in visible)
+                    if (id(chunk) in visible) != (id(chunk) in was_visible):
+                        chunk.setVisible(id(chunk) in visible)
             self._visible = shown
         self._place()
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from kimi_desktop.domain import MessageAction
 from kimi_desktop.i18n import _, ngettext
 from kimi_desktop.render.breaks import strip_breaks
-from kimi_desktop.ui.chat.html_blocks import last_block_start
+from kimi_desktop.ui.chat.html_blocks import block_tags, last_block_start
 from kimi_desktop.ui.chat.items import AttachmentView
 from kimi_desktop.ui.chat.link_check import shown_address
 from kimi_desktop.ui.chat.math_images import (
@@ -88,6 +88,11 @@ class MessageText(QTextBrowser):
         # Set first: changeEvent (which reads them) already runs during the setters below.
         self._rich = False
         self._source = ""
+        # (content revision, width, height) of the last measurement: a streamed reply's
+        # dozens of chunks are measured several times a flush, and asking the document
+        # each time cost more than all of a flush's other bookkeeping.
+        self._revision = 0
+        self._measured: tuple[int, int, int] | None = None
         super().__init__(parent)
         self.setObjectName("messageText")
         self.setAccessibleName(_("Message text"))
@@ -134,6 +139,7 @@ class MessageText(QTextBrowser):
         self._code_blocks = tuple(code_blocks)
         if self._rich and html == self._source and css == self._css:
             return
+        self._revision += 1
         if growing and self._rich and css == self._css and self._extend(html):
             self._source = html
             return
@@ -158,6 +164,8 @@ class MessageText(QTextBrowser):
         start = last_block_start(old)
         if html[:start] != old[:start] or last_block_start(html) != start:
             return False
+        if block_tags(html, start) != block_tags(old, start):
+            return False  # a new item, row, paragraph or code line: blocks were added
         if self._last_block is None or self._last_block[0] != start:
             self._last_block = (start, self._block_document(old[start:]))
         before = self._last_block[1]
@@ -190,6 +198,7 @@ class MessageText(QTextBrowser):
         if not self._rich and text == self._source:
             return
         self._rich, self._source = False, text
+        self._revision += 1
         self.setPlainText(text)
 
     def restyle(self, css: str) -> None:
@@ -209,13 +218,25 @@ class MessageText(QTextBrowser):
         return self._code_blocks
 
     def height_for_width(self, width: int) -> int:
+        """The text's height at ``width``, measured again only after the text, its font or
+        its style changed (a streamed reply's chunks are asked at every flush: 6,000
+        measurements a reply, about 50 ms of the GUI thread's time before)."""
+        measured = self._measured
+        if measured is not None and measured[0] == self._revision and measured[1] == width:
+            return measured[2]
         document = self.document()
         if document.textWidth() != width:
             document.setTextWidth(width)
-        return int(document.size().height() + 0.999)
+        height = int(document.size().height() + 0.999)
+        if document.textWidth() == width:
+            # (Not when the text box laid its document out at its own width meanwhile:
+            # then this was measured at that width, and the next call measures again.)
+            self._measured = (self._revision, width, height)
+        return height
 
     def ideal_width(self, max_width: int) -> int:
         """The width the text needs when it may wrap at ``max_width``."""
+        self._measured = None  # the document is laid out at another width now
         document = self.document()
         document.setTextWidth(max_width)
         return int(document.idealWidth() + 0.999)
@@ -233,6 +254,7 @@ class MessageText(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        self._revision += 1  # a font, style or palette (formulas' images) may change sizes
         if event.type() == QEvent.Type.FontChange:
             self._last_block = None
         if self._rich and event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
