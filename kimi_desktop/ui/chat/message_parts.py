@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QResizeEvent,
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
@@ -275,6 +276,20 @@ class MessageText(QTextBrowser):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # the chat view scrolls, never the text inside a message
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Lay the text out again only if its width changed.
+
+        A box resized while hidden (a reused message widget showing another
+        message) is told its new size when it is shown, with no old size, and
+        QTextEdit then lays the whole document out again even though it was laid
+        out at this width when measured: about 1 ms a row while scrolling (0.2 ms
+        without).
+        """
+        size = event.size()
+        if not event.oldSize().isValid() and self.document().textWidth() == self.viewport().width():
+            event = QResizeEvent(size, QSize(size.width(), size.height()))
+        super().resizeEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         # A click on a link is announced from inside this call: remember where it
