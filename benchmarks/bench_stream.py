@@ -93,6 +93,9 @@ class Run:
     rendered: str = ""
     errors: list[str] = field(default_factory=list)
     gui_cpu: float = 0.0  # CPU seconds of the GUI thread (the subject only)
+    # The GUI thread's CPU time between ticks: a wall-clock gap much longer than its CPU
+    # gap was spent waiting (the interpreter lock, other processes), not working.
+    cpu_gaps: list[float] = field(default_factory=list)
 
 
 # -- the baseline: httpx + httpx-sse and nothing else -------------------------------------
@@ -123,10 +126,11 @@ async def consume_bare(server: ServerProcess, probe: TickProbe | None = None) ->
                     parts.append(piece)
     seconds = time.perf_counter() - start
     gaps: list[float] = []
+    cpu_gaps: list[float] = []
     if probe is not None:
         probe.stop()
-        gaps = probe.gaps_ms()
-    return Run(seconds, "".join(parts), gaps)
+        gaps, cpu_gaps = probe.gaps_ms(), probe.cpu_gaps_ms()
+    return Run(seconds, "".join(parts), gaps, cpu_gaps=cpu_gaps)
 
 
 # -- the subject: client, session, store and view ----------------------------------------------
@@ -188,6 +192,8 @@ async def consume_app(server: ServerProcess) -> Run:
         errors: list[str] = []
         if task is not None:
             await task
+        while getattr(view, "is_catching_up", bool)():
+            await settle(0.002)  # the reply's last text is still shown a flush at a time
         paint_now(paints)
         seconds = time.perf_counter() - start
         gui_cpu = time.thread_time() - cpu_start
@@ -205,7 +211,9 @@ async def consume_app(server: ServerProcess) -> Run:
         window.deleteLater()
         database.close()
         await settle(0.01)
-    return Run(seconds, shown, probe.gaps_ms(), painted, rendered, errors, gui_cpu)
+    return Run(
+        seconds, shown, probe.gaps_ms(), painted, rendered, errors, gui_cpu, probe.cpu_gaps_ms()
+    )
 
 
 def _shown_plain(widget: QWidget) -> str:
@@ -296,6 +304,10 @@ def measure(options: Options) -> list[Figure]:
         "worst_run_max_ms": max(max_gaps),
         "gaps_over_50ms_per_run": [sum(g > 50 for g in r.gaps) for r in app],
         "ticks_per_run": [len(r.gaps) for r in app],
+        "cpu_gap_max_ms": median([max(r.cpu_gaps, default=0.0) for r in app]),
+        "cpu_gap_p99_ms": percentile([g for r in app for g in r.cpu_gaps], 99),
+        "baseline_cpu_gap_max_ms": median([max(r.cpu_gaps, default=0.0) for r in bare_qt]),
+        "baseline_cpu_gap_p99_ms": percentile([g for r in bare_qt for g in r.cpu_gaps], 99),
     }
     return [
         Figure(

@@ -35,7 +35,9 @@ work (the rest waits for the next flush); only
 the open tail of a reply is rendered again
 (:class:`~kimi_desktop.render.IncrementalMarkdown`) and set again
 (:class:`~kimi_desktop.ui.chat.message_body.MessageBody`), and full garbage
-collections wait while a reply streams.
+collections wait while a reply streams. A reply that ends with text still queued
+shows it in flushes of the same size, then takes its final state in a turn of
+its own.
 
 A message is rendered and laid out a segment at a time
 (:mod:`kimi_desktop.render.segments`): its first segment when its widget is
@@ -168,6 +170,8 @@ class ChatView(QAbstractScrollArea):
         self._spare: list[MessageWidget] = []
         self._live: list[ChatRow] = []  # rows that have a widget
         self._pending: dict[int, tuple[list[str], list[str]]] = {}
+        # Final states of replies that ended with text still queued, in arrival order.
+        self._finals: dict[int, list[MessageItem]] = {}
         self._flush_chars = _FLUSH_START_CHARS  # how much text a flush may show
         self._following = True
         self._top = 0
@@ -231,6 +235,7 @@ class ChatView(QAbstractScrollArea):
     def set_messages(self, items: list[MessageItem]) -> None:
         """Show a conversation, scrolled to its newest message."""
         self._pending.clear()
+        self._finals.clear()
         for row in self._live:
             self._release(row)
         self._live = []
@@ -276,8 +281,39 @@ class ChatView(QAbstractScrollArea):
         """Replace a message by id (status, usage, error, final text).
 
         An update with empty text or reasoning keeps what has streamed so far.
+        A reply that ended with more text queued than a flush shows keeps
+        streaming it in flushes of the usual size, and takes this final state once
+        all of it is shown (:meth:`is_catching_up`): shown at once, the several
+        thousand characters a fast reply leaves queued held the GUI thread for
+        22-30 ms in one turn, the longest of the whole reply.
         """
+        if item.id in self._finals or (not item.streaming and self._backlogged(item.id)):
+            self._finals.setdefault(item.id, []).append(item)
+            if self.isVisible() and not self._flush_timer.isActive():
+                self._flush_timer.start(_FLUSH_MS)
+            return
         self._flush()
+        self._apply_update(item)
+
+    def is_catching_up(self) -> bool:
+        """Whether a reply that ended still has queued text to show before its final state."""
+        return bool(self._finals)
+
+    def _backlogged(self, message_id: int) -> bool:
+        """Whether more of the message's text waits than a flush would show."""
+        queued = self._pending.get(message_id)
+        if queued is None or not self.isVisible():
+            return False
+        waiting = sum(len(text) for run in queued for text in run)
+        return waiting > max(self._flush_chars, _FLUSH_MIN_CHARS)
+
+    def _apply_finals(self) -> None:
+        """Apply the final states whose text is all shown now."""
+        for message_id in [i for i in self._finals if i not in self._pending]:
+            for item in self._finals.pop(message_id):
+                self._apply_update(item)
+
+    def _apply_update(self, item: MessageItem) -> None:
         row = self._rows.find(item.id)
         if row is None:
             return
@@ -292,6 +328,7 @@ class ChatView(QAbstractScrollArea):
         if index is None:
             return
         self._pending.pop(message_id, None)
+        self._finals.pop(message_id, None)
         if self._pinned == message_id:
             self._pinned = None
         row = self._rows.pop(index)
@@ -327,9 +364,11 @@ class ChatView(QAbstractScrollArea):
             self._flush_timer.start(_FLUSH_MS)
 
     def _flush(self) -> None:
-        """Show every queued delta now (before a message is replaced or revealed)."""
+        """Show every queued delta now (before a message is replaced or revealed), and
+        the final state of replies that ended meanwhile."""
         self._flush_timer.stop()
         self._show_pending(None)
+        self._apply_finals()
 
     def _flush_frame(self) -> None:
         """Show as much queued text as fits in a frame's share of work; the rest waits
@@ -342,6 +381,12 @@ class ChatView(QAbstractScrollArea):
         than its share falls behind by a few frames at most, rather than leaving a
         backlog to be shown all at once when it ends.
         """
+        if any(message_id not in self._pending for message_id in self._finals):
+            # A reply's final state, in a turn of its own (after its last text's paint).
+            self._apply_finals()
+            if self._pending:
+                self._flush_timer.start(_FLUSH_MS)
+            return
         started = time.perf_counter()
         waiting = sum(
             len(text) for parts in self._pending.values() for run in parts for text in run
@@ -352,8 +397,11 @@ class ChatView(QAbstractScrollArea):
             # A full collection walks every object (50 ms and more): not while text
             # streams in, but once the reply has rested for a moment.
             self._stream_hold.hold()
-        if self._pending:
-            self._flush_timer.start(max(1, _flush_period_ms(spent) - int(spent * 1000)))
+        if self._pending or self._finals:
+            # Once the reply has ended nothing else competes for the GUI thread: the rest
+            # follows a frame later, not two.
+            period = _FLUSH_MS if self._finals else _flush_period_ms(spent)
+            self._flush_timer.start(max(1, period - int(spent * 1000)))
         if shown and spent > _FLUSH_BUDGET_S:
             self._flush_chars = max(_FLUSH_MIN_CHARS, round(shown * _FLUSH_BUDGET_S / spent))
         elif limited and spent < _FLUSH_BUDGET_S / 2:
@@ -566,7 +614,7 @@ class ChatView(QAbstractScrollArea):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._pending:
+        if self._pending or self._finals:
             self._flush_timer.start(_FLUSH_MS)
         if any(r.widget and r.segments_wanted(r.widget.segments_shown()) for r in self._live):
             self._reveal_timer.start()  # (stopped while hidden)

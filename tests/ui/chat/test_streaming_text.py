@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import random
 
 import pytest
@@ -130,17 +131,56 @@ def test_a_long_burst_is_shown_over_several_flushes_and_completely(view, qtbot, 
     qtbot.waitUntil(lambda: view.message_widget(2).item.text == text)
 
 
-def test_an_update_shows_everything_still_waiting(view):
+def test_the_end_of_a_reply_shows_what_waits_a_flush_at_a_time_then_its_final_state(view, qtbot):
     view.set_messages([MessageItem(1, "user", "q")])
     view.append_message(streaming_reply(2))
-    text = "word " * 5000
+    text = "".join(f"Paragraph {i} with a few words in it.\n\n" for i in range(400))
     view.append_content(2, text)
     view._flush_frame()
     assert view.message_widget(2).item.text != text
     done = dataclasses.replace(streaming_reply(2), text="", status=MessageStatus.COMPLETE)
     view.update_message(done)
-    assert view.message_widget(2).item.text == text
-    assert view.message_widget(2).plain_text().split() == text.split()
+    # Not all at once: the final state waits until the queued text is shown.
+    assert view.is_catching_up()
+    assert view.message_widget(2).item.text != text
+    assert view.message_widget(2).item.streaming
+    shown = [len(view.message_widget(2).item.text)]
+    while view.is_catching_up():
+        view._flush_frame()
+        shown.append(len(view.message_widget(2).item.text))
+    steps = [b - a for a, b in itertools.pairwise(shown) if b > a]
+    assert len(steps) > 1  # in several flushes,
+    assert max(steps) < len(text) // 2  # each showing a share of what waited
+    widget = view.message_widget(2)
+    assert widget.item.text == text
+    assert widget.item.status == MessageStatus.COMPLETE
+    assert widget.plain_text().split() == text.split()
+
+
+def test_an_update_of_a_reply_with_little_waiting_applies_at_once(view):
+    view.set_messages([MessageItem(1, "user", "q")])
+    view.append_message(streaming_reply(2))
+    view.append_content(2, "A short answer.")
+    done = dataclasses.replace(streaming_reply(2), text="", status=MessageStatus.COMPLETE)
+    view.update_message(done)
+    assert not view.is_catching_up()
+    assert view.message_widget(2).item.text == "A short answer."
+    assert view.message_widget(2).item.status == MessageStatus.COMPLETE
+
+
+def test_a_conversation_shown_while_a_reply_catches_up_drops_its_final_state(view):
+    view.set_messages([MessageItem(1, "user", "q")])
+    view.append_message(streaming_reply(2))
+    view.append_content(2, "word " * 5000)
+    view._flush_frame()
+    view.update_message(
+        dataclasses.replace(streaming_reply(2), text="", status=MessageStatus.COMPLETE)
+    )
+    assert view.is_catching_up()
+    view.set_messages([MessageItem(7, "user", "another conversation")])
+    assert not view.is_catching_up()
+    view._flush_frame()
+    assert view.message_ids() == [7]
 
 
 def test_full_collections_wait_while_a_reply_streams(view, qtbot):
