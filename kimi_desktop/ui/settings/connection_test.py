@@ -53,6 +53,7 @@ class ConnectionTestPanel(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Word-wrapped labels get more height than their text; keep it at the top.
         self.result.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.result.hide()  # no verdict, no room: an empty line would gap above Prices
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 6, 0, 0)
         column.addWidget(self.button)
@@ -66,14 +67,17 @@ class ConnectionTestPanel(QWidget):
 
     def refuse(self, problem: str) -> None:
         """Say why there is nothing to test yet."""
-        self.result.show_status(
-            Status.ERROR, _("Fix this first: {problem}").format(problem=problem)
-        )
+        self._say(Status.ERROR, _("Fix this first: {problem}").format(problem=problem))
 
     def forget(self) -> None:
         """Something the test depended on changed: its verdict (or a test running) goes."""
         self.stop()
+        self.clear_result()
+
+    def clear_result(self) -> None:
+        """Show no verdict (another endpoint is shown; a test running goes on)."""
         self.result.clear()
+        self.result.hide()
 
     def stop(self) -> None:
         """Cancel a test still running (the dialog is closing, or the fields changed)."""
@@ -88,7 +92,7 @@ class ConnectionTestPanel(QWidget):
         # Disabling the focused button moved the focus on to the next field; it
         # comes back afterwards unless the user has put it somewhere since.
         moved_to = QApplication.focusWidget() if had_focus else None
-        self.result.setText(_("Testing…"))
+        self._say(None, _("Testing…"))
         try:
             report = await self._endpoints.check_connection(profile, key)
         finally:
@@ -98,7 +102,11 @@ class ConnectionTestPanel(QWidget):
         if self._showing() == profile.id:
             self._show(report)
 
+    def _say(self, status: Status | None, text: str) -> None:
+        self.result.show_status(status, text)
+        self.result.show()
+
     def _show(self, report: ConnectionReport) -> None:
-        self.result.show_status(Status.OK if report.ok else Status.ERROR, report.text)
+        self._say(Status.OK if report.ok else Status.ERROR, report.text)
         if report.suggested_base_url:
             self.url_suggested.emit(report.suggested_base_url)

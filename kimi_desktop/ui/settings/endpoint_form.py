@@ -186,7 +186,7 @@ class EndpointForm(QWidget):
             self.connection_test.button,
         ):
             widget.setEnabled(profile is not None)
-        self.connection_test.result.clear()
+        self.connection_test.clear_result()
         self.description.clear()
         self.url_field.issues.clear()
         self.key_field.show_button.setChecked(False)

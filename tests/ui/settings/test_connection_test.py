@@ -18,10 +18,12 @@ from tests.ui.settings.driving import (
 
 def test_connection_with_a_good_key(open_dialog, server, qtbot, qloop) -> None:
     dialog = open_dialog()
+    assert dialog.test_result.isHidden()  # no verdict yet: no empty line above Prices
     point_at(dialog, qtbot, server.base_url, KEY)
     text = run_connection_test(dialog, qloop)
     assert text.startswith("Connected in ")
     assert dialog.test_result.status is Status.OK
+    assert not dialog.test_result.isHidden()
     assert " ms. Key accepted. 3 models available." in text
     assert server.requests[-1].headers["authorization"] == f"Bearer {KEY}"
 
@@ -87,6 +89,7 @@ def test_editing_what_the_test_depends_on_clears_its_verdict(
         edit()
         assert dialog.test_result.text() == ""
         assert dialog.test_result.status is None
+        assert dialog.test_result.isHidden()
 
     assert run_connection_test(dialog, qloop) != ""
     type_into(qtbot, dialog.name_edit, "Renamed")  # the name does not change what was tested
