@@ -226,14 +226,36 @@ class MessageText(QTextBrowser):
         if measured is not None and measured[0] == self._revision and measured[1] == width:
             return measured[2]
         document = self.document()
-        if document.textWidth() != width:
-            document.setTextWidth(width)
-        height = int(document.size().height() + 0.999)
+        if self.viewport().width() == width:
+            if document.textWidth() != width:
+                document.setTextWidth(width)
+            height = int(document.size().height() + 0.999)
+        else:
+            height = self._measure_elsewhere(width)
         if document.textWidth() == width:
             # (Not when the text box laid its document out at its own width meanwhile:
             # then this was measured at that width, and the next call measures again.)
             self._measured = (self._revision, width, height)
         return height
+
+    def _measure_elsewhere(self, width: int) -> int:
+        """The text's height at ``width`` when the box is not that wide (yet).
+
+        The box is not told that its document was laid out: told, it lays the
+        document out again at its own width, in the middle of the measurement, and
+        the height read is that width's (a new box, still at Qt's default size,
+        gave 181 px for a reply 143 px high at the column's width). It is laid out
+        at its width when it gets it.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        blocked = layout.blockSignals(True)
+        try:
+            if document.textWidth() != width:
+                document.setTextWidth(width)
+            return int(document.size().height() + 0.999)
+        finally:
+            layout.blockSignals(blocked)
 
     def ideal_width(self, max_width: int) -> int:
         """The width the text needs when it may wrap at ``max_width``."""

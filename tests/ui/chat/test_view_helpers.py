@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from kimi_desktop.ui.chat.collection_hold import FullCollectionHold, full_collections_held
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.rows import ChatRow, ChatRows
-from kimi_desktop.ui.chat.turn_clock import SAME_TURN_S, TurnClock
+from kimi_desktop.ui.chat.turn_clock import LONGEST_TURN_S, SAME_TURN_S, TurnClock
 from tests.ui.chat.conftest import FakeClock
 
 
@@ -64,17 +64,51 @@ def test_a_height_set_again_unchanged_is_no_change() -> None:
 
 
 def test_passes_with_no_pause_between_them_share_a_turn() -> None:
-    clock = FakeClock(50.0)
-    turn = TurnClock(clock)
+    clock, busy = FakeClock(50.0), FakeClock(7.0)
+    turn = TurnClock(clock, busy)
     assert turn.begin() == 50.0
     clock.now += 0.004
+    busy.now += 0.004
     turn.end()
     clock.now += SAME_TURN_S / 2  # the next pass follows at once
     assert turn.begin() == 50.0
     turn.end()
     assert turn.quiet_for() == 0.0
-    clock.now += 0.005  # a paint, another event
+    clock.now += 0.005  # the thread waits for the next event
     assert turn.quiet_for() == pytest.approx(0.005)
+    assert turn.begin() == clock.now
+
+
+def test_a_pass_after_a_paint_with_no_rest_between_shares_the_turn() -> None:
+    clock, busy = FakeClock(50.0), FakeClock(7.0)
+    turn = TurnClock(clock, busy)
+    assert turn.begin() == 50.0
+    clock.now += 0.006
+    busy.now += 0.006
+    turn.end()
+    clock.now += 0.007  # the rows built are painted: the thread works all along
+    busy.now += 0.0065
+    assert turn.quiet_for() == pytest.approx(0.0005)
+    assert turn.begin() == 50.0  # the look-ahead's budget is spent already
+    turn.end()
+    clock.now += 0.004  # then it waits for events, 3 ms of it working on a core
+    busy.now += 0.001
+    assert turn.quiet_for() == pytest.approx(0.003)
+    assert turn.begin() == clock.now
+
+
+def test_a_thread_that_never_rests_starts_a_new_turn_after_the_longest_one() -> None:
+    clock, busy = FakeClock(50.0), FakeClock(7.0)
+    turn = TurnClock(clock, busy)
+    turn.begin()
+    turn.end()
+    clock.now += LONGEST_TURN_S / 2  # spinning on events, never waiting for one
+    busy.now += LONGEST_TURN_S / 2
+    assert turn.quiet_for() == 0.0
+    assert turn.begin() == 50.0
+    clock.now += LONGEST_TURN_S
+    busy.now += LONGEST_TURN_S
+    assert turn.quiet_for() == pytest.approx(LONGEST_TURN_S * 1.5)
     assert turn.begin() == clock.now
 
 
