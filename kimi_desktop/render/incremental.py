@@ -28,6 +28,12 @@ Formulas are typeset within a budget of work per message, counted in order:
 the frozen blocks' count is carried into the tail's, so a streamed message
 typesets the formulas a whole rendering would.
 
+While a code fence is open its code is shown plain; the flush that shows its
+closing line highlights it, about 3 ms for a typical block on top of that
+flush's other work. :meth:`IncrementalMarkdown.lex_ahead` lets the view
+highlight it earlier, in a turn of its own, as soon as the closing line has
+arrived but is not shown yet: rendering then finds the code cached.
+
 Link reference definitions are the one thing that reaches backwards: a
 definition arriving later turns earlier ``[text]`` into a link. When the
 references seen so far differ from those the frozen blocks were rendered with,
@@ -36,6 +42,7 @@ the whole message is rendered again (rare in model output, and still correct).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +54,9 @@ from kimi_desktop.render.math_markdown import MATH_BLOCK
 _SEALING_BLOCKS = frozenset({"heading_open", "hr", "fence", MATH_BLOCK})
 _LISTS = frozenset({"bullet_list_open", "ordered_list_open"})
 _LIST_MARKER_STARTS = frozenset("-+*0123456789")
+# The opening line of a code fence at a line's first column: its marker, and an info
+# string without backticks.
+_FENCE_OPENING = re.compile(r"^(`{3,}|~{3,})[^`\n]*\n", re.MULTILINE)
 
 References = dict[str, tuple[str, str]]
 
@@ -77,6 +87,8 @@ class IncrementalMarkdown:
         self._pending_cr = False
         self._parsed_chars = 0
         self._tail_streaming = False  # the tail's open fences are rendered plain
+        self._open_fence = ""  # the markup of the tail's last open fence ("" if none)
+        self._lexed_ahead = (-1, -1)  # (text, upcoming) lengths last lexed ahead
         self._reset()
         if text:
             self.set_text(text)
@@ -132,6 +144,42 @@ class IncrementalMarkdown:
         self._refresh()
         return self._stable_html + self._tail_html
 
+    def lex_ahead(self, upcoming: str) -> bool:
+        """Highlight the next code block ``upcoming`` text (not appended yet) closes:
+        the open one if it closes there, else the next one to open and close there.
+        Whether a block was lexed (call again for the next one).
+
+        Only the highlighter's cache is filled: a later :meth:`html` showing the
+        closing line finds the block highlighted already. One block a call, so the
+        caller can give each its own turn (a backlog of several held one for 9 ms).
+        Costs next to nothing unless a line of ``upcoming`` looks like a fence's
+        closing line.
+        """
+        if self._pending_cr and upcoming.startswith("\n"):
+            upcoming = upcoming[1:]
+        text_length, done = self._lexed_ahead
+        begin = done if text_length == len(self._text) else 0
+        if begin == 0 and self._open_fence:
+            end = _closing_line_end(upcoming, self._open_fence, 0)
+            if end is None:
+                return False
+            shown = self._text[self._stable_end :]
+            source = shown + _normalize_newlines(upcoming[:end])
+            env: Env = {"references": dict(self._stable_refs)}
+        else:
+            found = _next_fence(upcoming, begin)
+            if found is None:
+                return False
+            start, end = found
+            source = _normalize_newlines(upcoming[start:end])
+            env = {}
+        self._lexed_ahead = (len(self._text), end)
+        tokens = self._renderer.parse(source, env)
+        self._parsed_chars += len(source)
+        _mark_open_fences(tokens, source)
+        self._renderer.highlight_closed_fences(tokens)
+        return True
+
     def code_blocks(self) -> list[str]:
         """The raw code of each code block so far, indexed like the ``copy:N`` links."""
         self._refresh()
@@ -169,8 +217,10 @@ class IncrementalMarkdown:
             self._stable_end += offset
             self._rendered_with = seen
             tokens = tokens[index:]
+        self._open_fence = ""
         if self._tail_streaming:
-            _mark_open_fences(tokens, tail)  # (their lines count from the tail's start)
+            # (Their lines count from the tail's start.)
+            self._open_fence = _mark_open_fences(tokens, tail)
         rendered = self._renderer.render_tokens(
             tokens,
             env,
@@ -219,8 +269,9 @@ def _find_split(tail: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     return None
 
 
-def _mark_open_fences(tokens: Sequence[Token], source: str) -> None:
-    """Mark the fences of ``source`` that reach its end without their closing line.
+def _mark_open_fences(tokens: Sequence[Token], source: str) -> str:
+    """Mark the fences of ``source`` that reach its end without their closing line;
+    the markup of the last of them (``""``: none is open).
 
     Only the last lines can be open: a fence runs to the end of its container,
     so an unclosed one ends where the text does. A line that closes it holds
@@ -231,6 +282,7 @@ def _mark_open_fences(tokens: Sequence[Token], source: str) -> None:
     lines = source.split("\n")
     if lines and not lines[-1]:
         lines.pop()  # the text ends with a line break: no line after it
+    open_markup = ""
     for token in tokens:
         if token.type != "fence" or token.map is None or token.map[1] < len(lines):
             continue
@@ -240,6 +292,34 @@ def _mark_open_fences(tokens: Sequence[Token], source: str) -> None:
         closed = closing.startswith(marker) and not closing.strip(marker[:1])
         if not closed:
             token.meta[OPEN_FENCE] = True
+            open_markup = marker
+    return open_markup
+
+
+def _closing_line_end(text: str, marker: str, begin: int) -> int | None:
+    """Where the first line of ``text`` from ``begin`` that could close a fence opened
+    with ``marker`` ends (told as :func:`_mark_open_fences` tells one), if one does."""
+    found = text.find(marker, begin)
+    while found != -1:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end == -1 else end + 1
+        line = text[start:end].strip().lstrip(">").strip()
+        if start >= begin and line.startswith(marker) and not line.strip(marker[:1]):
+            return end
+        found = text.find(marker, end)
+    return None
+
+
+def _next_fence(text: str, begin: int) -> tuple[int, int] | None:
+    """(start, end) of the next whole code fence in ``text`` from ``begin`` that starts
+    a line at its first column (such a fence is a top-level block, parsed the same
+    alone as in its text), if its closing line is there."""
+    match = _FENCE_OPENING.search(text, begin)
+    if match is None:
+        return None
+    end = _closing_line_end(text, match.group(1), match.end())
+    return None if end is None else (match.start(), end)
 
 
 def _block_line(token: Token) -> int:

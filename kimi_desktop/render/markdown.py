@@ -168,6 +168,15 @@ class MarkdownRenderer:
                 del env[key]
         return RenderedMarkdown(break_long_runs_html(html), tuple(codes), work)
 
+    def highlight_closed_fences(self, tokens: Sequence[Token]) -> None:
+        """Highlight the code of every closed fence among ``tokens`` (from :meth:`parse`)
+        as rendering them would, so that rendering finds it cached."""
+        renderer = self._md.renderer
+        assert isinstance(renderer, _QtRenderer)
+        for token in tokens:
+            if token.type == "fence" and not token.meta.get(OPEN_FENCE):
+                renderer.highlight(token.content, fence_language(token.info))
+
 
 def _accept_any_url(url: str) -> bool:
     return True
@@ -284,7 +293,7 @@ class _QtRenderer(RendererHTML):
         codes: list[str] = env[_CODES]
         index = env[_FIRST_CODE] + len(codes)
         codes.append(code)
-        body = self._plain(content, language) if plain else self._highlight(content, language)
+        body = self._plain(content, language) if plain else self.highlight(content, language)
         # TRANSLATORS: the header of a code block whose language is not named.
         label = escapeHtml(language) if language else escapeHtml(_("code"))
         target = f"{index}/{quote(language, safe='')}"
@@ -316,7 +325,7 @@ class _QtRenderer(RendererHTML):
             text = text.removesuffix("\n")  # as the highlighter drops the lexer's last break
         return text
 
-    def _highlight(self, content: str, language: str) -> str:
+    def highlight(self, content: str, language: str) -> str:
         """Highlighted code; a last line still arriving (open fence) stays plain.
 
         Highlighting only whole lines means a streaming code block is lexed again

@@ -16,6 +16,12 @@ reply completes (joining them would stall the view once more); a widget
 showing the reply afresh, after it was scrolled away, uses one document per
 segment.
 
+A streamed reply needs a new chunk every few flushes (about 35 for 20,000
+tokens), and building a text box and giving it the theme's stylesheet costs
+about 1 ms: while the reply streams, the body keeps a spare chunk or two,
+built and styled in an event-loop turn of their own after the flush that took
+one, so that no flush builds one. They are let go of when the reply ends.
+
 Each code block's header links to its actions: Copy (handled by the text
 itself), and "Save as…" and "Preview" (:mod:`.code_actions`), carried out here
 with the block's exact text.
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -43,6 +49,10 @@ CHUNK_CHARS = 1500
 
 #: Text longer than this fills the bubble's width anyway: its ideal width is not measured.
 _IDEAL_WIDTH_CHARS = 4000
+
+#: Chunks kept built while a reply streams: a flush freezes at most one chunk, so one
+#: is enough, and a second covers a flush that comes before the turn that builds more.
+_SPARE_CHUNKS = 2
 
 
 class _Segment:
@@ -139,6 +149,10 @@ class MessageBody(QWidget):
         self._code_actions: CodeActions | None = None  # made at the first click
         self._visible: list[MessageText] = []  # the chunks shown, top to bottom
         self._placed: dict[int, tuple[int, int, int]] = {}  # chunk id -> (y, width, height)
+        # Chunks built ahead while a reply streams, and the stylesheet they are given.
+        self._spares: list[MessageText] = []
+        self._spare_css: str | None = None  # None: not streaming, no spares wanted
+        self._spare_timer: QTimer | None = None  # made when a reply first streams here
 
     def set_segments(
         self,
@@ -164,6 +178,10 @@ class MessageBody(QWidget):
         self._shown = len(segments)
         self._code_blocks = codes
         self._show_chunks()
+        if streaming and rich:
+            self._keep_spares(css)
+        elif self._spare_css is not None:
+            self._drop_spares()
 
     def set_html(self, html: str, code_blocks: Sequence[str], css: str, *, streaming: bool) -> None:
         """Show ``html`` alone; while ``streaming`` only its changed tail is set again."""
@@ -191,6 +209,54 @@ class MessageBody(QWidget):
         return self._segments[index]
 
     def _new_chunk(self) -> MessageText:
+        """A chunk for a segment: a spare one if there is one (another is built in a
+        later turn), else one built now."""
+        if self._spares:
+            chunk = self._spares.pop()
+            self._keep_spares(self._spare_css)
+            return chunk
+        return self._build_chunk()
+
+    def _keep_spares(self, css: str | None) -> None:
+        """Have spare chunks built, styled with ``css``, in turns of their own."""
+        self._spare_css = css
+        if len(self._spares) >= _SPARE_CHUNKS:
+            return
+        if self._spare_timer is None:
+            self._spare_timer = QTimer(self)
+            self._spare_timer.setSingleShot(True)
+            self._spare_timer.setInterval(0)
+            self._spare_timer.timeout.connect(self._build_spare)
+        if not self._spare_timer.isActive():
+            self._spare_timer.start()
+
+    def _build_spare(self) -> None:
+        """Build one spare chunk and give it the stylesheet (one per turn: each is about
+        1 ms)."""
+        css = self._spare_css
+        if css is None or len(self._spares) >= _SPARE_CHUNKS:
+            return
+        chunk = self._build_chunk()
+        # Styled as a chunk used before and let go of is: the stylesheet set, no text.
+        chunk.set_rich("", (), css)
+        chunk.set_plain("")
+        self._spares.append(chunk)
+        self._keep_spares(css)
+
+    def _drop_spares(self) -> None:
+        """The reply ended: no more chunks are needed ahead."""
+        self._spare_css = None
+        if self._spare_timer is not None:
+            self._spare_timer.stop()
+        spares, self._spares = self._spares, []
+        for chunk in spares:
+            chunk.deleteLater()
+
+    def spare_chunks(self) -> int:
+        """How many chunks are built ahead (while a reply streams)."""
+        return len(self._spares)
+
+    def _build_chunk(self) -> MessageText:
         chunk = MessageText(self)
         chunk.setFont(self.font())  # not inherited under an application style sheet
         chunk.web_link_activated.connect(self.web_link_activated)
@@ -282,6 +348,8 @@ class MessageBody(QWidget):
             for chunk in segment.chunks:
                 chunk.apply_style(style)
             segment.restyle(style.css)
+        for chunk in self._spares:
+            chunk.apply_style(style)
 
     # -- geometry ------------------------------------------------------------------
 
@@ -294,6 +362,8 @@ class MessageBody(QWidget):
             for segment in self._segments:
                 for chunk in segment.chunks:
                     chunk.setFont(self.font())
+            for chunk in self._spares:
+                chunk.setFont(self.font())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._place()

@@ -12,9 +12,9 @@ screen, top first, while the turn's budget lasts; the rows it had no time for,
 and those half a screen around the viewport plus a screen further in the
 direction of scrolling, are built by passes of their own once the view has been
 quiet for a moment, a row at a time, so that paging on finds the next screen
-built. Passes that run back to back share one budget
-(:class:`~kimi_desktop.ui.chat.turn_clock.TurnClock`), the markdown of replies
-ahead is rendered in such quiet moments too, and Python's full garbage
+built. Passes between which the GUI thread did not rest (a paint counts as
+work) share one budget (:class:`~kimi_desktop.ui.chat.turn_clock.TurnClock`),
+the markdown of replies ahead is rendered in such quiet moments too, and Python's full garbage
 collections wait until the scrolling rests
 (:mod:`~kimi_desktop.ui.chat.collection_hold`). During a very fast scroll a row
 may appear a frame after its neighbours; at rest every row on screen is built.
@@ -38,6 +38,12 @@ the open tail of a reply is rendered again
 collections wait while a reply streams. A reply that ends with text still queued
 shows it in flushes of the same size, then takes its final state in a turn of
 its own.
+
+Work a flush would otherwise do is done ahead, in turns of its own between
+flushes: a code block whose closing line is queued but not shown yet is
+highlighted then (:meth:`~kimi_desktop.render.IncrementalMarkdown.lex_ahead`),
+so the flush that shows that line finds it highlighted, and the message body
+keeps a spare text box or two built for the chunks it freezes.
 
 A message is rendered and laid out a segment at a time
 (:mod:`kimi_desktop.render.segments`): its first segment when its widget is
@@ -195,6 +201,12 @@ class ChatView(QAbstractScrollArea):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(_FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush_frame)
+
+        # Highlights code blocks whose closing line is queued, before the flush shows it.
+        self._lex_timer = QTimer(self)
+        self._lex_timer.setSingleShot(True)
+        self._lex_timer.setInterval(0)
+        self._lex_timer.timeout.connect(self._lex_ahead)
 
         # Renders markdown of the rows just outside the viewport while the app is
         # idle, so scrolling to them only has to lay them out.
@@ -362,6 +374,21 @@ class ChatView(QAbstractScrollArea):
         self._pending.setdefault(message_id, ([], []))[kind].append(text)
         if not self._flush_timer.isActive():
             self._flush_timer.start(_FLUSH_MS)
+        if kind == 1 and ("`" in text or "~" in text) and not self._lex_timer.isActive():
+            self._lex_timer.start()  # (it may close a code block)
+
+    def _lex_ahead(self) -> None:
+        """Highlight a code block that queued text closes, one a turn: the flush that
+        shows its closing line (already the longest kind of flush: the block is set and
+        laid out anew) then finds the highlighted code cached."""
+        more = False
+        for message_id, queued in self._pending.items():
+            row = self._rows.find(message_id)
+            live = row.live if row is not None else None
+            if live is not None and queued[1]:
+                more |= live.lex_ahead("".join(queued[1]))
+        if more:
+            self._lex_timer.start()  # the next block in a turn of its own
 
     def _flush(self) -> None:
         """Show every queued delta now (before a message is replaced or revealed), and
@@ -397,6 +424,8 @@ class ChatView(QAbstractScrollArea):
             # A full collection walks every object (50 ms and more): not while text
             # streams in, but once the reply has rested for a moment.
             self._stream_hold.hold()
+        if self._pending and not self._lex_timer.isActive():
+            self._lex_timer.start()  # (text left waiting may close a code block)
         if self._pending or self._finals:
             # Once the reply has ended nothing else competes for the GUI thread: the rest
             # follows a frame later, not two.
