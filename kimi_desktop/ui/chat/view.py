@@ -14,8 +14,8 @@ direction of scrolling, are built by passes of their own once the view has been
 quiet for a moment, a row at a time, so that paging on finds the next screen
 built. Passes between which the GUI thread did not rest (a paint counts as
 work) share one budget (:class:`~kimi_desktop.ui.chat.turn_clock.TurnClock`),
-the markdown of replies ahead is rendered in such quiet moments too, and Python's full garbage
-collections wait until the scrolling rests
+the markdown of replies ahead is rendered in such quiet moments too, and
+Python's full garbage collections wait until the scrolling rests
 (:mod:`~kimi_desktop.ui.chat.collection_hold`). During a very fast scroll a row
 may appear a frame after its neighbours; at rest every row on screen is built.
 
