@@ -6,6 +6,7 @@ import asyncio
 import gc
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +129,20 @@ def memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     return backend
+
+
+@pytest.fixture
+def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
+    """The thread of every read from the keyring."""
+    readers: list[threading.Thread] = []
+    read = memory_keyring.get_password
+
+    def recording_read(service: str, username: str) -> str | None:
+        readers.append(threading.current_thread())
+        return read(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
+    return readers
 
 
 @pytest.fixture

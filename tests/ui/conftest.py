@@ -7,7 +7,6 @@ each test deletes any top-level widget the test left behind and fails it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -90,20 +89,6 @@ def make_app(qapp, qloop, tmp_path: Path) -> Iterator[MakeApp]:
         shut_down(qloop, parts)
     built.clear()
     _delete_later_now()
-
-
-@pytest.fixture
-def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
-    """The thread of every read from the keyring."""
-    readers: list[threading.Thread] = []
-    read = memory_keyring.get_password
-
-    def recording_read(service: str, username: str) -> str | None:
-        readers.append(threading.current_thread())
-        return read(service, username)
-
-    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
-    return readers
 
 
 @pytest.fixture

@@ -41,20 +41,6 @@ def no_keyring() -> None:
     keyring.set_keyring(fail.Keyring())
 
 
-@pytest.fixture
-def keyring_readers(memory_keyring, monkeypatch) -> list[threading.Thread]:
-    """The thread of every read from the keyring."""
-    readers: list[threading.Thread] = []
-    read = memory_keyring.get_password
-
-    def recording_read(service: str, username: str) -> str | None:
-        readers.append(threading.current_thread())
-        return read(service, username)
-
-    monkeypatch.setattr(memory_keyring, "get_password", recording_read)
-    return readers
-
-
 def test_a_key_saved_in_the_keyring_is_expected_at_the_next_start(home, keyring_readers) -> None:
     service = make_service(home)
     assert service.key_expected(ENDPOINT) is False  # a first run: nothing saved yet
