@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kimi_desktop.ui.chat import view as chat_view
 from kimi_desktop.ui.chat.view import ChatView
 
 MakeView = Callable[..., ChatView]
@@ -48,3 +49,20 @@ def make_view(qtbot) -> MakeView:
 def view(make_view: MakeView) -> ChatView:
     """A shown ``ChatView`` on the real clock."""
     return make_view()
+
+
+def flush_costing(view: ChatView, monkeypatch: pytest.MonkeyPatch, flush_ms: float) -> None:
+    """Run one ``_flush_frame`` of ``view`` as if showing its text took ``flush_ms``
+    (the view's clock stands still otherwise)."""
+    now = [0.0]  # (from zero: the times it adds are then exact)
+    show_pending = view._show_pending
+
+    def costly_show_pending(limit: int | None) -> tuple[int, bool]:
+        result = show_pending(limit)
+        now[0] += flush_ms / 1000
+        return result
+
+    monkeypatch.setattr(view, "_show_pending", costly_show_pending)
+    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: now[0])
+    view._flush_frame()
+    monkeypatch.undo()

@@ -14,6 +14,7 @@ from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_body import MessageBody
 from kimi_desktop.ui.chat.message_parts import MessageText
 from kimi_desktop.ui.chat.message_style import MessageStyle
+from tests.ui.chat.conftest import flush_costing
 
 WORDS = "Several words that wrap over more than one line at a narrow width. " * 3
 
@@ -124,18 +125,7 @@ def test_the_next_flush_waits_for_the_rest_of_its_period(view, monkeypatch, flus
     view.set_messages([MessageItem(1, "user", "q")])
     view.append_message(MessageItem(2, "assistant", "", status=MessageStatus.STREAMING))
     view.append_content(2, "x" * 5000)
-    now = [0.0]
-    show_pending = view._show_pending
-
-    def costly_show_pending(limit):
-        result = show_pending(limit)
-        now[0] += flush_ms / 1000
-        return result
-
-    monkeypatch.setattr(view, "_show_pending", costly_show_pending)
-    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: now[0])
-    view._flush_frame()
-    monkeypatch.undo()
+    flush_costing(view, monkeypatch, flush_ms)
     assert view._flush_timer.isActive()
     assert view._flush_timer.interval() == wait_ms
 

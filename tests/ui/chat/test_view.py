@@ -15,6 +15,7 @@ from kimi_desktop.ui.chat import view as chat_view
 from kimi_desktop.ui.chat.items import MessageItem
 from kimi_desktop.ui.chat.message_widget import MessageWidget
 from kimi_desktop.ui.chat.view import ChatView
+from tests.ui.chat.conftest import flush_costing
 
 
 @pytest.fixture
@@ -213,18 +214,7 @@ def test_what_a_flush_may_show_follows_what_flushes_cost(
     view.set_messages([MessageItem(1, "user", "q")])
     view.append_message(streaming_reply(2))
     view.append_content(2, "x" * 5000)
-    now = [10.0]
-    show_pending = view._show_pending
-
-    def costly_show_pending(limit):
-        result = show_pending(limit)
-        now[0] += flush_ms / 1000
-        return result
-
-    monkeypatch.setattr(view, "_show_pending", costly_show_pending)
-    monkeypatch.setattr(chat_view.time, "perf_counter", lambda: now[0])
-    view._flush_frame()
-    monkeypatch.undo()
+    flush_costing(view, monkeypatch, flush_ms)
     # 2,048 characters were shown and the rest waits; a cheap flush doubles the next
     # one's share, a costly one cuts it to what fits in the budget.
     assert len(view.message_widget(2).item.text) == chat_view._FLUSH_START_CHARS
