@@ -225,7 +225,7 @@ class EndpointService(QObject):
         app last knew (a hint remembered between runs, never the key; ``None``:
         only the keyring can tell). The keyring itself is not touched."""
         known = self.key_known(endpoint_id)
-        return known if known is not None else self._keys.expected(endpoint_id)
+        return known if known is not None else self._settings.key_saved(endpoint_id)
 
     def needs_key(self, endpoint_id: str) -> bool:
         profile = self.profile(endpoint_id)

@@ -11,7 +11,7 @@ never contains the key.
 Whether a key was saved for an endpoint (``true`` or ``false``, never the key)
 is remembered in the settings' state (:meth:`SettingsStore.key_saved`) each time
 the keeper saves, removes or reads one, so the next start can show the chat or
-the welcome page without loading the keyring (:meth:`KeyKeeper.expected`).
+the welcome page without loading the keyring (:meth:`EndpointService.key_expected`).
 """
 
 from __future__ import annotations
@@ -98,13 +98,6 @@ class KeyKeeper:
         self._keys[endpoint_id] = key
         return key
 
-    def expected(self, endpoint_id: str) -> bool | None:
-        """Whether the endpoint has a key, as far as is known without the keyring:
-        what was read this run, else the hint remembered from the last
-        (:meth:`SettingsStore.key_saved`); ``None`` when neither can tell."""
-        known = self.has_key(endpoint_id)
-        return known if known is not None else self._settings.key_saved(endpoint_id)
-
     def note_lookup(self, endpoint_id: str) -> None:
         """Remember for the next start whether the key just read is saved (on the
         thread that owns the settings, after :meth:`key` ran in a worker)."""
@@ -112,8 +105,7 @@ class KeyKeeper:
             self._remember_saved(endpoint_id, self._kept[endpoint_id] in _LASTING)
 
     def _remember_saved(self, endpoint_id: str, saved: bool) -> None:
-        if self._env is not None and endpoint_id == self._env[0]:
-            return
+        """(The environment endpoint's is never written: ``set_key_saved`` skips it.)"""
         try:
             self._settings.set_key_saved(endpoint_id, saved)
         except OSError as exc:  # only a hint for the next start: the key itself is safe
