@@ -287,25 +287,29 @@ def _mark_open_fences(tokens: Sequence[Token], source: str) -> str:
         if token.type != "fence" or token.map is None or token.map[1] < len(lines):
             continue
         last = token.map[1] - 1
-        closing = lines[last].strip().lstrip(">").strip() if last > token.map[0] else ""
         marker = token.markup
-        closed = closing.startswith(marker) and not closing.strip(marker[:1])
-        if not closed:
+        if not (last > token.map[0] and _closes(lines[last], marker)):
             token.meta[OPEN_FENCE] = True
             open_markup = marker
     return open_markup
 
 
+def _closes(line: str, marker: str) -> bool:
+    """Whether ``line`` can close a fence opened with ``marker``: nothing but at least as
+    many of the fence's own characters, after any quote markers."""
+    line = line.strip().lstrip(">").strip()
+    return line.startswith(marker) and not line.strip(marker[:1])
+
+
 def _closing_line_end(text: str, marker: str, begin: int) -> int | None:
     """Where the first line of ``text`` from ``begin`` that could close a fence opened
-    with ``marker`` ends (told as :func:`_mark_open_fences` tells one), if one does."""
+    with ``marker`` ends (:func:`_closes`), if one does."""
     found = text.find(marker, begin)
     while found != -1:
         start = text.rfind("\n", 0, found) + 1
         end = text.find("\n", found)
         end = len(text) if end == -1 else end + 1
-        line = text[start:end].strip().lstrip(">").strip()
-        if start >= begin and line.startswith(marker) and not line.strip(marker[:1]):
+        if start >= begin and _closes(text[start:end], marker):
             return end
         found = text.find(marker, end)
     return None
